@@ -1,0 +1,2 @@
+/** `@computeplane/sdk/health`: liveness, readiness, detailed health, metrics and the served specs. */
+export * from '../generated/health.operations.js';

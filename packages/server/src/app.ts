@@ -1,0 +1,119 @@
+/**
+ * createApp(): the whole HTTP API as a Hono app, built from explicit dependencies (database, storage,
+ * clock, settings) so tests, the mock and the CLI each build it their own way. Areas plug in here.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import pino, { type Logger } from 'pino';
+import { createCredentialCache } from './auth/credential-cache.js';
+import { createVerifiers } from './auth/verifiers.js';
+import type { Database } from './db/database.js';
+import { adminArea } from './areas/admin/index.js';
+import { healthArea } from './areas/health/index.js';
+import { modelsArea } from './areas/models/index.js';
+import { inferenceArea } from './areas/inference/index.js';
+import { offersArea } from './areas/offers/index.js';
+import { gpuErrorFormat } from './http/gpu-error-format.js';
+import { createProviders, providerErrorsCounter } from './marketplace/create-providers.js';
+import { createInventory } from './marketplace/inventory.js';
+import type { GpuProvider } from './providers/provider.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDocsRoutes } from './docs/serve-docs.js';
+import { createInference } from './inference/create-inference.js';
+import type { AppEnv } from './http/app-env.js';
+import { limitBodies } from './http/body-limit.js';
+import { notFoundHandler, onError, validationHook } from './http/error-handler.js';
+import { idempotency } from './http/idempotency.js';
+import { createHttpMetrics } from './http/metrics.js';
+import { registerRoutes, type RouteServices } from './http/register-routes.js';
+import { requestContext } from './http/request-context.js';
+import type { Lifecycle, ServerSettings, Services } from './services.js';
+import type { BlobStore } from './storage/blob-store.js';
+
+export interface AppOptions {
+  database: Database;
+  blobs: BlobStore;
+  internalToken: string;
+  adminKey?: string;
+  clock?: () => Date;
+  logger?: Logger;
+  settings?: Partial<ServerSettings>;
+  /** Directory of the built docs site served at /docs; omitted: no /docs. */
+  docsDir?: string;
+  /** Collect process metrics (CPU, memory, event loop) on /metrics; off for in-process test apps. */
+  processMetrics?: boolean;
+  /** GPU providers to offer from; default: this machine, plus Vast.ai/Lambda when configured in settings. */
+  providers?: GpuProvider[];
+  /** Where the local provider keeps instance directories (default: the system temp directory). */
+  dataDir?: string;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  version: '0.1.0',
+  maxModelBytes: 256 * 1024 * 1024,
+  maxJsonBytes: 1024 * 1024,
+  maxBatchBytes: 64 * 1024 * 1024,
+  inference: {
+    maxSessions: 8,
+    maxBatchSize: 64,
+    maxQueueDelayUs: 0,
+    maxQueue: 1024,
+    chunkSize: 1024,
+    leaseMs: 30_000,
+    pollMs: 250,
+    runJobs: true,
+  },
+  marketplace: { refreshMs: 60_000 },
+};
+
+export function createApp(options: AppOptions) {
+  const clock = options.clock ?? (() => new Date());
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const settings: ServerSettings = {
+    ...DEFAULT_SETTINGS,
+    ...options.settings,
+    inference: { ...DEFAULT_SETTINGS.inference, ...options.settings?.inference },
+  };
+  const lifecycle: Lifecycle = { ready: true, draining: false, startedAt: clock() };
+  const metrics = createHttpMetrics({ processMetrics: options.processMetrics ?? false });
+  const services: Services = { database: options.database, blobs: options.blobs, clock, logger, settings, lifecycle, metrics: metrics.registry };
+
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
+  app.onError(onError);
+  app.notFound(notFoundHandler(() => app.routes));
+  app.use('*', requestContext(logger));
+  app.use('*', metrics.middleware);
+  app.use('*', limitBodies(settings));
+
+  const credentials = createCredentialCache();
+  const routeServices: RouteServices = {
+    verifiers: createVerifiers({ db: options.database.db, adminKey: options.adminKey, internalToken: options.internalToken, clock, cache: credentials }),
+    idempotency: idempotency(options.database.db, clock),
+  };
+  const inference = createInference(services);
+  const errors = providerErrorsCounter(services.metrics);
+  const owned = options.providers ? undefined : createProviders(settings.marketplace, options.dataDir ?? join(tmpdir(), 'computeplane'), errors);
+  const inventory = createInventory({ providers: options.providers ?? owned!.providers, clock, refreshMs: settings.marketplace.refreshMs });
+  const inventoryReady = inventory.start();
+  for (const path of ['/api/v1/inventory', '/api/v1/inventory/*']) app.use(path, gpuErrorFormat);
+  const areas = [
+    healthArea(services),
+    modelsArea(services, inference.onModelChanged),
+    adminArea(services, credentials.clear),
+    inferenceArea(services, inference.deps),
+    offersArea(inventory, inventoryReady),
+  ];
+  for (const area of areas) registerRoutes(app, area.routes, area.handlers as never, routeServices);
+  if (settings.inference.runJobs) inference.deps.runner.start();
+  if (options.docsDir) app.route('/docs', createDocsRoutes(options.docsDir));
+
+  /** Stops the job runner (in-flight slices finish) and the inference workers. Does not close the database. */
+  const close = async () => {
+    inventory.stop();
+    await inference.close();
+    await owned?.close();
+  };
+  return { app, services, lifecycle, close };
+}
+
+export type ComputeplaneApp = ReturnType<typeof createApp>;

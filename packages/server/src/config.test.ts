@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 8080, databaseUrl: undefined, adminKey: undefined, maxModelBytes: 256 * 1024 * 1024, logLevel: 'info' });
+    expect(config.dataDir).toMatch(/\/data$/);
+  });
+
+  it.each([
+    [{ PORT: 'http' }, /PORT must be an integer/],
+    [{ PORT: '70000' }, /PORT must be an integer between 0 and 65535/],
+    [{ MAX_MODEL_BYTES: '-1' }, /MAX_MODEL_BYTES/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
+    [{ ADMIN_KEY: 'short' }, /ADMIN_KEY must be at least 16/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+  ])('rejects %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

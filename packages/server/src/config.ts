@@ -1,0 +1,81 @@
+/**
+ * Server configuration from the environment, validated once at start-up: a bad value stops the server
+ * with a message naming the variable, instead of surfacing later as a strange failure.
+ */
+import { resolve } from 'node:path';
+import type { ProviderSettings } from './marketplace/create-providers.js';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  adminKey: string | undefined;
+  maxModelBytes: number;
+  maxJsonBytes: number;
+  logLevel: string;
+  /** How long SIGTERM waits for in-flight requests before closing anyway. */
+  shutdownGraceMs: number;
+  maxBatchBytes: number;
+  marketplace: ProviderSettings & { refreshMs: number };
+  inference: {
+    workers?: number;
+    maxBatchSize: number;
+    maxQueueDelayUs: number;
+    maxQueue: number;
+    leaseMs: number;
+    chunkSize: number;
+    runJobs: boolean;
+  };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const adminKey = env.ADMIN_KEY?.trim() || undefined;
+  if (adminKey !== undefined && adminKey.length < 16) throw new Error('ADMIN_KEY must be at least 16 characters');
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65_535),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    databaseUrl,
+    adminKey,
+    maxModelBytes: integer(env, 'MAX_MODEL_BYTES', 256 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    maxJsonBytes: integer(env, 'MAX_JSON_BYTES', 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    logLevel,
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    maxBatchBytes: integer(env, 'MAX_BATCH_BYTES', 64 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    marketplace: {
+      refreshMs: integer(env, 'INVENTORY_REFRESH_MS', 60_000, 1_000, 86_400_000),
+      localPricePerHour: Number(env.LOCAL_PRICE_PER_HOUR ?? 0) || 0,
+      ...(env.VASTAI_API_KEY ? { vastai: { apiKey: env.VASTAI_API_KEY, baseUrl: env.VASTAI_BASE_URL ?? 'https://console.vast.ai' } } : {}),
+      ...(env.LAMBDA_API_KEY ? { lambda: { apiKey: env.LAMBDA_API_KEY, baseUrl: env.LAMBDA_BASE_URL ?? 'https://cloud.lambdalabs.com/api/v1' } } : {}),
+      ...(env.TENSORDOCK_API_KEY ? { tensordock: { apiKey: env.TENSORDOCK_API_KEY, baseUrl: env.TENSORDOCK_BASE_URL ?? 'https://dashboard.tensordock.com/api/v2' } } : {}),
+    },
+    inference: {
+      ...(env.INFERENCE_WORKERS ? { workers: integer(env, 'INFERENCE_WORKERS', 1, 1, 256) } : {}),
+      maxBatchSize: integer(env, 'INFERENCE_MAX_BATCH', 64, 1, 65_536),
+      maxQueueDelayUs: integer(env, 'INFERENCE_QUEUE_DELAY_US', 0, 0, 10_000_000),
+      maxQueue: integer(env, 'INFERENCE_MAX_QUEUE', 1024, 1, 1_000_000),
+      leaseMs: integer(env, 'INFERENCE_LEASE_MS', 30_000, 500, 3_600_000),
+      chunkSize: integer(env, 'INFERENCE_CHUNK_SIZE', 1024, 1, 100_000),
+      runJobs: (env.INFERENCE_RUN_JOBS ?? 'true') !== 'false',
+    },
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}; got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,181 @@
+/**
+ * The database schema (Drizzle, PostgreSQL dialect: the same tables on PGlite and PostgreSQL).
+ * Migrations in packages/server/drizzle/ are generated from this file by drizzle-kit.
+ */
+import { sql } from 'drizzle-orm';
+import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const tenants = pgTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** First characters of the key, to find its row without comparing secrets in SQL. */
+    lookup: text('lookup').notNull(),
+    prefix: text('prefix').notNull(),
+    /** sha256 of the whole key, hex. */
+    keyHash: text('key_hash').notNull().unique(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [index('api_keys_lookup_idx').on(table.lookup), index('api_keys_tenant_idx').on(table.tenantId)],
+);
+
+/** Session tokens issued to devices when they register (the devices area issues them). */
+export const sdkTokens = pgTable('sdk_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  tenantId: text('tenant_id')
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  deviceId: text('device_id').notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+});
+
+export type TensorInfo = { name: string; type: string; shape: (number | string)[] };
+
+export const models = pgTable(
+  'models',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    format: text('format', { enum: ['onnx', 'torchscript'] }).notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    /** `sha256:<hex>`; also the key of the file in the content-addressed store. */
+    checksum: text('checksum').notNull(),
+    inputs: jsonb('inputs').$type<TensorInfo[]>().notNull(),
+    outputs: jsonb('outputs').$type<TensorInfo[]>().notNull(),
+    inputShape: jsonb('input_shape').$type<number[] | null>(),
+    outputShape: jsonb('output_shape').$type<number[] | null>(),
+    inputSchema: jsonb('input_schema').$type<Record<string, unknown> | null>(),
+    outputSchema: jsonb('output_schema').$type<Record<string, unknown> | null>(),
+    labels: jsonb('labels').$type<string[] | null>(),
+    preprocessing: text('preprocessing'),
+    postprocessing: text('postprocessing'),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('models_tenant_uploaded_idx').on(table.tenantId, table.uploadedAt.desc()),
+    index('models_checksum_idx').on(table.checksum),
+  ],
+);
+
+/**
+ * Responses to POSTs sent with an Idempotency-Key, kept 24 hours. `state` is `processing` while the
+ * first request runs, so a concurrent retry is told to wait instead of doing the work twice.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    state: text('state', { enum: ['processing', 'completed'] }).notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .default(sql`now() + interval '24 hours'`),
+  },
+  (table) => [primaryKey({ columns: [table.scope, table.key] }), index('idempotency_keys_expires_idx').on(table.expiresAt)],
+);
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * File contents by sha256, for deployments where several replicas share one PostgreSQL and no disk
+ * (DATABASE_URL set): a model uploaded to one replica must run on every other.
+ */
+export const blobs = pgTable('blobs', {
+  checksum: text('checksum').primaryKey(),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  bytes: bytea('bytes').notNull(),
+  createdAt: createdAt(),
+});
+
+export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** Async and batch inference jobs. Counters are advanced only by task updates that really happened. */
+export const inferenceJobs = pgTable(
+  'inference_jobs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    modelId: text('model_id').notNull(),
+    kind: text('kind', { enum: ['single', 'batch'] }).notNull(),
+    status: text('status').$type<JobStatus>().notNull().default('queued'),
+    name: text('name'),
+    projectId: text('project_id'),
+    options: jsonb('options').$type<Record<string, unknown>>().notNull().default({}),
+    totalTasks: integer('total_tasks').notNull(),
+    completedTasks: integer('completed_tasks').notNull().default(0),
+    failedTasks: integer('failed_tasks').notNull().default(0),
+    cancelledTasks: integer('cancelled_tasks').notNull().default(0),
+    error: text('error'),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+    /** Async jobs with options.timeout fail when still unfinished at this time. */
+    deadlineAt: timestamp('deadline_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [index('inference_jobs_tenant_idx').on(table.tenantId, table.createdAt), index('inference_jobs_status_idx').on(table.status)],
+);
+
+/** One item's outcome inside a task's `results`. */
+export interface ItemResult {
+  status: 'completed' | 'failed';
+  result: unknown;
+  error: string | null;
+}
+
+/**
+ * A slice of a job's inputs (up to the runner's chunk size), the unit workers claim and complete. A slice
+ * is claimed with FOR UPDATE SKIP LOCKED and a lease; one whose lease ran out (its server died) is claimed
+ * again. Completion is conditional on still holding the claim token, so no slice is completed twice, and
+ * its results are written in one statement with the job's counters.
+ */
+export const inferenceTasks = pgTable(
+  'inference_tasks',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => inferenceJobs.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    firstItem: integer('first_item').notNull(),
+    itemCount: integer('item_count').notNull(),
+    status: text('status').$type<TaskStatus>().notNull().default('queued'),
+    /** JSON text of the slice's inputs: stored and read as text, since the database never looks inside. */
+    items: text('items').notNull(),
+    /** JSON text of ItemResult[] once completed. */
+    results: text('results'),
+    claimedBy: text('claimed_by'),
+    claimToken: text('claim_token'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
+    attempts: integer('attempts').notNull().default(0),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [primaryKey({ columns: [table.jobId, table.idx] }), index('inference_tasks_claim_idx').on(table.status, table.leaseExpiresAt)],
+);
+
+export const schema = { tenants, apiKeys, sdkTokens, models, idempotencyKeys, blobs, inferenceJobs, inferenceTasks };

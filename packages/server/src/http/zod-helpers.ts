@@ -1,0 +1,33 @@
+/**
+ * zod building blocks the generated routes use for values that do not arrive as plain JSON: files and
+ * JSON-encoded fields of multipart bodies, and booleans in query strings.
+ */
+import { z } from '@hono/zod-openapi';
+
+/** A file part of a multipart body. */
+export const uploadedFile = () =>
+  z.custom<File>((value) => typeof File !== 'undefined' && value instanceof File, {
+    message: 'expected a file part (send it as multipart/form-data with a filename)',
+  });
+
+/**
+ * A multipart field whose text is JSON (OpenAPI `encoding.contentType: application/json`). Clients send
+ * it either as a plain field or as a part with `Content-Type: application/json` (which form parsers
+ * hand over as a file); both are accepted.
+ */
+export const jsonText = <T extends z.ZodType>(schema: T) =>
+  z
+    .union([z.string(), z.instanceof(Blob)], { message: 'expected JSON text' })
+    .transform(async (value, ctx) => {
+      try {
+        return JSON.parse(typeof value === 'string' ? value : await value.text()) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON text (this field is JSON-encoded)' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+/** `true` / `false` in a query string. */
+export const queryBoolean = () =>
+  z.enum(['true', 'false'], { message: 'expected true or false' }).transform((value) => value === 'true');

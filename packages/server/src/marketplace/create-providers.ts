@@ -1,0 +1,37 @@
+/**
+ * The providers a server offers GPUs from: always this machine (`local`), plus Vast.ai, Lambda Cloud and
+ * TensorDock when their API keys are configured. Each remote provider gets its own circuit breaker and shares the
+ * `gpu_provider_api_errors_total{provider,operation}` counter.
+ */
+import { join } from 'node:path';
+import { Counter, type Registry } from 'prom-client';
+import { createCircuitBreaker } from '../providers/circuit-breaker.js';
+import { createLambdaProvider } from '../providers/lambda/lambda-provider.js';
+import { createLocalProvider } from '../providers/local/local-provider.js';
+import type { GpuProvider } from '../providers/provider.js';
+import { createProviderHttp } from '../providers/provider-http.js';
+import { createTensorDockProvider } from '../providers/tensordock/tensordock-provider.js';
+import { createVastAiProvider } from '../providers/vastai/vastai-provider.js';
+
+export interface ProviderSettings {
+  vastai?: { apiKey: string; baseUrl: string };
+  lambda?: { apiKey: string; baseUrl: string };
+  tensordock?: { apiKey: string; baseUrl: string };
+  /** Price per hour shown for this machine's offers (default 0). */
+  localPricePerHour?: number;
+}
+
+export function providerErrorsCounter(registry: Registry): Counter<'provider' | 'operation'> {
+  return new Counter({ name: 'gpu_provider_api_errors_total', help: 'Failed calls to GPU provider APIs', labelNames: ['provider', 'operation'], registers: [registry] });
+}
+
+export function createProviders(settings: ProviderSettings, dataDir: string, errors: Counter<'provider' | 'operation'>) {
+  const local = createLocalProvider({ root: join(dataDir, 'instances'), pricePerHour: settings.localPricePerHour ?? 0 });
+  const providers: GpuProvider[] = [local];
+  const http = (provider: string, config: { apiKey: string; baseUrl: string }) =>
+    createProviderHttp({ provider, baseUrl: config.baseUrl, headers: { Authorization: `Bearer ${config.apiKey}` }, breaker: createCircuitBreaker(provider), errors });
+  if (settings.vastai) providers.push(createVastAiProvider(http('vastai', settings.vastai)));
+  if (settings.lambda) providers.push(createLambdaProvider(http('lambda', settings.lambda)));
+  if (settings.tensordock) providers.push(createTensorDockProvider(http('tensordock', settings.tensordock)));
+  return { providers, close: () => local.close() };
+}

@@ -1,0 +1,86 @@
+/** The local provider for real: SSH with the instance's key only, commands in the instance's directory, activity, cleanup. */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLocalProvider } from './local-provider.js';
+import { offersFor } from './machine-offers.js';
+
+const { Client, utils } = ssh2;
+
+function exec(port: number, privateKey: string, command: string): Promise<{ out: string; code: number }> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    client
+      .on('ready', () => {
+        client.exec(command, (error, stream) => {
+          if (error) return reject(error);
+          let out = '';
+          let code = -1;
+          stream.on('data', (data: Buffer) => (out += data.toString()));
+          stream.stderr.on('data', (data: Buffer) => (out += data.toString()));
+          stream.on('exit', (exitCode: number) => (code = exitCode));
+          stream.on('close', () => {
+            client.end();
+            resolve({ out, code });
+          });
+        });
+      })
+      .on('error', reject)
+      .connect({ host: '127.0.0.1', port, username: 'root', privateKey, readyTimeout: 5_000 });
+  });
+}
+
+let root: string;
+let provider: ReturnType<typeof createLocalProvider>;
+let now = new Date('2026-11-23T00:00:00Z');
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'cp-local-'));
+  provider = createLocalProvider({ root, pricePerHour: 0.1, clock: () => now });
+});
+afterEach(async () => {
+  await provider.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('local provider', () => {
+  it('offers this machine: its GPUs as measured, or its CPU', async () => {
+    expect(offersFor([], 0)[0]).toMatchObject({ provider: 'local', providerId: 'local-cpu', gpuCount: 0 });
+    expect(offersFor([{ name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 }, { name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 }], 2)).toEqual([
+      expect.objectContaining({ gpuType: 'H100 80GB HBM3', gpuCount: 2, vramGb: 80, pricePerHour: 2 }),
+    ]);
+    expect((await provider.listOffers()).length).toBeGreaterThan(0);
+  });
+
+  it('serves SSH for the instance key only, runs commands in its directory, and records activity', async () => {
+    const keys = utils.generateKeyPairSync('ed25519');
+    const { instanceId } = await provider.createInstance({
+      providerOfferId: 'local-cpu',
+      image: 'local',
+      label: 'cp:dep_test:sess_1',
+      diskGb: 1,
+      env: { GREETING: 'hello' },
+      onStartCmd: 'echo started > started.txt',
+      sshPublicKey: keys.public,
+    });
+    const instance = (await provider.getInstance(instanceId))!;
+    expect(instance).toMatchObject({ status: 'running', label: 'cp:dep_test:sess_1', ssh: { host: '127.0.0.1' } });
+    now = new Date('2026-11-23T00:10:00Z');
+    const result = await exec(instance.ssh!.port, keys.private, 'echo $GREETING; pwd; exit 3');
+    expect(result.out).toBe(`hello\n${join(root, instanceId)}\n`);
+    expect(result.code).toBe(3);
+    expect((await provider.getInstance(instanceId))!.lastActivityAt).toEqual(now);
+    expect(await readFile(join(root, instanceId, 'started.txt'), 'utf8')).toBe('started\n');
+
+    const stranger = utils.generateKeyPairSync('ed25519');
+    await expect(exec(instance.ssh!.port, stranger.private, 'true')).rejects.toThrow(/authentication/i);
+
+    await provider.destroyInstance(instanceId);
+    await provider.destroyInstance(instanceId);
+    expect(await provider.getInstance(instanceId)).toBeUndefined();
+    expect(existsSync(join(root, instanceId))).toBe(false);
+    await expect(exec(instance.ssh!.port, keys.private, 'true')).rejects.toThrow();
+  });
+});

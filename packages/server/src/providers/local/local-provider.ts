@@ -1,0 +1,100 @@
+/**
+ * The local provider, the embedded default: an "instance" is a working directory on this machine with its
+ * own SSH endpoint (real SSH, the session's key only), its start command run as a child process, and its
+ * activity measured from SSH use. Offers describe the machine itself. Instances live as long as this
+ * process: after a restart they are gone, which the reconciler sees as ghosts, as with any provider.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CreateInstanceRequest, GpuProvider, ProviderInstance } from '../provider.js';
+import { offersFor, readGpus } from './machine-offers.js';
+import { startSshEndpoint, type SshEndpoint } from './ssh-endpoint.js';
+
+interface LocalInstance {
+  id: string;
+  label: string;
+  workDir: string;
+  endpoint: SshEndpoint;
+  startedAt: Date;
+  lastActivityAt: Date;
+  startProcess: ChildProcess | null;
+  pricePerHour: number;
+}
+
+export interface LocalProviderOptions {
+  /** Where instance directories are created. */
+  root: string;
+  /** Address the SSH endpoints listen on (default 127.0.0.1). */
+  host?: string;
+  /** Price shown on the machine's offers, for cost accounting (default 0). */
+  pricePerHour?: number;
+  clock?: () => Date;
+}
+
+export function createLocalProvider(options: LocalProviderOptions): GpuProvider & { close(): Promise<void> } {
+  const host = options.host ?? '127.0.0.1';
+  const clock = options.clock ?? (() => new Date());
+  const instances = new Map<string, LocalInstance>();
+
+  const view = (instance: LocalInstance): ProviderInstance => ({
+    provider: 'local',
+    instanceId: instance.id,
+    status: 'running',
+    label: instance.label,
+    ssh: { host, port: instance.endpoint.port, user: process.env.USER ?? 'root' },
+    startedAt: instance.startedAt,
+    pricePerHour: instance.pricePerHour,
+    lastActivityAt: instance.lastActivityAt,
+  });
+
+  async function destroy(id: string) {
+    const instance = instances.get(id);
+    if (!instance) return;
+    instances.delete(id);
+    instance.startProcess?.kill('SIGKILL');
+    await instance.endpoint.close();
+    await rm(instance.workDir, { recursive: true, force: true });
+  }
+
+  return {
+    name: 'local',
+    async listOffers() {
+      return offersFor(await readGpus(), options.pricePerHour ?? 0);
+    },
+    async createInstance(request: CreateInstanceRequest) {
+      const id = `local-${randomUUID().slice(0, 8)}`;
+      const workDir = join(options.root, id);
+      await mkdir(workDir, { recursive: true });
+      const now = clock();
+      const instance = { id, label: request.label, workDir, startedAt: now, lastActivityAt: now, startProcess: null, pricePerHour: options.pricePerHour ?? 0 } as unknown as LocalInstance;
+      instance.endpoint = await startSshEndpoint({
+        host,
+        authorizedKey: request.sshPublicKey,
+        workDir,
+        env: request.env,
+        onActivity: () => {
+          instance.lastActivityAt = clock();
+        },
+      });
+      if (request.onStartCmd) {
+        instance.startProcess = spawn('/bin/sh', ['-c', request.onStartCmd], { cwd: workDir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: workDir, ...request.env }, stdio: 'ignore' });
+        instance.startProcess.on('error', () => undefined);
+      }
+      instances.set(id, instance);
+      return { instanceId: id };
+    },
+    async getInstance(instanceId) {
+      const instance = instances.get(instanceId);
+      return instance ? view(instance) : undefined;
+    },
+    async listInstances() {
+      return [...instances.values()].map(view);
+    },
+    destroyInstance: destroy,
+    async close() {
+      await Promise.all([...instances.keys()].map(destroy));
+    },
+  };
+}

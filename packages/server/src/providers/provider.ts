@@ -1,0 +1,61 @@
+/**
+ * The provider layer GPU sessions, pods and compute workers share: one interface over every GPU cloud
+ * (Vast.ai, TensorDock, RunPod, Lambda, and the local machine). Adapters translate each provider's REST API
+ * into these shapes; nothing above this layer knows a provider's wire format.
+ */
+
+export type ProviderName = 'vastai' | 'tensordock' | 'runpod' | 'lambda' | 'local';
+
+export interface ProviderOffer {
+  provider: ProviderName;
+  /** The provider's own id of the offer (Vast.ai ask id, TensorDock hostnode id, ...). */
+  providerId: string;
+  gpuType: string;
+  gpuCount: number;
+  vramGb: number;
+  pricePerHour: number;
+  location: string | null;
+  /** 0-1, as the provider reports it (1 when it reports none). */
+  reliability: number;
+  available: boolean;
+  /** 0: no limit. */
+  maxDurationHours: number;
+  cudaVersion: number | null;
+}
+
+export type InstanceStatus = 'provisioning' | 'running' | 'stopped' | 'failed' | 'unknown';
+
+export interface ProviderInstance {
+  provider: ProviderName;
+  instanceId: string;
+  status: InstanceStatus;
+  /** The label given at creation: carries the deployment id, so a deployment only touches its own instances. */
+  label: string | null;
+  ssh: { host: string; port: number; user: string } | null;
+  startedAt: Date | null;
+  pricePerHour: number | null;
+  /** Last measured activity (a command, a connection), where the provider can observe it; null otherwise. */
+  lastActivityAt: Date | null;
+}
+
+export interface CreateInstanceRequest {
+  providerOfferId: string;
+  image: string;
+  label: string;
+  diskGb: number;
+  env: Record<string, string>;
+  onStartCmd: string | null;
+  sshPublicKey: string;
+}
+
+export interface GpuProvider {
+  readonly name: ProviderName;
+  listOffers(): Promise<ProviderOffer[]>;
+  createInstance(request: CreateInstanceRequest): Promise<{ instanceId: string }>;
+  /** undefined when the provider no longer knows the instance. */
+  getInstance(instanceId: string): Promise<ProviderInstance | undefined>;
+  /** Every instance of the account, for reconciliation. */
+  listInstances(): Promise<ProviderInstance[]>;
+  /** Idempotent: destroying an instance that is already gone succeeds. */
+  destroyInstance(instanceId: string): Promise<void>;
+}

@@ -1,0 +1,79 @@
+/**
+ * startServer(): what `npm start` runs. Opens the database (PGlite under DATA_DIR, or PostgreSQL from
+ * DATABASE_URL), applies migrations, prepares file storage and tokens, listens, and on SIGTERM/SIGINT
+ * drains: readiness turns 503, the listener stops accepting, in-flight requests finish, the database closes.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createApp, DEFAULT_SETTINGS } from './app.js';
+import { seedDevelopmentKey, DEVELOPMENT_KEY } from './auth/development-key.js';
+import { loadOrCreateInternalToken } from './auth/internal-token.js';
+import type { ServerConfig } from './config.js';
+import { openDatabase } from './db/open-database.js';
+import { defaultSiteDir } from './docs/serve-docs.js';
+import { purgeExpiredIdempotencyKeys } from './http/idempotency.js';
+import { createDatabaseBlobStore } from './storage/database-blob-store.js';
+import { createLocalBlobStore } from './storage/local-blob-store.js';
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const logger = pino({ level: config.logLevel, base: { service: 'computeplane-server' } });
+  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
+  logger.info({ driver: database.driver }, 'database ready, migrations applied');
+  if (database.driver === 'pglite' && (await seedDevelopmentKey(database.db))) {
+    logger.warn({ api_key: DEVELOPMENT_KEY }, 'no API keys configured: created development tenant "default" with key test-api-key');
+  }
+  const internalToken = await loadOrCreateInternalToken(config.dataDir);
+  const { app, lifecycle, close: closeApp } = createApp({
+    database,
+    // Replicas on one PostgreSQL share model files through it; the embedded default keeps them on disk.
+    blobs: database.driver === 'postgres' ? createDatabaseBlobStore(database.db) : createLocalBlobStore(join(config.dataDir, 'blobs')),
+    internalToken,
+    adminKey: config.adminKey,
+    logger,
+    settings: {
+      maxModelBytes: config.maxModelBytes,
+      maxJsonBytes: config.maxJsonBytes,
+      maxBatchBytes: config.maxBatchBytes,
+      marketplace: config.marketplace,
+      inference: { ...DEFAULT_SETTINGS.inference, ...config.inference },
+    },
+    docsDir: defaultSiteDir(),
+    dataDir: config.dataDir,
+    processMetrics: true,
+  });
+  if (!config.adminKey) logger.info('ADMIN_KEY not set: the admin area answers 401');
+
+  const server = await new Promise<ServerType>((resolve) => {
+    const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(listening));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, data_dir: config.dataDir }, `listening on http://localhost:${port} (docs at /docs)`);
+
+  const purge = setInterval(() => {
+    purgeExpiredIdempotencyKeys(database.db, new Date()).catch((error: unknown) => logger.warn({ err: error }, 'idempotency key purge failed'));
+  }, 60 * 60 * 1000).unref();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      lifecycle.draining = true;
+      clearInterval(purge);
+      logger.info('shutting down: draining in-flight requests');
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      await Promise.race([drained, grace]);
+      await closeApp();
+      await database.close();
+      logger.info('shutdown complete');
+      logger.flush();
+    })());
+  return { port, close };
+}

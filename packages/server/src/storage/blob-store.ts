@@ -1,0 +1,23 @@
+/**
+ * Content-addressed file storage for model files: a file's key is its sha256, so identical uploads are
+ * stored once and a checksum is a promise about the bytes. Local directory by default, memory for tests.
+ */
+export interface StoredBlob {
+  /** `sha256:<hex>` */
+  checksum: string;
+  size: number;
+}
+
+export interface BlobStore {
+  put(bytes: Uint8Array): Promise<StoredBlob>;
+  get(checksum: string): Promise<Uint8Array>;
+  has(checksum: string): Promise<boolean>;
+  delete(checksum: string): Promise<void>;
+  stats(): Promise<{ files: number; bytes: number }>;
+}
+
+export const hexOf = (checksum: string): string => {
+  const match = /^sha256:([0-9a-f]{64})$/.exec(checksum);
+  if (!match) throw new Error(`not a sha256 checksum: ${checksum}`);
+  return match[1]!;
+};

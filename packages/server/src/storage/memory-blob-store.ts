@@ -1,0 +1,22 @@
+/** Blobs in a Map: for tests and the in-process mock, where nothing must touch the disk. */
+import type { BlobStore } from './blob-store.js';
+import { sha256Checksum } from './sha256.js';
+
+export function createMemoryBlobStore(): BlobStore {
+  const blobs = new Map<string, Uint8Array>();
+  return {
+    async put(bytes) {
+      const checksum = sha256Checksum(bytes);
+      if (!blobs.has(checksum)) blobs.set(checksum, bytes.slice());
+      return { checksum, size: bytes.byteLength };
+    },
+    async get(checksum) {
+      const blob = blobs.get(checksum);
+      if (!blob) throw new Error(`no blob ${checksum}`);
+      return blob;
+    },
+    has: async (checksum) => blobs.has(checksum),
+    delete: async (checksum) => void blobs.delete(checksum),
+    stats: async () => ({ files: blobs.size, bytes: [...blobs.values()].reduce((sum, b) => sum + b.byteLength, 0) }),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * `npm run bench:inference`: our server against the floor, measured in one run on one machine with one
+ * load generator (autocannon), on the tiny MLP fixture.
+ *   1. a minimal node:http + onnxruntime-node server (minimal-server.ts);
+ *   2. our server (`node packages/server/dist/main.js`, embedded database), sync inference.
+ * Prints req/s, p50 and p99 latency and the ratio 2/1 at concurrency 1 and 64; then rows/s of a batch job
+ * of BATCH_ROWS inputs end to end against a bare in-process loop of batched run() calls over the same rows.
+ *
+ * Options (environment): BENCH_SECONDS (default 10), BATCH_ROWS (default 100000), INFERENCE_WORKERS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import * as ort from 'onnxruntime-node';
+import { repoRoot } from '../lib/specs.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const batchRows = Number(process.env.BATCH_ROWS ?? 100_000);
+const modelPath = join(repoRoot, 'fixtures/models/tiny-mlp.onnx');
+const row = [0.1, 0.2, 0.3, 0.4];
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+
+async function waitUntilUp(url: string, child: ChildProcess) {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}`);
+    if (await fetch(url).then((r) => r.status < 500, () => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(url: string, connections: number, headers: Record<string, string>, body: string): Promise<Load> {
+  const result = await autocannon({ url, method: 'POST', connections, duration: seconds, headers: { 'content-type': 'application/json', ...headers }, body });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+}
+
+async function main() {
+  const results: Record<string, Load> = {};
+
+  // 1. The floor.
+  const minimalPort = await freePort();
+  const minimal = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/bench/minimal-server.ts'), modelPath, String(minimalPort)], { stdio: 'ignore' });
+  try {
+    await waitUntilUp(`http://127.0.0.1:${minimalPort}/`, minimal).catch(() => undefined);
+    const body = JSON.stringify({ input: { data: row, shape: [1, 4] } });
+    for (const c of [1, 64]) results[`minimal c=${c}`] = await load(`http://127.0.0.1:${minimalPort}/`, c, {}, body);
+  } finally {
+    minimal.kill('SIGTERM');
+  }
+
+  // 2. Our server, as operators run it.
+  const dataDir = await mkdtemp(join(tmpdir(), 'cp-bench-'));
+  const port = await freePort();
+  const server = spawn(process.execPath, [join(repoRoot, 'packages/server/dist/main.js')], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  let batch: { rows: number; seconds: number; rowsPerSecond: number } | undefined;
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitUntilUp(`${base}/api/v1/health`, server);
+    const headers = { 'X-API-Key': 'test-api-key' };
+    const form = new FormData();
+    form.set('model', new Blob([await readFile(modelPath)]), 'tiny-mlp.onnx');
+    const model = (await (await fetch(`${base}/api/v1/models`, { method: 'POST', headers, body: form })).json()) as { id: string };
+    const body = JSON.stringify({ model_id: model.id, input: { data: row, shape: [1, 4] } });
+    await load(`${base}/api/v1/inference`, 8, headers, body); // warm-up: sessions loaded in every worker
+    for (const c of [1, 64]) results[`computeplane c=${c}`] = await load(`${base}/api/v1/inference`, c, headers, body);
+
+    const inputs = Array.from({ length: batchRows }, (_, i) => ({ data: [i % 10, 1, 2, 3].map((v) => v / 10), shape: [1, 4] }));
+    const started = performance.now();
+    const accepted = (await (
+      await fetch(`${base}/api/v1/inference/batch`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ model_id: model.id, inputs }) })
+    ).json()) as { job_id: string };
+    for (;;) {
+      const job = (await (await fetch(`${base}/api/v1/inference/${accepted.job_id}?results_limit=0`, { headers })).json()) as { status: string };
+      if (job.status !== 'queued' && job.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    batch = { rows: batchRows, seconds: elapsed, rowsPerSecond: batchRows / elapsed };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+
+  // 3. The bare loop: batched run() calls over the same rows, in-process, batch size as our server's default.
+  const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const flat = Float32Array.from(Array.from({ length: batchRows }, (_, i) => [i % 10, 1, 2, 3].map((v) => v / 10)).flat());
+  const bareStarted = performance.now();
+  for (let offset = 0; offset < batchRows; offset += 64) {
+    const rows = Math.min(64, batchRows - offset);
+    await session.run({ input: new ort.Tensor('float32', flat.subarray(offset * 4, (offset + rows) * 4), [rows, 4]) });
+  }
+  const bareSeconds = (performance.now() - bareStarted) / 1000;
+
+  console.log(`\ninference benchmark (tiny-mlp, ${seconds}s per load, autocannon)`);
+  // autocannon reports percentiles in whole milliseconds, too coarse below 1 ms. At concurrency 1 one
+  // request is in flight at a time, so 1000 / req/s is the exact mean round trip; it is printed as "rtt".
+  console.log('server                   req/s   rtt ms  p50 ms  p99 ms  errors');
+  for (const [name, r] of Object.entries(results)) {
+    const rtt = name.endsWith('c=1') ? (1000 / r.rps).toFixed(3) : '-';
+    console.log(`${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} ${rtt.padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)}  ${r.errors + r.non2xx}`);
+  }
+  for (const c of [1, 64]) {
+    const ours = results[`computeplane c=${c}`]!;
+    const floor = results[`minimal c=${c}`]!;
+    const latency = c === 1 ? `round trip ${(floor.rps / ours.rps).toFixed(2)}x` : `p50 ${floor.p50 > 0 ? (ours.p50 / floor.p50).toFixed(2) : 'n/a'}x`;
+    console.log(`ratio c=${c}: throughput ${(ours.rps / floor.rps).toFixed(2)}x, ${latency}`);
+  }
+  const bare = batchRows / bareSeconds;
+  console.log(`batch job: ${batch!.rows} rows in ${batch!.seconds.toFixed(2)} s = ${batch!.rowsPerSecond.toFixed(0)} rows/s`);
+  console.log(`bare loop: ${batchRows} rows in ${bareSeconds.toFixed(2)} s = ${bare.toFixed(0)} rows/s`);
+  console.log(`ratio batch/bare: ${(batch!.rowsPerSecond / bare).toFixed(3)}x`);
+}
+
+await main();

@@ -1,0 +1,54 @@
+/**
+ * SDK operations: one standalone, tree-shakable function per operation, calling openapi-fetch through
+ * the SDK core (auth, retries, timeouts, idempotency keys, typed errors). Multipart operations are left
+ * to hand-written helpers in packages/sdk/src/areas/, which turn paths, Buffers, Blobs and streams into
+ * form data; the generated file names them so a missing helper is noticed.
+ */
+import type { OpenApiDocument } from '../lib/specs.js';
+import { GENERATED_BANNER } from './banner.js';
+import { listOperations, type OperationInfo } from './server-routes.js';
+
+const needsInit = ({ operation }: OperationInfo) =>
+  (operation.parameters ?? []).some((param) => param.required && (param.in === 'path' || param.in === 'query')) ||
+  operation.requestBody?.required === true;
+
+const isMultipart = ({ operation }: OperationInfo) =>
+  Object.keys(operation.requestBody?.content ?? {}).includes('multipart/form-data');
+
+const parsesAsText = ({ operation }: OperationInfo) => {
+  const success = Object.entries(operation.responses).find(([status]) => status.startsWith('2'))?.[1];
+  const types = Object.keys(success?.content ?? {});
+  return types.length > 0 && !types.some((type) => type.includes('json'));
+};
+
+function renderOperation(info: OperationInfo): string {
+  const { operationId, method, path, operation } = info;
+  const initType = `InitOf<paths, ${JSON.stringify(path)}, ${JSON.stringify(method)}>`;
+  const init = needsInit(info) ? `init: ${initType}` : `init: ${initType} = {}`;
+  const extra = parsesAsText(info) ? `, parseAs: 'text' as const` : '';
+  return `/** ${operation.summary ?? operationId} (${method.toUpperCase()} ${path}). */
+export function ${operationId}(client: Computeplane, ${init}, options?: RequestOptions) {
+  return send(client, options, (fetchOptions) =>
+    api(client).${method.toUpperCase()}(${JSON.stringify(path)}, { ...init, ...fetchOptions${extra} } as never) as Promise<
+      FetchResponse<paths[${JSON.stringify(path)}][${JSON.stringify(method)}], ${initType}, \`\${string}/\${string}\`>
+    >,
+  );
+}`;
+}
+
+export function renderSdkOperations(area: string, doc: OpenApiDocument): string {
+  const operations = listOperations(doc);
+  const generated = operations.filter((op) => !isMultipart(op));
+  const handWritten = operations.filter(isMultipart).map((op) => op.operationId);
+  const schemaNames = Object.keys(doc.components?.schemas ?? {}).sort();
+  return `${GENERATED_BANNER(`openapi/${area}.yaml`)}import type { FetchResponse } from 'openapi-fetch';
+import { areaClient, send, type Computeplane, type InitOf, type RequestOptions } from '../core/index.js';
+import type { components, paths } from './${area}.js';
+${handWritten.length ? `\n// Multipart operations written by hand in src/areas/: ${handWritten.join(', ')}\n` : ''}
+const api = (client: Computeplane) => areaClient<paths>(client, ${JSON.stringify(area)});
+
+${generated.map(renderOperation).join('\n\n')}
+
+${schemaNames.map((name) => `export type ${name} = components['schemas'][${JSON.stringify(name)}];`).join('\n')}
+`;
+}

@@ -1,0 +1,37 @@
+/** Transformers for scalar JSON Schema types: string, number/integer, boolean, null, enum, const. */
+import type { SchemaObject, ZodContext } from './context.js';
+
+const literal = (value: unknown) => JSON.stringify(value);
+
+export function enumToZod(schema: SchemaObject): string {
+  const values = schema.enum ?? [];
+  if (values.every((value) => typeof value === 'string')) return `z.enum([${values.map(literal).join(', ')}])`;
+  return `z.union([${values.map((value) => `z.literal(${literal(value)})`).join(', ')}])`;
+}
+
+export function stringToZod(schema: SchemaObject, ctx: ZodContext): string {
+  if (schema.format === 'binary') return 'uploadedFile()';
+  let out = 'z.string()';
+  if (typeof schema.minLength === 'number') out += `.min(${schema.minLength})`;
+  if (typeof schema.maxLength === 'number') out += `.max(${schema.maxLength})`;
+  if (typeof schema.pattern === 'string') {
+    out += `.regex(new RegExp(${literal(schema.pattern)}), ${literal(`must match ${schema.pattern}`)})`;
+  }
+  if (schema.format === 'date-time' && ctx.mode === 'param') out += '.datetime({ offset: true })';
+  return out;
+}
+
+export function numberToZod(schema: SchemaObject, ctx: ZodContext, integer: boolean): string {
+  let out = ctx.mode === 'param' ? 'z.coerce.number()' : 'z.number()';
+  if (integer) out += '.int()';
+  if (typeof schema.minimum === 'number') out += `.min(${schema.minimum})`;
+  if (typeof schema.maximum === 'number') out += `.max(${schema.maximum})`;
+  if (typeof schema.exclusiveMinimum === 'number') out += `.gt(${schema.exclusiveMinimum})`;
+  if (typeof schema.exclusiveMaximum === 'number') out += `.lt(${schema.exclusiveMaximum})`;
+  return out;
+}
+
+export function booleanToZod(ctx: ZodContext): string {
+  // Query strings carry booleans as text; only the two spellings a reader would expect are accepted.
+  return ctx.mode === 'param' ? 'queryBoolean()' : 'z.boolean()';
+}

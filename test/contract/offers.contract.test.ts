@@ -1,0 +1,56 @@
+/**
+ * Contract: the offers area through the SDK, with Vast.ai and Lambda served by fakes of their documented
+ * APIs and this machine as the local provider. Errors come in the seed's body for this area.
+ */
+import { describe, expect, it } from 'vitest';
+import { NotFoundError, unwrap } from '@computeplane/sdk';
+import { getOffer, iterateOffers, listOffers } from '@computeplane/sdk/offers';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLambdaProvider } from '../../packages/server/src/providers/lambda/lambda-provider.js';
+import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
+import { createVastAiProvider } from '../../packages/server/src/providers/vastai/vastai-provider.js';
+import { fakeProviderHttp } from '../fakes/fake-provider-http.js';
+import { createFakeLambda } from '../fakes/lambda-api.js';
+import { createFakeVastAi } from '../fakes/vastai-api.js';
+import { testDrivers } from '../support/databases.js';
+import { conform, conformError, serverFor } from './harness.js';
+
+const providers = () => [
+  createLocalProvider({ root: join(tmpdir(), 'computeplane-contract-instances') }),
+  createVastAiProvider(fakeProviderHttp('vastai', createFakeVastAi(), { baseUrl: 'https://console.vast.ai', apiKey: 'vast-test-key', retries: 0 }).http),
+  createLambdaProvider(fakeProviderHttp('lambda', createFakeLambda(), { baseUrl: 'https://cloud.lambdalabs.com/api/v1', apiKey: 'lambda-test-key', retries: 0 }).http),
+];
+
+describe.each(testDrivers)('offers contract on $name', (driver) => {
+  const suite = serverFor(driver, { providers: providers() });
+
+  it('lists the offers of every provider, cheapest first, with the seed’s filters and pages', async () => {
+    const { data: page } = await conform('listOffers', listOffers(suite.server.clientA, { params: { query: { provider: 'vastai' } } }));
+    expect(page).toMatchObject({ count: 2, total: 2 });
+    expect(page!.offers[0]).toMatchObject({ id: 'vastai-1001', provider: 'vastai', provider_id: '1001', gpu_type: 'RTX 4090', vram_gb: 24, price_per_hour: 0.45, availability_confidence: 1 });
+    const { data: filtered } = await conform('listOffers', listOffers(suite.server.clientA, { params: { query: { gpu_type: 'a100', gpu_count: 2, min_vram: 40, max_price: 3 } } }));
+    expect(filtered!.offers.map((o) => o.id)).toEqual(['vastai-1002']);
+    const all = [];
+    for await (const offer of iterateOffers(suite.server.clientA, {}, 2)) all.push(offer);
+    expect(all.map((o) => o.provider)).toEqual(expect.arrayContaining(['local', 'vastai', 'lambda']));
+    expect(all.map((o) => o.price_per_hour)).toEqual([...all.map((o) => o.price_per_hour)].sort((a, b) => a - b));
+  });
+
+  it('gets one offer, and answers a missing one in the seed’s error body', async () => {
+    const { data: offer } = await conform('getOffer', getOffer(suite.server.clientA, { params: { path: { id: 'lambda-gpu_1x_a10@us-west-1' } } }));
+    expect(offer).toMatchObject({ provider: 'lambda', gpu_type: 'A10', location: 'us-west-1', price_per_hour: 0.75 });
+    const missing = await conform('getOffer', getOffer(suite.server.clientA, { params: { path: { id: 'vastai-424242' } } }));
+    expect(missing.error).toBeInstanceOf(NotFoundError);
+    expect(missing.error).toMatchObject({ code: 'NOT_FOUND', requestId: missing.response?.headers.get('x-request-id') });
+    expect((missing.error as NotFoundError).body).toMatchObject({ error: "Offer 'vastai-424242' not found", error_type: 'not_found', retry_suggested: false });
+  });
+
+  it('answers auth and validation errors in the same body', async () => {
+    const anonymous = await conformError('listOffers', listOffers(suite.server.anonymous), 401, 'AUTH_REQUIRED');
+    expect(anonymous.body).toMatchObject({ error_type: 'auth_required', retry_suggested: false, error: expect.stringMatching(/X-API-Key/) });
+    const invalid = await conformError('listOffers', listOffers(suite.server.clientA, { params: { query: { min_reliability: 2 } } }), 400, 'VALIDATION_ERROR');
+    expect(invalid.body).toMatchObject({ error_type: 'validation_error', details: [expect.objectContaining({ path: 'query.min_reliability' })] });
+    expect((await unwrap(listOffers(suite.server.clientA, { params: { query: { provider: 'local' } } }))).total).toBeGreaterThan(0);
+  });
+});

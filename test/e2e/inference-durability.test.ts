@@ -1,0 +1,123 @@
+/**
+ * Batch jobs survive anything: the server is killed (SIGKILL) in the middle of a 10,000-input batch and
+ * started again, and the job completes with every result exactly once; the same with two servers on one
+ * PostgreSQL where one is killed and the other finishes the work.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, unwrap, type Computeplane } from '@computeplane/sdk';
+import { getInferenceJob, iterateBatchResults, submitBatchInference, waitForInferenceJob } from '@computeplane/sdk/inference';
+import { uploadModel } from '@computeplane/sdk/models';
+import { sql } from 'drizzle-orm';
+import { openDatabase, type Database } from '@computeplane/server';
+import { queryRows } from '../../packages/server/src/db/query-rows.js';
+import { createPostgresDatabase } from '../support/databases.js';
+import { fixturePath } from '../support/fixtures.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+
+const TOTAL = 10_000;
+const rows = Array.from({ length: TOTAL }, (_, i) => [Math.sin(i), Math.cos(i), (i % 13) / 13, (i % 7) - 3]);
+const env = { INFERENCE_LEASE_MS: '1500', INFERENCE_CHUNK_SIZE: '50', INFERENCE_WORKERS: '1' };
+
+let expected: Float32Array;
+beforeAll(async () => {
+  const session = await ort.InferenceSession.create(fixturePath('tiny-mlp.onnx'));
+  expected = (await session.run({ input: new ort.Tensor('float32', Float32Array.from(rows.flat()), [TOTAL, 4]) })).probabilities!.data as Float32Array;
+  await session.release();
+});
+
+/** Submits the batch and SIGKILLs `victim` while it is running the job. */
+async function submitAndKillMidway(client: Computeplane, victim: ServerProcess) {
+  const model = await unwrap(uploadModel(client, { model: fixturePath('tiny-mlp.onnx') }));
+  const { job_id } = await unwrap(submitBatchInference(client, { body: { model_id: model.id, inputs: rows.map((row) => ({ data: row, shape: [1, 4] })) } }));
+  for (;;) {
+    const job = await unwrap(getInferenceJob(client, { params: { path: { jobId: job_id }, query: { results_limit: 0 } } }));
+    if (job.status === 'running') break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  victim.child.kill('SIGKILL');
+  await victim.exited;
+  return job_id;
+}
+
+/** What the database held when the server died: the job must have been caught mid-way. */
+async function expectCaughtMidway(database: Database, jobId: string) {
+  const [job] = await queryRows<{ completed_tasks: number }>(database.db, sql`SELECT completed_tasks FROM inference_jobs WHERE id = ${jobId}`);
+  const [slices] = await queryRows<{ unfinished: number }>(
+    database.db,
+    sql`SELECT count(*)::int AS unfinished FROM inference_tasks WHERE job_id = ${jobId} AND status IN ('queued', 'running')`,
+  );
+  expect(job!.completed_tasks, 'the batch finished before the server was killed').toBeLessThan(TOTAL);
+  expect(slices!.unfinished).toBeGreaterThan(0);
+}
+
+async function expectExactlyOnce(client: Computeplane, jobId: string) {
+  const job = await waitForInferenceJob(client, jobId, { intervalMs: 100, timeoutMs: 120_000 });
+  expect(job.status).toBe('completed');
+  // Counters advance only with a slice's results in the same transaction: a slice completed twice would push them past TOTAL.
+  expect(job.progress).toEqual({ total: TOTAL, completed: TOTAL, failed: 0, cancelled: 0, percent: 100 });
+  let index = 0;
+  for await (const item of iterateBatchResults(client, jobId, 5000)) {
+    expect(item.index).toBe(index);
+    expect(item.status).toBe('completed');
+    const data = (item.result as { data: number[] }).data;
+    for (let k = 0; k < 3; k++) expect(Math.abs(data[k]! - expected[index * 3 + k]!)).toBeLessThan(1e-5);
+    index += 1;
+  }
+  expect(index).toBe(TOTAL);
+}
+
+describe('a batch job survives SIGKILL', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'cp-durable-'));
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('on the embedded database: killed mid-batch, restarted, completed exactly once', async () => {
+    const first = await startServerProcess({ ...env, DATA_DIR: dataDir });
+    const jobId = await submitAndKillMidway(createClient({ baseUrl: first.baseUrl, apiKey: 'test-api-key' }), first);
+    const inspect = await openDatabase({ dataDir: join(dataDir, 'pglite') });
+    try {
+      await expectCaughtMidway(inspect, jobId);
+    } finally {
+      await inspect.close();
+    }
+    const second = await startServerProcess({ ...env, DATA_DIR: dataDir });
+    try {
+      await expectExactlyOnce(createClient({ baseUrl: second.baseUrl, apiKey: 'test-api-key' }), jobId);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('on PostgreSQL with two servers: one is killed, the other finishes its work', async () => {
+    const { url, drop } = await createPostgresDatabase();
+    const dirs = [await mkdtemp(join(tmpdir(), 'cp-a-')), await mkdtemp(join(tmpdir(), 'cp-b-'))];
+    const admin = 'durability-admin-key-0123456789';
+    const [a, b] = await Promise.all(dirs.map((dir) => startServerProcess({ ...env, DATA_DIR: dir, DATABASE_URL: url, ADMIN_KEY: admin })));
+    try {
+      const { createApiKey, createTenant } = await import('@computeplane/sdk/admin');
+      const adminClient = createClient({ baseUrl: a!.baseUrl, adminKey: admin });
+      const tenant = await unwrap(createTenant(adminClient, { body: { name: 'durable' } }));
+      const { key } = await unwrap(createApiKey(adminClient, { body: { tenant_id: tenant.id } }));
+      const jobId = await submitAndKillMidway(createClient({ baseUrl: a!.baseUrl, apiKey: key }), a!);
+      const inspect = await openDatabase({ url });
+      try {
+        await expectCaughtMidway(inspect, jobId);
+      } finally {
+        await inspect.close();
+      }
+      await expectExactlyOnce(createClient({ baseUrl: b!.baseUrl, apiKey: key }), jobId);
+    } finally {
+      await b?.stop();
+      await a?.stop();
+      await drop();
+      await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    }
+  });
+});

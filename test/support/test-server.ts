@@ -1,0 +1,69 @@
+/**
+ * A real server for tests: createApp() on a chosen database driver, listening on a real socket
+ * (port 0), with two tenants and their API keys, an admin key, and SDK clients for each.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp, createMemoryBlobStore, issueApiKey, type BlobStore, type Database } from '@computeplane/server';
+import { createClient, type ClientOptions, type Computeplane } from '@computeplane/sdk';
+import { tenants } from '../../packages/server/src/db/schema.js';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+export const INTERNAL_TOKEN = 'test-internal-token';
+
+export interface TestServer {
+  baseUrl: string;
+  database: Database;
+  blobs: BlobStore;
+  app: ReturnType<typeof createApp>;
+  /** SDK client for tenant A (the default), tenant B, the admin, or anonymous. */
+  clientA: Computeplane;
+  clientB: Computeplane;
+  admin: Computeplane;
+  anonymous: Computeplane;
+  keyA: string;
+  keyB: string;
+  client(options?: ClientOptions): Computeplane;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  database: Database,
+  options: { blobs?: BlobStore; settings?: Parameters<typeof createApp>[0]['settings']; clock?: () => Date; providers?: Parameters<typeof createApp>[0]['providers'] } = {},
+): Promise<TestServer> {
+  const blobs = options.blobs ?? createMemoryBlobStore();
+  const app = createApp({
+    database,
+    blobs,
+    internalToken: INTERNAL_TOKEN,
+    adminKey: ADMIN_KEY,
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.providers ? { providers: options.providers } : {}),
+  });
+  await database.db.insert(tenants).values([{ id: 'tnt_alpha', name: 'alpha' }, { id: 'tnt_beta', name: 'beta' }]).onConflictDoNothing();
+  const keyA = (await issueApiKey(database.db, 'tnt_alpha', 'tests')).key;
+  const keyB = (await issueApiKey(database.db, 'tnt_beta', 'tests')).key;
+  const server = await new Promise<ServerType>((resolve) => {
+    const listening = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(listening));
+  });
+  const address = server.address();
+  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const client = (clientOptions: ClientOptions = {}) => createClient({ baseUrl, maxRetries: 0, timeoutMs: 30_000, ...clientOptions });
+  return {
+    baseUrl,
+    database,
+    blobs,
+    app,
+    keyA,
+    keyB,
+    clientA: client({ apiKey: keyA }),
+    clientB: client({ apiKey: keyB }),
+    admin: client({ adminKey: ADMIN_KEY }),
+    anonymous: client({ apiKey: '' }),
+    client,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+    },
+  };
+}
