@@ -11,6 +11,8 @@ export async function renderSdkTypes(area: string, doc: OpenApiDocument): Promis
     alphabetize: false,
     exportType: false,
     rootTypes: false,
+    // A field with a default may be left out of a request: it must stay optional in the types.
+    defaultNonNullable: false,
   });
   return `${GENERATED_BANNER(`openapi/${area}.yaml`)}${astToString(ast)}`;
 }

@@ -16,7 +16,7 @@ import { serverFor, specValidator } from './harness.js';
 const validator = await specValidator();
 const needsAuth = (op: SpecOperation) => op.path.startsWith('/api/v1/') && !op.path.startsWith('/api/v1/health');
 const isAdmin = (op: SpecOperation) => op.path.startsWith('/api/v1/admin');
-const jsonBodyOps = validator.operations.filter((op) => ['post', 'patch', 'put'].includes(op.method) && op.operationId !== 'uploadModel');
+const jsonBodyOps = validator.operations.filter((op) => op.jsonBody);
 
 describe.each(testDrivers)('negative cases on $name', (driver) => {
   const suite = serverFor(driver);
@@ -29,7 +29,8 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
     who === 'none' ? {} : isAdmin(op) ? { 'X-Admin-Key': ADMIN_KEY } : { 'X-API-Key': who === 'a' ? suite.server.keyA : suite.server.keyB };
 
   async function call(op: SpecOperation, init: { path?: string; headers?: Record<string, string>; body?: string; query?: string }) {
-    const path = init.path ?? op.path.replace('{id}', modelId).replace('{file}', 'models.yaml');
+    const id = op.path.startsWith('/api/v1/sessions/') ? 'sess-missing0' : modelId;
+    const path = init.path ?? op.path.replace('{id}', id).replace('{file}', 'models.yaml');
     const response = await fetch(`${suite.server.baseUrl}${path}${init.query ?? ''}`, {
       method: op.method.toUpperCase(),
       headers: init.headers ?? {},

@@ -14,6 +14,8 @@ export interface SpecOperation {
   method: string;
   path: string;
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  /** The operation takes a JSON request body. */
+  jsonBody: boolean;
 }
 
 export interface SpecValidator {
@@ -34,8 +36,9 @@ export async function loadSpecValidator(): Promise<SpecValidator> {
     ajv.addSchema({ $id: `${area}.json`, components: doc.components ?? {} } as object);
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const method of METHODS) {
-        const op = item[method] as { operationId: string; responses: SpecOperation['responses'] } | undefined;
-        if (op) operations.push({ area, operationId: op.operationId, method, path, responses: resolveResponses(doc, op.responses) });
+        const op = item[method] as { operationId: string; responses: SpecOperation['responses']; requestBody?: { content?: Record<string, unknown> } } | undefined;
+        const jsonBody = Boolean(op?.requestBody?.content?.['application/json']);
+        if (op) operations.push({ area, operationId: op.operationId, method, path, responses: resolveResponses(doc, op.responses), jsonBody });
       }
     }
   }

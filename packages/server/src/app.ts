@@ -12,6 +12,9 @@ import { healthArea } from './areas/health/index.js';
 import { modelsArea } from './areas/models/index.js';
 import { inferenceArea } from './areas/inference/index.js';
 import { offersArea } from './areas/offers/index.js';
+import { sessionsArea } from './areas/sessions/index.js';
+import { DEFAULT_BROKER_SETTINGS } from './sessions/broker-context.js';
+import { createSessions } from './sessions/create-sessions.js';
 import { gpuErrorFormat } from './http/gpu-error-format.js';
 import { createProviders, providerErrorsCounter } from './marketplace/create-providers.js';
 import { createInventory } from './marketplace/inventory.js';
@@ -64,6 +67,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     runJobs: true,
   },
   marketplace: { refreshMs: 60_000 },
+  sessions: { tickMs: DEFAULT_BROKER_SETTINGS.tickMs, reconcileMs: DEFAULT_BROKER_SETTINGS.reconcileMs, keyGraceMinutes: DEFAULT_BROKER_SETTINGS.keyGraceMinutes },
 };
 
 export function createApp(options: AppOptions) {
@@ -73,6 +77,7 @@ export function createApp(options: AppOptions) {
     ...DEFAULT_SETTINGS,
     ...options.settings,
     inference: { ...DEFAULT_SETTINGS.inference, ...options.settings?.inference },
+    sessions: { ...DEFAULT_SETTINGS.sessions, ...options.settings?.sessions },
   };
   const lifecycle: Lifecycle = { ready: true, draining: false, startedAt: clock() };
   const metrics = createHttpMetrics({ processMetrics: options.processMetrics ?? false });
@@ -95,13 +100,15 @@ export function createApp(options: AppOptions) {
   const owned = options.providers ? undefined : createProviders(settings.marketplace, options.dataDir ?? join(tmpdir(), 'computeplane'), errors);
   const inventory = createInventory({ providers: options.providers ?? owned!.providers, clock, refreshMs: settings.marketplace.refreshMs });
   const inventoryReady = inventory.start();
-  for (const path of ['/api/v1/inventory', '/api/v1/inventory/*']) app.use(path, gpuErrorFormat);
+  const sessions = createSessions({ services, providers: options.providers ?? owned!.providers, inventory, inventoryReady });
+  for (const path of ['/api/v1/inventory', '/api/v1/inventory/*', '/api/v1/sessions', '/api/v1/sessions/*', '/api/v1/costs', '/api/v1/costs/*']) app.use(path, gpuErrorFormat);
   const areas = [
-    healthArea(services),
+    healthArea(services, sessions.health),
     modelsArea(services, inference.onModelChanged),
     adminArea(services, credentials.clear),
     inferenceArea(services, inference.deps),
     offersArea(inventory, inventoryReady),
+    sessionsArea(sessions.context, sessions.broker, () => sessions.started),
   ];
   for (const area of areas) registerRoutes(app, area.routes, area.handlers as never, routeServices);
   if (settings.inference.runJobs) inference.deps.runner.start();
@@ -109,11 +116,12 @@ export function createApp(options: AppOptions) {
 
   /** Stops the job runner (in-flight slices finish) and the inference workers. Does not close the database. */
   const close = async () => {
+    await sessions.stop();
     inventory.stop();
     await inference.close();
     await owned?.close();
   };
-  return { app, services, lifecycle, close };
+  return { app, services, lifecycle, close, sessions: sessions.broker };
 }
 
 export type ComputeplaneApp = ReturnType<typeof createApp>;

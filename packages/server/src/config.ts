@@ -27,6 +27,22 @@ export interface ServerConfig {
     chunkSize: number;
     runJobs: boolean;
   };
+  sessions: SessionSettings;
+}
+
+/** The session broker's settings that operators set (the rest keep DEFAULT_BROKER_SETTINGS). */
+export interface SessionSettings {
+  tickMs: number;
+  reconcileMs: number;
+  keyGraceMinutes: number;
+  /** Labels this deployment's provider instances; default: generated once and stored in the database. */
+  deploymentId?: string;
+  defaultImage?: string;
+}
+
+function deploymentIdFrom(raw: string): string {
+  if (!/^[a-z0-9]{3,24}$/.test(raw)) throw new Error(`DEPLOYMENT_ID must be 3-24 lowercase letters or digits; got "${raw}"`);
+  return raw;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -66,6 +82,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       leaseMs: integer(env, 'INFERENCE_LEASE_MS', 30_000, 500, 3_600_000),
       chunkSize: integer(env, 'INFERENCE_CHUNK_SIZE', 1024, 1, 100_000),
       runJobs: (env.INFERENCE_RUN_JOBS ?? 'true') !== 'false',
+    },
+    sessions: {
+      tickMs: integer(env, 'SESSION_TICK_MS', 2_000, 100, 3_600_000),
+      reconcileMs: integer(env, 'SESSION_RECONCILE_MS', 5 * 60_000, 1_000, 86_400_000),
+      keyGraceMinutes: integer(env, 'SESSION_KEY_GRACE_MINUTES', 15, 1, 1_440),
+      ...(env.DEPLOYMENT_ID ? { deploymentId: deploymentIdFrom(env.DEPLOYMENT_ID) } : {}),
+      ...(env.SESSION_DEFAULT_IMAGE ? { defaultImage: env.SESSION_DEFAULT_IMAGE } : {}),
     },
   };
 }

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Database } from './db/database.js';
+import type { SessionSettings } from './config.js';
 import type { ProviderSettings } from './marketplace/create-providers.js';
 import type { BlobStore } from './storage/blob-store.js';
 
@@ -25,6 +26,7 @@ export interface ServerSettings {
   /** Largest batch inference body, in bytes. */
   maxBatchBytes: number;
   inference: InferenceSettings;
+  sessions: SessionSettings;
   marketplace: ProviderSettings & {
     /** How often offers are refreshed from every provider. */
     refreshMs: number;

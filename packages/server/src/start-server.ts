@@ -42,6 +42,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       maxBatchBytes: config.maxBatchBytes,
       marketplace: config.marketplace,
       inference: { ...DEFAULT_SETTINGS.inference, ...config.inference },
+      sessions: config.sessions,
     },
     docsDir: defaultSiteDir(),
     dataDir: config.dataDir,

@@ -33,6 +33,24 @@ export function getReadiness(client: Computeplane, init: InitOf<paths, "/api/v1/
   );
 }
 
+/** Session broker health (GET /health). */
+export function getBrokerHealth(client: Computeplane, init: InitOf<paths, "/health", "get"> = {}, options?: RequestOptions) {
+  return send(client, options, (fetchOptions) =>
+    api(client).GET("/health", { ...init, ...fetchOptions } as never) as Promise<
+      FetchResponse<paths["/health"]["get"], InitOf<paths, "/health", "get">, `${string}/${string}`>
+    >,
+  );
+}
+
+/** Session broker readiness (GET /ready). */
+export function getBrokerReadiness(client: Computeplane, init: InitOf<paths, "/ready", "get"> = {}, options?: RequestOptions) {
+  return send(client, options, (fetchOptions) =>
+    api(client).GET("/ready", { ...init, ...fetchOptions } as never) as Promise<
+      FetchResponse<paths["/ready"]["get"], InitOf<paths, "/ready", "get">, `${string}/${string}`>
+    >,
+  );
+}
+
 /** Prometheus metrics (GET /metrics). */
 export function getMetrics(client: Computeplane, init: InitOf<paths, "/metrics", "get"> = {}, options?: RequestOptions) {
   return send(client, options, (fetchOptions) =>
@@ -60,6 +78,8 @@ export function getAreaSpec(client: Computeplane, init: InitOf<paths, "/openapi/
   );
 }
 
+export type BrokerHealth = components['schemas']["BrokerHealth"];
+export type BrokerReadiness = components['schemas']["BrokerReadiness"];
 export type DetailedHealth = components['schemas']["DetailedHealth"];
 export type Error = components['schemas']["Error"];
 export type ErrorCode = components['schemas']["ErrorCode"];

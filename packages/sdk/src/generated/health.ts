@@ -61,6 +61,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session broker health
+         * @description 200 once the start-up sweep (resuming sessions and reconciling every provider's instances with the database) has finished and the lifecycle loops run; 503 before that and while shutting down.
+         */
+        get: operations["getBrokerHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session broker readiness
+         * @description `ready: true` when the broker accepts sessions (start-up sweep done, not shutting down).
+         */
+        get: operations["getBrokerReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -128,6 +168,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        BrokerHealth: {
+            /** @enum {string} */
+            status: "ok" | "unavailable";
+            timestamp: components["schemas"]["Timestamp"];
+            services: {
+                /** @enum {string} */
+                lifecycle: "running" | "starting" | "stopped";
+                /**
+                 * @description `stale` when some provider's last refresh failed; `empty` before the first refresh.
+                 * @enum {string}
+                 */
+                inventory: "ok" | "stale" | "empty";
+                /** @enum {string} */
+                ready: "true" | "false";
+            };
+        };
+        BrokerReadiness: {
+            ready: boolean;
+            timestamp: components["schemas"]["Timestamp"];
+        };
         Health: {
             /** @enum {string} */
             status: "healthy";
@@ -186,7 +246,7 @@ export interface components {
          * @description Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).
          * @enum {string}
          */
-        ErrorCode: "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_ERROR" | "INVALID_MODEL" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "RATE_LIMITED" | "NO_DEVICES" | "NO_TRAINING_DEVICES" | "NO_MODEL" | "CANNOT_CANCEL" | "CANNOT_PAUSE" | "NOT_READY" | "MODEL_NOT_EXECUTABLE" | "INFERENCE_TIMEOUT" | "INTERNAL_ERROR";
+        ErrorCode: "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_ERROR" | "INVALID_MODEL" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "RATE_LIMITED" | "NO_DEVICES" | "NO_TRAINING_DEVICES" | "NO_MODEL" | "CANNOT_CANCEL" | "CANNOT_PAUSE" | "NOT_READY" | "MODEL_NOT_EXECUTABLE" | "INFERENCE_TIMEOUT" | "STALE_INVENTORY" | "PROVIDER_UNAVAILABLE" | "SESSION_NOT_RUNNING" | "INTERNAL_ERROR";
         /** @description One problem found in the request, with where it is. */
         ErrorIssue: {
             /**
@@ -396,6 +456,102 @@ export interface operations {
                 };
             };
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBrokerHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The broker is running. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "timestamp": "2026-01-29T12:00:00Z",
+                     *       "services": {
+                     *         "lifecycle": "running",
+                     *         "inventory": "ok",
+                     *         "ready": "true"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BrokerHealth"];
+                };
+            };
+            /** @description The start-up sweep is still running, or the server is shutting down. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "unavailable",
+                     *       "timestamp": "2026-01-29T12:00:00Z",
+                     *       "services": {
+                     *         "lifecycle": "stopped",
+                     *         "inventory": "ok",
+                     *         "ready": "false"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BrokerHealth"];
+                };
+            };
+        };
+    };
+    getBrokerReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ready": true,
+                     *       "timestamp": "2026-01-29T12:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BrokerReadiness"];
+                };
+            };
+            /** @description Not ready. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ready": false,
+                     *       "timestamp": "2026-01-29T12:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BrokerReadiness"];
+                };
+            };
         };
     };
     getMetrics: {

@@ -3,7 +3,7 @@
  * Migrations in packages/server/drizzle/ are generated from this file by drizzle-kit.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
@@ -178,4 +178,84 @@ export const inferenceTasks = pgTable(
   (table) => [primaryKey({ columns: [table.jobId, table.idx] }), index('inference_tasks_claim_idx').on(table.status, table.leaseExpiresAt)],
 );
 
-export const schema = { tenants, apiKeys, sdkTokens, models, idempotencyKeys, blobs, inferenceJobs, inferenceTasks };
+/** Deployment-wide values every replica must agree on (e.g. the deployment id that labels provider instances). */
+export const platformSettings = pgTable('platform_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export type GpuSessionStatus = 'pending' | 'provisioning' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * GPU sessions (gpu-sessions.md). A row is written as `pending` before any provider call, so no
+ * instance can exist that the database does not know. `next_check_at` is the work-claim column of the
+ * lifecycle loops (claimed with FOR UPDATE SKIP LOCKED, so replicas share the work).
+ */
+export const gpuSessions = pgTable(
+  'gpu_sessions',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    consumerId: text('consumer_id').notNull(),
+    status: text('status').$type<GpuSessionStatus>().notNull(),
+    /** `cp-<deployment id>-<session id>`: the name the instance carries at its provider. */
+    label: text('label').notNull(),
+    offerId: text('offer_id').notNull(),
+    provider: text('provider').notNull(),
+    providerOfferId: text('provider_offer_id').notNull(),
+    instanceId: text('instance_id'),
+    gpuType: text('gpu_type').notNull(),
+    gpuCount: integer('gpu_count').notNull(),
+    vramGb: integer('vram_gb').notNull(),
+    pricePerHour: doublePrecision('price_per_hour').notNull(),
+    /** What the session asked for (workload, image, ports, retry policy, ...), as in the create request. */
+    request: jsonb('request').$type<Record<string, unknown>>().notNull(),
+    reservationHours: integer('reservation_hours').notNull(),
+    idleThresholdMinutes: integer('idle_threshold_minutes').notNull().default(0),
+    retryCount: integer('retry_count').notNull().default(0),
+    triedOffers: jsonb('tried_offers').$type<string[]>().notNull().default([]),
+    sshHost: text('ssh_host'),
+    sshPort: integer('ssh_port'),
+    sshUser: text('ssh_user'),
+    sshPublicKey: text('ssh_public_key').notNull(),
+    /** Held only until SSH is verified (or the session ends), then cleared. */
+    sshPrivateKey: text('ssh_private_key'),
+    failureReason: text('failure_reason'),
+    stopReason: text('stop_reason'),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+    provisionedAt: at('provisioned_at'),
+    startedAt: at('started_at'),
+    expiresAt: at('expires_at').notNull(),
+    hardExpiresAt: at('hard_expires_at').notNull(),
+    stoppedAt: at('stopped_at'),
+    /** Billing runs from the provider's instance creation to its confirmed destruction. */
+    billingStartedAt: at('billing_started_at'),
+    billingEndedAt: at('billing_ended_at'),
+    lastActivityAt: at('last_activity_at'),
+    keyCollectedAt: at('key_collected_at'),
+    destroyAttempts: integer('destroy_attempts').notNull().default(0),
+    /** While `stopping`: the status the session ends in once its instance is destroyed. */
+    endStatus: text('end_status').$type<'stopped' | 'failed'>(),
+    /** Cost and hours of earlier instances of this session (provisioning attempts replaced by auto-retry). */
+    priorCost: doublePrecision('prior_cost').notNull().default(0),
+    priorHours: doublePrecision('prior_hours').notNull().default(0),
+    preserveStorage: boolean('preserve_storage').notNull().default(false),
+    nextCheckAt: at('next_check_at').notNull().defaultNow(),
+  },
+  (table) => [
+    index('gpu_sessions_tenant_idx').on(table.tenantId, table.createdAt),
+    index('gpu_sessions_check_idx').on(table.status, table.nextCheckAt),
+    index('gpu_sessions_billing_idx').on(table.tenantId, table.billingStartedAt),
+    // One active session per consumer and offer (the seed's 409), enforced by the database across replicas.
+    uniqueIndex('gpu_sessions_active_offer_idx')
+      .on(table.tenantId, table.consumerId, table.offerId)
+      .where(sql`status IN ('pending', 'provisioning', 'running')`),
+  ],
+);
+
+export const schema = { tenants, apiKeys, sdkTokens, models, idempotencyKeys, blobs, inferenceJobs, inferenceTasks, platformSettings, gpuSessions };

@@ -569,6 +569,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "NOT_READY",
             "MODEL_NOT_EXECUTABLE",
             "INFERENCE_TIMEOUT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
             "INTERNAL_ERROR"
           ]
         },
@@ -834,7 +837,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
     "info": {
       "title": "Computeplane Health API",
       "version": "0.1.0",
-      "summary": "Liveness, readiness, service status, Prometheus metrics and the API's own specs.",
+      "summary": "Liveness, readiness, service status, the GPU session broker's health, Prometheus metrics and the API's own specs.",
       "description": "Health endpoints need no credential (seed: distributed-compute-platform.md, \"Health Endpoints\"). They report real state: the database is pinged, the model store is counted.",
       "license": {
         "name": "Apache-2.0",
@@ -979,6 +982,118 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           }
         }
       },
+      "/health": {
+        "get": {
+          "operationId": "getBrokerHealth",
+          "tags": [
+            "health"
+          ],
+          "summary": "Session broker health",
+          "description": "200 once the start-up sweep (resuming sessions and reconciling every provider's instances with the database) has finished and the lifecycle loops run; 503 before that and while shutting down.",
+          "security": [],
+          "responses": {
+            "200": {
+              "description": "The broker is running.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/BrokerHealth"
+                  },
+                  "example": {
+                    "status": "ok",
+                    "timestamp": "2026-01-29T12:00:00Z",
+                    "services": {
+                      "lifecycle": "running",
+                      "inventory": "ok",
+                      "ready": "true"
+                    }
+                  }
+                }
+              }
+            },
+            "503": {
+              "description": "The start-up sweep is still running, or the server is shutting down.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/BrokerHealth"
+                  },
+                  "example": {
+                    "status": "unavailable",
+                    "timestamp": "2026-01-29T12:00:00Z",
+                    "services": {
+                      "lifecycle": "stopped",
+                      "inventory": "ok",
+                      "ready": "false"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "/ready": {
+        "get": {
+          "operationId": "getBrokerReadiness",
+          "tags": [
+            "health"
+          ],
+          "summary": "Session broker readiness",
+          "description": "`ready: true` when the broker accepts sessions (start-up sweep done, not shutting down).",
+          "security": [],
+          "responses": {
+            "200": {
+              "description": "Ready.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/BrokerReadiness"
+                  },
+                  "example": {
+                    "ready": true,
+                    "timestamp": "2026-01-29T12:00:00Z"
+                  }
+                }
+              }
+            },
+            "503": {
+              "description": "Not ready.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/BrokerReadiness"
+                  },
+                  "example": {
+                    "ready": false,
+                    "timestamp": "2026-01-29T12:00:00Z"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
       "/metrics": {
         "get": {
           "operationId": "getMetrics",
@@ -1082,6 +1197,78 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
     },
     "components": {
       "schemas": {
+        "BrokerHealth": {
+          "type": "object",
+          "required": [
+            "status",
+            "timestamp",
+            "services"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "status": {
+              "type": "string",
+              "enum": [
+                "ok",
+                "unavailable"
+              ]
+            },
+            "timestamp": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "services": {
+              "type": "object",
+              "required": [
+                "lifecycle",
+                "inventory",
+                "ready"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "lifecycle": {
+                  "type": "string",
+                  "enum": [
+                    "running",
+                    "starting",
+                    "stopped"
+                  ]
+                },
+                "inventory": {
+                  "type": "string",
+                  "enum": [
+                    "ok",
+                    "stale",
+                    "empty"
+                  ],
+                  "description": "`stale` when some provider's last refresh failed; `empty` before the first refresh."
+                },
+                "ready": {
+                  "type": "string",
+                  "enum": [
+                    "true",
+                    "false"
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "BrokerReadiness": {
+          "type": "object",
+          "required": [
+            "ready",
+            "timestamp"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "ready": {
+              "type": "boolean"
+            },
+            "timestamp": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
         "Health": {
           "type": "object",
           "required": [
@@ -1299,6 +1486,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "NOT_READY",
             "MODEL_NOT_EXECUTABLE",
             "INFERENCE_TIMEOUT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
             "INTERNAL_ERROR"
           ]
         },
@@ -2424,6 +2614,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "NOT_READY",
             "MODEL_NOT_EXECUTABLE",
             "INFERENCE_TIMEOUT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
             "INTERNAL_ERROR"
           ]
         },
@@ -3632,6 +3825,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "NOT_READY",
             "MODEL_NOT_EXECUTABLE",
             "INFERENCE_TIMEOUT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
             "INTERNAL_ERROR"
           ]
         },
@@ -4408,6 +4604,1486 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "type": "integer",
             "minimum": 0,
             "default": 0
+          }
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        }
+      }
+    }
+  },
+  "sessions": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane GPU Sessions API",
+      "version": "0.1.0",
+      "summary": "Rent GPU instances from any configured provider as sessions with SSH access, lifecycle and costs.",
+      "description": "The sessions, costs and broker health of gpu-sessions.md. A session rents one offer of the inventory\n(`GET /api/v1/inventory`) for a reservation of 1-12 hours. Provisioning is two-phase: the session is\nstored as `pending` (labelled with this deployment's id) before the provider is called, becomes\n`provisioning` once the provider created the instance, and `running` only after SSH (or, in\n`entrypoint` mode, the first exposed port) answered. Background loops end sessions at reservation\nexpiry, at the 12-hour hard maximum and after `idle_threshold_minutes` without measured activity,\ndestroy orphaned instances, mark ghosts and retry failed destroys. Costs accrue per second from the\ninstance's creation to its destruction.\n\nThe SSH private key is in the create response only. A client that loses the response can retry the\nPOST with the same `Idempotency-Key` within 24 hours and gets the same response again; a session\nwhose key was never collected (no GET of the session and no SSH activity) within\n`SESSION_KEY_GRACE_MINUTES` (default 15) is destroyed so that it does not bill for nothing.\n\nErrors of this area use the seed's body: `{error, request_id, error_type, retry_suggested}`.\n",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "sessions",
+        "description": "Rent, inspect, extend and end GPU sessions."
+      },
+      {
+        "name": "costs",
+        "description": "What sessions cost, per session, consumer, day, month, provider and GPU type."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/sessions": {
+        "post": {
+          "operationId": "createSession",
+          "tags": [
+            "sessions"
+          ],
+          "summary": "Create a GPU session",
+          "description": "Rents the offer: the session is stored as `pending`, the provider creates the instance, and the 201 carries the session (`provisioning`) and its one-time SSH private key. Poll the session until it is `running` before connecting. With `auto_retry`, a failed provider call or SSH verification moves the session to another offer within `retry_scope`, at most `max_retries` times.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CreateSessionRequest"
+                },
+                "example": {
+                  "consumer_id": "my-application",
+                  "offer_id": "vastai-12345",
+                  "workload_type": "llm",
+                  "reservation_hours": 2,
+                  "idle_threshold_minutes": 30,
+                  "storage_policy": "destroy",
+                  "disk_gb": 100
+                }
+              }
+            }
+          },
+          "responses": {
+            "201": {
+              "description": "The instance is being created; the private key is shown only here.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                },
+                "Location": {
+                  "description": "URL of the session.",
+                  "schema": {
+                    "type": "string"
+                  }
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/CreatedSession"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/SessionBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/SessionUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/SessionNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/SessionConflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/SessionPayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/SessionUnsupportedMediaType"
+            },
+            "503": {
+              "$ref": "#/components/responses/SessionUnavailable"
+            }
+          }
+        },
+        "get": {
+          "operationId": "listSessions",
+          "tags": [
+            "sessions"
+          ],
+          "summary": "List sessions",
+          "description": "The tenant's sessions, newest first.",
+          "parameters": [
+            {
+              "name": "consumer_id",
+              "in": "query",
+              "required": false,
+              "description": "Only this consumer's sessions.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200
+              }
+            },
+            {
+              "name": "status",
+              "in": "query",
+              "required": false,
+              "description": "Only sessions in this status.",
+              "schema": {
+                "$ref": "#/components/schemas/SessionStatus"
+              }
+            },
+            {
+              "name": "provider",
+              "in": "query",
+              "required": false,
+              "description": "Only this provider's sessions.",
+              "schema": {
+                "$ref": "#/components/schemas/SessionProvider"
+              }
+            },
+            {
+              "$ref": "#/components/parameters/Limit"
+            },
+            {
+              "$ref": "#/components/parameters/Offset"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "One page of sessions.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/SessionList"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/SessionBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/SessionUnauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/sessions/{id}": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/SessionId"
+          }
+        ],
+        "get": {
+          "operationId": "getSession",
+          "tags": [
+            "sessions"
+          ],
+          "summary": "Get a session",
+          "description": "The session's current state. Fetching it confirms that the create response (and its key) arrived.",
+          "responses": {
+            "200": {
+              "description": "The session.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Session"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/SessionBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/SessionUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/SessionNotFound"
+            }
+          }
+        },
+        "delete": {
+          "operationId": "destroySession",
+          "tags": [
+            "sessions"
+          ],
+          "summary": "Force-destroy a session",
+          "description": "Destroys the instance now. If the provider fails, the session stays `stopping` and the destroy is retried in the background until it succeeds. Destroying an ended session answers 200 and changes nothing.",
+          "responses": {
+            "200": {
+              "description": "Destroyed (or already ended).",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/SessionMessage"
+                  },
+                  "example": {
+                    "message": "session destroyed",
+                    "session_id": "sess-abc123"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/SessionBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/SessionUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/SessionNotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/sessions/{id}/diagnostics": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/SessionId"
+          }
+        ],
+        "get": {
+          "operationId": "getSessionDiagnostics",
+          "tags": [
+            "sessions"
+          ],
+          "summary": "Diagnose a running session",
+          "description": "Connection details, uptime and time to expiry; `ssh_available` is measured on the call (a TCP connection to the SSH port that answers with an SSH banner). 400 when the session is not running.",
+          "responses": {
+            "200": {
+              "description": "Diagnostics.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/SessionDiagnostics"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/SessionBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/SessionUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/SessionNotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/sessions/{id}/done": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/SessionId"
+          }
+        ],
+        "post": {
+          "operationId": "markSessionDone",
+          "tags": [
+            "sessions"
+          ],
+          "summary": "Signal that the work is done",
+          "description": "The session moves to `stopping` and its instance is destroyed in the background. 409 when it already ended.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "Shutdown initiated.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/SessionMessage"
+                  },
+                  "example": {
+                    "message": "session shutdown initiated",
+                    "session_id": "sess-abc123"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/SessionBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/SessionUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/SessionNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/SessionConflict"
+            }
+          }
+        }
+      },
+      "/api/v1/sessions/{id}/extend": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/SessionId"
+          }
+        ],
+        "post": {
+          "operationId": "extendSession",
+          "tags": [
+            "sessions"
+          ],
+          "summary": "Extend a session's reservation",
+          "description": "Moves `expires_at` later by `additional_hours`. 409 when the session is not pending, provisioning or running; 400 when the new expiry would pass the 12-hour hard maximum counted from creation.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "additional_hours"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "additional_hours": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 11
+                    }
+                  }
+                },
+                "example": {
+                  "additional_hours": 2
+                }
+              }
+            }
+          },
+          "responses": {
+            "200": {
+              "description": "Extended.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/SessionExtended"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/SessionBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/SessionUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/SessionNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/SessionConflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/SessionPayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/SessionUnsupportedMediaType"
+            }
+          }
+        }
+      },
+      "/api/v1/costs": {
+        "get": {
+          "operationId": "getCosts",
+          "tags": [
+            "costs"
+          ],
+          "summary": "Costs",
+          "description": "With `session_id`: that session's cost so far. Otherwise a summary over the tenant's sessions (optionally one consumer's) in `start_date`..`end_date` (UTC days, inclusive); with `period`, the summary also lists each day or month. A session running across a boundary is split at it, per second.",
+          "parameters": [
+            {
+              "name": "consumer_id",
+              "in": "query",
+              "required": false,
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200
+              }
+            },
+            {
+              "name": "session_id",
+              "in": "query",
+              "required": false,
+              "schema": {
+                "type": "string",
+                "pattern": "^sess-[a-z0-9]{4,32}$"
+              }
+            },
+            {
+              "name": "start_date",
+              "in": "query",
+              "required": false,
+              "description": "First day (YYYY-MM-DD, UTC).",
+              "schema": {
+                "type": "string",
+                "format": "date"
+              }
+            },
+            {
+              "name": "end_date",
+              "in": "query",
+              "required": false,
+              "description": "Last day (YYYY-MM-DD, UTC), inclusive.",
+              "schema": {
+                "type": "string",
+                "format": "date"
+              }
+            },
+            {
+              "name": "period",
+              "in": "query",
+              "required": false,
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "daily",
+                  "monthly"
+                ]
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "A session's cost, or a summary.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "oneOf": [
+                      {
+                        "$ref": "#/components/schemas/SessionCost"
+                      },
+                      {
+                        "$ref": "#/components/schemas/CostSummary"
+                      }
+                    ]
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/SessionBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/SessionUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/SessionNotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/costs/summary": {
+        "get": {
+          "operationId": "getCostSummary",
+          "tags": [
+            "costs"
+          ],
+          "summary": "This month's cost summary",
+          "description": "The summary of the current calendar month (UTC), optionally for one consumer.",
+          "parameters": [
+            {
+              "name": "consumer_id",
+              "in": "query",
+              "required": false,
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The month's summary.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/CostSummary"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/SessionBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/SessionUnauthorized"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "parameters": {
+        "SessionId": {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "Session id, e.g. `sess-abc123`.",
+          "schema": {
+            "type": "string",
+            "pattern": "^sess-[a-z0-9]{4,32}$"
+          }
+        },
+        "Limit": {
+          "name": "limit",
+          "in": "query",
+          "required": false,
+          "description": "Page size.",
+          "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000,
+            "default": 100
+          }
+        },
+        "Offset": {
+          "name": "offset",
+          "in": "query",
+          "required": false,
+          "description": "Number of items to skip.",
+          "schema": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 0
+          }
+        },
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
+        }
+      },
+      "schemas": {
+        "SessionStatus": {
+          "type": "string",
+          "enum": [
+            "pending",
+            "provisioning",
+            "running",
+            "stopping",
+            "stopped",
+            "failed"
+          ]
+        },
+        "SessionProvider": {
+          "type": "string",
+          "enum": [
+            "vastai",
+            "tensordock",
+            "runpod",
+            "lambda",
+            "local"
+          ]
+        },
+        "CreateSessionRequest": {
+          "type": "object",
+          "required": [
+            "consumer_id",
+            "offer_id",
+            "workload_type",
+            "reservation_hours"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "consumer_id": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200,
+              "description": "The consumer (application) the session is for."
+            },
+            "offer_id": {
+              "type": "string",
+              "pattern": "^[a-z]+-[A-Za-z0-9_.@:-]{1,200}$",
+              "description": "An offer of `GET /api/v1/inventory`."
+            },
+            "workload_type": {
+              "type": "string",
+              "enum": [
+                "llm",
+                "training",
+                "batch"
+              ]
+            },
+            "reservation_hours": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 12
+            },
+            "idle_threshold_minutes": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 720,
+              "default": 0,
+              "description": "End the session after this long without measured activity on the instance (0 = never)."
+            },
+            "storage_policy": {
+              "type": "string",
+              "enum": [
+                "preserve",
+                "destroy"
+              ],
+              "default": "destroy",
+              "description": "`preserve` keeps the instance's disk after the session ends (local provider only)."
+            },
+            "launch_mode": {
+              "type": "string",
+              "enum": [
+                "ssh",
+                "entrypoint"
+              ],
+              "default": "ssh",
+              "description": "`entrypoint`: the image's entrypoint (or `on_start_cmd`) serves `exposed_ports[0]`, which is checked instead of SSH."
+            },
+            "docker_image": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 500,
+              "description": "Image to run (remote providers; the local provider runs no images)."
+            },
+            "model_id": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 300,
+              "description": "HuggingFace model id, passed to the instance as `MODEL_ID`."
+            },
+            "exposed_ports": {
+              "type": "array",
+              "maxItems": 16,
+              "items": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 65535
+              }
+            },
+            "quantization": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 50,
+              "description": "Passed to the instance as `QUANTIZATION`."
+            },
+            "disk_gb": {
+              "type": "integer",
+              "minimum": 10,
+              "maximum": 10000,
+              "default": 50
+            },
+            "template_hash_id": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9]{8,64}$",
+              "description": "A template of `GET /api/v1/templates`; its image, env and start command are used, and SSH stays enabled."
+            },
+            "auto_retry": {
+              "type": "boolean",
+              "default": false,
+              "description": "On a failed provision, try another offer within `retry_scope`."
+            },
+            "max_retries": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 10,
+              "default": 3
+            },
+            "retry_scope": {
+              "type": "string",
+              "enum": [
+                "same_gpu",
+                "same_vram",
+                "any"
+              ],
+              "default": "same_gpu",
+              "description": "Which offers a retry may move to; same_gpu = same GPU type, same_vram = at least the VRAM, any = any offer."
+            },
+            "ssh_timeout_minutes": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 30,
+              "default": 10,
+              "description": "How long SSH (or the entrypoint's port) may take to answer before the provision fails."
+            },
+            "on_start_cmd": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 4000,
+              "description": "Shell command run on the instance when it starts."
+            }
+          }
+        },
+        "Session": {
+          "type": "object",
+          "required": [
+            "id",
+            "consumer_id",
+            "offer_id",
+            "provider",
+            "gpu_type",
+            "gpu_count",
+            "status",
+            "ssh_host",
+            "ssh_port",
+            "ssh_user",
+            "workload_type",
+            "reservation_hours",
+            "idle_threshold_minutes",
+            "storage_policy",
+            "launch_mode",
+            "price_per_hour",
+            "disk_gb",
+            "retry_count",
+            "failure_reason",
+            "stop_reason",
+            "created_at",
+            "started_at",
+            "expires_at",
+            "stopped_at",
+            "last_activity_at"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "consumer_id": {
+              "type": "string"
+            },
+            "offer_id": {
+              "type": "string",
+              "description": "The offer the instance runs on (after auto-retries, the last one tried)."
+            },
+            "provider": {
+              "$ref": "#/components/schemas/SessionProvider"
+            },
+            "provider_instance_id": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "gpu_type": {
+              "type": "string"
+            },
+            "gpu_count": {
+              "type": "integer"
+            },
+            "status": {
+              "$ref": "#/components/schemas/SessionStatus"
+            },
+            "ssh_host": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "ssh_port": {
+              "type": [
+                "integer",
+                "null"
+              ]
+            },
+            "ssh_user": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "api_endpoint": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "`http://host:port` of `exposed_ports[0]` in entrypoint mode."
+            },
+            "workload_type": {
+              "type": "string",
+              "enum": [
+                "llm",
+                "training",
+                "batch"
+              ]
+            },
+            "reservation_hours": {
+              "type": "integer",
+              "description": "Reserved hours including extensions."
+            },
+            "idle_threshold_minutes": {
+              "type": "integer"
+            },
+            "storage_policy": {
+              "type": "string",
+              "enum": [
+                "preserve",
+                "destroy"
+              ]
+            },
+            "launch_mode": {
+              "type": "string",
+              "enum": [
+                "ssh",
+                "entrypoint"
+              ]
+            },
+            "template_hash_id": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "price_per_hour": {
+              "type": "number"
+            },
+            "disk_gb": {
+              "type": "integer"
+            },
+            "retry_count": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "failure_reason": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "Why the session failed."
+            },
+            "stop_reason": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "Why it was stopped (done, destroyed, reservation_expired, hard_limit, idle, key_not_collected, server_shutdown)."
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "started_at": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time",
+              "description": "When it became `running`."
+            },
+            "expires_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "stopped_at": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time"
+            },
+            "last_activity_at": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time",
+              "description": "Last activity measured on the instance (SSH logins and commands for the local provider)."
+            },
+            "cost": {
+              "type": "number",
+              "minimum": 0,
+              "description": "Cost so far in USD."
+            }
+          }
+        },
+        "CreatedSession": {
+          "type": "object",
+          "required": [
+            "session",
+            "ssh_private_key"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "session": {
+              "$ref": "#/components/schemas/Session"
+            },
+            "ssh_private_key": {
+              "type": "string",
+              "description": "OpenSSH private key (ed25519) for `ssh_user@ssh_host -p ssh_port`; returned only here."
+            }
+          }
+        },
+        "SessionList": {
+          "type": "object",
+          "required": [
+            "sessions",
+            "count",
+            "total"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "sessions": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/Session"
+              }
+            },
+            "count": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "total": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "SessionMessage": {
+          "type": "object",
+          "required": [
+            "message",
+            "session_id"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "message": {
+              "type": "string"
+            },
+            "session_id": {
+              "type": "string"
+            }
+          }
+        },
+        "SessionExtended": {
+          "type": "object",
+          "required": [
+            "message",
+            "session_id",
+            "new_expires_at"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "message": {
+              "type": "string"
+            },
+            "session_id": {
+              "type": "string"
+            },
+            "new_expires_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
+        "SessionDiagnostics": {
+          "type": "object",
+          "required": [
+            "session_id",
+            "status",
+            "provider",
+            "gpu_type",
+            "gpu_count",
+            "ssh_host",
+            "ssh_port",
+            "ssh_user",
+            "launch_mode",
+            "api_endpoint",
+            "created_at",
+            "expires_at",
+            "uptime",
+            "time_to_expiry",
+            "ssh_available",
+            "note"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "session_id": {
+              "type": "string"
+            },
+            "status": {
+              "$ref": "#/components/schemas/SessionStatus"
+            },
+            "provider": {
+              "$ref": "#/components/schemas/SessionProvider"
+            },
+            "gpu_type": {
+              "type": "string"
+            },
+            "gpu_count": {
+              "type": "integer"
+            },
+            "ssh_host": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "ssh_port": {
+              "type": [
+                "integer",
+                "null"
+              ]
+            },
+            "ssh_user": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "launch_mode": {
+              "type": "string",
+              "enum": [
+                "ssh",
+                "entrypoint"
+              ]
+            },
+            "api_endpoint": {
+              "type": "string"
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "expires_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "uptime": {
+              "type": "string",
+              "example": "1h 30m"
+            },
+            "time_to_expiry": {
+              "type": "string",
+              "example": "30m"
+            },
+            "ssh_available": {
+              "type": "boolean"
+            },
+            "last_activity_at": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time"
+            },
+            "note": {
+              "type": "string"
+            }
+          }
+        },
+        "SessionCost": {
+          "type": "object",
+          "required": [
+            "session_id",
+            "total_cost",
+            "currency",
+            "hours_used"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "session_id": {
+              "type": "string"
+            },
+            "total_cost": {
+              "type": "number",
+              "minimum": 0
+            },
+            "currency": {
+              "type": "string",
+              "enum": [
+                "USD"
+              ]
+            },
+            "hours_used": {
+              "type": "number",
+              "minimum": 0
+            }
+          }
+        },
+        "CostSummary": {
+          "type": "object",
+          "required": [
+            "consumer_id",
+            "total_cost",
+            "currency",
+            "session_count",
+            "hours_used",
+            "by_provider",
+            "by_gpu_type",
+            "start_date",
+            "end_date"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "consumer_id": {
+              "type": "string",
+              "description": "Empty when the summary covers every consumer."
+            },
+            "total_cost": {
+              "type": "number",
+              "minimum": 0
+            },
+            "currency": {
+              "type": "string",
+              "enum": [
+                "USD"
+              ]
+            },
+            "session_count": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "hours_used": {
+              "type": "number",
+              "minimum": 0
+            },
+            "by_provider": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "number"
+              }
+            },
+            "by_gpu_type": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "number"
+              }
+            },
+            "start_date": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date"
+            },
+            "end_date": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date"
+            },
+            "periods": {
+              "type": "array",
+              "description": "With `period`, one entry per day or month that has costs, in order.",
+              "items": {
+                "type": "object",
+                "required": [
+                  "period",
+                  "total_cost",
+                  "session_count",
+                  "hours_used"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "period": {
+                    "type": "string",
+                    "description": "YYYY-MM-DD or YYYY-MM."
+                  },
+                  "total_cost": {
+                    "type": "number"
+                  },
+                  "session_count": {
+                    "type": "integer"
+                  },
+                  "hours_used": {
+                    "type": "number"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "SessionError": {
+          "type": "object",
+          "description": "The error body of the GPU marketplace areas, as gpu-sessions.md shows it.",
+          "required": [
+            "error",
+            "request_id",
+            "error_type",
+            "retry_suggested"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "string"
+            },
+            "request_id": {
+              "type": "string"
+            },
+            "error_type": {
+              "type": "string",
+              "description": "Stable type, e.g. `validation_error`, `not_found`, `conflict`, `stale_inventory`."
+            },
+            "retry_suggested": {
+              "type": "boolean"
+            },
+            "message": {
+              "type": "string",
+              "description": "What to do next (stale inventory)."
+            },
+            "offer_id": {
+              "type": "string"
+            },
+            "provider": {
+              "type": "string"
+            },
+            "details": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "path",
+                  "message"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "path": {
+                    "type": "string"
+                  },
+                  "message": {
+                    "type": "string"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        }
+      },
+      "responses": {
+        "SessionBadRequest": {
+          "description": "The request is malformed, fails validation, or the session is not in a state that allows it.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SessionError"
+              },
+              "example": {
+                "error": "body.reservation_hours: Number must be less than or equal to 12",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                "error_type": "validation_error",
+                "retry_suggested": false
+              }
+            }
+          }
+        },
+        "SessionUnauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SessionError"
+              }
+            }
+          }
+        },
+        "SessionNotFound": {
+          "description": "No such session (or offer, or template).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SessionError"
+              },
+              "example": {
+                "error": "Session 'sess-abc123' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                "error_type": "not_found",
+                "retry_suggested": false
+              }
+            }
+          }
+        },
+        "SessionConflict": {
+          "description": "The operation conflicts with the session's state, or the consumer already has an active session on this offer.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SessionError"
+              },
+              "example": {
+                "error": "Session 'sess-abc123' is stopped; only pending, provisioning or running sessions can be extended",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                "error_type": "conflict",
+                "retry_suggested": false
+              }
+            }
+          }
+        },
+        "SessionPayloadTooLarge": {
+          "description": "The body is larger than the JSON limit (`MAX_JSON_BYTES`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SessionError"
+              }
+            }
+          }
+        },
+        "SessionUnsupportedMediaType": {
+          "description": "The body is not `application/json`.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SessionError"
+              }
+            }
+          }
+        },
+        "SessionUnavailable": {
+          "description": "The offer is no longer available (stale inventory), the provider failed, or the broker is not ready.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "Retry-After": {
+              "description": "Seconds to wait before retrying, when a retry can help.",
+              "schema": {
+                "type": "integer"
+              }
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SessionError"
+              },
+              "example": {
+                "error": "offer unavailable due to stale inventory",
+                "error_type": "stale_inventory",
+                "offer_id": "vastai-12345",
+                "provider": "vastai",
+                "retry_suggested": true,
+                "message": "The selected offer is no longer available. Please refresh inventory and select a different offer.",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
           }
         }
       },

@@ -3,7 +3,9 @@
  * TensorDock when their API keys are configured. Each remote provider gets its own circuit breaker and shares the
  * `gpu_provider_api_errors_total{provider,operation}` counter.
  */
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Counter, type Registry } from 'prom-client';
 import { createCircuitBreaker } from '../providers/circuit-breaker.js';
 import { createLambdaProvider } from '../providers/lambda/lambda-provider.js';
@@ -26,7 +28,9 @@ export function providerErrorsCounter(registry: Registry): Counter<'provider' | 
 }
 
 export function createProviders(settings: ProviderSettings, dataDir: string, errors: Counter<'provider' | 'operation'>) {
-  const local = createLocalProvider({ root: join(dataDir, 'instances'), pricePerHour: settings.localPricePerHour ?? 0 });
+  // The node id is stable for one data directory on one host: a restarted replica recognises its instances' ids.
+  const nodeId = createHash('sha256').update(`${hostname()}:${resolve(dataDir)}`).digest('hex').slice(0, 8);
+  const local = createLocalProvider({ root: join(dataDir, 'instances'), pricePerHour: settings.localPricePerHour ?? 0, nodeId });
   const providers: GpuProvider[] = [local];
   const http = (provider: string, config: { apiKey: string; baseUrl: string }) =>
     createProviderHttp({ provider, baseUrl: config.baseUrl, headers: { Authorization: `Bearer ${config.apiKey}` }, breaker: createCircuitBreaker(provider), errors });

@@ -56,6 +56,18 @@ export interface GpuProvider {
   getInstance(instanceId: string): Promise<ProviderInstance | undefined>;
   /** Every instance of the account, for reconciliation. */
   listInstances(): Promise<ProviderInstance[]>;
-  /** Idempotent: destroying an instance that is already gone succeeds. */
-  destroyInstance(instanceId: string): Promise<void>;
+  /**
+   * Idempotent: destroying an instance that is already gone succeeds. With `preserveStorage`, a provider
+   * that can keep the instance's disk does (see `preservesStorage`).
+   */
+  destroyInstance(instanceId: string, options?: { preserveStorage?: boolean }): Promise<void>;
+  /** The provider can keep an instance's disk after destroying it (storage_policy `preserve`). */
+  readonly preservesStorage?: boolean;
+  /** Its instances end with this process (the local provider): sessions on it end at shutdown. */
+  readonly instancesEndWithProcess?: boolean;
+  /**
+   * Set where each process sees only its own instances (the local provider): every instance this process
+   * can see has an id starting with it, so a replica never judges another node's local instances.
+   */
+  readonly instanceIdPrefix?: string;
 }

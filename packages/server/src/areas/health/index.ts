@@ -6,9 +6,11 @@ import { mergeAreas } from '../../http/merge-specs.js';
 import { notFound } from '../../http/problem.js';
 import type { Handlers } from '../../http/register-routes.js';
 import type { Services } from '../../services.js';
+import type { BrokerHealth } from '../../sessions/create-sessions.js';
 import { healthHandlers } from './health-handlers.js';
 
-export function healthArea(services: Services): { routes: typeof routes; handlers: Handlers<typeof routes> } {
+/** `broker`: the GPU session broker's state, for the seed's root `GET /health` and `GET /ready`. */
+export function healthArea(services: Services, broker: () => BrokerHealth): { routes: typeof routes; handlers: Handlers<typeof routes> } {
   const health = healthHandlers(services);
   const yamlCache = new Map<string, string>();
   let merged: ReturnType<typeof mergeAreas> | undefined;
@@ -16,6 +18,20 @@ export function healthArea(services: Services): { routes: typeof routes; handler
     getHealth: (c) => c.json(health.getHealth(), 200),
     getDetailedHealth: async (c) => c.json(await health.getDetailedHealth(), 200),
     getReadiness: async (c) => c.json(await health.getReadiness(), 200),
+    getBrokerHealth: (c) => {
+      const state = broker();
+      const body = {
+        status: state.ready ? ('ok' as const) : ('unavailable' as const),
+        timestamp: services.clock().toISOString(),
+        services: { lifecycle: state.lifecycle, inventory: state.inventory, ready: state.ready ? ('true' as const) : ('false' as const) },
+      };
+      return state.ready ? c.json(body, 200) : c.json(body, 503);
+    },
+    getBrokerReadiness: (c) => {
+      const ready = broker().ready;
+      const body = { ready, timestamp: services.clock().toISOString() };
+      return ready ? c.json(body, 200) : c.json(body, 503);
+    },
     getMetrics: async (c) => {
       return c.text(await services.metrics.metrics(), 200, { 'Content-Type': services.metrics.contentType });
     },

@@ -3,10 +3,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
 // Component schemas
-export const ServiceStatusSchema = z.enum(["healthy", "degraded", "unhealthy"]);
 export const TimestampSchema = z.string();
+export const BrokerHealthSchema = z.strictObject({ status: z.enum(["ok", "unavailable"]), timestamp: TimestampSchema, services: z.strictObject({ lifecycle: z.enum(["running", "starting", "stopped"]), inventory: z.enum(["ok", "stale", "empty"]), ready: z.enum(["true", "false"]) }) });
+export const BrokerReadinessSchema = z.strictObject({ ready: z.boolean(), timestamp: TimestampSchema });
+export const ServiceStatusSchema = z.enum(["healthy", "degraded", "unhealthy"]);
 export const DetailedHealthSchema = z.strictObject({ status: ServiceStatusSchema, version: z.string(), timestamp: TimestampSchema, uptime_seconds: z.number().min(0), services: z.strictObject({ database: z.strictObject({ status: ServiceStatusSchema, driver: z.enum(["pglite", "postgres"]), latency_ms: z.number().nullable().optional(), error: z.string().optional() }), model_store: z.strictObject({ status: ServiceStatusSchema, models: z.number().int().min(0) }), storage: z.strictObject({ status: ServiceStatusSchema, files: z.number().int().min(0), bytes: z.number().int().min(0) }) }) });
-export const ErrorCodeSchema = z.enum(["AUTH_REQUIRED", "AUTH_INVALID", "FORBIDDEN", "NOT_FOUND", "VALIDATION_ERROR", "INVALID_MODEL", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "METHOD_NOT_ALLOWED", "CONFLICT", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_IN_USE", "RATE_LIMITED", "NO_DEVICES", "NO_TRAINING_DEVICES", "NO_MODEL", "CANNOT_CANCEL", "CANNOT_PAUSE", "NOT_READY", "MODEL_NOT_EXECUTABLE", "INFERENCE_TIMEOUT", "INTERNAL_ERROR"]);
+export const ErrorCodeSchema = z.enum(["AUTH_REQUIRED", "AUTH_INVALID", "FORBIDDEN", "NOT_FOUND", "VALIDATION_ERROR", "INVALID_MODEL", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "METHOD_NOT_ALLOWED", "CONFLICT", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_IN_USE", "RATE_LIMITED", "NO_DEVICES", "NO_TRAINING_DEVICES", "NO_MODEL", "CANNOT_CANCEL", "CANNOT_PAUSE", "NOT_READY", "MODEL_NOT_EXECUTABLE", "INFERENCE_TIMEOUT", "STALE_INVENTORY", "PROVIDER_UNAVAILABLE", "SESSION_NOT_RUNNING", "INTERNAL_ERROR"]);
 export const ErrorIssueSchema = z.strictObject({ path: z.string(), message: z.string() });
 export const ErrorSchema = z.strictObject({ error: z.strictObject({ code: ErrorCodeSchema, message: z.string(), request_id: z.string(), details: z.array(ErrorIssueSchema).optional() }) });
 export const HealthSchema = z.strictObject({ status: z.enum(["healthy"]), version: z.string(), timestamp: TimestampSchema });
@@ -41,6 +43,24 @@ export const getReadiness = createRoute({
   responses: { 200: { description: "Ready for traffic.", content: { "application/json": { schema: ReadinessSchema } } }, 503: { description: "The server is not ready (starting, shutting down, or its database is unreachable).", content: { "application/json": { schema: ErrorSchema } } } },
 });
 
+/** Session broker health */
+export const getBrokerHealth = createRoute({
+  operationId: "getBrokerHealth",
+  method: "get",
+  path: "/health",
+  security: [] as Array<Record<string, string[]>>,
+  responses: { 200: { description: "The broker is running.", content: { "application/json": { schema: BrokerHealthSchema } } }, 503: { description: "The start-up sweep is still running, or the server is shutting down.", content: { "application/json": { schema: BrokerHealthSchema } } } },
+});
+
+/** Session broker readiness */
+export const getBrokerReadiness = createRoute({
+  operationId: "getBrokerReadiness",
+  method: "get",
+  path: "/ready",
+  security: [] as Array<Record<string, string[]>>,
+  responses: { 200: { description: "Ready.", content: { "application/json": { schema: BrokerReadinessSchema } } }, 503: { description: "Not ready.", content: { "application/json": { schema: BrokerReadinessSchema } } } },
+});
+
 /** Prometheus metrics */
 export const getMetrics = createRoute({
   operationId: "getMetrics",
@@ -70,4 +90,4 @@ export const getAreaSpec = createRoute({
 });
 
 /** Every operation of the health area, keyed by operationId. */
-export const routes = { getHealth, getDetailedHealth, getReadiness, getMetrics, getOpenApiDocument, getAreaSpec } as const;
+export const routes = { getHealth, getDetailedHealth, getReadiness, getBrokerHealth, getBrokerReadiness, getMetrics, getOpenApiDocument, getAreaSpec } as const;

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateInstanceRequest, GpuProvider, ProviderInstance } from '../provider.js';
 import { offersFor, readGpus } from './machine-offers.js';
@@ -31,12 +31,15 @@ export interface LocalProviderOptions {
   /** Price shown on the machine's offers, for cost accounting (default 0). */
   pricePerHour?: number;
   clock?: () => Date;
+  /** Identifies this node in instance ids (`local-<node>-<random>`), so replicas tell their instances apart. */
+  nodeId?: string;
 }
 
 export function createLocalProvider(options: LocalProviderOptions): GpuProvider & { close(): Promise<void> } {
   const host = options.host ?? '127.0.0.1';
   const clock = options.clock ?? (() => new Date());
   const instances = new Map<string, LocalInstance>();
+  const idPrefix = `local-${options.nodeId ?? randomUUID().slice(0, 8)}-`;
 
   const view = (instance: LocalInstance): ProviderInstance => ({
     provider: 'local',
@@ -49,22 +52,31 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
     lastActivityAt: instance.lastActivityAt,
   });
 
-  async function destroy(id: string) {
+  /** Ends the instance; with preserveStorage its directory moves to `<root>/preserved/<id>` instead of being removed. */
+  async function destroy(id: string, destroyOptions: { preserveStorage?: boolean } = {}) {
     const instance = instances.get(id);
     if (!instance) return;
     instances.delete(id);
     instance.startProcess?.kill('SIGKILL');
     await instance.endpoint.close();
-    await rm(instance.workDir, { recursive: true, force: true });
+    if (destroyOptions.preserveStorage) {
+      await mkdir(join(options.root, 'preserved'), { recursive: true });
+      await rename(instance.workDir, join(options.root, 'preserved', id));
+    } else {
+      await rm(instance.workDir, { recursive: true, force: true });
+    }
   }
 
   return {
     name: 'local',
+    preservesStorage: true,
+    instancesEndWithProcess: true,
+    instanceIdPrefix: idPrefix,
     async listOffers() {
       return offersFor(await readGpus(), options.pricePerHour ?? 0);
     },
     async createInstance(request: CreateInstanceRequest) {
-      const id = `local-${randomUUID().slice(0, 8)}`;
+      const id = `${idPrefix}${randomUUID().slice(0, 8)}`;
       const workDir = join(options.root, id);
       await mkdir(workDir, { recursive: true });
       const now = clock();
@@ -94,7 +106,7 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
     },
     destroyInstance: destroy,
     async close() {
-      await Promise.all([...instances.keys()].map(destroy));
+      await Promise.all([...instances.keys()].map((id) => destroy(id)));
     },
   };
 }
