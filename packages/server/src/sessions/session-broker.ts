@@ -160,6 +160,10 @@ export function createSessionBroker(ctx: BrokerContext) {
     },
 
     async start(): Promise<void> {
+      // Instances that end with a process did end if this node restarted: check its sessions first thing.
+      for (const provider of ctx.providers.values()) {
+        if (provider.instancesEndWithProcess && provider.instanceIdPrefix) await ctx.repo.checkNow(provider.name, provider.instanceIdPrefix, ctx.clock());
+      }
       await track(reconcile(ctx)).catch((error) => ctx.logger.error({ err: error }, 'start-up reconcile failed'));
       await tick().catch((error) => ctx.logger.error({ err: error }, 'start-up sweep failed'));
       if (state === 'stopped') return;

@@ -90,6 +90,14 @@ export function sessionRepository(db: Db) {
       return db.update(gpuSessions).set({ nextCheckAt: until }).where(inArray(gpuSessions.id, due)).returning();
     },
 
+    /** Makes every unfinished session on instances with this id prefix due now (a restarted node's own instances). */
+    async checkNow(provider: string, instancePrefix: string, now: Date): Promise<void> {
+      await db
+        .update(gpuSessions)
+        .set({ nextCheckAt: now })
+        .where(and(eq(gpuSessions.provider, provider), inArray(gpuSessions.status, UNFINISHED), like(gpuSessions.instanceId, `${instancePrefix}%`)));
+    },
+
     async markKeyCollected(id: string, now: Date): Promise<void> {
       await db.update(gpuSessions).set({ keyCollectedAt: now }).where(and(eq(gpuSessions.id, id), isNull(gpuSessions.keyCollectedAt)));
     },

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateInstanceRequest, GpuProvider, ProviderInstance } from '../provider.js';
 import { offersFor, readGpus } from './machine-offers.js';
@@ -40,6 +40,11 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
   const clock = options.clock ?? (() => new Date());
   const instances = new Map<string, LocalInstance>();
   const idPrefix = `local-${options.nodeId ?? randomUUID().slice(0, 8)}-`;
+  // Directories this node's earlier process left behind (it was killed): their instances ended with it.
+  // Offers and instance lists wait for it, so a started server never shows those directories.
+  const cleanup = readdir(options.root)
+    .then((names) => Promise.all(names.filter((name) => name.startsWith(idPrefix) && !instances.has(name)).map((name) => rm(join(options.root, name), { recursive: true, force: true }))))
+    .then(() => undefined, () => undefined);
 
   const view = (instance: LocalInstance): ProviderInstance => ({
     provider: 'local',
@@ -73,6 +78,7 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
     instancesEndWithProcess: true,
     instanceIdPrefix: idPrefix,
     async listOffers() {
+      await cleanup;
       return offersFor(await readGpus(), options.pricePerHour ?? 0);
     },
     async createInstance(request: CreateInstanceRequest) {
@@ -102,6 +108,7 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
       return instance ? view(instance) : undefined;
     },
     async listInstances() {
+      await cleanup;
       return [...instances.values()].map(view);
     },
     destroyInstance: destroy,
