@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ApiError } from '@computeplane/sdk';
 import { getBrokerHealth, getBrokerReadiness } from '@computeplane/sdk/health';
 import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
 import { testDrivers } from '../support/databases.js';
@@ -21,7 +22,7 @@ describe('broker start-up on pglite', () => {
   it('answers 503 during the start-up sweep and 200 once it finished', async () => {
     const { data: starting, response } = await conform('getBrokerHealth', getBrokerHealth(suite.server.anonymous));
     expect(response!.status).toBe(503);
-    expect((starting ?? ((await getBrokerHealth(suite.server.anonymous)).error as { body: unknown }).body)).toMatchObject({
+    expect((starting ?? ((await getBrokerHealth(suite.server.anonymous)).error as ApiError).body)).toMatchObject({
       status: 'unavailable',
       services: { lifecycle: 'starting', inventory: 'empty', ready: 'false' },
     });
@@ -33,6 +34,6 @@ describe('broker start-up on pglite', () => {
     await suite.server.app.close();
     const stopped = await getBrokerHealth(suite.server.anonymous);
     expect(stopped.response!.status).toBe(503);
-    expect((stopped.error as { body: unknown }).body).toMatchObject({ services: { lifecycle: 'stopped', ready: 'false' } });
+    expect((stopped.error as ApiError).body).toMatchObject({ services: { lifecycle: 'stopped', ready: 'false' } });
   });
 });
