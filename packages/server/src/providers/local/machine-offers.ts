@@ -13,22 +13,37 @@ const run = promisify(execFile);
 export interface GpuReading {
   name: string;
   memoryMiB: number;
+  /** Highest CUDA version the driver supports (nvidia-smi's "CUDA Version"), when it says. */
+  cudaVersion?: number | null;
+}
+
+/** The "CUDA Version: 12.4" of nvidia-smi's banner. */
+export function parseCudaVersion(banner: string): number | null {
+  const match = /CUDA Version:\s*(\d+\.\d+)/.exec(banner);
+  return match ? Number(match[1]) : null;
 }
 
 export async function readGpus(): Promise<GpuReading[]> {
   try {
     const { stdout } = await run('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader,nounits'], { timeout: 5_000 });
-    return stdout
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const [name, memory] = line.split(',').map((part) => part.trim());
-        return { name: name!, memoryMiB: Number(memory) };
-      });
+    const banner = await run('nvidia-smi', [], { timeout: 5_000 }).then(({ stdout: text }) => text, () => '');
+    return parseGpuQuery(stdout, banner);
   } catch {
     return [];
   }
+}
+
+/** nvidia-smi's `--query-gpu=name,memory.total --format=csv,noheader,nounits` lines, with the banner's CUDA version. */
+export function parseGpuQuery(query: string, banner: string): GpuReading[] {
+  const cudaVersion = parseCudaVersion(banner);
+  return query
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [name, memory] = line.split(',').map((part) => part.trim());
+      return { name: name!, memoryMiB: Number(memory), cudaVersion };
+    });
 }
 
 export function offersFor(gpus: GpuReading[], pricePerHour: number): ProviderOffer[] {
@@ -44,5 +59,6 @@ export function offersFor(gpus: GpuReading[], pricePerHour: number): ProviderOff
     gpuType: name.replace(/^NVIDIA\s+/, ''),
     gpuCount: list.length,
     vramGb: Math.round(list[0]!.memoryMiB / 1024),
+    cudaVersion: list[0]!.cudaVersion ?? null,
   }));
 }
