@@ -229,6 +229,20 @@ describe.each(testDrivers)('session lifecycle on $name', (driver) => {
     expect((await row(retried.row.id)).status).toBe('running');
   });
 
+  it('lets two replicas share the work: each due session is handled by exactly one of them', async () => {
+    // On PostgreSQL the replica has its own connection pool; PGlite has one connection per process.
+    const replicaDb = driver.name === 'postgres' ? (await handle.reopen()).db : handle.database.db;
+    const replica = createSessionBroker({ ...ctx, repo: sessionRepository(replicaDb) });
+    const sessions = [];
+    for (let i = 0; i < 8; i++) sessions.push((await create('vastai-1001')).row);
+    for (const session of sessions) await ctx.repo.transition(session.id, ['provisioning'], { status: 'stopping', endStatus: 'stopped', stopReason: 'done', nextCheckAt: now }, now);
+    vast.requests.length = 0;
+    await Promise.all([broker.tick(), replica.tick(), broker.tick(), replica.tick()]);
+    const deletes = vast.requests.filter((r) => r.method === 'DELETE').map((r) => r.path);
+    expect(deletes.sort()).toEqual(sessions.map((s) => `/api/v0/instances/${s.instanceId}/`).sort());
+    for (const session of sessions) expect((await row(session.id)).status).toBe('stopped');
+  });
+
   it('ends sessions on this process’s local instances at shutdown, and nothing else', async () => {
     const { session } = await runningLocal();
     const remote = await create('vastai-1001');
