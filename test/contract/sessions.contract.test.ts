@@ -10,6 +10,7 @@ import ssh2 from 'ssh2';
 import { unwrap } from '@computeplane/sdk';
 import { getBrokerHealth, getBrokerReadiness } from '@computeplane/sdk/health';
 import { listOffers } from '@computeplane/sdk/offers';
+import { listTemplates } from '@computeplane/sdk/templates';
 import {
   createSession,
   destroySession,
@@ -86,6 +87,34 @@ describe.each(testDrivers)('sessions contract on $name', (driver) => {
     await conformError('markSessionDone', markSessionDone(suite.server.clientA, { params: { path: { id: running.id } } }), 409, 'CONFLICT');
     await conformError('extendSession', extendSession(suite.server.clientA, { params: { path: { id: running.id } }, body: { additional_hours: 1 } }), 409, 'CONFLICT');
     await conformError('getSessionDiagnostics', getSessionDiagnostics(suite.server.clientA, { params: { path: { id: running.id } } }), 400, 'SESSION_NOT_RUNNING');
+  });
+
+  it('launches a local session from a template: its variables and start command run before the session’s own', async () => {
+    const offers = (await unwrap(listOffers(suite.server.clientA, { params: { query: { provider: 'local' } } }))).offers;
+    const templates = (await unwrap(listTemplates(suite.server.clientA))).templates;
+    const hashOf = (provider: string, name: string) => templates.find((t) => t.provider === provider && t.name === name)!.hash_id;
+    const { data: created } = await conform(
+      'createSession',
+      createSession(suite.server.clientA, { body: { ...base, consumer_id: 'app-tpl', offer_id: offers[0]!.id, template_hash_id: hashOf('local', 'Python HTTP server'), on_start_cmd: 'echo "port $HTTP_PORT" > after.txt' } }),
+    );
+    expect(created!.session.template_hash_id).toBe(hashOf('local', 'Python HTTP server'));
+    const running = await waitForSessionRunning(suite.server.clientA, created!.session.id, { intervalMs: 50, timeoutMs: 20_000 });
+    const out = await sshExec(running.ssh_host!, running.ssh_port!, running.ssh_user!, created!.ssh_private_key, 'for i in 1 2 3 4 5 6 7 8 9 10; do [ -s after.txt ] && break; sleep 0.2; done; cat after.txt; echo "$HTTP_PORT"');
+    expect(out).toBe('port 8000\n8000\n');
+    await unwrap(destroySession(suite.server.clientA, { params: { path: { id: running.id } } }));
+
+    const foreign = await conformError('createSession', createSession(suite.server.clientA, { body: { ...base, consumer_id: 'app-tpl', offer_id: offers[0]!.id, template_hash_id: hashOf('vastai', 'Ollama') } }), 400, 'VALIDATION_ERROR');
+    expect(foreign.message).toMatch(/vastai template .* cannot run on a local offer/);
+    await conformError('createSession', createSession(suite.server.clientA, { body: { ...base, consumer_id: 'app-tpl', offer_id: offers[0]!.id, template_hash_id: '0123456789abcdef0123456789abcdef' } }), 404, 'NOT_FOUND');
+    const cpuOnly = offers.find((offer) => offer.gpu_count === 0);
+    if (cpuOnly) {
+      // The GPU check template asks for {"num_gpus": {"gte": 1}}; a machine without GPUs offers no such instance.
+      const unmet = await conformError('createSession', createSession(suite.server.clientA, { body: { ...base, consumer_id: 'app-tpl', offer_id: cpuOnly.id, template_hash_id: hashOf('local', 'NVIDIA GPU check') } }), 400, 'VALIDATION_ERROR');
+      expect(unmet.message).toMatch(/extra_filters/);
+    } else {
+      const { data: gpu } = await conform('createSession', createSession(suite.server.clientA, { body: { ...base, consumer_id: 'app-tpl', offer_id: offers[0]!.id, template_hash_id: hashOf('local', 'NVIDIA GPU check') } }));
+      await unwrap(destroySession(suite.server.clientA, { params: { path: { id: gpu!.session.id } } }));
+    }
   });
 
   it('destroys a provisioning Vast.ai session at the provider, lists and filters sessions, and isolates tenants', async () => {

@@ -16,6 +16,8 @@ export interface SpecOperation {
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
   /** The operation takes a JSON request body. */
   jsonBody: boolean;
+  /** Names of its query parameters. */
+  query: string[];
 }
 
 export interface SpecValidator {
@@ -36,9 +38,9 @@ export async function loadSpecValidator(): Promise<SpecValidator> {
     ajv.addSchema({ $id: `${area}.json`, components: doc.components ?? {} } as object);
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const method of METHODS) {
-        const op = item[method] as { operationId: string; responses: SpecOperation['responses']; requestBody?: { content?: Record<string, unknown> } } | undefined;
+        const op = item[method] as { operationId: string; responses: SpecOperation['responses']; requestBody?: { content?: Record<string, unknown> }; parameters?: unknown[] } | undefined;
         const jsonBody = Boolean(op?.requestBody?.content?.['application/json']);
-        if (op) operations.push({ area, operationId: op.operationId, method, path, responses: resolveResponses(doc, op.responses), jsonBody });
+        if (op) operations.push({ area, operationId: op.operationId, method, path, responses: resolveResponses(doc, op.responses), jsonBody, query: queryParameters(doc, op.parameters ?? []) });
       }
     }
   }
@@ -82,6 +84,15 @@ export async function loadSpecValidator(): Promise<SpecValidator> {
       }
     },
   };
+}
+
+/** Names of the query parameters, following `$ref`s to `#/components/parameters/...`. */
+function queryParameters(doc: OpenApiDocument, parameters: unknown[]): string[] {
+  const resolve = (value: unknown): { name?: string; in?: string } | undefined => {
+    const ref = (value as { $ref?: string })?.$ref;
+    return ref ? resolve(doc.components?.parameters?.[ref.replace('#/components/parameters/', '')]) : (value as { name?: string; in?: string } | undefined);
+  };
+  return parameters.map(resolve).flatMap((parameter) => (parameter?.in === 'query' && parameter.name ? [parameter.name] : []));
 }
 
 /** Response objects may be `$ref`s to `#/components/responses/...`; follow them. */

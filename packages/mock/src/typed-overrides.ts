@@ -10,6 +10,7 @@ import type { paths as InferencePaths } from '@computeplane/sdk/types/inference'
 import type { components as ModelsComponents, paths as ModelsPaths } from '@computeplane/sdk/types/models';
 import type { paths as OffersPaths } from '@computeplane/sdk/types/offers';
 import type { paths as SessionsPaths } from '@computeplane/sdk/types/sessions';
+import type { paths as TemplatesPaths } from '@computeplane/sdk/types/templates';
 
 export function typedHttp(baseUrl = 'http://computeplane.test') {
   const options = { baseUrl: baseUrl.replace(/\/+$/, '') };
@@ -20,12 +21,13 @@ export function typedHttp(baseUrl = 'http://computeplane.test') {
     inference: createOpenApiHttp<InferencePaths>(options),
     offers: createOpenApiHttp<OffersPaths>(options),
     sessions: createOpenApiHttp<SessionsPaths>(options),
+    templates: createOpenApiHttp<TemplatesPaths>(options),
   };
 }
 
 type ErrorCode = ModelsComponents['schemas']['ErrorCode'];
 
-/** The seed-style error body of the GPU marketplace areas (offers, sessions, costs), for override responses. */
+/** The seed-style error body of the GPU marketplace areas (offers, templates, sessions, costs), for override responses. */
 export function gpuErrorBody(errorType: string, message: string, extra: Record<string, unknown> = {}, requestId = 'req_mock') {
   return { error: message, request_id: requestId, error_type: errorType, retry_suggested: errorType === 'stale_inventory' || errorType === 'provider_unavailable', ...extra };
 }

@@ -12,12 +12,14 @@ import { healthArea } from './areas/health/index.js';
 import { modelsArea } from './areas/models/index.js';
 import { inferenceArea } from './areas/inference/index.js';
 import { offersArea } from './areas/offers/index.js';
+import { templatesArea } from './areas/templates/index.js';
 import { sessionsArea } from './areas/sessions/index.js';
 import { DEFAULT_BROKER_SETTINGS } from './sessions/broker-context.js';
 import { createSessions } from './sessions/create-sessions.js';
 import { gpuErrorFormat } from './http/gpu-error-format.js';
 import { createProviders, providerErrorsCounter } from './marketplace/create-providers.js';
 import { createInventory } from './marketplace/inventory.js';
+import { createTemplateCatalog } from './marketplace/templates.js';
 import type { GpuProvider } from './providers/provider.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,14 +102,28 @@ export function createApp(options: AppOptions) {
   const owned = options.providers ? undefined : createProviders(settings.marketplace, options.dataDir ?? join(tmpdir(), 'computeplane'), errors);
   const inventory = createInventory({ providers: options.providers ?? owned!.providers, clock, refreshMs: settings.marketplace.refreshMs });
   const inventoryReady = inventory.start();
-  const sessions = createSessions({ services, providers: options.providers ?? owned!.providers, inventory, inventoryReady });
-  for (const path of ['/api/v1/inventory', '/api/v1/inventory/*', '/api/v1/sessions', '/api/v1/sessions/*', '/api/v1/costs', '/api/v1/costs/*']) app.use(path, gpuErrorFormat);
+  const templates = createTemplateCatalog({ providers: options.providers ?? owned!.providers, clock });
+  const sessions = createSessions({
+    services,
+    providers: options.providers ?? owned!.providers,
+    inventory,
+    inventoryReady,
+    templates: {
+      get: templates.launchSpec,
+      accepts: async (hashId, offer) => {
+        const template = await templates.get(hashId);
+        return template !== undefined && templates.isCompatible(template, offer);
+      },
+    },
+  });
+  for (const path of ['/api/v1/inventory', '/api/v1/inventory/*', '/api/v1/templates', '/api/v1/templates/*', '/api/v1/sessions', '/api/v1/sessions/*', '/api/v1/costs', '/api/v1/costs/*']) app.use(path, gpuErrorFormat);
   const areas = [
     healthArea(services, sessions.health),
     modelsArea(services, inference.onModelChanged),
     adminArea(services, credentials.clear),
     inferenceArea(services, inference.deps),
-    offersArea(inventory, inventoryReady),
+    offersArea(inventory, inventoryReady, templates),
+    templatesArea(templates),
     sessionsArea(sessions.context, sessions.broker, () => sessions.started),
   ];
   for (const area of areas) registerRoutes(app, area.routes, area.handlers as never, routeServices);

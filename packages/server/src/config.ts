@@ -73,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       ...(env.VASTAI_API_KEY ? { vastai: { apiKey: env.VASTAI_API_KEY, baseUrl: env.VASTAI_BASE_URL ?? 'https://console.vast.ai' } } : {}),
       ...(env.LAMBDA_API_KEY ? { lambda: { apiKey: env.LAMBDA_API_KEY, baseUrl: env.LAMBDA_BASE_URL ?? 'https://cloud.lambdalabs.com/api/v1' } } : {}),
       ...(env.TENSORDOCK_API_KEY ? { tensordock: { apiKey: env.TENSORDOCK_API_KEY, baseUrl: env.TENSORDOCK_BASE_URL ?? 'https://dashboard.tensordock.com/api/v2' } } : {}),
+      ...(env.RUNPOD_API_KEY ? { runpod: { apiKey: env.RUNPOD_API_KEY, baseUrl: env.RUNPOD_BASE_URL ?? 'https://api.runpod.io/v2' } } : {}),
     },
     inference: {
       ...(env.INFERENCE_WORKERS ? { workers: integer(env, 'INFERENCE_WORKERS', 1, 1, 256) } : {}),

@@ -24,6 +24,17 @@ export function getOffer(client: Computeplane, init: InitOf<paths, "/api/v1/inve
   );
 }
 
+/** List templates compatible with an offer (GET /api/v1/inventory/{id}/compatible-templates). */
+export function listCompatibleTemplates(client: Computeplane, init: InitOf<paths, "/api/v1/inventory/{id}/compatible-templates", "get">, options?: RequestOptions) {
+  return send(client, options, (fetchOptions) =>
+    api(client).GET("/api/v1/inventory/{id}/compatible-templates", { ...init, ...fetchOptions } as never) as Promise<
+      FetchResponse<paths["/api/v1/inventory/{id}/compatible-templates"]["get"], InitOf<paths, "/api/v1/inventory/{id}/compatible-templates", "get">, `${string}/${string}`>
+    >,
+  );
+}
+
+export type CompatibleTemplate = components['schemas']["CompatibleTemplate"];
+export type CompatibleTemplateList = components['schemas']["CompatibleTemplateList"];
 export type GpuError = components['schemas']["GpuError"];
 export type Offer = components['schemas']["Offer"];
 export type OfferList = components['schemas']["OfferList"];

@@ -41,6 +41,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inventory/{id}/compatible-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List templates compatible with an offer
+         * @description The templates (`GET /api/v1/templates`) that can run on this offer: templates of the offer's provider whose `extra_filters` the offer satisfies, ordered by name.
+         */
+        get: operations["listCompatibleTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -72,6 +92,19 @@ export interface components {
             count: number;
             /** @description Offers matching the filters across all pages. */
             total: number;
+        };
+        CompatibleTemplate: {
+            /** @description Pass it as `template_hash_id` when creating a session on this offer. */
+            hash_id: string;
+            name: string;
+            image: string;
+            /** @description Disk the template suggests, in GB. */
+            recommended_disk_space: number | null;
+        };
+        CompatibleTemplateList: {
+            offer_id: string;
+            compatible_templates: components["schemas"]["CompatibleTemplate"][];
+            count: number;
         };
         /** @description The error body of the GPU marketplace areas, as gpu-sessions.md shows it. */
         GpuError: {
@@ -148,6 +181,24 @@ export interface components {
                 "application/json": components["schemas"]["GpuError"];
             };
         };
+        /** @description No template has this `template_hash_id` (list them with `GET /api/v1/templates`). */
+        GpuTemplateNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "Template 'a8a44c7363cbca20056020397e3bf072' not found; list templates with GET /api/v1/templates",
+                 *       "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                 *       "error_type": "not_found",
+                 *       "retry_suggested": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["GpuError"];
+            };
+        };
     };
     parameters: {
         /** @description Page size. */
@@ -187,6 +238,8 @@ export interface operations {
                 min_availability_confidence?: number;
                 /** @description Minimum CUDA version (e.g. 12.8); offers that report none are left out. */
                 min_cuda?: number;
+                /** @description Only offers this template can run on: offers of the template's provider whose fields satisfy its `extra_filters` (CUDA version, VRAM, GPU, ...). An unknown hash is a 404. */
+                template_hash_id?: string;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of items to skip. */
@@ -234,6 +287,7 @@ export interface operations {
             };
             400: components["responses"]["GpuBadRequest"];
             401: components["responses"]["GpuUnauthorized"];
+            404: components["responses"]["GpuTemplateNotFound"];
         };
     };
     getOffer: {
@@ -256,6 +310,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Offer"];
+                };
+            };
+            400: components["responses"]["GpuBadRequest"];
+            401: components["responses"]["GpuUnauthorized"];
+            404: components["responses"]["GpuNotFound"];
+        };
+    };
+    listCompatibleTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Offer id, e.g. `vastai-12345`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The compatible templates. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "offer_id": "vastai-12345",
+                     *       "compatible_templates": [
+                     *         {
+                     *           "hash_id": "a8a44c7363cbca20056020397e3bf072",
+                     *           "name": "Ollama",
+                     *           "image": "vastai/ollama",
+                     *           "recommended_disk_space": 32
+                     *         }
+                     *       ],
+                     *       "count": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CompatibleTemplateList"];
                 };
             };
             400: components["responses"]["GpuBadRequest"];

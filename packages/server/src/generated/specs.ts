@@ -4058,7 +4058,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
       "title": "Computeplane GPU Offers API",
       "version": "0.1.0",
       "summary": "GPU offers from every configured provider, cached and searchable.",
-      "description": "The inventory of gpu-sessions.md: offers of every configured GPU provider (Vast.ai and Lambda Cloud\nwhen their keys are configured, and always this machine through the `local` provider), refreshed in\nthe background. A provider that fails keeps its last offers, whose `availability_confidence` falls as\nthey age. Errors of this area use the seed's body: `{error, request_id, error_type, retry_suggested}`.\n",
+      "description": "The inventory of gpu-sessions.md: offers of every configured GPU provider (Vast.ai and Lambda Cloud\nwhen their keys are configured, and always this machine through the `local` provider), refreshed in\nthe background. A provider that fails keeps its last offers, whose `availability_confidence` falls as\nthey age. `GET /api/v1/inventory/{id}/compatible-templates` and the `template_hash_id` filter match offers\nwith the templates of `GET /api/v1/templates`. Errors of this area use the seed's body:\n`{error, request_id, error_type, retry_suggested}`.\n",
       "license": {
         "name": "Apache-2.0",
         "identifier": "Apache-2.0"
@@ -4203,6 +4203,16 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               }
             },
             {
+              "name": "template_hash_id",
+              "in": "query",
+              "required": false,
+              "description": "Only offers this template can run on: offers of the template's provider whose fields satisfy its `extra_filters` (CUDA version, VRAM, GPU, ...). An unknown hash is a 404.",
+              "schema": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9_-]{1,128}$"
+              }
+            },
+            {
               "$ref": "#/components/parameters/Limit"
             },
             {
@@ -4252,6 +4262,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "401": {
               "$ref": "#/components/responses/GpuUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/GpuTemplateNotFound"
             }
           }
         }
@@ -4293,6 +4306,66 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                     "vastai": {
                       "$ref": "#/components/examples/VastOffer"
                     }
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/GpuBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/GpuUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/GpuNotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/inventory/{id}/compatible-templates": {
+        "get": {
+          "operationId": "listCompatibleTemplates",
+          "tags": [
+            "offers"
+          ],
+          "summary": "List templates compatible with an offer",
+          "description": "The templates (`GET /api/v1/templates`) that can run on this offer: templates of the offer's provider whose `extra_filters` the offer satisfies, ordered by name.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Offer id, e.g. `vastai-12345`.",
+              "schema": {
+                "type": "string",
+                "pattern": "^[a-z]+-[A-Za-z0-9_.@-]{1,200}$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The compatible templates.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/CompatibleTemplateList"
+                  },
+                  "example": {
+                    "offer_id": "vastai-12345",
+                    "compatible_templates": [
+                      {
+                        "hash_id": "a8a44c7363cbca20056020397e3bf072",
+                        "name": "Ollama",
+                        "image": "vastai/ollama",
+                        "recommended_disk_space": 32
+                      }
+                    ],
+                    "count": 1
                   }
                 }
               }
@@ -4441,6 +4514,60 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             }
           }
         },
+        "CompatibleTemplate": {
+          "type": "object",
+          "required": [
+            "hash_id",
+            "name",
+            "image",
+            "recommended_disk_space"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "hash_id": {
+              "type": "string",
+              "description": "Pass it as `template_hash_id` when creating a session on this offer."
+            },
+            "name": {
+              "type": "string"
+            },
+            "image": {
+              "type": "string"
+            },
+            "recommended_disk_space": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "minimum": 0,
+              "description": "Disk the template suggests, in GB."
+            }
+          }
+        },
+        "CompatibleTemplateList": {
+          "type": "object",
+          "required": [
+            "offer_id",
+            "compatible_templates",
+            "count"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "offer_id": {
+              "type": "string"
+            },
+            "compatible_templates": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/CompatibleTemplate"
+              }
+            },
+            "count": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
         "GpuError": {
           "type": "object",
           "description": "The error body of the GPU marketplace areas, as gpu-sessions.md shows it.",
@@ -4553,6 +4680,27 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               },
               "example": {
                 "error": "Offer 'vastai-12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                "error_type": "not_found",
+                "retry_suggested": false
+              }
+            }
+          }
+        },
+        "GpuTemplateNotFound": {
+          "description": "No template has this `template_hash_id` (list them with `GET /api/v1/templates`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/GpuError"
+              },
+              "example": {
+                "error": "Template 'a8a44c7363cbca20056020397e3bf072' not found; list templates with GET /api/v1/templates",
                 "request_id": "req_01hz8k3m2q7r4t6v8x0y",
                 "error_type": "not_found",
                 "retry_suggested": false
@@ -6084,6 +6232,465 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 "request_id": "req_01hz8k3m2q7r4t6v8x0y"
               }
             }
+          }
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        }
+      }
+    }
+  },
+  "templates": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane GPU Templates API",
+      "version": "0.1.0",
+      "summary": "Pre-configured images, environments and start commands to launch GPU sessions with.",
+      "description": "The templates of gpu-sessions.md. A template bundles an image, Docker-style options (`env`), a start\ncommand (`onstart`) and machine requirements (`extra_filters`); `POST /api/v1/sessions` takes its\n`hash_id` as `template_hash_id`. Templates come from the providers: Vast.ai's recommended templates\n(when a Vast.ai key is configured) and a small built-in catalog for this machine (`local`). They are\ncached; a provider that fails keeps its last templates. A template runs only on offers of its own\nprovider whose fields satisfy its `extra_filters` (see `GET /api/v1/inventory/{id}/compatible-templates`\nand the `template_hash_id` filter of `GET /api/v1/inventory`). Errors of this area use the seed's body:\n`{error, request_id, error_type, retry_suggested}`.\n",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "templates",
+        "description": "Browse the templates GPU sessions can be launched with."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/templates": {
+        "get": {
+          "operationId": "listTemplates",
+          "tags": [
+            "templates"
+          ],
+          "summary": "List templates",
+          "description": "Every provider's templates, ordered by name, optionally filtered by name.",
+          "parameters": [
+            {
+              "name": "name",
+              "in": "query",
+              "required": false,
+              "description": "Only templates whose name contains this text, ignoring case.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The matching templates.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/TemplateList"
+                  },
+                  "example": {
+                    "templates": [
+                      {
+                        "id": 338630,
+                        "hash_id": "a8a44c7363cbca20056020397e3bf072",
+                        "name": "Ollama",
+                        "provider": "vastai",
+                        "image": "vastai/ollama",
+                        "tag": "0.15.4",
+                        "env": "-p 1111:1111 -p 21434:21434 -e OLLAMA_MODEL=qwen3:14b",
+                        "onstart": "entrypoint.sh",
+                        "runtype": "jupyter",
+                        "use_ssh": true,
+                        "ssh_direct": true,
+                        "recommended": true,
+                        "recommended_disk_space": 32,
+                        "extra_filters": "{\"cpu_arch\": {\"in\": [\"arm64\", \"amd64\"]}}",
+                        "creator_id": 62897,
+                        "created_at": "2026-02-02T18:27:28.000Z",
+                        "count_created": 302
+                      }
+                    ],
+                    "count": 1
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/TemplateBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/TemplateUnauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/templates/{hash_id}": {
+        "get": {
+          "operationId": "getTemplate",
+          "tags": [
+            "templates"
+          ],
+          "summary": "Get a template",
+          "description": "One template by its hash id.",
+          "parameters": [
+            {
+              "name": "hash_id",
+              "in": "path",
+              "required": true,
+              "description": "The template's hash id, e.g. `a8a44c7363cbca20056020397e3bf072`.",
+              "schema": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9_-]{1,128}$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The template.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Template"
+                  },
+                  "examples": {
+                    "vastai": {
+                      "$ref": "#/components/examples/VastTemplate"
+                    }
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/TemplateBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/TemplateUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/TemplateNotFound"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "schemas": {
+        "Template": {
+          "type": "object",
+          "required": [
+            "id",
+            "hash_id",
+            "name",
+            "provider",
+            "image",
+            "tag",
+            "env",
+            "onstart",
+            "runtype",
+            "use_ssh",
+            "ssh_direct",
+            "recommended",
+            "recommended_disk_space",
+            "extra_filters",
+            "creator_id",
+            "created_at",
+            "count_created"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "id": {
+              "type": "integer",
+              "description": "The provider's numeric id of the template (for a `local` template, derived from its hash)."
+            },
+            "hash_id": {
+              "type": "string",
+              "description": "The id to launch it with (`template_hash_id`)."
+            },
+            "name": {
+              "type": "string"
+            },
+            "provider": {
+              "type": "string",
+              "enum": [
+                "vastai",
+                "tensordock",
+                "runpod",
+                "lambda",
+                "local"
+              ],
+              "description": "The provider whose offers the template runs on."
+            },
+            "image": {
+              "type": "string",
+              "description": "Container image (for a `local` template, a name only; local instances are directories)."
+            },
+            "tag": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "Image tag."
+            },
+            "env": {
+              "type": "string",
+              "description": "Docker-style options, e.g. `-e VAR=value -p 8000:8000`; the `-e` variables are set in the instance."
+            },
+            "onstart": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "Shell command run when the instance starts."
+            },
+            "runtype": {
+              "type": "string",
+              "description": "Launch mode as the provider names it (`ssh`, `jupyter`, `args`); sessions always enable SSH."
+            },
+            "use_ssh": {
+              "type": "boolean"
+            },
+            "ssh_direct": {
+              "type": "boolean"
+            },
+            "recommended": {
+              "type": "boolean",
+              "description": "Curated by the provider."
+            },
+            "recommended_disk_space": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "minimum": 0,
+              "description": "Disk the template suggests, in GB (a guide for `disk_gb`)."
+            },
+            "extra_filters": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "JSON text of the machine requirements, `{field: {op: value}}` with ops eq, neq, gt, gte, lt, lte, in, notin, in Vast.ai's offer field names (e.g. `{\"cuda_max_good\": {\"gte\": 12.6}}`)."
+            },
+            "creator_id": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "description": "The provider account that created it; null for built-in templates."
+            },
+            "created_at": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time",
+              "description": "When the provider created it (UTC); null for built-in templates."
+            },
+            "count_created": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "minimum": 0,
+              "description": "Instances created from it, as the provider counts them; null where it keeps no count."
+            }
+          }
+        },
+        "TemplateList": {
+          "type": "object",
+          "required": [
+            "templates",
+            "count"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "templates": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/Template"
+              }
+            },
+            "count": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "TemplateError": {
+          "type": "object",
+          "description": "The error body of the GPU marketplace areas, as gpu-sessions.md shows it.",
+          "required": [
+            "error",
+            "request_id",
+            "error_type",
+            "retry_suggested"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "string",
+              "description": "What went wrong and what to do."
+            },
+            "request_id": {
+              "type": "string"
+            },
+            "error_type": {
+              "type": "string",
+              "description": "Stable machine-readable type, e.g. `validation_error`, `not_found`, `auth_required`."
+            },
+            "retry_suggested": {
+              "type": "boolean"
+            },
+            "details": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "path",
+                  "message"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "path": {
+                    "type": "string"
+                  },
+                  "message": {
+                    "type": "string"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "responses": {
+        "TemplateBadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TemplateError"
+              },
+              "example": {
+                "error": "query.name: String must contain at most 200 character(s)",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                "error_type": "validation_error",
+                "retry_suggested": false
+              }
+            }
+          }
+        },
+        "TemplateUnauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TemplateError"
+              },
+              "example": {
+                "error": "Authentication required: send X-API-Key or Authorization: Bearer <key>",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                "error_type": "auth_required",
+                "retry_suggested": false
+              }
+            }
+          }
+        },
+        "TemplateNotFound": {
+          "description": "No such template.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TemplateError"
+              },
+              "example": {
+                "error": "Template 'a8a44c7363cbca20056020397e3bf072' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                "error_type": "not_found",
+                "retry_suggested": false
+              }
+            }
+          }
+        }
+      },
+      "examples": {
+        "VastTemplate": {
+          "summary": "A Vast.ai template",
+          "value": {
+            "id": 338630,
+            "hash_id": "a8a44c7363cbca20056020397e3bf072",
+            "name": "Ollama",
+            "provider": "vastai",
+            "image": "vastai/ollama",
+            "tag": "0.15.4",
+            "env": "-p 1111:1111 -p 21434:21434 -e OLLAMA_MODEL=qwen3:14b",
+            "onstart": "entrypoint.sh",
+            "runtype": "jupyter",
+            "use_ssh": true,
+            "ssh_direct": true,
+            "recommended": true,
+            "recommended_disk_space": 32,
+            "extra_filters": "{\"cpu_arch\": {\"in\": [\"arm64\", \"amd64\"]}}",
+            "creator_id": 62897,
+            "created_at": "2026-02-02T18:27:28.000Z",
+            "count_created": 302
           }
         }
       },

@@ -1,7 +1,7 @@
 /**
- * The providers a server offers GPUs from: always this machine (`local`), plus Vast.ai, Lambda Cloud and
- * TensorDock when their API keys are configured. Each remote provider gets its own circuit breaker and shares the
- * `gpu_provider_api_errors_total{provider,operation}` counter.
+ * The providers a server offers GPUs from: always this machine (`local`), plus Vast.ai, Lambda Cloud,
+ * TensorDock and RunPod when their API keys are configured. Each remote provider gets its own circuit breaker
+ * and shares the `gpu_provider_api_errors_total{provider,operation}` counter.
  */
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -12,6 +12,7 @@ import { createLambdaProvider } from '../providers/lambda/lambda-provider.js';
 import { createLocalProvider } from '../providers/local/local-provider.js';
 import type { GpuProvider } from '../providers/provider.js';
 import { createProviderHttp } from '../providers/provider-http.js';
+import { createRunPodProvider } from '../providers/runpod/runpod-provider.js';
 import { createTensorDockProvider } from '../providers/tensordock/tensordock-provider.js';
 import { createVastAiProvider } from '../providers/vastai/vastai-provider.js';
 
@@ -19,6 +20,7 @@ export interface ProviderSettings {
   vastai?: { apiKey: string; baseUrl: string };
   lambda?: { apiKey: string; baseUrl: string };
   tensordock?: { apiKey: string; baseUrl: string };
+  runpod?: { apiKey: string; baseUrl: string };
   /** Price per hour shown for this machine's offers (default 0). */
   localPricePerHour?: number;
 }
@@ -37,5 +39,6 @@ export function createProviders(settings: ProviderSettings, dataDir: string, err
   if (settings.vastai) providers.push(createVastAiProvider(http('vastai', settings.vastai)));
   if (settings.lambda) providers.push(createLambdaProvider(http('lambda', settings.lambda)));
   if (settings.tensordock) providers.push(createTensorDockProvider(http('tensordock', settings.tensordock)));
+  if (settings.runpod) providers.push(createRunPodProvider(http('runpod', settings.runpod)));
   return { providers, close: () => local.close() };
 }

@@ -1,7 +1,7 @@
 /**
  * The inventory filters of gpu-sessions.md (provider, gpu_type, location, min_vram, max_price,
- * min_gpu_count / gpu_count, min_reliability, min_availability_confidence, min_cuda), applied to cached
- * offers. Text filters match case-insensitively and ignore spaces, dashes and underscores, so "rtx4090",
+ * min_gpu_count / gpu_count, min_reliability, min_availability_confidence, min_cuda, and template_hash_id
+ * as a predicate from the template catalog), applied to cached offers. Text filters match case-insensitively and ignore spaces, dashes and underscores, so "rtx4090",
  * "RTX 4090" and "RTX_4090" find the same GPUs.
  */
 import type { ProviderOffer } from '../providers/provider.js';
@@ -16,6 +16,8 @@ export interface OfferFilters {
   minReliability?: number;
   minAvailabilityConfidence?: number;
   minCuda?: number;
+  /** Only offers it accepts (`template_hash_id`: offers the template can run on). */
+  accepts?: (offer: CachedOffer) => boolean;
 }
 
 export interface CachedOffer extends ProviderOffer {
@@ -38,6 +40,7 @@ export function matches(offer: CachedOffer, filters: OfferFilters): boolean {
   if (filters.minReliability !== undefined && offer.reliability < filters.minReliability) return false;
   if (filters.minAvailabilityConfidence !== undefined && offer.availabilityConfidence < filters.minAvailabilityConfidence) return false;
   if (filters.minCuda !== undefined && (offer.cudaVersion === null || offer.cudaVersion < filters.minCuda)) return false;
+  if (filters.accepts !== undefined && !filters.accepts(offer)) return false;
   return true;
 }
 

@@ -23,6 +23,35 @@ export interface ProviderOffer {
   cudaVersion: number | null;
 }
 
+/**
+ * A launch template as the provider publishes it (Vast.ai's template fields): an image, Docker-style
+ * options, a start command and the machine requirements (`extraFilters`) an offer must meet to run it.
+ */
+export interface ProviderTemplate {
+  provider: ProviderName;
+  /** The provider's numeric id (a built-in template's is derived from its hash). */
+  id: number;
+  /** The id sessions launch it with; unique across providers. */
+  hashId: string;
+  name: string;
+  image: string;
+  tag: string | null;
+  /** Docker-style options, e.g. `-e VAR=value -p 8000:8000`. */
+  env: string;
+  onstart: string | null;
+  runtype: string;
+  useSsh: boolean;
+  sshDirect: boolean;
+  recommended: boolean;
+  /** GB */
+  recommendedDiskSpace: number | null;
+  /** JSON text of `{field: {op: value}}` in Vast.ai's offer field names, as the provider gives it. */
+  extraFilters: string | null;
+  creatorId: number | null;
+  createdAt: Date | null;
+  countCreated: number | null;
+}
+
 export type InstanceStatus = 'provisioning' | 'running' | 'stopped' | 'failed' | 'unknown';
 
 export interface ProviderInstance {
@@ -51,6 +80,8 @@ export interface CreateInstanceRequest {
 export interface GpuProvider {
   readonly name: ProviderName;
   listOffers(): Promise<ProviderOffer[]>;
+  /** The templates instances of this provider can be launched with; a provider without templates leaves it out. */
+  listTemplates?(): Promise<ProviderTemplate[]>;
   createInstance(request: CreateInstanceRequest): Promise<{ instanceId: string }>;
   /** undefined when the provider no longer knows the instance. */
   getInstance(instanceId: string): Promise<ProviderInstance | undefined>;

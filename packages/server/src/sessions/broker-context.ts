@@ -1,7 +1,7 @@
 /** What every part of the session broker shares: storage, providers, inventory, clock, settings, metrics. */
 import type { Logger } from 'pino';
 import type { Inventory } from '../marketplace/inventory.js';
-import type { GpuProvider } from '../providers/provider.js';
+import type { GpuProvider, ProviderOffer } from '../providers/provider.js';
 import type { SessionMetrics } from './session-metrics.js';
 import type { SessionRepository } from './session-repository.js';
 
@@ -10,6 +10,13 @@ export interface SessionTemplate {
   image: string;
   env: Record<string, string>;
   onStart: string | null;
+}
+
+/** The template catalog as the broker sees it. */
+export interface SessionTemplates {
+  get(hashId: string): Promise<SessionTemplate | undefined> | SessionTemplate | undefined;
+  /** Whether the template's `extra_filters` accept the offer; absent means every offer of its provider. */
+  accepts?(hashId: string, offer: ProviderOffer): Promise<boolean> | boolean;
 }
 
 export interface BrokerSettings {
@@ -49,7 +56,7 @@ export interface BrokerContext {
   settings: BrokerSettings;
   /** Prefix of every instance label this deployment creates: `cp-<deployment id>-`. */
   labelPrefix: string;
-  templates?: { get(hashId: string): Promise<SessionTemplate | undefined> | SessionTemplate | undefined };
+  templates?: SessionTemplates;
 }
 
 export const HARD_MAX_HOURS = 12;

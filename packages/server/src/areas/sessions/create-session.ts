@@ -37,6 +37,9 @@ export async function prepareSession(ctx: BrokerContext, tenantId: string, body:
     const template = await ctx.templates?.get(body.template_hash_id);
     if (!template) throw new ApiProblem(404, 'NOT_FOUND', `Template '${body.template_hash_id}' not found; list templates with GET /api/v1/templates`);
     if (template.provider !== offer.provider) throw bad(`template_hash_id: template '${body.template_hash_id}' is a ${template.provider} template and cannot run on a ${offer.provider} offer`);
+    if (ctx.templates?.accepts && !(await ctx.templates.accepts(body.template_hash_id, offer))) {
+      throw bad(`template_hash_id: offer '${offer.id}' does not meet template '${body.template_hash_id}' requirements (its extra_filters); list matching templates with GET /api/v1/inventory/${offer.id}/compatible-templates`);
+    }
     resolved = {
       image: body.docker_image ?? template.image,
       env: template.env,

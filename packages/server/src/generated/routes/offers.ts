@@ -3,6 +3,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
 // Component schemas
+export const CompatibleTemplateSchema = z.strictObject({ hash_id: z.string(), name: z.string(), image: z.string(), recommended_disk_space: z.number().min(0).nullable() });
+export const CompatibleTemplateListSchema = z.strictObject({ offer_id: z.string(), compatible_templates: z.array(CompatibleTemplateSchema), count: z.number().int().min(0) });
 export const GpuErrorSchema = z.strictObject({ error: z.string(), request_id: z.string(), error_type: z.string(), retry_suggested: z.boolean(), details: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional() });
 export const TimestampSchema = z.string();
 export const OfferSchema = z.strictObject({ id: z.string(), provider: z.enum(["vastai", "tensordock", "runpod", "lambda", "local"]), provider_id: z.string(), gpu_type: z.string(), gpu_count: z.number().int().min(0), vram_gb: z.number().int().min(0), price_per_hour: z.number().min(0), location: z.string().nullable(), reliability: z.number().min(0).max(1), available: z.boolean(), max_duration_hours: z.number().int().min(0), fetched_at: TimestampSchema, cuda_version: z.number().nullable(), availability_confidence: z.number().min(0).max(1) });
@@ -15,8 +17,8 @@ export const listOffers = createRoute({
   method: "get",
   path: "/api/v1/inventory",
   security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
-  request: { query: z.object({ "provider": z.enum(["vastai", "tensordock", "runpod", "lambda", "local"]).optional(), "gpu_type": z.string().max(100).optional(), "location": z.string().max(100).optional(), "min_vram": z.coerce.number().int().min(0).optional(), "max_price": z.coerce.number().min(0).optional(), "min_gpu_count": z.coerce.number().int().min(0).optional(), "gpu_count": z.coerce.number().int().min(0).optional(), "min_reliability": z.coerce.number().min(0).max(1).optional(), "min_availability_confidence": z.coerce.number().min(0).max(1).optional(), "min_cuda": z.coerce.number().min(0).optional(), "limit": z.coerce.number().int().min(1).max(1000).default(100), "offset": z.coerce.number().int().min(0).default(0) }) },
-  responses: { 200: { description: "One page of offers.", content: { "application/json": { schema: OfferListSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: GpuErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: GpuErrorSchema } } } },
+  request: { query: z.object({ "provider": z.enum(["vastai", "tensordock", "runpod", "lambda", "local"]).optional(), "gpu_type": z.string().max(100).optional(), "location": z.string().max(100).optional(), "min_vram": z.coerce.number().int().min(0).optional(), "max_price": z.coerce.number().min(0).optional(), "min_gpu_count": z.coerce.number().int().min(0).optional(), "gpu_count": z.coerce.number().int().min(0).optional(), "min_reliability": z.coerce.number().min(0).max(1).optional(), "min_availability_confidence": z.coerce.number().min(0).max(1).optional(), "min_cuda": z.coerce.number().min(0).optional(), "template_hash_id": z.string().regex(new RegExp("^[A-Za-z0-9_-]{1,128}$"), "must match ^[A-Za-z0-9_-]{1,128}$").optional(), "limit": z.coerce.number().int().min(1).max(1000).default(100), "offset": z.coerce.number().int().min(0).default(0) }) },
+  responses: { 200: { description: "One page of offers.", content: { "application/json": { schema: OfferListSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: GpuErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: GpuErrorSchema } } }, 404: { description: "No template has this `template_hash_id` (list them with `GET /api/v1/templates`).", content: { "application/json": { schema: GpuErrorSchema } } } },
 });
 
 /** Get an offer */
@@ -29,5 +31,15 @@ export const getOffer = createRoute({
   responses: { 200: { description: "The offer.", content: { "application/json": { schema: OfferSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: GpuErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: GpuErrorSchema } } }, 404: { description: "No such offer.", content: { "application/json": { schema: GpuErrorSchema } } } },
 });
 
+/** List templates compatible with an offer */
+export const listCompatibleTemplates = createRoute({
+  operationId: "listCompatibleTemplates",
+  method: "get",
+  path: "/api/v1/inventory/{id}/compatible-templates",
+  security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
+  request: { params: z.object({ "id": z.string().regex(new RegExp("^[a-z]+-[A-Za-z0-9_.@-]{1,200}$"), "must match ^[a-z]+-[A-Za-z0-9_.@-]{1,200}$") }) },
+  responses: { 200: { description: "The compatible templates.", content: { "application/json": { schema: CompatibleTemplateListSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: GpuErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: GpuErrorSchema } } }, 404: { description: "No such offer.", content: { "application/json": { schema: GpuErrorSchema } } } },
+});
+
 /** Every operation of the offers area, keyed by operationId. */
-export const routes = { listOffers, getOffer } as const;
+export const routes = { listOffers, getOffer, listCompatibleTemplates } as const;

@@ -1,14 +1,18 @@
 /**
  * The local provider, the embedded default: an "instance" is a working directory on this machine with its
  * own SSH endpoint (real SSH, the session's key only), its start command run as a child process, and its
- * activity measured from SSH use. Offers describe the machine itself. Instances live as long as this
- * process: after a restart they are gone, which the reconciler sees as ghosts, as with any provider.
+ * activity measured from SSH use. Offers describe the machine itself; templates are a small built-in
+ * catalog (local-templates.ts). The start command runs in its own process group, and destroying the
+ * instance ends the whole group, so servers it started in the background end with it too. Instances live
+ * as long as this process: after a restart they are gone, which the reconciler sees as ghosts, as with
+ * any provider.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateInstanceRequest, GpuProvider, ProviderInstance } from '../provider.js';
+import { LOCAL_TEMPLATES } from './local-templates.js';
 import { offersFor, readGpus } from './machine-offers.js';
 import { startSshEndpoint, type SshEndpoint } from './ssh-endpoint.js';
 
@@ -33,6 +37,16 @@ export interface LocalProviderOptions {
   clock?: () => Date;
   /** Identifies this node in instance ids (`local-<node>-<random>`), so replicas tell their instances apart. */
   nodeId?: string;
+}
+
+/** Ends the start command and everything it started (it leads its own process group). */
+function killGroup(child: ChildProcess | null) {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // The group is already gone.
+  }
 }
 
 export function createLocalProvider(options: LocalProviderOptions): GpuProvider & { close(): Promise<void> } {
@@ -62,7 +76,7 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
     const instance = instances.get(id);
     if (!instance) return;
     instances.delete(id);
-    instance.startProcess?.kill('SIGKILL');
+    killGroup(instance.startProcess);
     await instance.endpoint.close();
     if (destroyOptions.preserveStorage) {
       await mkdir(join(options.root, 'preserved'), { recursive: true });
@@ -81,6 +95,9 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
       await cleanup;
       return offersFor(await readGpus(), options.pricePerHour ?? 0);
     },
+    async listTemplates() {
+      return [...LOCAL_TEMPLATES];
+    },
     async createInstance(request: CreateInstanceRequest) {
       const id = `${idPrefix}${randomUUID().slice(0, 8)}`;
       const workDir = join(options.root, id);
@@ -97,7 +114,12 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
         },
       });
       if (request.onStartCmd) {
-        instance.startProcess = spawn('/bin/sh', ['-c', request.onStartCmd], { cwd: workDir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: workDir, ...request.env }, stdio: 'ignore' });
+        instance.startProcess = spawn('/bin/sh', ['-c', request.onStartCmd], {
+          cwd: workDir,
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: workDir, ...request.env },
+          stdio: 'ignore',
+          detached: true,
+        });
         instance.startProcess.on('error', () => undefined);
       }
       instances.set(id, instance);

@@ -44,6 +44,41 @@ describe('vast.ai provider', () => {
     });
   });
 
+  it('lists the recommended templates only, mapped onto the provider layer', async () => {
+    const templates = await provider.listTemplates!();
+    expect(templates.map((t) => t.name)).toEqual(['Ollama', 'vLLM', 'PyTorch (CUDA 12.4)']);
+    expect(templates[0]).toEqual({
+      provider: 'vastai',
+      id: 338630,
+      hashId: 'a8a44c7363cbca20056020397e3bf072',
+      name: 'Ollama',
+      image: 'vastai/ollama',
+      tag: '0.15.4',
+      env: '-p 1111:1111 -p 21434:21434 -e OLLAMA_MODEL=qwen3:14b -e OPEN_BUTTON_PORT=1111',
+      onstart: 'entrypoint.sh',
+      runtype: 'jupyter',
+      useSsh: true,
+      sshDirect: true,
+      recommended: true,
+      recommendedDiskSpace: 32,
+      extraFilters: '{"cpu_arch": {"in": ["arm64", "amd64"]}}',
+      creatorId: 62897,
+      createdAt: new Date('2026-02-02T13:27:28-05:00'),
+      countCreated: 302,
+    });
+    // Unix seconds with a fraction, filters given as an object, no disk recommendation, no start command.
+    expect(templates[1]).toMatchObject({ createdAt: new Date('2025-11-01T12:30:00.250Z'), onstart: null, runtype: 'args' });
+    expect(templates[2]).toMatchObject({ extraFilters: '{"cuda_max_good":{"gte":12.4},"num_gpus":{"lte":1}}', recommendedDiskSpace: null });
+    expect(fake.requests.at(-1)).toEqual({ method: 'GET', path: '/api/v0/template/' });
+  });
+
+  it('retries a failing template search and counts it under its own operation', async () => {
+    fake.failNext(1, 503, { match: '/template/' });
+    expect(await provider.listTemplates!()).toHaveLength(3);
+    expect(await errorCount('list_templates')).toBe(1);
+    expect(await errorCount('list_offers')).toBe(0);
+  });
+
   it('rents an instance with the deployment label and SSH key, follows it to running, destroys it idempotently', async () => {
     const { instanceId } = await provider.createInstance({
       providerOfferId: '1001',

@@ -1,10 +1,11 @@
 /**
  * The Vast.ai adapter: offers from the marketplace search, instances rented from an ask, SSH keys
- * attached per instance, and instance states mapped onto the provider layer's.
+ * attached per instance, instance states mapped onto the provider layer's, and the recommended
+ * templates from the template search.
  */
-import type { CreateInstanceRequest, GpuProvider, InstanceStatus, ProviderInstance, ProviderOffer } from '../provider.js';
+import type { CreateInstanceRequest, GpuProvider, InstanceStatus, ProviderInstance, ProviderOffer, ProviderTemplate } from '../provider.js';
 import { isGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
-import type { VastInstance, VastOffer, VastRentRequest } from './vastai-types.js';
+import type { VastInstance, VastOffer, VastRentRequest, VastTemplate } from './vastai-types.js';
 
 const STATUS: Record<string, InstanceStatus> = {
   created: 'provisioning',
@@ -47,6 +48,32 @@ export function toInstance(instance: VastInstance): ProviderInstance {
   };
 }
 
+export function toTemplate(template: VastTemplate): ProviderTemplate {
+  const filters = template.extra_filters;
+  return {
+    provider: 'vastai',
+    id: template.id,
+    hashId: template.hash_id,
+    name: template.name || template.image,
+    image: template.image,
+    tag: template.tag || null,
+    env: template.env ?? '',
+    onstart: template.onstart || null,
+    runtype: template.runtype || 'args',
+    useSsh: template.use_ssh ?? false,
+    sshDirect: template.ssh_direct ?? false,
+    recommended: template.recommended ?? false,
+    recommendedDiskSpace: template.recommended_disk_space ?? null,
+    extraFilters: typeof filters === 'string' ? filters.trim() || null : filters ? JSON.stringify(filters) : null,
+    creatorId: template.creator_id ?? null,
+    createdAt: typeof template.created_at === 'number' ? new Date(Math.round(template.created_at * 1000)) : null,
+    countCreated: template.count_created ?? null,
+  };
+}
+
+/** Only the curated templates the Vast.ai console recommends: the thousands of user templates are unmaintained. */
+const TEMPLATE_QUERY = `select_filters=${encodeURIComponent(JSON.stringify({ recommended: { eq: true } }))}&select_cols=${encodeURIComponent(JSON.stringify(['*']))}`;
+
 export function createVastAiProvider(http: ProviderHttp): GpuProvider {
   return {
     name: 'vastai',
@@ -54,6 +81,10 @@ export function createVastAiProvider(http: ProviderHttp): GpuProvider {
       const query = encodeURIComponent(JSON.stringify({ rentable: { eq: true }, order: [['dph_total', 'asc']], type: 'on-demand' }));
       const { offers } = await http<{ offers: VastOffer[] }>('list_offers', 'GET', `/api/v0/bundles/?q=${query}`);
       return offers.map(toOffer);
+    },
+    async listTemplates() {
+      const { templates } = await http<{ templates: VastTemplate[] }>('list_templates', 'GET', `/api/v0/template/?${TEMPLATE_QUERY}`);
+      return templates.filter((template) => template.hash_id && template.image).map(toTemplate);
     },
     async createInstance(request: CreateInstanceRequest) {
       const body: VastRentRequest = {

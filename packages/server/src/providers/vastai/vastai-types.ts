@@ -2,7 +2,8 @@
  * The parts of Vast.ai's REST API (https://console.vast.ai/api/v0, Bearer auth) the adapter uses, as the
  * API documents them: offer search (`GET /bundles/?q=`), rent (`PUT /asks/{id}/`), instances
  * (`GET /instances/`, `GET /instances/{id}/`, `DELETE /instances/{id}/`), SSH key attach
- * (`POST /instances/{id}/ssh/`). Only the fields we read are listed.
+ * (`POST /instances/{id}/ssh/`), template search (`GET /template/?select_filters=`). Only the fields we
+ * read are listed.
  */
 export interface VastOffer {
   id: number;
@@ -43,4 +44,29 @@ export interface VastRentRequest {
   env: Record<string, string>;
   onstart?: string;
   runtype: 'ssh';
+}
+
+/** A template as the template search (`GET /template/`) answers it. */
+export interface VastTemplate {
+  id: number;
+  hash_id: string;
+  name?: string | null;
+  image: string;
+  tag?: string | null;
+  /** Docker options: `-e VAR=value -p 8000:8000` */
+  env?: string | null;
+  onstart?: string | null;
+  /** ssh, jupyter or args */
+  runtype?: string | null;
+  use_ssh?: boolean | null;
+  ssh_direct?: boolean | null;
+  recommended?: boolean | null;
+  /** GB */
+  recommended_disk_space?: number | null;
+  /** Machine search filters: JSON text in search results (an object when a template is created). */
+  extra_filters?: string | Record<string, unknown> | null;
+  creator_id?: number | null;
+  /** unix seconds */
+  created_at?: number | null;
+  count_created?: number | null;
 }
