@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { unwrap } from '@computeplane/sdk';
 import { getBrokerHealth, getBrokerReadiness } from '@computeplane/sdk/health';
 import { listOffers } from '@computeplane/sdk/offers';
@@ -32,6 +31,7 @@ import { createFakeVastAi } from '../fakes/vastai-api.js';
 import { testDrivers } from '../support/databases.js';
 import { sshExec } from '../support/ssh-exec.js';
 import { conform, conformError, serverFor } from './harness.js';
+import { generateEd25519KeyPair } from '../../packages/server/src/providers/ssh-key-pair.js';
 
 describe.each(testDrivers)('sessions contract on $name', (driver) => {
   const vast = createFakeVastAi();
@@ -63,7 +63,7 @@ describe.each(testDrivers)('sessions contract on $name', (driver) => {
     expect(running).toMatchObject({ status: 'running', ssh_host: '127.0.0.1', started_at: expect.any(String) });
     const out = await sshExec(running.ssh_host!, running.ssh_port!, running.ssh_user!, created!.ssh_private_key, 'cat boot.txt; echo "$SESSION_ID $WORKLOAD_TYPE"');
     expect(out).toBe(`started\n${running.id} batch\n`);
-    await expect(sshExec(running.ssh_host!, running.ssh_port!, running.ssh_user!, (ssh2.utils.generateKeyPairSync('ed25519')).private, 'true')).rejects.toThrow(/authentication/i);
+    await expect(sshExec(running.ssh_host!, running.ssh_port!, running.ssh_user!, generateEd25519KeyPair().privateKey, 'true')).rejects.toThrow(/authentication/i);
 
     const { data: diagnostics } = await conform('getSessionDiagnostics', getSessionDiagnostics(suite.server.clientA, { params: { path: { id: running.id } } }));
     expect(diagnostics).toMatchObject({ session_id: running.id, status: 'running', ssh_available: true, launch_mode: 'ssh', api_endpoint: '', time_to_expiry: expect.stringMatching(/^1h 59m|^2h$/) });

@@ -12,7 +12,7 @@ import { reconcile } from './reconciler.js';
 import { checkSession } from './session-checks.js';
 import type { StoredRequest } from './session-request.js';
 import type { NewSession, SessionRow } from './session-repository.js';
-import { generateSessionKeyPair } from './ssh-keys.js';
+import { generateEd25519KeyPair } from '../providers/ssh-key-pair.js';
 
 export type BrokerState = 'starting' | 'running' | 'stopped';
 
@@ -103,7 +103,7 @@ export function createSessionBroker(ctx: BrokerContext) {
     async create(input: NewSessionInput): Promise<ProvisionOutcome & { privateKey: string } | 'conflict'> {
       const now = ctx.clock();
       const id = sessionId();
-      const keys = generateSessionKeyPair(`computeplane-${id}`);
+      const keys = generateEd25519KeyPair(`computeplane-${id}`);
       const row: NewSession = {
         id,
         tenantId: input.tenantId,

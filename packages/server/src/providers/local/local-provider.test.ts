@@ -7,8 +7,9 @@ import ssh2 from 'ssh2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalProvider } from './local-provider.js';
 import { offersFor, parseCudaVersion, parseGpuQuery } from './machine-offers.js';
+import { generateEd25519KeyPair } from '../ssh-key-pair.js';
 
-const { Client, utils } = ssh2;
+const { Client } = ssh2;
 
 function exec(port: number, privateKey: string, command: string): Promise<{ out: string; code: number }> {
   return new Promise((resolve, reject) => {
@@ -59,7 +60,7 @@ describe('local provider', () => {
   });
 
   it('serves SSH for the instance key only, runs commands in its directory, and records activity', async () => {
-    const keys = utils.generateKeyPairSync('ed25519');
+    const keys = generateEd25519KeyPair();
     const { instanceId } = await provider.createInstance({
       providerOfferId: 'local-cpu',
       image: 'local',
@@ -67,24 +68,24 @@ describe('local provider', () => {
       diskGb: 1,
       env: { GREETING: 'hello' },
       onStartCmd: 'echo started > started.txt',
-      sshPublicKey: keys.public,
+      sshPublicKey: keys.publicKey,
     });
     const instance = (await provider.getInstance(instanceId))!;
     expect(instance).toMatchObject({ status: 'running', label: 'cp:dep_test:sess_1', ssh: { host: '127.0.0.1' } });
     now = new Date('2026-11-23T00:10:00Z');
-    const result = await exec(instance.ssh!.port, keys.private, 'echo $GREETING; pwd; exit 3');
+    const result = await exec(instance.ssh!.port, keys.privateKey, 'echo $GREETING; pwd; exit 3');
     expect(result.out).toBe(`hello\n${join(root, instanceId)}\n`);
     expect(result.code).toBe(3);
     expect((await provider.getInstance(instanceId))!.lastActivityAt).toEqual(now);
     expect(await readFile(join(root, instanceId, 'started.txt'), 'utf8')).toBe('started\n');
 
-    const stranger = utils.generateKeyPairSync('ed25519');
-    await expect(exec(instance.ssh!.port, stranger.private, 'true')).rejects.toThrow(/authentication/i);
+    const stranger = generateEd25519KeyPair();
+    await expect(exec(instance.ssh!.port, stranger.privateKey, 'true')).rejects.toThrow(/authentication/i);
 
     await provider.destroyInstance(instanceId);
     await provider.destroyInstance(instanceId);
     expect(await provider.getInstance(instanceId)).toBeUndefined();
     expect(existsSync(join(root, instanceId))).toBe(false);
-    await expect(exec(instance.ssh!.port, keys.private, 'true')).rejects.toThrow();
+    await expect(exec(instance.ssh!.port, keys.privateKey, 'true')).rejects.toThrow();
   });
 });

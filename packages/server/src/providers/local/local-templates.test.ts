@@ -8,7 +8,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sshExec } from '../../../../../test/support/ssh-exec.js';
 import { matchesExtraFilters } from '../../marketplace/extra-filters.js';
@@ -16,6 +15,7 @@ import { launchSpec } from '../../marketplace/templates.js';
 import { createLocalProvider } from './local-provider.js';
 import { LOCAL_TEMPLATES, localTemplate } from './local-templates.js';
 import { offersFor } from './machine-offers.js';
+import { generateEd25519KeyPair } from '../ssh-key-pair.js';
 
 const named = (name: string) => LOCAL_TEMPLATES.find((template) => template.name === name)!;
 
@@ -62,16 +62,16 @@ describe('local templates', () => {
   });
 
   it('Shell: an instance with a working SSH login and nothing started', async () => {
-    const keys = ssh2.utils.generateKeyPairSync('ed25519');
+    const keys = generateEd25519KeyPair();
     const spec = launchSpec(named('Shell'));
     expect(spec).toEqual({ provider: 'local', image: 'computeplane/local-shell', env: {}, onStart: null });
-    const { instanceId } = await provider.createInstance({ providerOfferId: 'local-cpu', image: spec.image, label: 'cp-test-shell', diskGb: 1, env: spec.env, onStartCmd: spec.onStart, sshPublicKey: keys.public });
+    const { instanceId } = await provider.createInstance({ providerOfferId: 'local-cpu', image: spec.image, label: 'cp-test-shell', diskGb: 1, env: spec.env, onStartCmd: spec.onStart, sshPublicKey: keys.publicKey });
     const { ssh } = (await provider.getInstance(instanceId))!;
-    expect(await sshExec(ssh!.host, ssh!.port, ssh!.user, keys.private, 'echo hello; pwd')).toBe(`hello\n${join(root, instanceId)}\n`);
+    expect(await sshExec(ssh!.host, ssh!.port, ssh!.user, keys.privateKey, 'echo hello; pwd')).toBe(`hello\n${join(root, instanceId)}\n`);
   });
 
   it('Python HTTP server: serves the instance directory on HTTP_PORT, lets a later command run, and stops with the instance', async () => {
-    const keys = ssh2.utils.generateKeyPairSync('ed25519');
+    const keys = generateEd25519KeyPair();
     const spec = launchSpec(named('Python HTTP server'));
     expect(spec.env).toEqual({ HTTP_PORT: '8000' });
     const port = await freePort();
@@ -83,7 +83,7 @@ describe('local templates', () => {
       env: { ...spec.env, HTTP_PORT: String(port) },
       // As a session joins its own start command after the template's.
       onStartCmd: `${spec.onStart} && echo after > after.txt`,
-      sshPublicKey: keys.public,
+      sshPublicKey: keys.publicKey,
     });
     const listing = await until(async () => {
       const response = await fetch(`http://127.0.0.1:${port}/`);
@@ -104,9 +104,9 @@ describe('local templates', () => {
     expect(matchesExtraFilters(template.extraFilters, cpuOffer!)).toBe(false);
     for (const other of [named('Shell'), named('Python HTTP server')]) expect(matchesExtraFilters(other.extraFilters, cpuOffer!)).toBe(true);
 
-    const keys = ssh2.utils.generateKeyPairSync('ed25519');
+    const keys = generateEd25519KeyPair();
     const spec = launchSpec(template);
-    const { instanceId } = await provider.createInstance({ providerOfferId: 'local-gpu', image: spec.image, label: 'cp-test-gpu', diskGb: 1, env: spec.env, onStartCmd: spec.onStart, sshPublicKey: keys.public });
+    const { instanceId } = await provider.createInstance({ providerOfferId: 'local-gpu', image: spec.image, label: 'cp-test-gpu', diskGb: 1, env: spec.env, onStartCmd: spec.onStart, sshPublicKey: keys.publicKey });
     const output = await until(async () => {
       const text = await readFile(join(root, instanceId, 'nvidia-smi.txt'), 'utf8');
       return text.length > 0 ? text : undefined;

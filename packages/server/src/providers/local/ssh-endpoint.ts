@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
+import { generateEd25519KeyPair } from '../ssh-key-pair.js';
 
 const { Server, utils } = ssh2;
 
@@ -25,7 +26,7 @@ export async function startSshEndpoint(options: {
   const authorized = utils.parseKey(options.authorizedKey);
   if (authorized instanceof Error) throw new Error(`the SSH public key cannot be parsed: ${authorized.message}`);
   const allowed = authorized.getPublicSSH();
-  const hostKey = utils.generateKeyPairSync('ed25519').private;
+  const hostKey = generateEd25519KeyPair().privateKey;
   const children = new Set<ReturnType<typeof spawn>>();
   const clients = new Set<ssh2.Connection>();
 

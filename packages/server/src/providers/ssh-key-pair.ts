@@ -1,10 +1,10 @@
 /**
- * One key pair per session, made by the server: the public half goes to the provider's instance, the
- * private half to the caller, once (ed25519, OpenSSH format, as `ssh -i` reads it).
+ * ed25519 key pairs in OpenSSH format (as `ssh -i` and authorized_keys read them): one per session (the
+ * public half goes to the instance, the private half to the caller, once), and the local SSH endpoints' host keys.
  */
 import ssh2 from 'ssh2';
 
-export interface SessionKeyPair {
+export interface SshKeyPair {
   privateKey: string;
   publicKey: string;
 }
@@ -14,7 +14,7 @@ export interface SessionKeyPair {
  * about one pair in 100 comes out malformed (196 of 20,000 here) (public or private half; mscdex/ssh2#1390, #1513, open).
  * Such a pair is thrown away and another made: each attempt is independent, so a few suffice.
  */
-export function generateSessionKeyPair(comment: string): SessionKeyPair {
+export function generateEd25519KeyPair(comment = ""): SshKeyPair {
   for (let attempt = 1; ; attempt++) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
     const wellFormed = !(ssh2.utils.parseKey(pair.public) instanceof Error) && !(ssh2.utils.parseKey(pair.private) instanceof Error);
