@@ -172,6 +172,60 @@ describe.each(testDrivers)('inference contract on $name', (driver) => {
     results.forEach((item, i) => close((item.result as { data: number[] }).data, expected.slice(i * 3, i * 3 + 3)));
   });
 
+  it('runs stacked batches (rows of one tensor) with the results the same rows give as inputs', async () => {
+    const model = await upload('tiny-mlp.onnx');
+    const rows = Array.from({ length: 150 }, (_, i) => [i / 10, -i / 20, (i % 7) / 3, 1]);
+    const batchResults = async (jobId: string) => {
+      await waitForInferenceJob(suite.server.clientA, jobId, { intervalMs: 20, timeoutMs: 30_000 });
+      const results = [];
+      for await (const item of iterateBatchResults(suite.server.clientA, jobId, 100)) results.push(item);
+      return results;
+    };
+    const { data: stacked } = await conform('submitBatchInference', submitBatchInference(suite.server.clientA, { body: { model_id: model.id, stacked_input: { data: rows.flat(), shape: [150, 4] } } }));
+    expect(stacked).toMatchObject({ status: 'queued', total_tasks: 150 });
+    const asItems = await unwrap(submitBatchInference(suite.server.clientA, { body: { model_id: model.id, inputs: rows.map((row) => ({ data: row, shape: [1, 4] })) } }));
+    const fromStacked = await batchResults(stacked!.job_id);
+    expect(fromStacked).toEqual(await batchResults(asItems.job_id));
+    const expected = (await reference('tiny-mlp.onnx', { input: f32(rows.flat(), [150, 4]) })).probabilities!.data as Float32Array;
+    expect(fromStacked.map((item) => (item.result as { shape: number[] }).shape)).toEqual(rows.map(() => [1, 3]));
+    fromStacked.forEach((item, i) => close((item.result as { data: number[] }).data, expected.slice(i * 3, i * 3 + 3)));
+
+    // Multi-input models by name; a model whose dimension 0 is fixed at 1 runs its rows one by one.
+    const multi = await upload('multi-input.onnx');
+    const a = [1, 2, 3, 4, 5, 6];
+    const b = [0.5, -1, 2, 0, 1, 1];
+    const named = await unwrap(submitBatchInference(suite.server.clientA, { body: { model_id: multi.id, stacked_inputs: { a: { data: a, shape: [3, 2] }, b: { data: b, shape: [3, 2] } } } }));
+    const sums = (await reference('multi-input.onnx', { a: f32(a, [3, 2]), b: f32(b, [3, 2]) })).sum!.data as Float32Array;
+    const multiResults = await batchResults(named.job_id);
+    expect(multiResults).toHaveLength(3);
+    multiResults.forEach((item, i) => close((item.result as { outputs: Record<string, { data: number[] }> }).outputs.sum!.data, sums.slice(i * 2, i * 2 + 2)));
+    const fixed = await upload('fixed-batch.onnx');
+    const fixedRows = [1, 2, 3, 4, 5, 6, 7, 8, -1, 0, 1, 0];
+    const fixedJob = await unwrap(submitBatchInference(suite.server.clientA, { body: { model_id: fixed.id, stacked_input: { data: fixedRows, shape: [3, 4] } } }));
+    const fixedResults = await batchResults(fixedJob.job_id);
+    for (const [i, item] of fixedResults.entries()) {
+      const row = fixedRows.slice(i * 4, i * 4 + 4);
+      close((item.result as { data: number[] }).data, (await reference('fixed-batch.onnx', { input: f32(row, [1, 4]) })).output!.data as Float32Array);
+    }
+  });
+
+  it('rejects stacked batches it cannot run as tensors, with 400s naming the field', async () => {
+    const model = await upload('tiny-mlp.onnx');
+    const tensor = { data: [1, 2, 3, 4, 5, 6, 7, 8], shape: [2, 4] };
+    const submit = (body: Record<string, unknown>) => submitBatchInference(suite.server.clientA, { body: { model_id: model.id, ...body } as never });
+    expect((await conformError('submitBatchInference', submit({}), 400, 'VALIDATION_ERROR')).message).toMatch(/inputs, stacked_input or stacked_inputs/);
+    expect((await conformError('submitBatchInference', submit({ stacked_input: tensor, inputs: [tensor] }), 400, 'VALIDATION_ERROR')).message).toMatch(/one form only, got inputs and stacked_input/);
+    expect((await conformError('submitBatchInference', submit({ stacked_input: { data: [1, 2, 3], shape: [2, 4] } }), 400, 'VALIDATION_ERROR')).message).toMatch(/stacked_input\.data.*needs 8 elements, got 3/);
+    expect((await conformError('submitBatchInference', submit({ stacked_input: { data: [], shape: [0, 4] } }), 400, 'VALIDATION_ERROR')).message).toMatch(/stacked_input\.shape\[0\]/);
+    expect((await conformError('submitBatchInference', submit({ stacked_inputs: { input: tensor, extra: tensor } }), 400, 'VALIDATION_ERROR')).message).toMatch(/no input 'extra'/);
+    const multi = await upload('multi-input.onnx');
+    const wrongForm = submitBatchInference(suite.server.clientA, { body: { model_id: multi.id, stacked_input: tensor } });
+    expect((await conformError('submitBatchInference', wrongForm, 400, 'VALIDATION_ERROR')).message).toMatch(/send them by name in stacked_inputs/);
+    const tabular = await upload('tiny-mlp.onnx', { preprocessing: 'tabular' });
+    const adapted = submitBatchInference(suite.server.clientA, { body: { model_id: tabular.id, stacked_input: tensor } });
+    expect((await conformError('submitBatchInference', adapted, 400, 'VALIDATION_ERROR')).message).toMatch(/tabular preprocessing adapter.*send inputs/);
+  });
+
   it('cancels a running batch: unfinished work stops and later results are discarded', async () => {
     const model = await upload('image-classifier.onnx');
     const inputs = Array.from({ length: 3000 }, (_, i) => ({ data: Array.from({ length: 48 }, (_, j) => ((i + j) % 10) / 10), shape: [1, 3, 4, 4] }));

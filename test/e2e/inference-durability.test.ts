@@ -20,7 +20,10 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 
 const TOTAL = 10_000;
 const rows = Array.from({ length: TOTAL }, (_, i) => [Math.sin(i), Math.cos(i), (i % 13) / 13, (i % 7) - 3]);
-const env = { INFERENCE_LEASE_MS: '1500', INFERENCE_CHUNK_SIZE: '50', INFERENCE_WORKERS: '1' };
+// Slices of 50 rows in both forms: 50 items, or 50 stacked rows of 4 float32 values (800 bytes).
+const env = { INFERENCE_LEASE_MS: '1500', INFERENCE_CHUNK_SIZE: '50', INFERENCE_STACKED_SLICE_BYTES: '800', INFERENCE_WORKERS: '1' };
+type Form = 'inputs' | 'stacked_input';
+const batchBody = (form: Form) => (form === 'inputs' ? { inputs: rows.map((row) => ({ data: row, shape: [1, 4] })) } : { stacked_input: { data: rows.flat(), shape: [TOTAL, 4] } });
 
 let expected: Float32Array;
 beforeAll(async () => {
@@ -30,9 +33,9 @@ beforeAll(async () => {
 });
 
 /** Submits the batch and SIGKILLs `victim` while it is running the job. */
-async function submitAndKillMidway(client: Computeplane, victim: ServerProcess) {
+async function submitAndKillMidway(client: Computeplane, victim: ServerProcess, form: Form) {
   const model = await unwrap(uploadModel(client, { model: fixturePath('tiny-mlp.onnx') }));
-  const { job_id } = await unwrap(submitBatchInference(client, { body: { model_id: model.id, inputs: rows.map((row) => ({ data: row, shape: [1, 4] })) } }));
+  const { job_id } = await unwrap(submitBatchInference(client, { body: { model_id: model.id, ...batchBody(form) } }));
   for (;;) {
     const job = await unwrap(getInferenceJob(client, { params: { path: { jobId: job_id }, query: { results_limit: 0 } } }));
     if (job.status === 'running') break;
@@ -71,7 +74,7 @@ async function expectExactlyOnce(client: Computeplane, jobId: string) {
   expect(index).toBe(TOTAL);
 }
 
-describe('a batch job survives SIGKILL', () => {
+describe.each(['inputs', 'stacked_input'] as const)('a batch job sent as %s survives SIGKILL', (form) => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'cp-durable-'));
@@ -80,7 +83,7 @@ describe('a batch job survives SIGKILL', () => {
 
   it('on the embedded database: killed mid-batch, restarted, completed exactly once', async () => {
     const first = await startServerProcess({ ...env, DATA_DIR: dataDir });
-    const jobId = await submitAndKillMidway(createClient({ baseUrl: first.baseUrl, apiKey: 'test-api-key' }), first);
+    const jobId = await submitAndKillMidway(createClient({ baseUrl: first.baseUrl, apiKey: 'test-api-key' }), first, form);
     const inspect = await openDatabase({ dataDir: join(dataDir, 'pglite') });
     try {
       await expectCaughtMidway(inspect, jobId);
@@ -105,7 +108,7 @@ describe('a batch job survives SIGKILL', () => {
       const adminClient = createClient({ baseUrl: a!.baseUrl, adminKey: admin });
       const tenant = await unwrap(createTenant(adminClient, { body: { name: 'durable' } }));
       const { key } = await unwrap(createApiKey(adminClient, { body: { tenant_id: tenant.id } }));
-      const jobId = await submitAndKillMidway(createClient({ baseUrl: a!.baseUrl, apiKey: key }), a!);
+      const jobId = await submitAndKillMidway(createClient({ baseUrl: a!.baseUrl, apiKey: key }), a!, form);
       const inspect = await openDatabase({ url });
       try {
         await expectCaughtMidway(inspect, jobId);

@@ -48,6 +48,8 @@ export interface InferenceSettings {
   maxQueue: number;
   /** Inputs per stored job slice. */
   chunkSize: number;
+  /** Input bytes per stored slice of a stacked batch (default 256 KiB; see stacked-batch.ts). */
+  stackedSliceBytes?: number;
   /** How long a claimed slice stays with its server without a renewal. */
   leaseMs: number;
   /** Idle interval of the job runner's database poll. */

@@ -1877,7 +1877,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "inference"
           ],
           "summary": "Submit batch inference",
-          "description": "Stores every input as a task of one job and returns 202 at once; workers on every server sharing the\ndatabase run the tasks in dynamic batches. Poll the job for progress and results. Each item of\n`inputs` is what `input` would be for a single request (or `{inputs: {...}}` for a multi-input\nmodel); adapters apply per item. Bodies may be as large as the server's `MAX_BATCH_BYTES`.\n",
+          "description": "Stores every input as a task of one job and returns 202 at once; workers on every server sharing the\ndatabase run the tasks in dynamic batches. Poll the job for progress and results. Each item of\n`inputs` is what `input` would be for a single request (or `{inputs: {...}}` for a multi-input\nmodel); adapters apply per item. Bodies may be as large as the server's `MAX_BATCH_BYTES`.\n\nFor large numeric batches, send the rows stacked instead of `inputs`: `stacked_input` is one\ntensor whose first dimension counts the tasks (`{data, shape: [N, ...]}`, row-major), and\n`stacked_inputs` the same per input name for multi-input models. Task `i` is row `i`, and its\nresult is exactly what `{data: <row i>, shape: [1, ...]}` would give as an item of `inputs`; the\nserver stores and runs the rows as tensors, which is several times faster than one object per\nrow. Stacked rows go to the model as they are: a model with a preprocessing adapter or an\n`input_schema` takes its batches as `inputs`. Send exactly one of `inputs`, `stacked_input` and\n`stacked_inputs` (400 `VALIDATION_ERROR` otherwise).\n",
           "parameters": [
             {
               "$ref": "#/components/parameters/IdempotencyKey"
@@ -2239,9 +2239,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
         },
         "BatchInferenceRequest": {
           "type": "object",
+          "description": "The model, and the tasks as exactly one of `inputs`, `stacked_input` or `stacked_inputs`.",
           "required": [
-            "model_id",
-            "inputs"
+            "model_id"
           ],
           "additionalProperties": false,
           "properties": {
@@ -2250,11 +2250,20 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "inputs": {
               "type": "array",
+              "description": "One item per task.",
               "minItems": 1,
               "maxItems": 1000000,
               "items": {
                 "$ref": "#/components/schemas/BatchItem"
               }
+            },
+            "stacked_input": {
+              "$ref": "#/components/schemas/TensorInput",
+              "description": "The tasks as the rows of one tensor: dimension 0 counts them (at most 1,000,000). For single-input models."
+            },
+            "stacked_inputs": {
+              "$ref": "#/components/schemas/NamedTensorInputs",
+              "description": "The tasks as rows, one stacked tensor per model input (all with the same dimension 0)."
             },
             "name": {
               "type": "string",

@@ -6,6 +6,7 @@
 import { jobRepository } from '../areas/inference/job-repository.js';
 import { createJobRunner } from '../areas/inference/job-runner.js';
 import { modelLookup } from '../areas/inference/model-lookup.js';
+import { STACKED_SLICE_BYTES } from '../areas/inference/stacked-batch.js';
 import type { InferenceDeps } from '../areas/inference/index.js';
 import type { ModelChanged } from '../areas/models/index.js';
 import { modelRepository } from '../areas/models/model-repository.js';
@@ -32,7 +33,7 @@ export function createInference(services: Services) {
     clock: services.clock,
     options: { leaseMs: settings.leaseMs, pollMs: settings.pollMs },
   });
-  const deps: InferenceDeps = { engine, models, jobs, runner, chunkSize: settings.chunkSize };
+  const deps: InferenceDeps = { engine, models, jobs, runner, chunkSize: settings.chunkSize, stackedSliceBytes: settings.stackedSliceBytes ?? STACKED_SLICE_BYTES };
 
   const onModelChanged: ModelChanged = ({ tenantId, modelId, checksum, fileRemoved }) => {
     models.invalidate(tenantId, modelId);

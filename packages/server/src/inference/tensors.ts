@@ -39,6 +39,15 @@ const INTEGER_RANGES: Partial<Record<ElementType, [number, number]>> = {
 };
 
 export const isSupportedType = (type: string): type is ElementType => type in ARRAYS;
+
+/** A typed array of `type` over a copy of `bytes` (little-endian element bytes, as typed arrays hold them here). */
+export function typedArrayFrom(type: ElementType, bytes: Uint8Array): TypedArray {
+  const Array = ARRAYS[type];
+  if (bytes.byteLength % Array.BYTES_PER_ELEMENT !== 0) throw new Error(`${bytes.byteLength} bytes are not a whole number of ${type} elements`);
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Array(copy.buffer);
+}
 export const elementCount = (dims: readonly number[]) => dims.reduce((product, dim) => product * dim, 1);
 
 /**

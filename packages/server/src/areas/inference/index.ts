@@ -11,12 +11,13 @@ import { ExecutionError, InferenceTimeoutError, QueueFullError } from '../../inf
 import type { InferenceEngine } from '../../inference/inference-engine.js';
 import type { Services } from '../../services.js';
 import { InputProblem } from './input-problem.js';
-import type { JobRepository } from './job-repository.js';
+import { sliceItems, type JobRepository, type StoredSlice } from './job-repository.js';
 import type { JobRunner } from './job-runner.js';
 import { toInferenceJob } from './job-view.js';
 import type { ModelLookup } from './model-lookup.js';
 import { prepareRequest } from './prepare-request.js';
 import { runItem, toRequestItem } from './run-item.js';
+import { encodeStackedSlice, prepareStacked, rowRange, rowsPerSlice } from './stacked-batch.js';
 
 export interface InferenceDeps {
   engine: InferenceEngine;
@@ -25,6 +26,8 @@ export interface InferenceDeps {
   runner: JobRunner;
   /** Inputs per stored task slice. */
   chunkSize: number;
+  /** Input bytes per stored slice of a stacked batch. */
+  stackedSliceBytes: number;
 }
 
 /** Engine failures as API errors; input problems as 400s naming the field. */
@@ -37,7 +40,7 @@ function asApiProblem(error: unknown): unknown {
 }
 
 export function inferenceArea(services: Services, deps: InferenceDeps): { routes: typeof routes; handlers: Handlers<typeof routes> } {
-  const { engine, models, jobs, runner, chunkSize } = deps;
+  const { engine, models, jobs, runner, chunkSize, stackedSliceBytes } = deps;
   const { clock } = services;
 
   /** Stores a job (before any 202 goes out), wakes this server's runner, and returns the job's URL. */
@@ -45,7 +48,7 @@ export function inferenceArea(services: Services, deps: InferenceDeps): { routes
     tenantId: string,
     kind: 'single' | 'batch',
     body: { model_id: string; project_id?: string; options?: { timeout?: number } & Record<string, unknown>; name?: string },
-    items: unknown[],
+    slices: StoredSlice[],
     projectId: string | null,
   ) {
     const now = clock();
@@ -61,8 +64,7 @@ export function inferenceArea(services: Services, deps: InferenceDeps): { routes
         deadlineAt: body.options?.timeout ? new Date(now.getTime() + body.options.timeout) : null,
         createdAt: now,
       },
-      items,
-      kind === 'single' ? 1 : chunkSize,
+      slices,
     );
     runner.notify();
     return { job, pollUrl: `/api/v1/inference/${job.id}` };
@@ -80,7 +82,7 @@ export function inferenceArea(services: Services, deps: InferenceDeps): { routes
         if (isAsync) {
           prepareRequest(model.row, item);
           const stored = item.inputs !== undefined ? { inputs: item.inputs } : item.input;
-          const { job, pollUrl } = await queueJob(tenantId, 'single', body, [stored], body.project_id ?? null);
+          const { job, pollUrl } = await queueJob(tenantId, 'single', body, sliceItems([stored], 1), body.project_id ?? null);
           c.header('Location', pollUrl);
           return c.json({ job_id: job.id, status: 'queued' as const, message: 'Inference job queued', poll_url: pollUrl }, 202);
         }
@@ -98,14 +100,30 @@ export function inferenceArea(services: Services, deps: InferenceDeps): { routes
     submitBatchInference: async (c) => {
       const body = c.req.valid('json');
       const tenantId = tenantOf(c.get('principal'));
+      const forms = (['inputs', 'stacked_input', 'stacked_inputs'] as const).filter((field) => body[field] !== undefined);
+      if (forms.length !== 1) {
+        throw new ApiProblem(400, 'VALIDATION_ERROR', forms.length === 0 ? 'send the tasks as inputs, stacked_input or stacked_inputs' : `send the tasks in one form only, got ${forms.join(' and ')}`);
+      }
       const model = await models.get(tenantId, body.model_id);
+      const projectId = body.project_id ?? `batch_${clock().getTime()}`;
+      let slices: StoredSlice[];
       try {
-        body.inputs.forEach((item, index) => prepareRequest(model.row, toRequestItem(item), `inputs[${index}]`));
+        if (body.inputs !== undefined) {
+          body.inputs.forEach((item, index) => prepareRequest(model.row, toRequestItem(item), `inputs[${index}]`));
+          slices = sliceItems(body.inputs, chunkSize);
+        } else {
+          const { feeds, rows } = prepareStacked(model.row, body);
+          slices = [];
+          const perSlice = rowsPerSlice(feeds, rows, stackedSliceBytes);
+          for (let start = 0; start < rows; start += perSlice) {
+            const end = Math.min(rows, start + perSlice);
+            slices.push({ itemCount: end - start, items: encodeStackedSlice(rowRange(feeds, start, end)) });
+          }
+        }
       } catch (error) {
         throw asApiProblem(error);
       }
-      const projectId = body.project_id ?? `batch_${clock().getTime()}`;
-      const { job, pollUrl } = await queueJob(tenantId, 'batch', body, body.inputs, projectId);
+      const { job, pollUrl } = await queueJob(tenantId, 'batch', body, slices, projectId);
       c.header('Location', pollUrl);
       return c.json({ job_id: job.id, project_id: projectId, status: 'queued' as const, total_tasks: job.totalTasks, poll_url: pollUrl }, 202);
     },

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDrivers, type TestDatabase } from '../../../../../test/support/databases.js';
 import { createTenant } from '../../auth/tenants.js';
-import { jobRepository } from './job-repository.js';
+import { jobRepository, sliceItems } from './job-repository.js';
 
 const now = new Date('2026-11-23T00:00:00Z');
 const ok = (value: number) => ({ status: 'completed' as const, result: { value }, error: null });
@@ -22,7 +22,7 @@ describe.each(testDrivers)('inference job repository on $name', (driver) => {
   afterAll(() => handle?.dispose());
 
   const newJob = (id: string, items: number) =>
-    jobs.create({ id, tenantId, modelId: 'model_x', kind: 'batch' }, Array.from({ length: items }, (_, i) => i), 1);
+    jobs.create({ id, tenantId, modelId: 'model_x', kind: 'batch' }, sliceItems(Array.from({ length: items }, (_, i) => i), 1));
 
   it('cancels while every slice is completing, without deadlocks, and keeps the counters exact', async () => {
     for (let round = 0; round < 5; round++) {

@@ -8,6 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.js';
 import { queryRows } from '../../db/query-rows.js';
 import { inferenceJobs, inferenceTasks, type ItemResult } from '../../db/schema.js';
+import { decodeStackedResults, encodeStackedResults, stackedRowResult, type StackedResults } from './stacked-batch.js';
 
 export type JobRow = typeof inferenceJobs.$inferSelect;
 export type NewJob = Omit<typeof inferenceJobs.$inferInsert, 'totalTasks'>;
@@ -16,8 +17,16 @@ export interface ClaimedTask {
   jobId: string;
   idx: number;
   firstItem: number;
-  items: unknown[];
+  itemCount: number;
+  /** The slice as stored: an array of `inputs` items, or a stacked slice (stacked-batch.ts). */
+  items: unknown;
   attempts: number;
+}
+
+/** A slice as stored: its JSON text and how many tasks it holds. */
+export interface StoredSlice {
+  itemCount: number;
+  items: string;
 }
 
 export interface TaskView {
@@ -29,20 +38,36 @@ export interface TaskView {
 
 const iso = (date: Date) => date.toISOString();
 
+/** `inputs` items cut into stored slices of `chunkSize`. */
+export function sliceItems(items: unknown[], chunkSize: number): StoredSlice[] {
+  const slices: StoredSlice[] = [];
+  for (let i = 0; i < items.length; i += chunkSize) {
+    const chunk = items.slice(i, i + chunkSize);
+    slices.push({ itemCount: chunk.length, items: JSON.stringify(chunk) });
+  }
+  return slices;
+}
+
 export function jobRepository(db: Db) {
+  /** Stores the job and its slices as given (stored text and item count each), in one transaction. */
+  async function create(job: NewJob, slices: StoredSlice[]): Promise<JobRow> {
+    let firstItem = 0;
+    const rows = slices.map((slice, idx) => {
+      const row = { jobId: job.id, idx, firstItem, itemCount: slice.itemCount, items: slice.items };
+      firstItem += slice.itemCount;
+      return row;
+    });
+    return db.transaction(async (tx) => {
+      const [row] = await tx.insert(inferenceJobs).values({ ...job, totalTasks: firstItem }).returning();
+      // Multi-row inserts of up to 500 slices each: one statement per 500 slices, not one per input.
+      for (let i = 0; i < rows.length; i += 500) await tx.insert(inferenceTasks).values(rows.slice(i, i + 500));
+      return row!;
+    });
+  }
+
   return {
-    /** Stores the job and its inputs, cut into slices of `chunkSize`, in one transaction. */
-    async create(job: NewJob, items: unknown[], chunkSize: number): Promise<JobRow> {
-      const chunks: unknown[][] = [];
-      for (let i = 0; i < items.length; i += chunkSize) chunks.push(items.slice(i, i + chunkSize));
-      const slices = chunks.map((chunk, idx) => ({ jobId: job.id, idx, firstItem: idx * chunkSize, itemCount: chunk.length, items: JSON.stringify(chunk) }));
-      return db.transaction(async (tx) => {
-        const [row] = await tx.insert(inferenceJobs).values({ ...job, totalTasks: items.length }).returning();
-        // Multi-row inserts of up to 500 slices each: one statement per 500 slices, not one per input.
-        for (let i = 0; i < slices.length; i += 500) await tx.insert(inferenceTasks).values(slices.slice(i, i + 500));
-        return row!;
-      });
-    },
+    /** Stores the job and its slices, in one transaction. */
+    create,
 
     async get(tenantId: string, id: string): Promise<JobRow | undefined> {
       const [row] = await db.select().from(inferenceJobs).where(and(eq(inferenceJobs.tenantId, tenantId), eq(inferenceJobs.id, id)));
@@ -58,18 +83,23 @@ export function jobRepository(db: Db) {
         .where(sql`${inferenceTasks.jobId} = ${jobId} AND ${inferenceTasks.firstItem} < ${offset + limit} AND ${inferenceTasks.firstItem} + ${inferenceTasks.itemCount} > ${offset}`)
         .orderBy(inferenceTasks.idx);
       const views: TaskView[] = [];
-      const cache = new Map<string, ItemResult[]>();
+      const cache = new Map<string, ItemResult[] | ReturnType<typeof decodeStackedResults>>();
       const parsed = (text: string | null) => {
         if (text === null) return undefined;
         let value = cache.get(text);
-        if (!value) cache.set(text, (value = JSON.parse(text) as ItemResult[]));
+        if (!value) {
+          const stored = JSON.parse(text) as unknown;
+          cache.set(text, (value = Array.isArray(stored) ? (stored as ItemResult[]) : decodeStackedResults(stored)));
+        }
         return value;
       };
+      const resultAt = (value: ReturnType<typeof parsed>, i: number): ItemResult | undefined =>
+        value === undefined ? undefined : Array.isArray(value) ? value[i] : { status: 'completed', result: stackedRowResult(value, i), error: null };
       for (const row of rows) {
         for (let i = 0; i < row.itemCount; i++) {
           const index = row.firstItem + i;
           if (index < offset || index >= offset + limit) continue;
-          const done = row.status === 'completed' ? parsed(row.results)?.[i] : undefined;
+          const done = row.status === 'completed' ? resultAt(parsed(row.results), i) : undefined;
           views.push(
             done
               ? { index, status: done.status, result: done.result ?? null, error: done.error }
@@ -107,7 +137,7 @@ export function jobRepository(db: Db) {
 
     /** Claims up to `limit` queued slices, or running ones whose lease expired, for this worker. */
     async claim(workerId: string, token: string, limit: number, leaseMs: number, now: Date): Promise<ClaimedTask[]> {
-      const rows = await queryRows<{ job_id: string; idx: number; first_item: number; items: string; attempts: number }>(
+      const rows = await queryRows<{ job_id: string; idx: number; first_item: number; item_count: number; items: string; attempts: number }>(
         db,
         sql`WITH picked AS (
               SELECT job_id, idx FROM inference_tasks
@@ -119,14 +149,14 @@ export function jobRepository(db: Db) {
             SET status = 'running', claimed_by = ${workerId}, claim_token = ${token},
                 lease_expires_at = ${iso(new Date(now.getTime() + leaseMs))}, attempts = t.attempts + 1
             FROM picked WHERE t.job_id = picked.job_id AND t.idx = picked.idx
-            RETURNING t.job_id, t.idx, t.first_item, t.items, t.attempts`,
+            RETURNING t.job_id, t.idx, t.first_item, t.item_count, t.items, t.attempts`,
       );
       const jobIds = [...new Set(rows.map((row) => row.job_id))];
       if (jobIds.length > 0) {
         await db.execute(sql`UPDATE inference_jobs SET status = 'running', started_at = COALESCE(started_at, ${iso(now)})
           WHERE id IN (${sql.join(jobIds.map((id) => sql`${id}`), sql`, `)}) AND status = 'queued'`);
       }
-      return rows.map((row) => ({ jobId: row.job_id, idx: row.idx, firstItem: row.first_item, items: JSON.parse(row.items) as unknown[], attempts: row.attempts }));
+      return rows.map((row) => ({ jobId: row.job_id, idx: row.idx, firstItem: row.first_item, itemCount: row.item_count, items: JSON.parse(row.items) as unknown, attempts: row.attempts }));
     },
 
     async renew(token: string, until: Date): Promise<void> {
@@ -142,15 +172,17 @@ export function jobRepository(db: Db) {
      * Writes one slice's results and advances its job, in one transaction, only if this claim still holds
      * the slice. Returns false when it did not (cancelled, or the lease passed to another worker).
      */
-    async complete(token: string, jobId: string, idx: number, results: ItemResult[], now: Date): Promise<boolean> {
-      const failed = results.filter((item) => item.status === 'failed');
+    async complete(token: string, jobId: string, idx: number, outcome: ItemResult[] | StackedResults, now: Date): Promise<boolean> {
+      const results = Array.isArray(outcome) ? outcome : { length: outcome.rows };
+      const failed = Array.isArray(outcome) ? outcome.filter((item) => item.status === 'failed') : [];
+      const text = Array.isArray(outcome) ? JSON.stringify(outcome) : encodeStackedResults(outcome);
       return db.transaction(async (tx) => {
         // Lock order is job row, then task rows, the same as cancel(): taking the task first here deadlocked
         // against a concurrent cancel on PostgreSQL (40P01 surfaced as a 500 from cancelInferenceJob).
         await tx.select({ id: inferenceJobs.id }).from(inferenceJobs).where(eq(inferenceJobs.id, jobId)).for('update');
         const updated = await tx
           .update(inferenceTasks)
-          .set({ status: 'completed', results: JSON.stringify(results), completedAt: now, leaseExpiresAt: null })
+          .set({ status: 'completed', results: text, completedAt: now, leaseExpiresAt: null })
           .where(and(eq(inferenceTasks.jobId, jobId), eq(inferenceTasks.idx, idx), eq(inferenceTasks.claimToken, token), eq(inferenceTasks.status, 'running')))
           .returning({ idx: inferenceTasks.idx });
         if (updated.length === 0) return false;

@@ -12,6 +12,7 @@ import type { InferenceEngine } from '../../inference/inference-engine.js';
 import type { ClaimedTask, JobRepository, JobRow } from './job-repository.js';
 import type { ModelLookup } from './model-lookup.js';
 import { runItems, toRequestItem } from './run-item.js';
+import { decodeStackedSlice, runStacked, type StackedResults } from './stacked-batch.js';
 
 export interface RunnerOptions {
   /** Slices claimed at once. */
@@ -49,8 +50,8 @@ export function createJobRunner(deps: {
   let wake: (() => void) | undefined;
   let loop: Promise<void> | undefined;
 
-  async function runSlice(task: ClaimedTask, job: JobRow | undefined, token: string): Promise<ItemResult[]> {
-    const fail = (error: string): ItemResult[] => task.items.map(() => ({ status: 'failed', result: null, error }));
+  async function runSlice(task: ClaimedTask, job: JobRow | undefined, token: string): Promise<ItemResult[] | StackedResults> {
+    const fail = (error: string): ItemResult[] => Array.from({ length: task.itemCount }, () => ({ status: 'failed', result: null, error }));
     if (!job) return fail('job not found');
     if (task.attempts > maxAttempts) return fail(`abandoned after ${maxAttempts} attempts (the servers running it stopped)`);
     const options = job.options as { timeout?: number; top_k?: number };
@@ -67,14 +68,18 @@ export function createJobRunner(deps: {
     try {
       const timeoutMs = deadline === undefined ? undefined : deadline - clock().getTime();
       if (timeoutMs !== undefined && timeoutMs <= 0) return fail(`timed out: not finished within ${options.timeout} ms (options.timeout)`);
-      const outcomes = await runItems(engine, model, task.items.map(toRequestItem), {
+      const runOptions = {
         maxRows: engine.options.maxBatchSize,
-        firstIndex: task.firstItem,
         maxInFlight: Math.max(1, Math.floor(engine.options.maxQueue / 4)),
         retryWhenFull: true,
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(options.top_k ? { topK: options.top_k } : {}),
-      });
+      };
+      const stacked = decodeStackedSlice(task.items);
+      const outcomes = stacked
+        ? await runStacked(engine, model, stacked, runOptions)
+        : await runItems(engine, model, (task.items as unknown[]).map(toRequestItem), { ...runOptions, firstIndex: task.firstItem });
+      if (!Array.isArray(outcomes)) return outcomes;
       return outcomes.map((outcome) => (outcome.ok ? { status: 'completed', result: outcome.result, error: null } : { status: 'failed', result: null, error: outcome.error }));
     } finally {
       clearInterval(renew);
