@@ -1,7 +1,8 @@
 /**
  * `npm run bench:inference`: our server against the floor, measured in one run on one machine with one
  * load generator (autocannon), on the tiny MLP fixture.
- *   1. a minimal node:http + onnxruntime-node server (minimal-server.ts);
+ *   1. a minimal node:http + onnxruntime-node server (minimal-server.ts), and the same handler on Hono
+ *      (hono-floor-server.ts: what the required framework costs before any of our work);
  *   2. our server (`node packages/server/dist/main.js`, embedded database), sync inference.
  * Prints req/s, p50 and p99 latency and the ratio 2/1 at concurrency 1 and 64; then rows/s of a batch job
  * of BATCH_ROWS inputs end to end (submitted, stored, run, polled every 10 ms to completion), sent as
@@ -56,15 +57,17 @@ async function load(url: string, connections: number, headers: Record<string, st
 async function main() {
   const results: Record<string, Load> = {};
 
-  // 1. The floor.
-  const minimalPort = await freePort();
-  const minimal = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/bench/minimal-server.ts'), modelPath, String(minimalPort)], { stdio: 'ignore' });
-  try {
-    await waitUntilUp(`http://127.0.0.1:${minimalPort}/`, minimal).catch(() => undefined);
-    const body = JSON.stringify({ input: { data: row, shape: [1, 4] } });
-    for (const c of [1, 64]) results[`minimal c=${c}`] = await load(`http://127.0.0.1:${minimalPort}/`, c, {}, body);
-  } finally {
-    minimal.kill('SIGTERM');
+  // 1. The floor, and the same handler on Hono (the framework's own cost; see hono-floor-server.ts).
+  for (const [name, script] of [['minimal', 'minimal-server.ts'], ['hono floor', 'hono-floor-server.ts']] as const) {
+    const floorPort = await freePort();
+    const floor = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/bench', script), modelPath, String(floorPort)], { stdio: 'ignore' });
+    try {
+      await waitUntilUp(`http://127.0.0.1:${floorPort}/`, floor).catch(() => undefined);
+      const body = JSON.stringify({ input: { data: row, shape: [1, 4] } });
+      for (const c of [1, 64]) results[`${name} c=${c}`] = await load(`http://127.0.0.1:${floorPort}/`, c, {}, body);
+    } finally {
+      floor.kill('SIGTERM');
+    }
   }
 
   // 2. Our server, as operators run it.
@@ -131,11 +134,13 @@ async function main() {
     const rtt = name.endsWith('c=1') ? (1000 / r.rps).toFixed(3) : '-';
     console.log(`${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} ${rtt.padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)}  ${r.errors + r.non2xx}`);
   }
-  for (const c of [1, 64]) {
-    const ours = results[`computeplane c=${c}`]!;
-    const floor = results[`minimal c=${c}`]!;
-    const latency = c === 1 ? `round trip ${(floor.rps / ours.rps).toFixed(2)}x` : `p50 ${floor.p50 > 0 ? (ours.p50 / floor.p50).toFixed(2) : 'n/a'}x`;
-    console.log(`ratio c=${c}: throughput ${(ours.rps / floor.rps).toFixed(2)}x, ${latency}`);
+  for (const name of ['computeplane', 'hono floor']) {
+    for (const c of [1, 64]) {
+      const ours = results[`${name} c=${c}`]!;
+      const floor = results[`minimal c=${c}`]!;
+      const latency = c === 1 ? `round trip ${(floor.rps / ours.rps).toFixed(2)}x` : `p50 ${floor.p50 > 0 ? (ours.p50 / floor.p50).toFixed(2) : 'n/a'}x`;
+      console.log(`ratio ${name}/minimal c=${c}: throughput ${(ours.rps / floor.rps).toFixed(2)}x, ${latency}`);
+    }
   }
   const bare = batchRows / bareSeconds;
   console.log(`bare loop: ${batchRows} rows in ${bareSeconds.toFixed(3)} s = ${bare.toFixed(0)} rows/s`);
