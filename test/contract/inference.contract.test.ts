@@ -14,6 +14,7 @@ import {
   iterateBatchResults,
   runInference,
   submitBatchInference,
+  tensorBase64,
   waitForInferenceJob,
 } from '@computeplane/sdk/inference';
 import { getMetrics } from '@computeplane/sdk/health';
@@ -207,6 +208,50 @@ describe.each(testDrivers)('inference contract on $name', (driver) => {
       const row = fixedRows.slice(i * 4, i * 4 + 4);
       close((item.result as { data: number[] }).data, (await reference('fixed-batch.onnx', { input: f32(row, [1, 4]) })).output!.data as Float32Array);
     }
+  });
+
+  it('takes tensors as base64 bytes (data_base64), sync and stacked, with the results of the JSON form', async () => {
+    const model = await upload('tiny-mlp.onnx');
+    const rows = Array.from({ length: 40 }, (_, i) => [i / 10, -i / 20, (i % 7) / 3, 1]);
+    const flat = Float32Array.from(rows.flat());
+    const { data: sync } = await conform('runInference', runInference(suite.server.clientA, { body: { model_id: model.id, input: tensorBase64(flat.subarray(0, 8), [2, 4]) } }));
+    const { data: json } = await conform('runInference', runInference(suite.server.clientA, { body: { model_id: model.id, input: { data: Array.from(flat.subarray(0, 8)), shape: [2, 4] } } }));
+    expect(completed(sync).result).toEqual(completed(json).result);
+
+    const multi = await upload('multi-input.onnx');
+    const a = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const b = Float32Array.from([0.5, -1, 2, 0, 1, 1]);
+    const { data: named } = await conform('runInference', runInference(suite.server.clientA, { body: { model_id: multi.id, inputs: { a: tensorBase64(a, [3, 2]), b: { data: Array.from(b), shape: [3, 2] } } } }));
+    const sums = (await reference('multi-input.onnx', { a: f32(Array.from(a), [3, 2]), b: f32(Array.from(b), [3, 2]) })).sum!.data as Float32Array;
+    close((completed(named).result as { outputs: Record<string, { data: number[] }> }).outputs.sum!.data, sums);
+
+    const { data: accepted } = await conform('submitBatchInference', submitBatchInference(suite.server.clientA, { body: { model_id: model.id, stacked_input: tensorBase64(flat, [40, 4]) } }));
+    expect(accepted).toMatchObject({ status: 'queued', total_tasks: 40 });
+    await waitForInferenceJob(suite.server.clientA, accepted!.job_id, { intervalMs: 20, timeoutMs: 30_000 });
+    const results = [];
+    for await (const item of iterateBatchResults(suite.server.clientA, accepted!.job_id, 25)) results.push(item);
+    const expected = (await reference('tiny-mlp.onnx', { input: f32(rows.flat(), [40, 4]) })).probabilities!.data as Float32Array;
+    expect(results.map((item) => item.status)).toEqual(rows.map(() => 'completed'));
+    results.forEach((item, i) => close((item.result as { data: number[] }).data, expected.slice(i * 3, i * 3 + 3)));
+  });
+
+  it('rejects base64 tensors that are not the model input’s bytes, with 400s naming the field', async () => {
+    const model = await upload('tiny-mlp.onnx');
+    const sync = (input: unknown) => runInference(suite.server.clientA, { body: { model_id: model.id, input } as never });
+    const f32Bytes = (values: number[]) => Buffer.from(Float32Array.from(values).buffer).toString('base64');
+    const cases: [unknown, RegExp][] = [
+      [{ data: [1, 2, 3, 4], data_base64: f32Bytes([1, 2, 3, 4]), shape: [1, 4] }, /data \(JSON numbers\) or data_base64 \(bytes\), not both/],
+      [{ shape: [1, 4] }, /expected a tensor \{data, shape\} or \{data_base64, shape\}/],
+      [{ data_base64: 'AAAA$AAA', shape: [1, 4] }, /input\.data_base64.*is not base64/],
+      [{ data_base64: f32Bytes([1, 2, 3]), shape: [1, 4] }, /input\.data_base64.*needs 16 bytes \(4 elements of 4\), got 12/],
+      [{ data_base64: f32Bytes([1, Number.NaN, 3, 4]), shape: [1, 4] }, /input\.data_base64.*element 1 is NaN/],
+      [{ data_base64: f32Bytes([1, 2, Number.POSITIVE_INFINITY, 4]), shape: [1, 4] }, /element 2 is Infinity/],
+    ];
+    for (const [input, message] of cases) {
+      expect((await conformError('runInference', sync(input), 400, 'VALIDATION_ERROR')).message).toMatch(message);
+    }
+    const batch = submitBatchInference(suite.server.clientA, { body: { model_id: model.id, stacked_input: { data_base64: f32Bytes([1, 2, 3, 4, 5]), shape: [2, 4] } } });
+    expect((await conformError('submitBatchInference', batch, 400, 'VALIDATION_ERROR')).message).toMatch(/stacked_input\.data_base64.*needs 32 bytes/);
   });
 
   it('rejects stacked batches it cannot run as tensors, with 400s naming the field', async () => {

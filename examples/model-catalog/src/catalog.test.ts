@@ -5,7 +5,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createClient, InternalServerError, unwrap } from '@computeplane/sdk';
-import { isInferenceResult, runInference, submitBatchInference, waitForInferenceJob } from '@computeplane/sdk/inference';
+import { isInferenceResult, iterateBatchResults, runInference, submitBatchInference, tensorBase64, waitForInferenceJob } from '@computeplane/sdk/inference';
 import { createMockComputeplane, errorBody, typedHttp, type MockComputeplane } from '@computeplane/mock';
 import { catalog, modelExists, registerModel } from './catalog.js';
 
@@ -60,6 +60,15 @@ it('runs the registered model through the mock, batch jobs included', async () =
   const { job_id } = await unwrap(submitBatchInference(client(), { body: { model_id: model.id, inputs: [{ data: [1, 2, 3, 4], shape: [1, 4] }, { data: [4, 3, 2, 1], shape: [1, 4] }] } }));
   const job = await waitForInferenceJob(client(), job_id, { intervalMs: 20, timeoutMs: 20_000 });
   expect(job.progress).toMatchObject({ total: 2, completed: 2 });
+  // The same two rows stacked, as float32 bytes: the same results.
+  const stacked = await unwrap(submitBatchInference(client(), { body: { model_id: model.id, stacked_input: tensorBase64(Float32Array.from([1, 2, 3, 4, 4, 3, 2, 1]), [2, 4]) } }));
+  await waitForInferenceJob(client(), stacked.job_id, { intervalMs: 20, timeoutMs: 20_000 });
+  const results = async (id: string) => {
+    const items = [];
+    for await (const item of iterateBatchResults(client(), id)) items.push(item.result);
+    return items;
+  };
+  expect(await results(stacked.job_id)).toEqual(await results(job_id));
 });
 
 it('surfaces a forced server error as a typed error with its request id', async () => {

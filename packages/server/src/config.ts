@@ -83,7 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       maxQueue: integer(env, 'INFERENCE_MAX_QUEUE', 1024, 1, 1_000_000),
       leaseMs: integer(env, 'INFERENCE_LEASE_MS', 30_000, 500, 3_600_000),
       chunkSize: integer(env, 'INFERENCE_CHUNK_SIZE', 1024, 1, 100_000),
-      stackedSliceBytes: integer(env, 'INFERENCE_STACKED_SLICE_BYTES', 256 * 1024, 1, 1024 ** 3),
+      stackedSliceBytes: integer(env, 'INFERENCE_STACKED_SLICE_BYTES', 1024 * 1024, 1, 1024 ** 3),
       runJobs: (env.INFERENCE_RUN_JOBS ?? 'true') !== 'false',
     },
     sessions: {

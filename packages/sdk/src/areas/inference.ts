@@ -1,11 +1,13 @@
 /**
  * `@computeplane/sdk/inference`: sync, async and batch inference, plus helpers that wait for a job
- * (polling with backoff, AbortSignal, deadline) and iterate over a batch job's results page by page.
+ * (polling with backoff, AbortSignal, deadline), iterate over a batch job's results page by page, and send
+ * typed arrays as base64 tensors.
  */
 import { paginate, pollUntil, type Computeplane, type PollOptions } from '../core/index.js';
 import { getInferenceJob, type InferenceAccepted, type InferenceJob, type InferenceResult, type TaskResult } from '../generated/inference.operations.js';
 
 export * from '../generated/inference.operations.js';
+export { tensorBase64, type TensorArray } from './tensor-base64.js';
 
 const FINISHED: InferenceJob['status'][] = ['completed', 'failed', 'cancelled'];
 

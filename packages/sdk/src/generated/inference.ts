@@ -48,7 +48,8 @@ export interface paths {
          *     server stores and runs the rows as tensors, which is several times faster than one object per
          *     row. Stacked rows go to the model as they are: a model with a preprocessing adapter or an
          *     `input_schema` takes its batches as `inputs`. Send exactly one of `inputs`, `stacked_input` and
-         *     `stacked_inputs` (400 `VALIDATION_ERROR` otherwise).
+         *     `stacked_inputs` (400 `VALIDATION_ERROR` otherwise). Any tensor may carry its elements as bytes in
+         *     `data_base64` instead of JSON numbers in `data`; for a large stacked batch that is the fastest form.
          */
         post: operations["submitBatchInference"];
         delete?: never;
@@ -94,9 +95,11 @@ export interface components {
         ModelId: string;
         /** @example batch_k3v9x2m4q7r8m2n4 */
         JobId: string;
-        /** @description A tensor as flat row-major `data` and its `shape`; the element type is the model input's. */
+        /** @description A tensor: its `shape`, and its elements in row-major order, given once, either as JSON numbers in `data` or as their bytes in `data_base64` (sending both, or neither, is a 400 VALIDATION_ERROR). The element type is the model input's. `data_base64` is for large tensors: the server decodes it in one step instead of parsing and checking a JSON number per element (see docs/performance.md). */
         TensorInput: {
-            data: (number | boolean)[];
+            data?: (number | boolean)[];
+            /** @description The elements' bytes, base64-encoded (RFC 4648 standard alphabet, padding optional): each element little-endian in the model input's element type (float32 4 bytes, float64 8, int64 8, int32 4, int16 2, int8 and uint8 1, bool 1 byte of 0 or 1). The byte count must be the shape's element count times the element size. The SDK's `tensorBase64()` builds it from a typed array. */
+            data_base64?: string;
             shape: number[];
         };
         /** @description One tensor per model input, by input name. */
@@ -521,38 +524,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "model_id": "model_k3v9x2m4q7r8",
-                 *       "name": "nightly-scoring",
-                 *       "inputs": [
-                 *         {
-                 *           "data": [
-                 *             5.1,
-                 *             3.5,
-                 *             1.4,
-                 *             0.2
-                 *           ],
-                 *           "shape": [
-                 *             1,
-                 *             4
-                 *           ]
-                 *         },
-                 *         {
-                 *           "data": [
-                 *             6.7,
-                 *             3,
-                 *             5.2,
-                 *             2.3
-                 *           ],
-                 *           "shape": [
-                 *             1,
-                 *             4
-                 *           ]
-                 *         }
-                 *       ]
-                 *     }
-                 */
                 "application/json": components["schemas"]["BatchInferenceRequest"];
             };
         };

@@ -1877,7 +1877,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "inference"
           ],
           "summary": "Submit batch inference",
-          "description": "Stores every input as a task of one job and returns 202 at once; workers on every server sharing the\ndatabase run the tasks in dynamic batches. Poll the job for progress and results. Each item of\n`inputs` is what `input` would be for a single request (or `{inputs: {...}}` for a multi-input\nmodel); adapters apply per item. Bodies may be as large as the server's `MAX_BATCH_BYTES`.\n\nFor large numeric batches, send the rows stacked instead of `inputs`: `stacked_input` is one\ntensor whose first dimension counts the tasks (`{data, shape: [N, ...]}`, row-major), and\n`stacked_inputs` the same per input name for multi-input models. Task `i` is row `i`, and its\nresult is exactly what `{data: <row i>, shape: [1, ...]}` would give as an item of `inputs`; the\nserver stores and runs the rows as tensors, which is several times faster than one object per\nrow. Stacked rows go to the model as they are: a model with a preprocessing adapter or an\n`input_schema` takes its batches as `inputs`. Send exactly one of `inputs`, `stacked_input` and\n`stacked_inputs` (400 `VALIDATION_ERROR` otherwise).\n",
+          "description": "Stores every input as a task of one job and returns 202 at once; workers on every server sharing the\ndatabase run the tasks in dynamic batches. Poll the job for progress and results. Each item of\n`inputs` is what `input` would be for a single request (or `{inputs: {...}}` for a multi-input\nmodel); adapters apply per item. Bodies may be as large as the server's `MAX_BATCH_BYTES`.\n\nFor large numeric batches, send the rows stacked instead of `inputs`: `stacked_input` is one\ntensor whose first dimension counts the tasks (`{data, shape: [N, ...]}`, row-major), and\n`stacked_inputs` the same per input name for multi-input models. Task `i` is row `i`, and its\nresult is exactly what `{data: <row i>, shape: [1, ...]}` would give as an item of `inputs`; the\nserver stores and runs the rows as tensors, which is several times faster than one object per\nrow. Stacked rows go to the model as they are: a model with a preprocessing adapter or an\n`input_schema` takes its batches as `inputs`. Send exactly one of `inputs`, `stacked_input` and\n`stacked_inputs` (400 `VALIDATION_ERROR` otherwise). Any tensor may carry its elements as bytes in\n`data_base64` instead of JSON numbers in `data`; for a large stacked batch that is the fastest form.\n",
           "parameters": [
             {
               "$ref": "#/components/parameters/IdempotencyKey"
@@ -1890,35 +1890,54 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 "schema": {
                   "$ref": "#/components/schemas/BatchInferenceRequest"
                 },
-                "example": {
-                  "model_id": "model_k3v9x2m4q7r8",
-                  "name": "nightly-scoring",
-                  "inputs": [
-                    {
-                      "data": [
-                        5.1,
-                        3.5,
-                        1.4,
-                        0.2
-                      ],
-                      "shape": [
-                        1,
-                        4
-                      ]
-                    },
-                    {
-                      "data": [
-                        6.7,
-                        3,
-                        5.2,
-                        2.3
-                      ],
-                      "shape": [
-                        1,
-                        4
+                "examples": {
+                  "inputs": {
+                    "summary": "One object per task (the seed's form)",
+                    "value": {
+                      "model_id": "model_k3v9x2m4q7r8",
+                      "name": "nightly-scoring",
+                      "inputs": [
+                        {
+                          "data": [
+                            5.1,
+                            3.5,
+                            1.4,
+                            0.2
+                          ],
+                          "shape": [
+                            1,
+                            4
+                          ]
+                        },
+                        {
+                          "data": [
+                            6.7,
+                            3,
+                            5.2,
+                            2.3
+                          ],
+                          "shape": [
+                            1,
+                            4
+                          ]
+                        }
                       ]
                     }
-                  ]
+                  },
+                  "stacked": {
+                    "summary": "The same two tasks as the rows of one float32 tensor, as bytes",
+                    "value": {
+                      "model_id": "model_k3v9x2m4q7r8",
+                      "name": "nightly-scoring",
+                      "stacked_input": {
+                        "data_base64": "MzOjQAAAYEAzM7M/zcxMPmZm1kAAAEBAZmamQDMzE0A=",
+                        "shape": [
+                          2,
+                          4
+                        ]
+                      }
+                    }
+                  }
                 }
               }
             }
@@ -2119,9 +2138,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
         },
         "TensorInput": {
           "type": "object",
-          "description": "A tensor as flat row-major `data` and its `shape`; the element type is the model input's.",
+          "description": "A tensor: its `shape`, and its elements in row-major order, given once, either as JSON numbers in `data` or as their bytes in `data_base64` (sending both, or neither, is a 400 VALIDATION_ERROR). The element type is the model input's. `data_base64` is for large tensors: the server decodes it in one step instead of parsing and checking a JSON number per element (see docs/performance.md).",
           "required": [
-            "data",
             "shape"
           ],
           "additionalProperties": false,
@@ -2135,6 +2153,12 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                   "boolean"
                 ]
               }
+            },
+            "data_base64": {
+              "type": "string",
+              "contentEncoding": "base64",
+              "maxLength": 1073741824,
+              "description": "The elements' bytes, base64-encoded (RFC 4648 standard alphabet, padding optional): each element little-endian in the model input's element type (float32 4 bytes, float64 8, int64 8, int32 4, int16 2, int8 and uint8 1, bool 1 byte of 0 or 1). The byte count must be the shape's element count times the element size. The SDK's `tensorBase64()` builds it from a typed array."
             },
             "shape": {
               "type": "array",

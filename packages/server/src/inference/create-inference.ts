@@ -24,11 +24,12 @@ export function createInference(services: Services) {
   });
   const engine = createInferenceEngine(pool, createInferenceMetrics(services.metrics), settings);
   const models = modelLookup(modelRepository(services.database.db), services.blobs);
-  const jobs = jobRepository(services.database.db);
+  const jobs = jobRepository(services.database.db, services.blobs);
   const runner = createJobRunner({
     jobs,
     engine,
     models,
+    blobs: services.blobs,
     logger: services.logger,
     clock: services.clock,
     options: { leaseMs: settings.leaseMs, pollMs: settings.pollMs },

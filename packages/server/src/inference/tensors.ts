@@ -89,6 +89,27 @@ export function fromJson(type: ElementType, values: readonly unknown[]): { data:
   return { data };
 }
 
+/** Bytes per element of `type`. */
+export const bytesPerElement = (type: ElementType): number => ARRAYS[type].BYTES_PER_ELEMENT;
+
+/**
+ * Little-endian element bytes (a decoded `data_base64`) to a typed array of `type`, held to what the JSON
+ * form allows: floats finite, bools 0 or 1. Returns an error message naming the first offending element.
+ */
+export function fromBytes(type: ElementType, bytes: Uint8Array): { data: TypedArray } | { error: string } {
+  const data = typedArrayFrom(type, bytes);
+  if (type === 'bool') {
+    const bad = (data as Uint8Array).findIndex((value) => value > 1);
+    if (bad >= 0) return { error: `element ${bad} is the byte ${(data as Uint8Array)[bad]}; a bool input takes 0 or 1` };
+  } else if (type === 'float32' || type === 'float64') {
+    const values = data as Float32Array | Float64Array;
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) return { error: `element ${i} is ${values[i]}; a ${type} input takes finite numbers` };
+    }
+  }
+  return { data };
+}
+
 /** A typed array back to JSON numbers (64-bit integers beyond 2^53 lose precision, as in JSON itself). */
 export function toJson(tensor: TensorData): number[] | boolean[] {
   if (tensor.type === 'bool') return Array.from(tensor.data as Uint8Array, (value) => value !== 0);

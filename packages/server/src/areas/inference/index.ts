@@ -17,7 +17,7 @@ import { toInferenceJob } from './job-view.js';
 import type { ModelLookup } from './model-lookup.js';
 import { prepareRequest } from './prepare-request.js';
 import { runItem, toRequestItem } from './run-item.js';
-import { encodeStackedSlice, prepareStacked, rowRange, rowsPerSlice } from './stacked-batch.js';
+import { prepareStacked, rowsPerSlice, stackedSliceText, storeStackedInput } from './stacked-batch.js';
 
 export interface InferenceDeps {
   engine: InferenceEngine;
@@ -113,11 +113,14 @@ export function inferenceArea(services: Services, deps: InferenceDeps): { routes
           slices = sliceItems(body.inputs, chunkSize);
         } else {
           const { feeds, rows } = prepareStacked(model.row, body);
+          // The input is stored (as one blob) before the job row that names it, so a stored job is never
+          // without its rows; a crash in between leaves an unreferenced blob, never a broken job.
+          const checksum = await storeStackedInput(services.blobs, feeds);
           slices = [];
           const perSlice = rowsPerSlice(feeds, rows, stackedSliceBytes);
           for (let start = 0; start < rows; start += perSlice) {
             const end = Math.min(rows, start + perSlice);
-            slices.push({ itemCount: end - start, items: encodeStackedSlice(rowRange(feeds, start, end)) });
+            slices.push({ itemCount: end - start, items: stackedSliceText(checksum, start, end) });
           }
         }
       } catch (error) {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDrivers, type TestDatabase } from '../../../../../test/support/databases.js';
 import { createTenant } from '../../auth/tenants.js';
+import { createMemoryBlobStore } from '../../storage/memory-blob-store.js';
 import { jobRepository, sliceItems } from './job-repository.js';
 
 const now = new Date('2026-11-23T00:00:00Z');
@@ -16,7 +17,7 @@ describe.each(testDrivers)('inference job repository on $name', (driver) => {
   let tenantId: string;
   beforeAll(async () => {
     handle = await driver.create();
-    jobs = jobRepository(handle.database.db);
+    jobs = jobRepository(handle.database.db, createMemoryBlobStore());
     tenantId = (await createTenant(handle.database.db, 'jobs')).id;
   });
   afterAll(() => handle?.dispose());

@@ -8,7 +8,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.js';
 import { queryRows } from '../../db/query-rows.js';
 import { inferenceJobs, inferenceTasks, type ItemResult } from '../../db/schema.js';
-import { decodeStackedResults, encodeStackedResults, stackedRowResult, type StackedResults } from './stacked-batch.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { loadStackedResults, stackedRowResult, type StoredStackedResults } from './stacked-batch.js';
 
 export type JobRow = typeof inferenceJobs.$inferSelect;
 export type NewJob = Omit<typeof inferenceJobs.$inferInsert, 'totalTasks'>;
@@ -48,7 +49,8 @@ export function sliceItems(items: unknown[], chunkSize: number): StoredSlice[] {
   return slices;
 }
 
-export function jobRepository(db: Db) {
+/** `blobs` holds what stacked batches' results reference (stacked-batch.ts). */
+export function jobRepository(db: Db, blobs: BlobStore) {
   /** Stores the job and its slices as given (stored text and item count each), in one transaction. */
   async function create(job: NewJob, slices: StoredSlice[]): Promise<JobRow> {
     let firstItem = 0;
@@ -83,23 +85,20 @@ export function jobRepository(db: Db) {
         .where(sql`${inferenceTasks.jobId} = ${jobId} AND ${inferenceTasks.firstItem} < ${offset + limit} AND ${inferenceTasks.firstItem} + ${inferenceTasks.itemCount} > ${offset}`)
         .orderBy(inferenceTasks.idx);
       const views: TaskView[] = [];
-      const cache = new Map<string, ItemResult[] | ReturnType<typeof decodeStackedResults>>();
-      const parsed = (text: string | null) => {
+      type Stored = ItemResult[] | Awaited<ReturnType<typeof loadStackedResults>>;
+      const parsed = async (text: string | null): Promise<Stored> => {
         if (text === null) return undefined;
-        let value = cache.get(text);
-        if (!value) {
-          const stored = JSON.parse(text) as unknown;
-          cache.set(text, (value = Array.isArray(stored) ? (stored as ItemResult[]) : decodeStackedResults(stored)));
-        }
-        return value;
+        const stored = JSON.parse(text) as unknown;
+        return Array.isArray(stored) ? (stored as ItemResult[]) : loadStackedResults(stored, blobs);
       };
-      const resultAt = (value: ReturnType<typeof parsed>, i: number): ItemResult | undefined =>
+      const resultAt = (value: Stored, i: number): ItemResult | undefined =>
         value === undefined ? undefined : Array.isArray(value) ? value[i] : { status: 'completed', result: stackedRowResult(value, i), error: null };
       for (const row of rows) {
+        const stored = row.status === 'completed' ? await parsed(row.results) : undefined;
         for (let i = 0; i < row.itemCount; i++) {
           const index = row.firstItem + i;
           if (index < offset || index >= offset + limit) continue;
-          const done = row.status === 'completed' ? resultAt(parsed(row.results), i) : undefined;
+          const done = row.status === 'completed' ? resultAt(stored, i) : undefined;
           views.push(
             done
               ? { index, status: done.status, result: done.result ?? null, error: done.error }
@@ -172,10 +171,10 @@ export function jobRepository(db: Db) {
      * Writes one slice's results and advances its job, in one transaction, only if this claim still holds
      * the slice. Returns false when it did not (cancelled, or the lease passed to another worker).
      */
-    async complete(token: string, jobId: string, idx: number, outcome: ItemResult[] | StackedResults, now: Date): Promise<boolean> {
+    async complete(token: string, jobId: string, idx: number, outcome: ItemResult[] | StoredStackedResults, now: Date): Promise<boolean> {
       const results = Array.isArray(outcome) ? outcome : { length: outcome.rows };
       const failed = Array.isArray(outcome) ? outcome.filter((item) => item.status === 'failed') : [];
-      const text = Array.isArray(outcome) ? JSON.stringify(outcome) : encodeStackedResults(outcome);
+      const text = Array.isArray(outcome) ? JSON.stringify(outcome) : outcome.text;
       return db.transaction(async (tx) => {
         // Lock order is job row, then task rows, the same as cancel(): taking the task first here deadlocked
         // against a concurrent cancel on PostgreSQL (40P01 surfaced as a 500 from cancelInferenceJob).

@@ -12,12 +12,13 @@ import type { InferenceEngine } from '../../inference/inference-engine.js';
 import type { ClaimedTask, JobRepository, JobRow } from './job-repository.js';
 import type { ModelLookup } from './model-lookup.js';
 import { runItems, toRequestItem } from './run-item.js';
-import { decodeStackedSlice, runStacked, type StackedResults } from './stacked-batch.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { createStackedInputCache, loadStackedSlice, runStacked, storeStackedResults, type StoredStackedResults } from './stacked-batch.js';
 
 export interface RunnerOptions {
-  /** Slices claimed at once. */
+  /** Slices claimed at once, at most (never more than there is room for in `concurrency`). */
   claimSize?: number;
-  /** Slices in flight at once in this process. */
+  /** Slices in flight at once in this process; a finished slice makes room for the next at once. */
   concurrency?: number;
   leaseMs?: number;
   /** Idle wait between polls of the database. */
@@ -33,11 +34,14 @@ export function createJobRunner(deps: {
   jobs: JobRepository;
   engine: InferenceEngine;
   models: ModelLookup;
+  /** Where stacked batches keep their inputs and outputs. */
+  blobs: BlobStore;
   logger: Logger;
   clock: () => Date;
   options?: RunnerOptions;
 }) {
   const { jobs, engine, models, logger, clock } = deps;
+  const stackedInputs = createStackedInputCache(deps.blobs);
   const claimSize = deps.options?.claimSize ?? 2;
   const concurrency = deps.options?.concurrency ?? 2;
   const leaseMs = deps.options?.leaseMs ?? 30_000;
@@ -50,7 +54,7 @@ export function createJobRunner(deps: {
   let wake: (() => void) | undefined;
   let loop: Promise<void> | undefined;
 
-  async function runSlice(task: ClaimedTask, job: JobRow | undefined, token: string): Promise<ItemResult[] | StackedResults> {
+  async function runSlice(task: ClaimedTask, job: JobRow | undefined, token: string): Promise<ItemResult[] | StoredStackedResults> {
     const fail = (error: string): ItemResult[] => Array.from({ length: task.itemCount }, () => ({ status: 'failed', result: null, error }));
     if (!job) return fail('job not found');
     if (task.attempts > maxAttempts) return fail(`abandoned after ${maxAttempts} attempts (the servers running it stopped)`);
@@ -75,26 +79,34 @@ export function createJobRunner(deps: {
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(options.top_k ? { topK: options.top_k } : {}),
       };
-      const stacked = decodeStackedSlice(task.items);
+      let stacked;
+      try {
+        stacked = await loadStackedSlice(task.items, stackedInputs);
+      } catch (error) {
+        return fail(`the batch's stored input could not be read: ${(error as Error).message}`);
+      }
       const outcomes = stacked
         ? await runStacked(engine, model, stacked, runOptions)
         : await runItems(engine, model, (task.items as unknown[]).map(toRequestItem), { ...runOptions, firstIndex: task.firstItem });
-      if (!Array.isArray(outcomes)) return outcomes;
+      if (!Array.isArray(outcomes)) return storeStackedResults(deps.blobs, outcomes);
       return outcomes.map((outcome) => (outcome.ok ? { status: 'completed', result: outcome.result, error: null } : { status: 'failed', result: null, error: outcome.error }));
     } finally {
       clearInterval(renew);
     }
   }
 
-  async function processClaim(tasks: ClaimedTask[], token: string) {
-    const byId = new Map((await jobs.jobsById([...new Set(tasks.map((t) => t.jobId))])).map((job) => [job.id, job]));
-    await Promise.all(
-      tasks.map(async (task) => {
-        const results = await runSlice(task, byId.get(task.jobId), token);
-        const written = await jobs.complete(token, task.jobId, task.idx, results, clock());
-        if (!written) logger.info({ job_id: task.jobId, slice: task.idx }, 'slice results discarded: cancelled or claimed by another server');
-      }),
-    );
+  /** Runs and completes one slice; its place in `inFlight` frees as soon as it is done, not with its claim. */
+  async function processSlice(task: ClaimedTask, job: Promise<JobRow | undefined>, token: string) {
+    try {
+      const results = await runSlice(task, await job, token);
+      const written = await jobs.complete(token, task.jobId, task.idx, results, clock());
+      if (!written) logger.info({ job_id: task.jobId, slice: task.idx }, 'slice results discarded: cancelled or claimed by another server');
+    } catch (error) {
+      logger.error({ err: error, job_id: task.jobId, slice: task.idx }, 'inference slice failed');
+    } finally {
+      inFlight -= 1;
+      wake?.();
+    }
   }
 
   async function run() {
@@ -106,7 +118,7 @@ export function createJobRunner(deps: {
       let tasks: ClaimedTask[] = [];
       const token = randomUUID();
       try {
-        tasks = await jobs.claim(workerId, token, claimSize, leaseMs, clock());
+        tasks = await jobs.claim(workerId, token, Math.min(claimSize, concurrency - inFlight), leaseMs, clock());
       } catch (error) {
         if (running) logger.warn({ err: error }, 'claiming inference tasks failed');
       }
@@ -116,13 +128,10 @@ export function createJobRunner(deps: {
         continue;
       }
       idlePolls = 0;
-      inFlight += 1;
-      void processClaim(tasks, token)
-        .catch((error: unknown) => logger.error({ err: error }, 'inference slice failed'))
-        .finally(() => {
-          inFlight -= 1;
-          wake?.();
-        });
+      inFlight += tasks.length;
+      // If this read fails, the slices fail without completing and are claimed again when their lease ends.
+      const byId = jobs.jobsById([...new Set(tasks.map((t) => t.jobId))]).then((rows) => new Map(rows.map((job) => [job.id, job])));
+      for (const task of tasks) void processSlice(task, byId.then((map) => map.get(task.jobId)), token);
     }
   }
 

@@ -1,13 +1,16 @@
 /**
  * Stacked batches (`stacked_input` / `stacked_inputs` of submitBatchInference): the tasks arrive as the
  * rows of one tensor per model input. They are checked once as tensors, stored as binary row slices
- * (base64 inside the slice's JSON text) and run as row ranges of up to `maxRows`, without ever becoming
+ * and run as row ranges of up to `maxRows`, without ever becoming
  * one JSON object per task, which is what makes them several times faster than `inputs`. Task `i` is row
  * `i`; its result is what `{data: <row i>, shape: [1, ...]}` as an item of `inputs` would give.
- * Models without a postprocessing adapter have their slice's outputs stored the same way, as binary
- * tensors, and cut into per-task `{data, shape}` results only when a page of results is read.
+ * The input is stored once as a safetensors blob and the slices name row ranges of it. Models without a
+ * postprocessing adapter have each slice's outputs stored the same way, as a blob of binary tensors, cut into
+ * per-task `{data, shape}` results only when a page of results is read.
  */
 import type { TensorInfo } from '../../db/schema.js';
+import { decodeSafetensors, encodeSafetensors } from '../../inference/safetensors.js';
+import type { BlobStore } from '../../storage/blob-store.js';
 import { QueueFullError } from '../../inference/inference-errors.js';
 import type { InferenceEngine } from '../../inference/inference-engine.js';
 import { stack, typedArrayFrom, type Feeds, type TensorData } from '../../inference/tensors.js';
@@ -19,14 +22,15 @@ import { postprocess, rawResult } from './postprocess.js';
 import type { ItemOptions, ItemsOutcome } from './run-item.js';
 
 export const MAX_STACKED_ROWS = 1_000_000;
-/** Default input bytes per stored slice: a slice is one claim, one transaction and the unit of redo after a crash. */
-export const STACKED_SLICE_BYTES = 256 * 1024;
-
 /**
- * Rows per stored slice: about `sliceBytes` of input (by default 16,384 rows of 4 float32 values), at
- * least 16 rows and at most 65,536. Measured (scripts/bench): 1,024-row slices of the tiny MLP spent most of a
- * 100,000-row job on per-slice database work; 16,384-row slices ran it 2.2x faster.
+ * Default input bytes per stored slice: a slice is one claim, one transaction, the unit of redo after a
+ * crash and of sharing a job between replicas. Its rows live in the input blob, so its size costs the
+ * database nothing; measured (scripts/bench), 1 MiB slices ran a 100,000-row job of the tiny MLP in about
+ * two thirds of the time 256 KiB slices took (fewer claims and completions on the event loop).
  */
+export const STACKED_SLICE_BYTES = 1024 * 1024;
+
+/** Rows per stored slice: about `sliceBytes` of input, at least 16 rows and at most 65,536. */
 export function rowsPerSlice(feeds: Feeds, rows: number, sliceBytes = STACKED_SLICE_BYTES): number {
   const bytesPerRow = Object.values(feeds).reduce((sum, tensor) => sum + tensor.data.byteLength / rows, 0);
   return Math.min(65_536, Math.max(16, Math.floor(sliceBytes / Math.max(1, bytesPerRow))));
@@ -83,28 +87,73 @@ export function rowRange(feeds: Feeds, start: number, end: number): Feeds {
   return out;
 }
 
-interface StoredTensor {
-  type: TensorData['type'];
-  dims: number[];
-  base64: string;
+/**
+ * A stored slice of a stacked batch: the row range [start, end) of the batch's input, which is stored once,
+ * whole, as a safetensors blob (content-addressed, in the blob store). Keeping the bytes out of the slice
+ * rows spared the embedded database most of a large job's time: 100,000 rows of 4 float32 values were 2 MB
+ * of base64 that PGlite measured, encoded and wrote page by page (scripts/bench, docs/performance.md).
+ */
+interface StackedSliceRef {
+  stacked_blob: { checksum: string; start: number; end: number };
 }
 
-const toStored = (feeds: Feeds): Record<string, StoredTensor> =>
-  Object.fromEntries(
-    Object.entries(feeds).map(([name, t]) => [name, { type: t.type, dims: t.dims, base64: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64') }]),
-  );
-const fromStored = (stored: Record<string, StoredTensor>): Feeds =>
-  Object.fromEntries(Object.entries(stored).map(([name, t]) => [name, { type: t.type, dims: t.dims, data: typedArrayFrom(t.type, Buffer.from(t.base64, 'base64')) }]));
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** One slice's stored text: `{"stacked": {<input>: {type, dims, base64}}}` (little-endian element bytes). */
-export function encodeStackedSlice(feeds: Feeds): string {
-  return JSON.stringify({ stacked: toStored(feeds) });
+/** Stores a stacked batch's input tensors as one blob; returns its checksum for the slices. */
+export async function storeStackedInput(blobs: BlobStore, feeds: Feeds): Promise<string> {
+  return (await blobs.put(encodeSafetensors(feeds, { content: 'computeplane.stacked_input' }))).checksum;
 }
+
+/** One slice's stored text: rows [start, end) of the input blob `checksum`. */
+export function stackedSliceText(checksum: string, start: number, end: number): string {
+  return JSON.stringify({ stacked_blob: { checksum, start, end } } satisfies StackedSliceRef);
+}
+
+/**
+ * Decoded input blobs, shared by the slices of a job (a worker claims them one after another), bounded by
+ * bytes, least recently used out first. Concurrent loads of one blob share one read.
+ */
+export function createStackedInputCache(blobs: BlobStore, maxBytes = 64 * 1024 * 1024) {
+  const entries = new Map<string, { feeds: Promise<Feeds>; bytes: number }>();
+  const evictBeyondLimit = (keep: string) => {
+    let total = 0;
+    for (const entry of entries.values()) total += entry.bytes;
+    for (const [key, entry] of entries) {
+      if (total <= maxBytes) break;
+      if (key === keep) continue;
+      entries.delete(key);
+      total -= entry.bytes;
+    }
+  };
+  return {
+    get(checksum: string): Promise<Feeds> {
+      const hit = entries.get(checksum);
+      if (hit) {
+        entries.delete(checksum);
+        entries.set(checksum, hit);
+        return hit.feeds;
+      }
+      const entry: { feeds: Promise<Feeds>; bytes: number } = { bytes: 0, feeds: Promise.resolve({}) };
+      entry.feeds = blobs.get(checksum).then((bytes) => {
+        entry.bytes = bytes.byteLength;
+        evictBeyondLimit(checksum);
+        return decodeSafetensors(bytes).tensors;
+      });
+      // A failed read is not cached: the next slice tries again.
+      entry.feeds.catch(() => entries.get(checksum) === entry && entries.delete(checksum));
+      entries.set(checksum, entry);
+      return entry.feeds;
+    },
+  };
+}
+export type StackedInputCache = ReturnType<typeof createStackedInputCache>;
 
 /** The feeds of a stored stacked slice, or undefined when the slice holds `inputs` items. */
-export function decodeStackedSlice(stored: unknown): Feeds | undefined {
-  return isObject(stored) && isObject(stored.stacked) ? fromStored(stored.stacked as Record<string, StoredTensor>) : undefined;
+export async function loadStackedSlice(stored: unknown, inputs: StackedInputCache): Promise<Feeds | undefined> {
+  if (isObject(stored) && isObject(stored.stacked_blob)) {
+    const { checksum, start, end } = (stored as unknown as StackedSliceRef).stacked_blob;
+    return rowRange(await inputs.get(checksum), start, end);
+  }
+  // Slices stored inline as base64 by servers before the blob form: still readable after an upgrade.
+  return isObject(stored) && isObject(stored.stacked) ? fromInline(stored.stacked as Record<string, InlineTensor>) : undefined;
 }
 
 /** A stacked slice's raw outputs, every row completed: what is stored instead of one result per row. */
@@ -115,15 +164,38 @@ export interface StackedResults {
   outputs: Feeds;
 }
 
-export function encodeStackedResults(results: StackedResults): string {
-  return JSON.stringify({ stacked_results: { order: results.order, outputs: toStored(results.outputs) } });
+/** Stacked results once stored: the slice's result text references a safetensors blob of its outputs. */
+export interface StoredStackedResults {
+  rows: number;
+  text: string;
 }
 
-export function decodeStackedResults(stored: unknown): Omit<StackedResults, 'rows'> | undefined {
-  if (!isObject(stored) || !isObject(stored.stacked_results)) return undefined;
-  const { order, outputs } = stored.stacked_results as { order: string[]; outputs: Record<string, StoredTensor> };
-  return { order, outputs: fromStored(outputs) };
+export async function storeStackedResults(blobs: BlobStore, results: StackedResults): Promise<StoredStackedResults> {
+  const { checksum } = await blobs.put(encodeSafetensors(results.outputs, { content: 'computeplane.stacked_results' }));
+  return { rows: results.rows, text: JSON.stringify({ stacked_results_blob: { checksum, order: results.order } }) };
 }
+
+/** The outputs behind a slice's stored result text, or undefined when it holds one result per task. */
+export async function loadStackedResults(stored: unknown, blobs: BlobStore): Promise<Omit<StackedResults, 'rows'> | undefined> {
+  if (isObject(stored) && isObject(stored.stacked_results_blob)) {
+    const { checksum, order } = stored.stacked_results_blob as { checksum: string; order: string[] };
+    return { order, outputs: decodeSafetensors(await blobs.get(checksum)).tensors };
+  }
+  if (isObject(stored) && isObject(stored.stacked_results)) {
+    const { order, outputs } = stored.stacked_results as { order: string[]; outputs: Record<string, InlineTensor> };
+    return { order, outputs: fromInline(outputs) };
+  }
+  return undefined;
+}
+
+interface InlineTensor {
+  type: TensorData['type'];
+  dims: number[];
+  base64: string;
+}
+const fromInline = (stored: Record<string, InlineTensor>): Feeds =>
+  Object.fromEntries(Object.entries(stored).map(([name, t]) => [name, { type: t.type, dims: t.dims, data: typedArrayFrom(t.type, Buffer.from(t.base64, 'base64')) }]));
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Row `row` of stored stacked results, as its task's result. */
 export const stackedRowResult = (results: Omit<StackedResults, 'rows'>, row: number): unknown => rawResult(rowRange(results.outputs, row, row + 1), results.order);

@@ -7,7 +7,7 @@ import { queryBoolean } from '../../http/zod-helpers.js';
 export const JobIdSchema = z.string().regex(new RegExp("^(infer|batch)_[a-z0-9]{4,32}$"), "must match ^(infer|batch)_[a-z0-9]{4,32}$");
 export const BatchAcceptedSchema = z.strictObject({ job_id: JobIdSchema, project_id: z.string(), status: z.enum(["queued"]), total_tasks: z.number().int().min(1), poll_url: z.string() });
 export const ModelIdSchema = z.string().regex(new RegExp("^model_[a-z0-9]{4,32}$"), "must match ^model_[a-z0-9]{4,32}$");
-export const TensorInputSchema = z.strictObject({ data: z.array(z.union([z.number(), z.boolean()])).max(16777216), shape: z.array(z.number().int().min(0)).max(16) });
+export const TensorInputSchema = z.strictObject({ data: z.array(z.union([z.number(), z.boolean()])).max(16777216).optional(), data_base64: z.string().max(1073741824).optional(), shape: z.array(z.number().int().min(0)).max(16) });
 export const BatchItemSchema = z.union([TensorInputSchema, z.record(z.string(), z.unknown()), z.array(z.unknown())]);
 export const NamedTensorInputsSchema = z.record(z.string(), TensorInputSchema);
 export const InferenceOptionsSchema = z.strictObject({ timeout: z.number().int().min(1).max(3600000).optional(), prefer_gpu: z.boolean().optional(), top_k: z.number().int().min(1).max(1000).optional() });
