@@ -1,6 +1,8 @@
 /**
  * Blobs as files under `<root>/sha256/<first two hex>/<hex>`. Writes go to a temporary file first and
- * are renamed into place, so a crash never leaves a half-written file under a valid checksum.
+ * are renamed into place, so a crash never leaves a half-written file under a valid checksum. Totals for
+ * `stats()` (read by every /health call) come from one scan of the directory, then are kept by put and
+ * delete: stacked batches add blobs with every job, and a scan per health check would grow with them.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -19,6 +21,30 @@ export function createLocalBlobStore(root: string): BlobStore {
       () => false,
     );
 
+  type Totals = { files: number; bytes: number };
+  let totals: Totals | undefined;
+  let scanning: Promise<Totals> | undefined;
+  let changedDuringScan = false;
+  const adjust = (files: number, bytes: number) => {
+    if (scanning) changedDuringScan = true;
+    else if (totals) totals = { files: totals.files + files, bytes: totals.bytes + bytes };
+  };
+  async function scan(): Promise<Totals> {
+    let files = 0;
+    let bytes = 0;
+    const base = join(root, 'sha256');
+    for (const shard of await readdir(base).catch(() => [] as string[])) {
+      for (const name of await readdir(join(base, shard)).catch(() => [] as string[])) {
+        if (name.endsWith('.tmp')) continue;
+        const size = await stat(join(base, shard, name)).then((info) => info.size, () => undefined);
+        if (size === undefined) continue;
+        files += 1;
+        bytes += size;
+      }
+    }
+    return { files, bytes };
+  }
+
   return {
     async put(bytes): Promise<StoredBlob> {
       const checksum = sha256Checksum(bytes);
@@ -28,6 +54,7 @@ export function createLocalBlobStore(root: string): BlobStore {
         const temp = `${path}.${randomUUID()}.tmp`;
         await writeFile(temp, bytes);
         await rename(temp, path);
+        adjust(1, bytes.byteLength);
       }
       return { checksum, size: bytes.byteLength };
     },
@@ -36,20 +63,23 @@ export function createLocalBlobStore(root: string): BlobStore {
     },
     has: (checksum) => exists(pathOf(checksum)),
     async delete(checksum) {
+      const size = await stat(pathOf(checksum)).then((info) => info.size, () => undefined);
       await rm(pathOf(checksum), { force: true });
+      if (size !== undefined) adjust(-1, -size);
     },
     async stats() {
-      let files = 0;
-      let bytes = 0;
-      const base = join(root, 'sha256');
-      for (const shard of await readdir(base).catch(() => [] as string[])) {
-        for (const name of await readdir(join(base, shard)).catch(() => [] as string[])) {
-          if (name.endsWith('.tmp')) continue;
-          files += 1;
-          bytes += (await stat(join(base, shard, name))).size;
-        }
+      if (totals) return { ...totals };
+      if (!scanning) {
+        changedDuringScan = false;
+        scanning = scan().finally(() => {
+          scanning = undefined;
+        });
+        const scanned = await scanning;
+        // A put or delete raced the scan: its count may or may not be in it, so the next call scans again.
+        if (!changedDuringScan) totals = scanned;
+        return { ...scanned };
       }
-      return { files, bytes };
+      return { ...(await scanning) };
     },
   };
 }
