@@ -271,6 +271,24 @@ describe.each(testDrivers)('inference contract on $name', (driver) => {
     expect((await conformError('submitBatchInference', adapted, 400, 'VALIDATION_ERROR')).message).toMatch(/tabular preprocessing adapter.*send inputs/);
   });
 
+  it('applies adapters to batch items as to sync requests, whether the items stack into one tensor or not', async () => {
+    const model = await upload('tiny-mlp.onnx', { labels: ['setosa', 'versicolor', 'virginica'], postprocessing: 'top_k_labels', preprocessing: 'tabular' });
+    const one = Array.from({ length: 30 }, (_, i) => ({ rows: [[i / 10, 0.2, (i % 3) / 2, 0.4]] }));
+    // One item of two rows: these items cannot be rows of one tensor and are stored one by one.
+    const mixed = [...one.slice(0, 10), { rows: [[0.5, 0.5, 0.5, 0.5], [1, 0, 1, 0]] }];
+    for (const inputs of [one, mixed]) {
+      const accepted = await unwrap(submitBatchInference(suite.server.clientA, { body: { model_id: model.id, inputs, options: { top_k: 2 } } }));
+      await waitForInferenceJob(suite.server.clientA, accepted.job_id, { intervalMs: 20, timeoutMs: 30_000 });
+      const results = [];
+      for await (const item of iterateBatchResults(suite.server.clientA, accepted.job_id, 50)) results.push(item);
+      expect(results).toHaveLength(inputs.length);
+      for (const [i, input] of inputs.entries()) {
+        const sync = completed(await unwrap(runInference(suite.server.clientA, { body: { model_id: model.id, input, options: { top_k: 2 } } })));
+        expect(results[i]).toMatchObject({ index: i, status: 'completed', result: sync.result });
+      }
+    }
+  });
+
   it('cancels a running batch: unfinished work stops and later results are discarded', async () => {
     const model = await upload('image-classifier.onnx');
     const inputs = Array.from({ length: 3000 }, (_, i) => ({ data: Array.from({ length: 48 }, (_, j) => ((i + j) % 10) / 10), shape: [1, 3, 4, 4] }));

@@ -1,5 +1,5 @@
 /**
- * Batch jobs survive anything: the server is killed (SIGKILL) in the middle of a 10,000-input batch and
+ * Batch jobs survive anything: the server is killed (SIGKILL) in the middle of a 10,000-row batch and
  * started again, and the job completes with every result exactly once; the same with two servers on one
  * PostgreSQL where one is killed and the other finishes the work.
  */
@@ -18,24 +18,32 @@ import { createPostgresDatabase } from '../support/databases.js';
 import { fixturePath } from '../support/fixtures.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
-const TOTAL = 10_000;
-const rows = Array.from({ length: TOTAL }, (_, i) => [Math.sin(i), Math.cos(i), (i % 13) / 13, (i % 7) - 3]);
-// Slices of 50 rows in both forms: 50 items, or 50 stacked rows of 4 float32 values (800 bytes).
+const ROWS = 10_000;
+const rows = Array.from({ length: ROWS }, (_, i) => [Math.sin(i), Math.cos(i), (i % 13) / 13, (i % 7) - 3]);
+// Slices of 50 tasks in every form: 50 items, or 50 stacked rows of 4 float32 values (800 bytes).
 const env = { INFERENCE_LEASE_MS: '1500', INFERENCE_CHUNK_SIZE: '50', INFERENCE_STACKED_SLICE_BYTES: '800', INFERENCE_WORKERS: '1' };
-type Form = 'inputs' | 'stacked_input';
-const batchBody = (form: Form) => (form === 'inputs' ? { inputs: rows.map((row) => ({ data: row, shape: [1, 4] })) } : { stacked_input: { data: rows.flat(), shape: [TOTAL, 4] } });
+/**
+ * The three ways a batch is stored: `inputs` of one row each (stored and run stacked), `inputs` of two
+ * rows each (one stored object per task, the per-item path) and `stacked_input`.
+ */
+const forms = {
+  inputs: { tasks: ROWS, rowsPerTask: 1, body: () => ({ inputs: rows.map((row) => ({ data: row, shape: [1, 4] })) }) },
+  'inputs of two rows each': { tasks: ROWS / 2, rowsPerTask: 2, body: () => ({ inputs: Array.from({ length: ROWS / 2 }, (_, i) => ({ data: [...rows[2 * i]!, ...rows[2 * i + 1]!], shape: [2, 4] })) }) },
+  stacked_input: { tasks: ROWS, rowsPerTask: 1, body: () => ({ stacked_input: { data: rows.flat(), shape: [ROWS, 4] } }) },
+};
+type Form = keyof typeof forms;
 
 let expected: Float32Array;
 beforeAll(async () => {
   const session = await ort.InferenceSession.create(fixturePath('tiny-mlp.onnx'));
-  expected = (await session.run({ input: new ort.Tensor('float32', Float32Array.from(rows.flat()), [TOTAL, 4]) })).probabilities!.data as Float32Array;
+  expected = (await session.run({ input: new ort.Tensor('float32', Float32Array.from(rows.flat()), [ROWS, 4]) })).probabilities!.data as Float32Array;
   await session.release();
 });
 
 /** Submits the batch and SIGKILLs `victim` while it is running the job. */
 async function submitAndKillMidway(client: Computeplane, victim: ServerProcess, form: Form) {
   const model = await unwrap(uploadModel(client, { model: fixturePath('tiny-mlp.onnx') }));
-  const { job_id } = await unwrap(submitBatchInference(client, { body: { model_id: model.id, ...batchBody(form) } }));
+  const { job_id } = await unwrap(submitBatchInference(client, { body: { model_id: model.id, ...forms[form].body() } }));
   for (;;) {
     const job = await unwrap(getInferenceJob(client, { params: { path: { jobId: job_id }, query: { results_limit: 0 } } }));
     if (job.status === 'running') break;
@@ -48,33 +56,35 @@ async function submitAndKillMidway(client: Computeplane, victim: ServerProcess, 
 }
 
 /** What the database held when the server died: the job must have been caught mid-way. */
-async function expectCaughtMidway(database: Database, jobId: string) {
+async function expectCaughtMidway(database: Database, jobId: string, form: Form) {
   const [job] = await queryRows<{ completed_tasks: number }>(database.db, sql`SELECT completed_tasks FROM inference_jobs WHERE id = ${jobId}`);
   const [slices] = await queryRows<{ unfinished: number }>(
     database.db,
     sql`SELECT count(*)::int AS unfinished FROM inference_tasks WHERE job_id = ${jobId} AND status IN ('queued', 'running')`,
   );
-  expect(job!.completed_tasks, 'the batch finished before the server was killed').toBeLessThan(TOTAL);
+  expect(job!.completed_tasks, 'the batch finished before the server was killed').toBeLessThan(forms[form].tasks);
   expect(slices!.unfinished).toBeGreaterThan(0);
 }
 
-async function expectExactlyOnce(client: Computeplane, jobId: string) {
+async function expectExactlyOnce(client: Computeplane, jobId: string, form: Form) {
+  const { tasks, rowsPerTask } = forms[form];
   const job = await waitForInferenceJob(client, jobId, { intervalMs: 100, timeoutMs: 120_000 });
   expect(job.status).toBe('completed');
-  // Counters advance only with a slice's results in the same transaction: a slice completed twice would push them past TOTAL.
-  expect(job.progress).toEqual({ total: TOTAL, completed: TOTAL, failed: 0, cancelled: 0, percent: 100 });
+  // Counters advance only with a slice's results in the same transaction: a slice completed twice would push them past the total.
+  expect(job.progress).toEqual({ total: tasks, completed: tasks, failed: 0, cancelled: 0, percent: 100 });
   let index = 0;
   for await (const item of iterateBatchResults(client, jobId, 5000)) {
     expect(item.index).toBe(index);
     expect(item.status).toBe('completed');
-    const data = (item.result as { data: number[] }).data;
-    for (let k = 0; k < 3; k++) expect(Math.abs(data[k]! - expected[index * 3 + k]!)).toBeLessThan(1e-5);
+    const { data, shape } = item.result as { data: number[]; shape: number[] };
+    expect(shape).toEqual([rowsPerTask, 3]);
+    for (let k = 0; k < 3 * rowsPerTask; k++) expect(Math.abs(data[k]! - expected[index * 3 * rowsPerTask + k]!)).toBeLessThan(1e-5);
     index += 1;
   }
-  expect(index).toBe(TOTAL);
+  expect(index).toBe(tasks);
 }
 
-describe.each(['inputs', 'stacked_input'] as const)('a batch job sent as %s survives SIGKILL', (form) => {
+describe.each(Object.keys(forms) as Form[])('a batch job sent as %s survives SIGKILL', (form) => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'cp-durable-'));
@@ -86,13 +96,13 @@ describe.each(['inputs', 'stacked_input'] as const)('a batch job sent as %s surv
     const jobId = await submitAndKillMidway(createClient({ baseUrl: first.baseUrl, apiKey: 'test-api-key' }), first, form);
     const inspect = await openDatabase({ dataDir: join(dataDir, 'pglite') });
     try {
-      await expectCaughtMidway(inspect, jobId);
+      await expectCaughtMidway(inspect, jobId, form);
     } finally {
       await inspect.close();
     }
     const second = await startServerProcess({ ...env, DATA_DIR: dataDir });
     try {
-      await expectExactlyOnce(createClient({ baseUrl: second.baseUrl, apiKey: 'test-api-key' }), jobId);
+      await expectExactlyOnce(createClient({ baseUrl: second.baseUrl, apiKey: 'test-api-key' }), jobId, form);
     } finally {
       await second.stop();
     }
@@ -111,11 +121,11 @@ describe.each(['inputs', 'stacked_input'] as const)('a batch job sent as %s surv
       const jobId = await submitAndKillMidway(createClient({ baseUrl: a!.baseUrl, apiKey: key }), a!, form);
       const inspect = await openDatabase({ url });
       try {
-        await expectCaughtMidway(inspect, jobId);
+        await expectCaughtMidway(inspect, jobId, form);
       } finally {
         await inspect.close();
       }
-      await expectExactlyOnce(createClient({ baseUrl: b!.baseUrl, apiKey: key }), jobId);
+      await expectExactlyOnce(createClient({ baseUrl: b!.baseUrl, apiKey: key }), jobId, form);
     } finally {
       await b?.stop();
       await a?.stop();

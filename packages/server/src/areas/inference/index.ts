@@ -17,7 +17,7 @@ import { toInferenceJob } from './job-view.js';
 import type { ModelLookup } from './model-lookup.js';
 import { prepareRequest } from './prepare-request.js';
 import { runItem, toRequestItem } from './run-item.js';
-import { prepareStacked, rowsPerSlice, stackedSliceText, storeStackedInput } from './stacked-batch.js';
+import { prepareStacked, stackItems, storeStackedSlices } from './stacked-batch.js';
 
 export interface InferenceDeps {
   engine: InferenceEngine;
@@ -109,19 +109,13 @@ export function inferenceArea(services: Services, deps: InferenceDeps): { routes
       let slices: StoredSlice[];
       try {
         if (body.inputs !== undefined) {
-          body.inputs.forEach((item, index) => prepareRequest(model.row, toRequestItem(item), `inputs[${index}]`));
-          slices = sliceItems(body.inputs, chunkSize);
+          const prepared = body.inputs.map((item, index) => prepareRequest(model.row, toRequestItem(item), `inputs[${index}]`).feeds);
+          // One row per item (the usual case) is stored and run as a stacked batch; anything else per item.
+          const stacked = stackItems(prepared);
+          slices = stacked ? await storeStackedSlices(services.blobs, stacked, prepared.length, stackedSliceBytes) : sliceItems(body.inputs, chunkSize);
         } else {
           const { feeds, rows } = prepareStacked(model.row, body);
-          // The input is stored (as one blob) before the job row that names it, so a stored job is never
-          // without its rows; a crash in between leaves an unreferenced blob, never a broken job.
-          const checksum = await storeStackedInput(services.blobs, feeds);
-          slices = [];
-          const perSlice = rowsPerSlice(feeds, rows, stackedSliceBytes);
-          for (let start = 0; start < rows; start += perSlice) {
-            const end = Math.min(rows, start + perSlice);
-            slices.push({ itemCount: end - start, items: stackedSliceText(checksum, start, end) });
-          }
+          slices = await storeStackedSlices(services.blobs, feeds, rows, stackedSliceBytes);
         }
       } catch (error) {
         throw asApiProblem(error);

@@ -8,6 +8,7 @@ import {
   loadStackedSlice,
   rowRange,
   rowsPerSlice,
+  stackItems,
   stackedRowResult,
   stackedSliceText,
   storeStackedInput,
@@ -88,6 +89,21 @@ describe('stacked slices', () => {
     const two: Feeds = { ...outputs, logits: { type: 'float32', dims: [2, 1], data: Float32Array.from([7, 8]) } };
     const named = (await loadStackedResults(JSON.parse((await storeStackedResults(blobs, { rows: 2, order: ['logits', 'probabilities'], outputs: two })).text), blobs))!;
     expect(stackedRowResult(named, 0)).toEqual({ outputs: { logits: { data: [7], shape: [1, 1] }, probabilities: { data: [0.5, 0.25, 0.25], shape: [1, 3] } } });
+  });
+
+  it('stacks prepared items of one row each into one tensor per input, and leaves anything else alone', () => {
+    const item = (x: number[], ids: bigint): Feeds => ({
+      x: { type: 'float32', dims: [1, 2], data: Float32Array.from(x) },
+      ids: { type: 'int64', dims: [1, 1], data: BigInt64Array.from([ids]) },
+    });
+    const stacked = stackItems([item([1, 2], 7n), item([3, 4], 8n)])!;
+    expect(stacked.x).toEqual({ type: 'float32', dims: [2, 2], data: Float32Array.from([1, 2, 3, 4]) });
+    expect(stacked.ids).toEqual({ type: 'int64', dims: [2, 1], data: BigInt64Array.from([7n, 8n]) });
+    const twoRows: Feeds = { x: { type: 'float32', dims: [2, 2], data: new Float32Array(4) }, ids: { type: 'int64', dims: [2, 1], data: new BigInt64Array(2) } };
+    expect(stackItems([item([1, 2], 7n), twoRows])).toBeUndefined();
+    const wider: Feeds = { ...item([1, 2], 7n), x: { type: 'float32', dims: [1, 3], data: new Float32Array(3) } };
+    expect(stackItems([item([1, 2], 7n), wider])).toBeUndefined();
+    expect(stackItems([])).toBeUndefined();
   });
 
   it('cuts row ranges as views', () => {

@@ -77,6 +77,47 @@ export function prepareStacked(model: ModelRow, request: StackedRequest): { feed
   return { feeds, rows };
 }
 
+/**
+ * The prepared items of an `inputs` batch as stacked tensors, when every item is one row (dimension 0 is 1)
+ * of the same inputs, types and trailing dimensions: the common case of the seed's form, which then runs as
+ * fast as `stacked_input` with the same per-task results. Undefined when any item differs (it keeps
+ * one object per task). Items are prepared at submission (input_schema, preprocessing, tensor checks), so
+ * what is stored is what was checked.
+ */
+export function stackItems(items: Feeds[]): Feeds | undefined {
+  const first = items[0];
+  if (!first) return undefined;
+  const names = Object.keys(first);
+  // Checked field by field rather than by stackKey(): 100,000 key strings were a third of this function.
+  const fits = (feeds: Feeds) => {
+    let count = 0;
+    for (const name in feeds) {
+      const tensor = feeds[name]!;
+      const model = first[name];
+      if (!model || tensor.type !== model.type || tensor.dims[0] !== 1 || tensor.dims.length !== model.dims.length) return false;
+      for (let d = 1; d < tensor.dims.length; d++) if (tensor.dims[d] !== model.dims[d]) return false;
+      count += 1;
+    }
+    return count === names.length;
+  };
+  for (const feeds of items) if (!fits(feeds)) return undefined;
+  return Object.fromEntries(names.map((name) => [name, stack(items.map((feeds) => feeds[name]!), true)]));
+}
+
+/** Stores a stacked batch's input (one blob) and returns its slices of about `sliceBytes` of rows each. */
+export async function storeStackedSlices(blobs: BlobStore, feeds: Feeds, rows: number, sliceBytes = STACKED_SLICE_BYTES): Promise<{ itemCount: number; items: string }[]> {
+  // The input is stored before the job row that names it, so a stored job is never without its rows; a
+  // crash in between leaves an unreferenced blob, never a broken job.
+  const checksum = await storeStackedInput(blobs, feeds);
+  const perSlice = rowsPerSlice(feeds, rows, sliceBytes);
+  const slices = [];
+  for (let start = 0; start < rows; start += perSlice) {
+    const end = Math.min(rows, start + perSlice);
+    slices.push({ itemCount: end - start, items: stackedSliceText(checksum, start, end) });
+  }
+  return slices;
+}
+
 /** Rows [start, end) of every tensor, as views (no copy). */
 export function rowRange(feeds: Feeds, start: number, end: number): Feeds {
   const out: Feeds = {};
