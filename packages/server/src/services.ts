@@ -48,7 +48,7 @@ export interface InferenceSettings {
   maxQueue: number;
   /** Inputs per stored job slice. */
   chunkSize: number;
-  /** Input bytes per stored slice of a stacked batch (default 1 MiB; see stacked-batch.ts). */
+  /** Input bytes per stored slice of a stacked batch (default 1 MiB; see stacked-storage.ts). */
   stackedSliceBytes?: number;
   /** How long a claimed slice stays with its server without a renewal. */
   leaseMs: number;

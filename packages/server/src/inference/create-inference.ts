@@ -6,7 +6,7 @@
 import { jobRepository } from '../areas/inference/job-repository.js';
 import { createJobRunner } from '../areas/inference/job-runner.js';
 import { modelLookup } from '../areas/inference/model-lookup.js';
-import { STACKED_SLICE_BYTES } from '../areas/inference/stacked-batch.js';
+import { STACKED_SLICE_BYTES } from '../areas/inference/stacked-storage.js';
 import type { InferenceDeps } from '../areas/inference/index.js';
 import type { ModelChanged } from '../areas/models/index.js';
 import { modelRepository } from '../areas/models/model-repository.js';

@@ -17,7 +17,8 @@ import { toInferenceJob } from './job-view.js';
 import type { ModelLookup } from './model-lookup.js';
 import { prepareRequest } from './prepare-request.js';
 import { runItem, toRequestItem } from './run-item.js';
-import { prepareStacked, stackItems, storeStackedSlices } from './stacked-batch.js';
+import { prepareStacked, stackItems } from './stacked-batch.js';
+import { storeStackedSlices } from './stacked-storage.js';
 
 export interface InferenceDeps {
   engine: InferenceEngine;

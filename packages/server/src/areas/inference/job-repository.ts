@@ -9,7 +9,7 @@ import type { Db } from '../../db/database.js';
 import { queryRows } from '../../db/query-rows.js';
 import { inferenceJobs, inferenceTasks, type ItemResult } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { loadStackedResults, stackedRowResult, type StoredStackedResults } from './stacked-batch.js';
+import { loadStackedResults, stackedRowResult, type StoredStackedResults } from './stacked-storage.js';
 
 export type JobRow = typeof inferenceJobs.$inferSelect;
 export type NewJob = Omit<typeof inferenceJobs.$inferInsert, 'totalTasks'>;
@@ -19,7 +19,7 @@ export interface ClaimedTask {
   idx: number;
   firstItem: number;
   itemCount: number;
-  /** The slice as stored: an array of `inputs` items, or a stacked slice (stacked-batch.ts). */
+  /** The slice as stored: an array of `inputs` items, or a reference to stacked rows (stacked-storage.ts). */
   items: unknown;
   attempts: number;
 }
@@ -49,7 +49,7 @@ export function sliceItems(items: unknown[], chunkSize: number): StoredSlice[] {
   return slices;
 }
 
-/** `blobs` holds what stacked batches' results reference (stacked-batch.ts). */
+/** `blobs` holds what stacked batches' results reference (stacked-storage.ts). */
 export function jobRepository(db: Db, blobs: BlobStore) {
   /** Stores the job and its slices as given (stored text and item count each), in one transaction. */
   async function create(job: NewJob, slices: StoredSlice[]): Promise<JobRow> {

@@ -11,9 +11,10 @@ import type { ItemResult } from '../../db/schema.js';
 import type { InferenceEngine } from '../../inference/inference-engine.js';
 import type { ClaimedTask, JobRepository, JobRow } from './job-repository.js';
 import type { ModelLookup } from './model-lookup.js';
-import { runItems, toRequestItem } from './run-item.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { createStackedInputCache, loadStackedSlice, runStacked, storeStackedResults, type StoredStackedResults } from './stacked-batch.js';
+import { runItems, toRequestItem } from './run-item.js';
+import { runStacked } from './stacked-batch.js';
+import { createStackedInputCache, loadStackedSlice, storeStackedResults, type StoredStackedResults } from './stacked-storage.js';
 
 export interface RunnerOptions {
   /** Slices claimed at once, at most (never more than there is room for in `concurrency`). */
