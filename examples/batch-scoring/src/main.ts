@@ -2,6 +2,7 @@
  * `npm start -w examples/batch-scoring -- <model id> <features.csv> [scores.csv]`: scores every row of the
  * CSV file with a model stored on a running server (COMPUTEPLANE_BASE_URL, COMPUTEPLANE_API_KEY; defaults
  * http://localhost:8080 and test-api-key) and writes the scores to the output file, or prints them.
+ * npm runs workspace scripts in the workspace's folder: file paths are relative to examples/batch-scoring.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { createClient } from '@computeplane/sdk';
