@@ -50,6 +50,8 @@ export interface paths {
          *     `input_schema` takes its batches as `inputs`. Send exactly one of `inputs`, `stacked_input` and
          *     `stacked_inputs` (400 `VALIDATION_ERROR` otherwise). Any tensor may carry its elements as bytes in
          *     `data_base64` instead of JSON numbers in `data`; for a large stacked batch that is the fastest form.
+         *     An `inputs` batch whose items are all one row of the same shape (after the model's input_schema
+         *     and preprocessing, applied when the batch is accepted) is stored and run as a stacked batch too.
          */
         post: operations["submitBatchInference"];
         delete?: never;
