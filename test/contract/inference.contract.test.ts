@@ -45,7 +45,7 @@ const close = (actual: unknown, expected: ArrayLike<number>) => {
 };
 
 describe.each(testDrivers)('inference contract on $name', (driver) => {
-  const suite = serverFor(driver, { settings: { inference: { leaseMs: 5_000, pollMs: 50, maxBatchSize: 16, maxSessions: 8, maxQueueDelayUs: 0, maxQueue: 1024, chunkSize: 64, runJobs: true } } });
+  const suite = serverFor(driver, { settings: { inference: { leaseMs: 5_000, pollMs: 50, maxBatchSize: 16, maxSessions: 8, maxQueueDelayUs: 0, maxQueue: 1024, chunkSize: 64, stackedSliceBytes: 16 * 1024, runJobs: true } } });
   const upload = async (file: string, extra: Record<string, unknown> = {}) => unwrap(uploadModel(suite.server.clientA, { model: fixturePath(file), ...extra }));
 
   it('runs a classifier synchronously with the same result as ONNX Runtime in-process', async () => {
@@ -293,6 +293,7 @@ describe.each(testDrivers)('inference contract on $name', (driver) => {
     const model = await upload('image-classifier.onnx');
     const inputs = Array.from({ length: 3000 }, (_, i) => ({ data: Array.from({ length: 48 }, (_, j) => ((i + j) % 10) / 10), shape: [1, 3, 4, 4] }));
     const accepted = await unwrap(submitBatchInference(suite.server.clientA, { body: { model_id: model.id, inputs } }));
+    // One-row items are stored stacked: 3,000 rows of 192 bytes in slices of 16 KiB (the suite's setting), 36 slices.
     const { data: cancelled } = await conform('cancelInferenceJob', cancelInferenceJob(suite.server.clientA, { params: { path: { jobId: accepted.job_id } } }));
     expect(cancelled!.status).toBe('cancelled');
     expect(cancelled!.progress.cancelled).toBeGreaterThan(0);
