@@ -157,7 +157,7 @@ ${renderComponentSchemas(doc).join('\n')}
 ${routes.join('\n\n')}
 `;
   const helpers = ['jsonText', 'queryBoolean', 'uploadedFile'].filter((name) => body.includes(`${name}(`));
-  const helperImport = helpers.length ? `import { ${helpers.join(', ')} } from '../../http/zod-helpers.js';\n` : '';
+  const helperImport = helpers.length ? `import { ${helpers.join(', ')} } from '../../platform/http/zod-helpers.js';\n` : '';
   return `${GENERATED_BANNER(`openapi/${area}.yaml`)}import { createRoute, z } from '@hono/zod-openapi';
 ${helperImport}
 ${body}

@@ -6,7 +6,7 @@ import type { OpenApiDocument } from '../lib/specs.js';
 import { GENERATED_BANNER } from './banner.js';
 
 export function renderServerSpecs(docs: Record<string, OpenApiDocument>): string {
-  return `${GENERATED_BANNER('openapi/*.yaml')}import type { OpenApiDocument } from '../http/openapi-document.js';
+  return `${GENERATED_BANNER('openapi/*.yaml')}import type { OpenApiDocument } from '../platform/http/openapi-document.js';
 
 /** Each area's bundled spec, keyed by area name. */
 export const areaSpecs: Record<string, OpenApiDocument> = ${JSON.stringify(docs, null, 2)};

@@ -12,7 +12,7 @@ import { Hono } from 'hono';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createDocsRoutes } from '../../packages/server/src/docs/serve-docs.js';
+import { createDocsRoutes } from '../../packages/server/src/platform/docs/serve-docs.js';
 import { repoRoot } from '../lib/specs.js';
 import { buildSite } from './build-site.js';
 

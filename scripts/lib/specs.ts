@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle, createConfig } from '@redocly/openapi-core';
-import type { OpenApiDocument } from '../../packages/server/src/http/openapi-document.js';
+import type { OpenApiDocument } from '../../packages/server/src/platform/http/openapi-document.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const specsDir = join(repoRoot, 'openapi');
@@ -40,4 +40,4 @@ export async function bundleAll(): Promise<Record<string, OpenApiDocument>> {
   return Object.fromEntries(entries);
 }
 
-export { mergeAreas } from '../../packages/server/src/http/merge-specs.js';
+export { mergeAreas } from '../../packages/server/src/platform/http/merge-specs.js';

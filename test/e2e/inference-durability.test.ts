@@ -13,7 +13,7 @@ import { getInferenceJob, iterateBatchResults, submitBatchInference, waitForInfe
 import { uploadModel } from '@computeplane/sdk/models';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '@computeplane/server';
-import { queryRows } from '../../packages/server/src/db/query-rows.js';
+import { queryRows } from '../../packages/server/src/platform/db/query-rows.js';
 import { createPostgresDatabase } from '../support/databases.js';
 import { fixturePath } from '../support/fixtures.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';

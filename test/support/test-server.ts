@@ -5,7 +5,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp, createMemoryBlobStore, issueApiKey, type BlobStore, type Database } from '@computeplane/server';
 import { createClient, type ClientOptions, type Computeplane } from '@computeplane/sdk';
-import { tenants } from '../../packages/server/src/db/schema.js';
+import { tenants } from '../../packages/server/src/platform/db/schema.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const INTERNAL_TOKEN = 'test-internal-token';

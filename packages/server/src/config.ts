@@ -3,7 +3,7 @@
  * with a message naming the variable, instead of surfacing later as a strange failure.
  */
 import { resolve } from 'node:path';
-import type { ProviderSettings } from './marketplace/create-providers.js';
+import type { ProviderSettings } from './providers/create-providers.js';
 
 export interface ServerConfig {
   port: number;

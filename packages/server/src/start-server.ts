@@ -7,14 +7,14 @@ import { serve, type ServerType } from '@hono/node-server';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createApp, DEFAULT_SETTINGS } from './app.js';
-import { seedDevelopmentKey, DEVELOPMENT_KEY } from './auth/development-key.js';
-import { loadOrCreateInternalToken } from './auth/internal-token.js';
+import { seedDevelopmentKey, DEVELOPMENT_KEY } from './platform/auth/development-key.js';
+import { loadOrCreateInternalToken } from './platform/auth/internal-token.js';
 import type { ServerConfig } from './config.js';
-import { openDatabase } from './db/open-database.js';
-import { defaultSiteDir } from './docs/serve-docs.js';
-import { purgeExpiredIdempotencyKeys } from './http/idempotency.js';
-import { createDatabaseBlobStore } from './storage/database-blob-store.js';
-import { createLocalBlobStore } from './storage/local-blob-store.js';
+import { openDatabase } from './platform/db/open-database.js';
+import { defaultSiteDir } from './platform/docs/serve-docs.js';
+import { purgeExpiredIdempotencyKeys } from './platform/http/idempotency.js';
+import { createDatabaseBlobStore } from './platform/storage/database-blob-store.js';
+import { createLocalBlobStore } from './platform/storage/local-blob-store.js';
 
 export interface RunningServer {
   port: number;

@@ -1,0 +1,162 @@
+/**
+ * The job runner every server process runs: it claims slices of async and batch jobs from the database
+ * (shared by all replicas), runs their items through the engine (which batches them), and completes each
+ * slice with its results in one transaction. Leases are renewed while a slice runs; a slice whose server
+ * died is claimed again when its lease runs out, and its results are written once.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ItemResult } from '../../../platform/db/schema.js';
+
+import type { InferenceEngine } from '../engine/inference-engine.js';
+import type { ClaimedTask, JobRepository, JobRow } from './job-repository.js';
+import type { ModelLookup } from '../requests/model-lookup.js';
+import type { BlobStore } from '../../../platform/storage/blob-store.js';
+import { runItems, toRequestItem } from '../requests/run-item.js';
+import { runStacked } from '../requests/stacked-batch.js';
+import { createStackedInputCache, loadStackedSlice, storeStackedResults, type StoredStackedResults } from './stacked-storage.js';
+
+export interface RunnerOptions {
+  /** Slices claimed at once, at most (never more than there is room for in `concurrency`). */
+  claimSize?: number;
+  /** Slices in flight at once in this process; a finished slice makes room for the next at once. */
+  concurrency?: number;
+  leaseMs?: number;
+  /** Idle wait between polls of the database. */
+  pollMs?: number;
+  /** A slice claimed this many times (its servers kept dying) is failed instead of retried. */
+  maxAttempts?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+
+export function createJobRunner(deps: {
+  jobs: JobRepository;
+  engine: InferenceEngine;
+  models: ModelLookup;
+  /** Where stacked batches keep their inputs and outputs. */
+  blobs: BlobStore;
+  logger: Logger;
+  clock: () => Date;
+  options?: RunnerOptions;
+}) {
+  const { jobs, engine, models, logger, clock } = deps;
+  const stackedInputs = createStackedInputCache(deps.blobs);
+  const claimSize = deps.options?.claimSize ?? 2;
+  const concurrency = deps.options?.concurrency ?? 2;
+  const leaseMs = deps.options?.leaseMs ?? 30_000;
+  const pollMs = deps.options?.pollMs ?? 250;
+  const maxAttempts = deps.options?.maxAttempts ?? 5;
+  const workerId = `runner-${randomUUID().slice(0, 8)}`;
+  let running = false;
+  let inFlight = 0;
+  let idlePolls = 0;
+  let wake: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+
+  async function runSlice(task: ClaimedTask, job: JobRow | undefined, token: string): Promise<ItemResult[] | StoredStackedResults> {
+    const fail = (error: string): ItemResult[] => Array.from({ length: task.itemCount }, () => ({ status: 'failed', result: null, error }));
+    if (!job) return fail('job not found');
+    if (task.attempts > maxAttempts) return fail(`abandoned after ${maxAttempts} attempts (the servers running it stopped)`);
+    const options = job.options as { timeout?: number; top_k?: number };
+    const deadline = job.deadlineAt?.getTime();
+    let model;
+    try {
+      model = await models.get(job.tenantId, job.modelId);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+    const renew = setInterval(() => {
+      jobs.renew(token, new Date(clock().getTime() + leaseMs)).catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
+    }, leaseMs / 3);
+    try {
+      const timeoutMs = deadline === undefined ? undefined : deadline - clock().getTime();
+      if (timeoutMs !== undefined && timeoutMs <= 0) return fail(`timed out: not finished within ${options.timeout} ms (options.timeout)`);
+      const runOptions = {
+        maxRows: engine.options.maxBatchSize,
+        maxInFlight: Math.max(1, Math.floor(engine.options.maxQueue / 4)),
+        retryWhenFull: true,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        ...(options.top_k ? { topK: options.top_k } : {}),
+      };
+      let stacked;
+      try {
+        stacked = await loadStackedSlice(task.items, stackedInputs);
+      } catch (error) {
+        return fail(`the batch's stored input could not be read: ${(error as Error).message}`);
+      }
+      const outcomes = stacked
+        ? await runStacked(engine, model, stacked, runOptions)
+        : await runItems(engine, model, (task.items as unknown[]).map(toRequestItem), { ...runOptions, firstIndex: task.firstItem });
+      if (!Array.isArray(outcomes)) return storeStackedResults(deps.blobs, outcomes);
+      return outcomes.map((outcome) => (outcome.ok ? { status: 'completed', result: outcome.result, error: null } : { status: 'failed', result: null, error: outcome.error }));
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  /** Runs and completes one slice; its place in `inFlight` frees as soon as it is done, not with its claim. */
+  async function processSlice(task: ClaimedTask, job: Promise<JobRow | undefined>, token: string) {
+    try {
+      const results = await runSlice(task, await job, token);
+      const written = await jobs.complete(token, task.jobId, task.idx, results, clock());
+      if (!written) logger.info({ job_id: task.jobId, slice: task.idx }, 'slice results discarded: cancelled or claimed by another server');
+    } catch (error) {
+      logger.error({ err: error, job_id: task.jobId, slice: task.idx }, 'inference slice failed');
+    } finally {
+      inFlight -= 1;
+      wake?.();
+    }
+  }
+
+  async function run() {
+    while (running) {
+      if (inFlight >= concurrency) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      let tasks: ClaimedTask[] = [];
+      const token = randomUUID();
+      try {
+        tasks = await jobs.claim(workerId, token, Math.min(claimSize, concurrency - inFlight), leaseMs, clock());
+      } catch (error) {
+        if (running) logger.warn({ err: error }, 'claiming inference tasks failed');
+      }
+      if (tasks.length === 0) {
+        // Idle: poll less and less often (up to 8 x pollMs); work submitted here wakes the loop at once.
+        await Promise.race([sleep(pollMs * Math.min(8, 2 ** idlePolls++)), new Promise<void>((resolve) => (wake = resolve))]);
+        continue;
+      }
+      idlePolls = 0;
+      inFlight += tasks.length;
+      // If this read fails, the slices fail without completing and are claimed again when their lease ends.
+      const byId = jobs.jobsById([...new Set(tasks.map((t) => t.jobId))]).then((rows) => new Map(rows.map((job) => [job.id, job])));
+      for (const task of tasks) void processSlice(task, byId.then((map) => map.get(task.jobId)), token);
+    }
+  }
+
+  return {
+    workerId,
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    /** New work was stored: look now instead of at the next poll. */
+    notify() {
+      idlePolls = 0;
+      wake?.();
+    },
+    /** Stops claiming; slices in flight finish (or their lease lets another server take them). */
+    async stop(graceMs = 5_000) {
+      running = false;
+      wake?.();
+      await loop;
+      const until = Date.now() + graceMs;
+      while (inFlight > 0 && Date.now() < until) await sleep(20);
+    },
+  };
+}
+
+export type JobRunner = ReturnType<typeof createJobRunner>;

@@ -1,0 +1,115 @@
+/**
+ * One request item through the whole path: input schema and preprocessing, the engine (dynamic batcher
+ * and worker threads), postprocessing. Shared by sync requests and the job runner, so adapters behave the
+ * same for sync, async and batch work.
+ */
+import type { InferenceEngine } from '../engine/inference-engine.js';
+import { QueueFullError } from '../engine/inference-errors.js';
+import type { ExecutableModel } from './model-lookup.js';
+import { postprocess } from './postprocess.js';
+import { prepareRequest, type RequestItem } from './prepare-request.js';
+import { split, stack, stackKey, type Feeds } from '../engine/tensors.js';
+
+export interface ItemOptions {
+  timeoutMs?: number;
+  topK?: number;
+}
+
+export interface ItemOutcome {
+  result: unknown;
+  worker: number;
+}
+
+export async function runItem(engine: InferenceEngine, model: ExecutableModel, item: RequestItem, options: ItemOptions = {}, path = ''): Promise<ItemOutcome> {
+  const { feeds } = prepareRequest(model.row, item, path);
+  const outcome = await engine.submit(model.handle, feeds, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+  const result = postprocess(model.row.postprocessing, outcome.outputs, model.row.outputs.map((output) => output.name), {
+    labels: model.row.labels,
+    topK: options.topK ?? 5,
+  });
+  return { result, worker: outcome.worker };
+}
+
+export type ItemsOutcome = { ok: true; result: unknown } | { ok: false; error: string };
+
+/**
+ * Many items of one model at once (a job slice): every item is prepared; those that stack (same input
+ * names, types and trailing dimensions, on a model with a free batch dimension) go to the engine as
+ * groups of up to `maxRows` rows instead of one request per item, and the outputs are split back.
+ * Items that cannot be prepared fail alone; the rest run.
+ */
+export async function runItems(
+  engine: InferenceEngine,
+  model: ExecutableModel,
+  items: RequestItem[],
+  options: ItemOptions & { maxRows: number; firstIndex: number; maxInFlight?: number; retryWhenFull?: boolean },
+): Promise<ItemsOutcome[]> {
+  const outcomes: ItemsOutcome[] = new Array(items.length);
+  const prepared: { index: number; feeds: Feeds; rows: number; key: string }[] = [];
+  items.forEach((item, index) => {
+    try {
+      const { feeds, rows } = prepareRequest(model.row, item, `inputs[${options.firstIndex + index}]`);
+      prepared.push({ index, feeds, rows, key: stackKey(feeds) });
+    } catch (error) {
+      outcomes[index] = { ok: false, error: (error as Error).message };
+    }
+  });
+  const groups: (typeof prepared)[] = [];
+  if (model.handle.batchable) {
+    const byKey = new Map<string, (typeof prepared)[]>();
+    for (const entry of prepared) {
+      const list = byKey.get(entry.key) ?? [[]];
+      byKey.set(entry.key, list);
+      let group = list[list.length - 1]!;
+      if (group.length > 0 && group.reduce((sum, e) => sum + e.rows, 0) + entry.rows > options.maxRows) list.push((group = []));
+      group.push(entry);
+    }
+    for (const list of byKey.values()) groups.push(...list);
+  } else groups.push(...prepared.map((entry) => [entry]));
+
+  const outputNames = model.row.outputs.map((output) => output.name);
+  const context = { labels: model.row.labels, topK: options.topK ?? 5 };
+  const runGroup = async (group: (typeof prepared)[number][]) => {
+    const names = Object.keys(group[0]!.feeds);
+    for (;;) {
+      // Tensors are moved to the worker thread, so every attempt stacks afresh.
+      const feeds: Feeds = {};
+      for (const name of names) feeds[name] = stack(group.map((entry) => entry.feeds[name]!), true);
+      try {
+        const outcome = await engine.submit(model.handle, feeds, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+        const rowCounts = group.map((entry) => entry.rows);
+        const pieces = Object.fromEntries(Object.entries(outcome.outputs).map(([name, tensor]) => [name, group.length === 1 ? [tensor] : split(tensor, rowCounts)]));
+        group.forEach((entry, i) => {
+          const own: Feeds = Object.fromEntries(Object.keys(pieces).map((name) => [name, pieces[name]![i]!]));
+          outcomes[entry.index] = { ok: true, result: postprocess(model.row.postprocessing, own, outputNames, context) };
+        });
+        return;
+      } catch (error) {
+        // Batch work yields to sync traffic: when the engine's queue is full, wait for room and retry.
+        if (error instanceof QueueFullError && options.retryWhenFull) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          continue;
+        }
+        for (const entry of group) outcomes[entry.index] = { ok: false, error: (error as Error).message };
+        return;
+      }
+    }
+  };
+  // A few groups in flight keep the workers busy without taking the whole queue from sync requests.
+  let next = 0;
+  const lanes = Math.max(1, Math.min(options.maxInFlight ?? 4, groups.length));
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < groups.length) await runGroup(groups[next++]!);
+    }),
+  );
+  return outcomes;
+}
+
+/** A batch item as stored: `{inputs: {...}}` for multi-input models, otherwise the item is the `input`. */
+export function toRequestItem(item: unknown): RequestItem {
+  if (typeof item === 'object' && item !== null && !Array.isArray(item) && 'inputs' in item && !('data' in item)) {
+    return { inputs: (item as { inputs: Record<string, unknown> }).inputs };
+  }
+  return { input: item };
+}

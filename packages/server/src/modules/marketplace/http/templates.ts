@@ -1,0 +1,45 @@
+/** The templates area (openapi/templates.yaml): every provider's launch templates, from the template catalog. */
+import { routes } from '../../../generated/routes/templates.js';
+import { ApiProblem } from '../../../platform/http/problem.js';
+import type { Handlers } from '../../../platform/http/register-routes.js';
+import type { TemplateCatalog } from '../template-catalog.js';
+import type { ProviderTemplate } from '../../../providers/provider.js';
+
+export function toTemplate(template: ProviderTemplate) {
+  return {
+    id: template.id,
+    hash_id: template.hashId,
+    name: template.name,
+    provider: template.provider,
+    image: template.image,
+    tag: template.tag,
+    env: template.env,
+    onstart: template.onstart,
+    runtype: template.runtype,
+    use_ssh: template.useSsh,
+    ssh_direct: template.sshDirect,
+    recommended: template.recommended,
+    recommended_disk_space: template.recommendedDiskSpace,
+    extra_filters: template.extraFilters,
+    creator_id: template.creatorId,
+    created_at: template.createdAt?.toISOString() ?? null,
+    count_created: template.countCreated,
+  };
+}
+
+export function templatesArea(catalog: TemplateCatalog): { routes: typeof routes; handlers: Handlers<typeof routes> } {
+  const handlers: Handlers<typeof routes> = {
+    listTemplates: async (c) => {
+      const { name } = c.req.valid('query');
+      const templates = (await catalog.list(name !== undefined ? { name } : {})).map(toTemplate);
+      return c.json({ templates, count: templates.length }, 200);
+    },
+    getTemplate: async (c) => {
+      const { hash_id: hashId } = c.req.valid('param');
+      const template = await catalog.get(hashId);
+      if (!template) throw new ApiProblem(404, 'NOT_FOUND', `Template '${hashId}' not found`);
+      return c.json(toTemplate(template), 200);
+    },
+  };
+  return { routes, handlers };
+}

@@ -1,0 +1,63 @@
+/** What every part of the session broker shares: storage, providers, inventory, clock, settings, metrics. */
+import type { Logger } from 'pino';
+import type { Inventory } from '../marketplace/inventory.js';
+import type { GpuProvider, ProviderOffer } from '../../providers/provider.js';
+import type { SessionMetrics } from './session-metrics.js';
+import type { SessionRepository } from './session-repository.js';
+
+export interface SessionTemplate {
+  provider: string;
+  image: string;
+  env: Record<string, string>;
+  onStart: string | null;
+}
+
+/** The template catalog as the broker sees it. */
+export interface SessionTemplates {
+  get(hashId: string): Promise<SessionTemplate | undefined> | SessionTemplate | undefined;
+  /** Whether the template's `extra_filters` accept the offer; absent means every offer of its provider. */
+  accepts?(hashId: string, offer: ProviderOffer): Promise<boolean> | boolean;
+}
+
+export interface BrokerSettings {
+  /** How often the lifecycle loop looks for due work. */
+  tickMs: number;
+  /** How often provider instance lists are compared with the database. */
+  reconcileMs: number;
+  /** How often a running session's instance is checked (activity, existence, expiry). */
+  checkMs: number;
+  /** A session whose key was never collected within this many minutes is destroyed. */
+  keyGraceMinutes: number;
+  /** One SSH verification attempt's timeout. */
+  sshAttemptTimeoutMs: number;
+  /** A `pending` session older than this was interrupted between its row and its provider call. */
+  pendingTimeoutMs: number;
+  /** Image for remote instances when neither docker_image nor a template names one. */
+  defaultImage: string;
+}
+
+export const DEFAULT_BROKER_SETTINGS: BrokerSettings = {
+  tickMs: 2_000,
+  reconcileMs: 5 * 60_000,
+  checkMs: 30_000,
+  keyGraceMinutes: 15,
+  sshAttemptTimeoutMs: 10_000,
+  pendingTimeoutMs: 2 * 60_000,
+  defaultImage: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04',
+};
+
+export interface BrokerContext {
+  repo: SessionRepository;
+  providers: Map<string, GpuProvider>;
+  inventory: Inventory;
+  clock: () => Date;
+  logger: Logger;
+  metrics: SessionMetrics;
+  settings: BrokerSettings;
+  /** Prefix of every instance label this deployment creates: `cp-<deployment id>-`. */
+  labelPrefix: string;
+  templates?: SessionTemplates;
+}
+
+export const HARD_MAX_HOURS = 12;
+export const addMs = (date: Date, ms: number) => new Date(date.getTime() + ms);
