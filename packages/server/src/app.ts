@@ -1,39 +1,39 @@
 /**
- * createApp(): the whole HTTP API as a Hono app, built from explicit dependencies (database, storage,
- * clock, settings) so tests, the mock and the CLI each build it their own way. Areas plug in here.
+ * createApp(): the composition root. It builds the platform (HTTP middleware, auth, idempotency,
+ * metrics) from explicit dependencies (database, storage, clock, settings), then every domain module in
+ * dependency order, registers each module's areas, and starts them. Tests, the mock and the CLI each
+ * build it their own way. A new module is one line here (see docs/adding-an-area.md).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { createAdminModule } from './modules/admin/module.js';
+import { createHealthModule } from './modules/health/module.js';
+import { createInferenceModule } from './modules/inference/module.js';
+import { createMarketplaceModule } from './modules/marketplace/module.js';
+import { createModelsModule } from './modules/models/module.js';
+import { createSessionsModule } from './modules/sessions/module.js';
 import { createCredentialCache } from './platform/auth/credential-cache.js';
 import { createVerifiers } from './platform/auth/verifiers.js';
 import type { Database } from './platform/db/database.js';
-import { adminArea } from './modules/admin/http/admin.js';
-import { healthArea } from './modules/health/http/health.js';
-import { modelsArea } from './modules/models/http/models.js';
-import { inferenceArea } from './modules/inference/http/inference.js';
-import { offersArea } from './modules/marketplace/http/offers.js';
-import { templatesArea } from './modules/marketplace/http/templates.js';
-import { sessionsArea } from './modules/sessions/http/sessions.js';
-import { DEFAULT_BROKER_SETTINGS } from './modules/sessions/broker-context.js';
-import { createSessions } from './modules/sessions/module.js';
-import { gpuErrorFormat } from './platform/http/gpu-error-format.js';
-import { createProviders, providerErrorsCounter } from './providers/create-providers.js';
-import { createInventory } from './modules/marketplace/inventory.js';
-import { createTemplateCatalog } from './modules/marketplace/template-catalog.js';
-import type { GpuProvider } from './providers/provider.js';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createDocsRoutes } from './platform/docs/serve-docs.js';
-import { createInference } from './modules/inference/module.js';
 import type { AppEnv } from './platform/http/app-env.js';
 import { limitBodies } from './platform/http/body-limit.js';
 import { notFoundHandler, onError, validationHook } from './platform/http/error-handler.js';
+import { errorFormatMounts } from './platform/http/error-format.js';
 import { idempotency } from './platform/http/idempotency.js';
 import { createHttpMetrics } from './platform/http/metrics.js';
 import { registerRoutes, type RouteServices } from './platform/http/register-routes.js';
 import { requestContext } from './platform/http/request-context.js';
-import type { Lifecycle, ServerSettings, Services } from './platform/services.js';
+import type { Module } from './platform/module.js';
+import type { Lifecycle, Services } from './platform/services.js';
+import { resolveSettings, type SettingsOverrides } from './platform/settings.js';
 import type { BlobStore } from './platform/storage/blob-store.js';
+import { createProviders, providerErrorsCounter } from './providers/create-providers.js';
+import type { GpuProvider } from './providers/provider.js';
+
+export { DEFAULT_SETTINGS } from './platform/settings.js';
 
 export interface AppOptions {
   database: Database;
@@ -42,48 +42,24 @@ export interface AppOptions {
   adminKey?: string;
   clock?: () => Date;
   logger?: Logger;
-  settings?: Partial<ServerSettings>;
+  settings?: SettingsOverrides;
   /** Directory of the built docs site served at /docs; omitted: no /docs. */
   docsDir?: string;
   /** Collect process metrics (CPU, memory, event loop) on /metrics; off for in-process test apps. */
   processMetrics?: boolean;
-  /** GPU providers to offer from; default: this machine, plus Vast.ai/Lambda when configured in settings. */
+  /** GPU providers to offer from; default: this machine, plus the remote providers configured in settings. */
   providers?: GpuProvider[];
   /** Where the local provider keeps instance directories (default: the system temp directory). */
   dataDir?: string;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = {
-  version: '0.1.0',
-  maxModelBytes: 256 * 1024 * 1024,
-  maxJsonBytes: 1024 * 1024,
-  maxBatchBytes: 64 * 1024 * 1024,
-  inference: {
-    maxSessions: 8,
-    maxBatchSize: 64,
-    maxQueueDelayUs: 0,
-    maxQueue: 1024,
-    chunkSize: 1024,
-    leaseMs: 30_000,
-    pollMs: 250,
-    runJobs: true,
-  },
-  marketplace: { refreshMs: 60_000 },
-  sessions: { tickMs: DEFAULT_BROKER_SETTINGS.tickMs, reconcileMs: DEFAULT_BROKER_SETTINGS.reconcileMs, keyGraceMinutes: DEFAULT_BROKER_SETTINGS.keyGraceMinutes },
-};
-
 export function createApp(options: AppOptions) {
   const clock = options.clock ?? (() => new Date());
   const logger = options.logger ?? pino({ level: 'silent' });
-  const settings: ServerSettings = {
-    ...DEFAULT_SETTINGS,
-    ...options.settings,
-    inference: { ...DEFAULT_SETTINGS.inference, ...options.settings?.inference },
-    sessions: { ...DEFAULT_SETTINGS.sessions, ...options.settings?.sessions },
-  };
+  const settings = resolveSettings(options.settings);
   const lifecycle: Lifecycle = { ready: true, draining: false, startedAt: clock() };
   const metrics = createHttpMetrics({ processMetrics: options.processMetrics ?? false });
-  const services: Services = { database: options.database, blobs: options.blobs, clock, logger, settings, lifecycle, metrics: metrics.registry };
+  const platform: Services = { database: options.database, blobs: options.blobs, clock, logger, settings, lifecycle, metrics: metrics.registry };
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
   app.onError(onError);
@@ -97,47 +73,31 @@ export function createApp(options: AppOptions) {
     verifiers: createVerifiers({ db: options.database.db, adminKey: options.adminKey, internalToken: options.internalToken, clock, cache: credentials }),
     idempotency: idempotency(options.database.db, clock),
   };
-  const inference = createInference(services);
-  const errors = providerErrorsCounter(services.metrics);
-  const owned = options.providers ? undefined : createProviders(settings.marketplace, options.dataDir ?? join(tmpdir(), 'computeplane'), errors);
-  const inventory = createInventory({ providers: options.providers ?? owned!.providers, clock, refreshMs: settings.marketplace.refreshMs });
-  const inventoryReady = inventory.start();
-  const templates = createTemplateCatalog({ providers: options.providers ?? owned!.providers, clock });
-  const sessions = createSessions({
-    services,
-    providers: options.providers ?? owned!.providers,
-    inventory,
-    inventoryReady,
-    templates: {
-      get: templates.launchSpec,
-      accepts: async (hashId, offer) => {
-        const template = await templates.get(hashId);
-        return template !== undefined && templates.isCompatible(template, offer);
-      },
-    },
-  });
-  for (const path of ['/api/v1/inventory', '/api/v1/inventory/*', '/api/v1/templates', '/api/v1/templates/*', '/api/v1/sessions', '/api/v1/sessions/*', '/api/v1/costs', '/api/v1/costs/*']) app.use(path, gpuErrorFormat);
-  const areas = [
-    healthArea(services, sessions.health),
-    modelsArea(services, inference.onModelChanged),
-    adminArea(services, credentials.clear),
-    inferenceArea(services, inference.deps),
-    offersArea(inventory, inventoryReady, templates),
-    templatesArea(templates),
-    sessionsArea(sessions.context, sessions.broker, () => sessions.started),
-  ];
-  for (const area of areas) registerRoutes(app, area.routes, area.handlers as never, routeServices);
-  if (settings.inference.runJobs) inference.deps.runner.start();
+  const owned = options.providers ? undefined : createProviders(settings.marketplace, options.dataDir ?? join(tmpdir(), 'computeplane'), providerErrorsCounter(platform.metrics));
+  const providers = options.providers ?? owned!.providers;
+
+  const models = createModelsModule(platform);
+  const inference = createInferenceModule(platform, { models });
+  const marketplace = createMarketplaceModule(platform, { providers });
+  const sessions = createSessionsModule(platform, { providers, marketplace });
+  const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
+  const modules: Module[] = [models, inference, marketplace, sessions, admin];
+  const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
+  modules.unshift(health);
+
+  const areas = modules.flatMap((module) => module.areas);
+  // Error formats first: a middleware registered after a route would never see that route's answers.
+  for (const mount of errorFormatMounts(areas)) app.use(mount.path, mount.middleware);
+  for (const area of areas) registerRoutes(app, area.routes, area.handlers, routeServices);
+  for (const module of modules) module.start?.();
   if (options.docsDir) app.route('/docs', createDocsRoutes(options.docsDir));
 
-  /** Stops the job runner (in-flight slices finish) and the inference workers. Does not close the database. */
+  /** Stops every module in reverse order (in-flight job slices finish), then the providers. Does not close the database. */
   const close = async () => {
-    await sessions.stop();
-    inventory.stop();
-    await inference.close();
+    for (const module of [...modules].reverse()) await module.stop?.();
     await owned?.close();
   };
-  return { app, services, lifecycle, close, sessions: sessions.broker };
+  return { app, services: platform, lifecycle, close, sessions: sessions.broker };
 }
 
 export type ComputeplaneApp = ReturnType<typeof createApp>;

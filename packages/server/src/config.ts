@@ -3,7 +3,7 @@
  * with a message naming the variable, instead of surfacing later as a strange failure.
  */
 import { resolve } from 'node:path';
-import type { ProviderSettings } from './providers/create-providers.js';
+import { DEFAULT_PROVIDER_BASE_URLS, DEFAULT_SETTINGS, type InferenceSettings, type MarketplaceSettings, type SessionSettings } from './platform/settings.js';
 
 export interface ServerConfig {
   port: number;
@@ -17,29 +17,13 @@ export interface ServerConfig {
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownGraceMs: number;
   maxBatchBytes: number;
-  marketplace: ProviderSettings & { refreshMs: number };
-  inference: {
-    workers?: number;
-    maxBatchSize: number;
-    maxQueueDelayUs: number;
-    maxQueue: number;
-    leaseMs: number;
-    chunkSize: number;
-    stackedSliceBytes: number;
-    runJobs: boolean;
-  };
+  marketplace: MarketplaceSettings;
+  inference: Pick<InferenceSettings, 'workers' | 'maxBatchSize' | 'maxQueueDelayUs' | 'maxQueue' | 'leaseMs' | 'chunkSize' | 'stackedSliceBytes' | 'runJobs'>;
   sessions: SessionSettings;
 }
 
-/** The session broker's settings that operators set (the rest keep DEFAULT_BROKER_SETTINGS). */
-export interface SessionSettings {
-  tickMs: number;
-  reconcileMs: number;
-  keyGraceMinutes: number;
-  /** Labels this deployment's provider instances; default: generated once and stored in the database. */
-  deploymentId?: string;
-  defaultImage?: string;
-}
+const D = DEFAULT_SETTINGS;
+const URLS = DEFAULT_PROVIDER_BASE_URLS;
 
 function deploymentIdFrom(raw: string): string {
   if (!/^[a-z0-9]{3,24}$/.test(raw)) throw new Error(`DEPLOYMENT_ID must be 3-24 lowercase letters or digits; got "${raw}"`);
@@ -63,35 +47,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dataDir: resolve(env.DATA_DIR ?? './data'),
     databaseUrl,
     adminKey,
-    maxModelBytes: integer(env, 'MAX_MODEL_BYTES', 256 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
-    maxJsonBytes: integer(env, 'MAX_JSON_BYTES', 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    maxModelBytes: integer(env, 'MAX_MODEL_BYTES', D.maxModelBytes, 1, Number.MAX_SAFE_INTEGER),
+    maxJsonBytes: integer(env, 'MAX_JSON_BYTES', D.maxJsonBytes, 1, Number.MAX_SAFE_INTEGER),
     logLevel,
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
-    maxBatchBytes: integer(env, 'MAX_BATCH_BYTES', 64 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    maxBatchBytes: integer(env, 'MAX_BATCH_BYTES', D.maxBatchBytes, 1, Number.MAX_SAFE_INTEGER),
     marketplace: {
-      refreshMs: integer(env, 'INVENTORY_REFRESH_MS', 60_000, 1_000, 86_400_000),
-      localPricePerHour: Number(env.LOCAL_PRICE_PER_HOUR ?? 0) || 0,
-      ...(env.VASTAI_API_KEY ? { vastai: { apiKey: env.VASTAI_API_KEY, baseUrl: env.VASTAI_BASE_URL ?? 'https://console.vast.ai' } } : {}),
-      ...(env.LAMBDA_API_KEY ? { lambda: { apiKey: env.LAMBDA_API_KEY, baseUrl: env.LAMBDA_BASE_URL ?? 'https://cloud.lambdalabs.com/api/v1' } } : {}),
-      ...(env.TENSORDOCK_API_KEY ? { tensordock: { apiKey: env.TENSORDOCK_API_KEY, baseUrl: env.TENSORDOCK_BASE_URL ?? 'https://dashboard.tensordock.com/api/v2' } } : {}),
-      ...(env.RUNPOD_API_KEY ? { runpod: { apiKey: env.RUNPOD_API_KEY, baseUrl: env.RUNPOD_BASE_URL ?? 'https://api.runpod.io/v2' } } : {}),
+      refreshMs: integer(env, 'INVENTORY_REFRESH_MS', D.marketplace.refreshMs, 1_000, 86_400_000),
+      localPricePerHour: Number(env.LOCAL_PRICE_PER_HOUR ?? D.marketplace.localPricePerHour) || 0,
+      ...(env.VASTAI_API_KEY ? { vastai: { apiKey: env.VASTAI_API_KEY, baseUrl: env.VASTAI_BASE_URL ?? URLS.vastai } } : {}),
+      ...(env.LAMBDA_API_KEY ? { lambda: { apiKey: env.LAMBDA_API_KEY, baseUrl: env.LAMBDA_BASE_URL ?? URLS.lambda } } : {}),
+      ...(env.TENSORDOCK_API_KEY ? { tensordock: { apiKey: env.TENSORDOCK_API_KEY, baseUrl: env.TENSORDOCK_BASE_URL ?? URLS.tensordock } } : {}),
+      ...(env.RUNPOD_API_KEY ? { runpod: { apiKey: env.RUNPOD_API_KEY, baseUrl: env.RUNPOD_BASE_URL ?? URLS.runpod } } : {}),
     },
     inference: {
       ...(env.INFERENCE_WORKERS ? { workers: integer(env, 'INFERENCE_WORKERS', 1, 1, 256) } : {}),
-      maxBatchSize: integer(env, 'INFERENCE_MAX_BATCH', 64, 1, 65_536),
-      maxQueueDelayUs: integer(env, 'INFERENCE_QUEUE_DELAY_US', 0, 0, 10_000_000),
-      maxQueue: integer(env, 'INFERENCE_MAX_QUEUE', 1024, 1, 1_000_000),
-      leaseMs: integer(env, 'INFERENCE_LEASE_MS', 30_000, 500, 3_600_000),
-      chunkSize: integer(env, 'INFERENCE_CHUNK_SIZE', 1024, 1, 100_000),
-      stackedSliceBytes: integer(env, 'INFERENCE_STACKED_SLICE_BYTES', 1024 * 1024, 1, 1024 ** 3),
+      maxBatchSize: integer(env, 'INFERENCE_MAX_BATCH', D.inference.maxBatchSize, 1, 65_536),
+      maxQueueDelayUs: integer(env, 'INFERENCE_QUEUE_DELAY_US', D.inference.maxQueueDelayUs, 0, 10_000_000),
+      maxQueue: integer(env, 'INFERENCE_MAX_QUEUE', D.inference.maxQueue, 1, 1_000_000),
+      leaseMs: integer(env, 'INFERENCE_LEASE_MS', D.inference.leaseMs, 500, 3_600_000),
+      chunkSize: integer(env, 'INFERENCE_CHUNK_SIZE', D.inference.chunkSize, 1, 100_000),
+      stackedSliceBytes: integer(env, 'INFERENCE_STACKED_SLICE_BYTES', D.inference.stackedSliceBytes, 1, 1024 ** 3),
       runJobs: (env.INFERENCE_RUN_JOBS ?? 'true') !== 'false',
     },
     sessions: {
-      tickMs: integer(env, 'SESSION_TICK_MS', 2_000, 100, 3_600_000),
-      reconcileMs: integer(env, 'SESSION_RECONCILE_MS', 5 * 60_000, 1_000, 86_400_000),
-      keyGraceMinutes: integer(env, 'SESSION_KEY_GRACE_MINUTES', 15, 1, 1_440),
+      tickMs: integer(env, 'SESSION_TICK_MS', D.sessions.tickMs, 100, 3_600_000),
+      reconcileMs: integer(env, 'SESSION_RECONCILE_MS', D.sessions.reconcileMs, 1_000, 86_400_000),
+      keyGraceMinutes: integer(env, 'SESSION_KEY_GRACE_MINUTES', D.sessions.keyGraceMinutes, 1, 1_440),
       ...(env.DEPLOYMENT_ID ? { deploymentId: deploymentIdFrom(env.DEPLOYMENT_ID) } : {}),
-      ...(env.SESSION_DEFAULT_IMAGE ? { defaultImage: env.SESSION_DEFAULT_IMAGE } : {}),
+      defaultImage: env.SESSION_DEFAULT_IMAGE?.trim() || D.sessions.defaultImage,
     },
   };
 }

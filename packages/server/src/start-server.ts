@@ -6,7 +6,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { join } from 'node:path';
 import pino from 'pino';
-import { createApp, DEFAULT_SETTINGS } from './app.js';
+import { createApp } from './app.js';
 import { seedDevelopmentKey, DEVELOPMENT_KEY } from './platform/auth/development-key.js';
 import { loadOrCreateInternalToken } from './platform/auth/internal-token.js';
 import type { ServerConfig } from './config.js';
@@ -41,7 +41,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       maxJsonBytes: config.maxJsonBytes,
       maxBatchBytes: config.maxBatchBytes,
       marketplace: config.marketplace,
-      inference: { ...DEFAULT_SETTINGS.inference, ...config.inference },
+      inference: config.inference,
       sessions: config.sessions,
     },
     docsDir: defaultSiteDir(),

@@ -4087,6 +4087,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
   },
   "offers": {
     "openapi": "3.1.0",
+    "x-error-format": "gpu",
     "info": {
       "title": "Computeplane GPU Offers API",
       "version": "0.1.0",
@@ -4800,6 +4801,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
   },
   "sessions": {
     "openapi": "3.1.0",
+    "x-error-format": "gpu",
     "info": {
       "title": "Computeplane GPU Sessions API",
       "version": "0.1.0",
@@ -6280,6 +6282,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
   },
   "templates": {
     "openapi": "3.1.0",
+    "x-error-format": "gpu",
     "info": {
       "title": "Computeplane GPU Templates API",
       "version": "0.1.0",

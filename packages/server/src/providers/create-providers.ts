@@ -10,20 +10,14 @@ import { Counter, type Registry } from 'prom-client';
 import { createCircuitBreaker } from './circuit-breaker.js';
 import { createLambdaProvider } from './lambda/lambda-provider.js';
 import { createLocalProvider } from './local/local-provider.js';
+import type { ProviderSettings } from '../platform/settings.js';
 import type { GpuProvider } from './provider.js';
 import { createProviderHttp } from './provider-http.js';
 import { createRunPodProvider } from './runpod/runpod-provider.js';
 import { createTensorDockProvider } from './tensordock/tensordock-provider.js';
 import { createVastAiProvider } from './vastai/vastai-provider.js';
 
-export interface ProviderSettings {
-  vastai?: { apiKey: string; baseUrl: string };
-  lambda?: { apiKey: string; baseUrl: string };
-  tensordock?: { apiKey: string; baseUrl: string };
-  runpod?: { apiKey: string; baseUrl: string };
-  /** Price per hour shown for this machine's offers (default 0). */
-  localPricePerHour?: number;
-}
+export type { ProviderSettings };
 
 export function providerErrorsCounter(registry: Registry): Counter<'provider' | 'operation'> {
   return new Counter({ name: 'gpu_provider_api_errors_total', help: 'Failed calls to GPU provider APIs', labelNames: ['provider', 'operation'], registers: [registry] });

@@ -1,12 +1,12 @@
 /** Liveness, readiness and detailed status (openapi/health.yaml, tag `health`). */
-import { count } from 'drizzle-orm';
-import { models } from '../../platform/db/schema.js';
 import { ApiProblem } from '../../platform/http/problem.js';
+import type { ComponentHealth, HealthStatus, Module } from '../../platform/module.js';
 import type { Services } from '../../platform/services.js';
 
-type Status = 'healthy' | 'degraded' | 'unhealthy';
+type Status = HealthStatus;
 
-export function healthHandlers(services: Services) {
+/** `modules`: the modules whose components `GET /health/detailed` reports, between the database and storage. */
+export function healthChecks(services: Services, modules: () => Module[]) {
   const { database, blobs, clock, settings, lifecycle } = services;
 
   async function databaseStatus() {
@@ -23,18 +23,13 @@ export function healthHandlers(services: Services) {
 
     async getDetailedHealth() {
       const db = await databaseStatus();
-      const modelCount =
-        db.status === 'healthy'
-          ? await database.db
-              .select({ n: count() })
-              .from(models)
-              .then(([row]) => ({ status: 'healthy' as Status, models: row?.n ?? 0 }))
-          : { status: 'unhealthy' as Status, models: 0 };
+      const reports = await Promise.all(modules().map((module) => module.health?.() ?? {}));
+      const components: Record<string, ComponentHealth> = Object.assign({}, ...reports);
       const storage = await blobs.stats().then(
         (stats) => ({ status: 'healthy' as Status, ...stats }),
         () => ({ status: 'unhealthy' as Status, files: 0, bytes: 0 }),
       );
-      const services = { database: db, model_store: modelCount, storage };
+      const services = { database: db, ...components, storage };
       const statuses = Object.values(services).map((s) => s.status);
       const status: Status = statuses.includes('unhealthy') ? 'unhealthy' : statuses.includes('degraded') ? 'degraded' : 'healthy';
       const now = clock();

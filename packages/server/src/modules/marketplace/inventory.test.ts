@@ -52,7 +52,10 @@ describe('inventory', () => {
     expect(vastOffer && 'offer' in vastOffer && vastOffer.offer.availabilityConfidence).toBeCloseTo(0.5, 5);
     const lambdaOffer = inventory.find('lambda-gpu_1x_a10@us-east-1');
     expect(lambdaOffer && 'offer' in lambdaOffer && lambdaOffer.offer.availabilityConfidence).toBe(1);
-    expect(inventory.search({ minAvailabilityConfidence: 0.9 }, { limit: 10, offset: 0 }).offers.every((o) => o.provider === 'lambda')).toBe(true);
+    const confident = inventory.search({ minAvailabilityConfidence: 0.9 }, { limit: 10, offset: 0 });
+    expect(confident.total).toBe(2);
+    expect(confident.offers.map((o) => o.provider)).toEqual(['lambda', 'lambda']);
+    expect(inventory.search({ minAvailabilityConfidence: 0.4 }, { limit: 10, offset: 0 }).total).toBe(4);
   });
 
   it('tells an offer that is gone since the last refresh from one that never existed', async () => {

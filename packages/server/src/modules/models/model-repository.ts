@@ -36,6 +36,11 @@ export function modelRepository(db: Db) {
       const [row] = await db.delete(models).where(owned(tenantId, id)).returning();
       return row;
     },
+    /** How many models are stored, of every tenant. */
+    async countAll(): Promise<number> {
+      const [row] = await db.select({ n: count() }).from(models);
+      return row?.n ?? 0;
+    },
     /** How many models (of any tenant) still refer to a stored file. */
     async countByChecksum(checksum: string): Promise<number> {
       const [row] = await db.select({ n: count() }).from(models).where(eq(models.checksum, checksum));

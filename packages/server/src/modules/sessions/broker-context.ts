@@ -1,6 +1,7 @@
 /** What every part of the session broker shares: storage, providers, inventory, clock, settings, metrics. */
 import type { Logger } from 'pino';
-import type { Inventory } from '../marketplace/inventory.js';
+import { DEFAULT_SETTINGS } from '../../platform/settings.js';
+import type { Inventory } from '../marketplace/module.js';
 import type { GpuProvider, ProviderOffer } from '../../providers/provider.js';
 import type { SessionMetrics } from './session-metrics.js';
 import type { SessionRepository } from './session-repository.js';
@@ -36,14 +37,15 @@ export interface BrokerSettings {
   defaultImage: string;
 }
 
+/** The operator's settings (platform/settings.ts) and the broker's internal timings. */
 export const DEFAULT_BROKER_SETTINGS: BrokerSettings = {
-  tickMs: 2_000,
-  reconcileMs: 5 * 60_000,
+  tickMs: DEFAULT_SETTINGS.sessions.tickMs,
+  reconcileMs: DEFAULT_SETTINGS.sessions.reconcileMs,
+  keyGraceMinutes: DEFAULT_SETTINGS.sessions.keyGraceMinutes,
+  defaultImage: DEFAULT_SETTINGS.sessions.defaultImage,
   checkMs: 30_000,
-  keyGraceMinutes: 15,
   sshAttemptTimeoutMs: 10_000,
   pendingTimeoutMs: 2 * 60_000,
-  defaultImage: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04',
 };
 
 export interface BrokerContext {

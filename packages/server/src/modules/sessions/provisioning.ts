@@ -5,7 +5,7 @@
  * auto_retry moves it to the cheapest untried offer in its retry scope and starts again.
  */
 import { isGone } from '../../providers/provider-http.js';
-import type { CachedOffer } from '../marketplace/offer-filters.js';
+import type { CachedOffer } from '../marketplace/module.js';
 import { addMs, type BrokerContext } from './broker-context.js';
 import { endSession } from './end-session.js';
 import { storedRequest } from './session-request.js';

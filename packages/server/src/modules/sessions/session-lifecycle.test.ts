@@ -14,7 +14,7 @@ import { fakeProviderHttp } from '../../../../../test/fakes/fake-provider-http.j
 import { createFakeVastAi, type FakeVastAi } from '../../../../../test/fakes/vastai-api.js';
 import { sshExec } from '../../../../../test/support/ssh-exec.js';
 import { createTenant } from '../../platform/auth/tenants.js';
-import { createInventory } from '../marketplace/inventory.js';
+import { createInventory } from '../marketplace/module.js';
 import { createLocalProvider } from '../../providers/local/local-provider.js';
 import { createVastAiProvider } from '../../providers/vastai/vastai-provider.js';
 import { DEFAULT_BROKER_SETTINGS, type BrokerContext } from './broker-context.js';

@@ -4,19 +4,19 @@ import { routes } from '../../../generated/routes/health.js';
 import { areaSpecs } from '../../../generated/specs.js';
 import { mergeAreas } from '../../../platform/http/merge-specs.js';
 import { notFound } from '../../../platform/http/problem.js';
-import type { Handlers } from '../../../platform/http/register-routes.js';
+import { area, type Module } from '../../../platform/module.js';
 import type { Services } from '../../../platform/services.js';
+import { healthChecks } from '../health-checks.js';
 import type { BrokerHealth } from '../../sessions/module.js';
-import { healthHandlers } from '../health-checks.js';
 
 /** `broker`: the GPU session broker's state, for the seed's root `GET /health` and `GET /ready`. */
-export function healthArea(services: Services, broker: () => BrokerHealth): { routes: typeof routes; handlers: Handlers<typeof routes> } {
-  const health = healthHandlers(services);
+export function healthArea(services: Services, broker: () => BrokerHealth, modules: () => Module[]) {
+  const health = healthChecks(services, modules);
   const yamlCache = new Map<string, string>();
   let merged: ReturnType<typeof mergeAreas> | undefined;
-  const handlers: Handlers<typeof routes> = {
+  return area('health', routes, {
     getHealth: (c) => c.json(health.getHealth(), 200),
-    getDetailedHealth: async (c) => c.json(await health.getDetailedHealth(), 200),
+    getDetailedHealth: async (c) => c.json((await health.getDetailedHealth()) as never, 200),
     getReadiness: async (c) => c.json(await health.getReadiness(), 200),
     getBrokerHealth: (c) => {
       const state = broker();
@@ -44,6 +44,5 @@ export function healthArea(services: Services, broker: () => BrokerHealth): { ro
       if (text === undefined) yamlCache.set(area, (text = stringify(spec, { aliasDuplicateObjects: false })));
       return c.text(text, 200, { 'Content-Type': 'application/yaml; charset=utf-8' });
     },
-  };
-  return { routes, handlers };
+  });
 }

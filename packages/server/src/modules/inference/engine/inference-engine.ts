@@ -10,6 +10,7 @@ import type { InferenceMetrics } from './inference-metrics.js';
 import { ExecutionError, InferenceTimeoutError, QueueFullError } from './inference-errors.js';
 import { split, stack, stackKey, type Feeds } from './tensors.js';
 import type { WorkerPool } from './worker-pool.js';
+import { DEFAULT_SETTINGS } from '../../../platform/settings.js';
 
 export interface EngineOptions {
   maxBatchSize?: number;
@@ -47,9 +48,9 @@ interface Pending {
 }
 
 export function createInferenceEngine(pool: WorkerPool, metrics: InferenceMetrics, options: EngineOptions = {}) {
-  const maxBatchSize = options.maxBatchSize ?? 64;
-  const maxQueueDelayMs = (options.maxQueueDelayUs ?? 0) / 1000;
-  const maxQueue = options.maxQueue ?? 1024;
+  const maxBatchSize = options.maxBatchSize ?? DEFAULT_SETTINGS.inference.maxBatchSize;
+  const maxQueueDelayMs = (options.maxQueueDelayUs ?? DEFAULT_SETTINGS.inference.maxQueueDelayUs) / 1000;
+  const maxQueue = options.maxQueue ?? DEFAULT_SETTINGS.inference.maxQueue;
   /** Waiting requests per model key, oldest first. */
   const queues = new Map<string, Pending[]>();
   let waiting = 0;

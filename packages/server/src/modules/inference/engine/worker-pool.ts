@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { ExecutionError } from './inference-errors.js';
 import type { Feeds, TypedArray } from './tensors.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
+import { DEFAULT_SETTINGS } from '../../../platform/settings.js';
 
 export interface PoolOptions {
   /** Worker threads (default: available cores, at most 4). */
@@ -53,7 +54,7 @@ export function createWorkerPool(options: PoolOptions = {}) {
   const size = options.workers ?? Math.min(cores, 4);
   const settings: WorkerSettings = {
     intraOpNumThreads: options.intraOpNumThreads ?? Math.max(1, Math.floor(cores / size)),
-    maxSessions: options.maxSessions ?? 8,
+    maxSessions: options.maxSessions ?? DEFAULT_SETTINGS.inference.maxSessions,
   };
   const idleListeners = new Set<() => void>();
   let nextId = 1;

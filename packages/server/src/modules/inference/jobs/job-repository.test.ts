@@ -6,10 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDrivers, type TestDatabase } from '../../../../../../test/support/databases.js';
 import { createTenant } from '../../../platform/auth/tenants.js';
 import { createMemoryBlobStore } from '../../../platform/storage/memory-blob-store.js';
-import { jobRepository, sliceItems } from './job-repository.js';
+import { jobRepository } from './job-repository.js';
+import { readResults } from './job-results.js';
+import { itemsOutcome, sliceItems } from './slices.js';
 
 const now = new Date('2026-11-23T00:00:00Z');
-const ok = (value: number) => ({ status: 'completed' as const, result: { value }, error: null });
+const ok = (value: number) => itemsOutcome([{ status: 'completed', result: { value }, error: null }]);
 
 describe.each(testDrivers)('inference job repository on $name', (driver) => {
   let handle: TestDatabase;
@@ -17,7 +19,7 @@ describe.each(testDrivers)('inference job repository on $name', (driver) => {
   let tenantId: string;
   beforeAll(async () => {
     handle = await driver.create();
-    jobs = jobRepository(handle.database.db, createMemoryBlobStore());
+    jobs = jobRepository(handle.database.db);
     tenantId = (await createTenant(handle.database.db, 'jobs')).id;
   });
   afterAll(() => handle?.dispose());
@@ -32,7 +34,7 @@ describe.each(testDrivers)('inference job repository on $name', (driver) => {
       const claimed = await jobs.claim('worker_a', `token${round}`, 100, 60_000, now);
       expect(claimed).toHaveLength(24);
       const settled = await Promise.all([
-        ...claimed.map((task) => jobs.complete(`token${round}`, id, task.idx, [ok(task.idx)], now)),
+        ...claimed.map((task) => jobs.complete(`token${round}`, id, task.idx, ok(task.idx), now)),
         jobs.cancel(tenantId, id, now),
       ]);
       const written = settled.slice(0, 24).filter((value) => value === true).length;
@@ -49,9 +51,9 @@ describe.each(testDrivers)('inference job repository on $name', (driver) => {
     const later = new Date(now.getTime() + 5_000);
     const [reclaimed] = await jobs.claim('worker_b', 'new', 1, 1_000, later);
     expect(reclaimed).toMatchObject({ jobId: first!.jobId, idx: first!.idx, attempts: 2 });
-    expect(await jobs.complete('old', 'job_lease', first!.idx, [ok(1)], later)).toBe(false);
-    expect(await jobs.complete('new', 'job_lease', first!.idx, [ok(2)], later)).toBe(true);
-    const [view] = await jobs.results('job_lease', first!.idx, 1);
+    expect(await jobs.complete('old', 'job_lease', first!.idx, ok(1), later)).toBe(false);
+    expect(await jobs.complete('new', 'job_lease', first!.idx, ok(2), later)).toBe(true);
+    const [view] = await readResults(jobs, createMemoryBlobStore(), 'job_lease', first!.idx, 1);
     expect(view).toMatchObject({ status: 'completed', result: { value: 2 } });
   });
 });

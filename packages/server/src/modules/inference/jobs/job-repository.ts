@@ -7,9 +7,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database.js';
 import { queryRows } from '../../../platform/db/query-rows.js';
-import { inferenceJobs, inferenceTasks, type ItemResult } from '../../../platform/db/schema.js';
-import type { BlobStore } from '../../../platform/storage/blob-store.js';
-import { loadStackedResults, stackedRowResult, type StoredStackedResults } from './stacked-storage.js';
+import { inferenceJobs, inferenceTasks } from '../../../platform/db/schema.js';
+import type { SliceOutcome, StoredSlice } from './slices.js';
 
 export type JobRow = typeof inferenceJobs.$inferSelect;
 export type NewJob = Omit<typeof inferenceJobs.$inferInsert, 'totalTasks'>;
@@ -24,10 +23,12 @@ export interface ClaimedTask {
   attempts: number;
 }
 
-/** A slice as stored: its JSON text and how many tasks it holds. */
-export interface StoredSlice {
+/** A stored slice's row as results are read from it (job-results.ts decodes the text). */
+export interface SliceResultRow {
+  firstItem: number;
   itemCount: number;
-  items: string;
+  status: TaskView['status'];
+  results: string | null;
 }
 
 export interface TaskView {
@@ -39,18 +40,7 @@ export interface TaskView {
 
 const iso = (date: Date) => date.toISOString();
 
-/** `inputs` items cut into stored slices of `chunkSize`. */
-export function sliceItems(items: unknown[], chunkSize: number): StoredSlice[] {
-  const slices: StoredSlice[] = [];
-  for (let i = 0; i < items.length; i += chunkSize) {
-    const chunk = items.slice(i, i + chunkSize);
-    slices.push({ itemCount: chunk.length, items: JSON.stringify(chunk) });
-  }
-  return slices;
-}
-
-/** `blobs` holds what stacked batches' results reference (stacked-storage.ts). */
-export function jobRepository(db: Db, blobs: BlobStore) {
+export function jobRepository(db: Db) {
   /** Stores the job and its slices as given (stored text and item count each), in one transaction. */
   async function create(job: NewJob, slices: StoredSlice[]): Promise<JobRow> {
     let firstItem = 0;
@@ -76,37 +66,14 @@ export function jobRepository(db: Db, blobs: BlobStore) {
       return row;
     },
 
-    /** Item results `offset`..`offset + limit` in input order, including unfinished items. */
-    async results(jobId: string, offset: number, limit: number): Promise<TaskView[]> {
+    /** The slices holding items `offset`..`offset + limit`, in input order, with their stored results. */
+    async resultSlices(jobId: string, offset: number, limit: number): Promise<SliceResultRow[]> {
       if (limit === 0) return [];
-      const rows = await db
+      return db
         .select({ firstItem: inferenceTasks.firstItem, itemCount: inferenceTasks.itemCount, status: inferenceTasks.status, results: inferenceTasks.results })
         .from(inferenceTasks)
         .where(sql`${inferenceTasks.jobId} = ${jobId} AND ${inferenceTasks.firstItem} < ${offset + limit} AND ${inferenceTasks.firstItem} + ${inferenceTasks.itemCount} > ${offset}`)
         .orderBy(inferenceTasks.idx);
-      const views: TaskView[] = [];
-      type Stored = ItemResult[] | Awaited<ReturnType<typeof loadStackedResults>>;
-      const parsed = async (text: string | null): Promise<Stored> => {
-        if (text === null) return undefined;
-        const stored = JSON.parse(text) as unknown;
-        return Array.isArray(stored) ? (stored as ItemResult[]) : loadStackedResults(stored, blobs);
-      };
-      const resultAt = (value: Stored, i: number): ItemResult | undefined =>
-        value === undefined ? undefined : Array.isArray(value) ? value[i] : { status: 'completed', result: stackedRowResult(value, i), error: null };
-      for (const row of rows) {
-        const stored = row.status === 'completed' ? await parsed(row.results) : undefined;
-        for (let i = 0; i < row.itemCount; i++) {
-          const index = row.firstItem + i;
-          if (index < offset || index >= offset + limit) continue;
-          const done = row.status === 'completed' ? resultAt(stored, i) : undefined;
-          views.push(
-            done
-              ? { index, status: done.status, result: done.result ?? null, error: done.error }
-              : { index, status: row.status === 'completed' ? 'failed' : row.status, result: null, error: null },
-          );
-        }
-      }
-      return views;
     },
 
     /** Cancels unfinished slices; null when the job had already ended. */
@@ -171,10 +138,8 @@ export function jobRepository(db: Db, blobs: BlobStore) {
      * Writes one slice's results and advances its job, in one transaction, only if this claim still holds
      * the slice. Returns false when it did not (cancelled, or the lease passed to another worker).
      */
-    async complete(token: string, jobId: string, idx: number, outcome: ItemResult[] | StoredStackedResults, now: Date): Promise<boolean> {
-      const results = Array.isArray(outcome) ? outcome : { length: outcome.rows };
-      const failed = Array.isArray(outcome) ? outcome.filter((item) => item.status === 'failed') : [];
-      const text = Array.isArray(outcome) ? JSON.stringify(outcome) : outcome.text;
+    async complete(token: string, jobId: string, idx: number, outcome: SliceOutcome, now: Date): Promise<boolean> {
+      const { text, tasks, failed, firstError } = outcome;
       return db.transaction(async (tx) => {
         // Lock order is job row, then task rows, the same as cancel(): taking the task first here deadlocked
         // against a concurrent cancel on PostgreSQL (40P01 surfaced as a 500 from cancelInferenceJob).
@@ -185,16 +150,16 @@ export function jobRepository(db: Db, blobs: BlobStore) {
           .where(and(eq(inferenceTasks.jobId, jobId), eq(inferenceTasks.idx, idx), eq(inferenceTasks.claimToken, token), eq(inferenceTasks.status, 'running')))
           .returning({ idx: inferenceTasks.idx });
         if (updated.length === 0) return false;
-        const ok = results.length - failed.length;
+        const ok = tasks - failed;
         await tx.execute(sql`
           UPDATE inference_jobs SET
             completed_tasks = completed_tasks + ${ok},
-            failed_tasks = failed_tasks + ${failed.length},
-            error = CASE WHEN kind = 'single' AND ${failed.length} > 0 THEN ${failed[0]?.error ?? null} ELSE error END,
-            status = CASE WHEN completed_tasks + failed_tasks + cancelled_tasks + ${results.length} >= total_tasks
-                          THEN (CASE WHEN failed_tasks + ${failed.length} >= total_tasks THEN 'failed' ELSE 'completed' END)
+            failed_tasks = failed_tasks + ${failed},
+            error = CASE WHEN kind = 'single' AND ${failed} > 0 THEN ${firstError} ELSE error END,
+            status = CASE WHEN completed_tasks + failed_tasks + cancelled_tasks + ${tasks} >= total_tasks
+                          THEN (CASE WHEN failed_tasks + ${failed} >= total_tasks THEN 'failed' ELSE 'completed' END)
                           ELSE status END,
-            completed_at = CASE WHEN completed_tasks + failed_tasks + cancelled_tasks + ${results.length} >= total_tasks
+            completed_at = CASE WHEN completed_tasks + failed_tasks + cancelled_tasks + ${tasks} >= total_tasks
                                 THEN ${iso(now)}::timestamptz ELSE completed_at END
           WHERE id = ${jobId} AND status IN ('queued', 'running')`);
         return true;

@@ -14,7 +14,9 @@ import type { ModelLookup } from '../requests/model-lookup.js';
 import type { BlobStore } from '../../../platform/storage/blob-store.js';
 import { runItems, toRequestItem } from '../requests/run-item.js';
 import { runStacked } from '../requests/stacked-batch.js';
-import { createStackedInputCache, loadStackedSlice, storeStackedResults, type StoredStackedResults } from './stacked-storage.js';
+import { itemsOutcome, type SliceOutcome } from './slices.js';
+import { createStackedInputCache, loadStackedSlice, storeStackedResults } from './stacked-storage.js';
+import { DEFAULT_SETTINGS } from '../../../platform/settings.js';
 
 export interface RunnerOptions {
   /** Slices claimed at once, at most (never more than there is room for in `concurrency`). */
@@ -45,8 +47,8 @@ export function createJobRunner(deps: {
   const stackedInputs = createStackedInputCache(deps.blobs);
   const claimSize = deps.options?.claimSize ?? 2;
   const concurrency = deps.options?.concurrency ?? 2;
-  const leaseMs = deps.options?.leaseMs ?? 30_000;
-  const pollMs = deps.options?.pollMs ?? 250;
+  const leaseMs = deps.options?.leaseMs ?? DEFAULT_SETTINGS.inference.leaseMs;
+  const pollMs = deps.options?.pollMs ?? DEFAULT_SETTINGS.inference.pollMs;
   const maxAttempts = deps.options?.maxAttempts ?? 5;
   const workerId = `runner-${randomUUID().slice(0, 8)}`;
   let running = false;
@@ -55,8 +57,8 @@ export function createJobRunner(deps: {
   let wake: (() => void) | undefined;
   let loop: Promise<void> | undefined;
 
-  async function runSlice(task: ClaimedTask, job: JobRow | undefined, token: string): Promise<ItemResult[] | StoredStackedResults> {
-    const fail = (error: string): ItemResult[] => Array.from({ length: task.itemCount }, () => ({ status: 'failed', result: null, error }));
+  async function runSlice(task: ClaimedTask, job: JobRow | undefined, token: string): Promise<SliceOutcome> {
+    const fail = (error: string) => itemsOutcome(Array.from({ length: task.itemCount }, (): ItemResult => ({ status: 'failed', result: null, error })));
     if (!job) return fail('job not found');
     if (task.attempts > maxAttempts) return fail(`abandoned after ${maxAttempts} attempts (the servers running it stopped)`);
     const options = job.options as { timeout?: number; top_k?: number };
@@ -90,7 +92,7 @@ export function createJobRunner(deps: {
         ? await runStacked(engine, model, stacked, runOptions)
         : await runItems(engine, model, (task.items as unknown[]).map(toRequestItem), { ...runOptions, firstIndex: task.firstItem });
       if (!Array.isArray(outcomes)) return storeStackedResults(deps.blobs, outcomes);
-      return outcomes.map((outcome) => (outcome.ok ? { status: 'completed', result: outcome.result, error: null } : { status: 'failed', result: null, error: outcome.error }));
+      return itemsOutcome(outcomes.map((outcome): ItemResult => (outcome.ok ? { status: 'completed', result: outcome.result, error: null } : { status: 'failed', result: null, error: outcome.error })));
     } finally {
       clearInterval(renew);
     }

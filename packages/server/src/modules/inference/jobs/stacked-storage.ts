@@ -4,11 +4,12 @@
  * row range of it; a slice's raw outputs are one more blob. The database holds references only.
  */
 import { decodeSafetensors, encodeSafetensors } from '../engine/safetensors.js';
-import { typedArrayFrom, type Feeds, type TensorData } from '../engine/tensors.js';
+import type { Feeds } from '../engine/tensors.js';
 import type { BlobStore } from '../../../platform/storage/blob-store.js';
-import type { StoredSlice } from './job-repository.js';
+import type { SliceOutcome, StoredSlice } from './slices.js';
 import { rawResult } from '../requests/postprocess.js';
 import { rowRange, type StackedResults } from '../requests/stacked-batch.js';
+import { DEFAULT_SETTINGS } from '../../../platform/settings.js';
 
 /**
  * Default input bytes per stored slice: a slice is one claim, one transaction, the unit of redo after a
@@ -16,16 +17,15 @@ import { rowRange, type StackedResults } from '../requests/stacked-batch.js';
  * database nothing; measured (scripts/bench), 1 MiB slices ran a 100,000-row job of the tiny MLP in about
  * two thirds of the time 256 KiB slices took (fewer claims and completions on the event loop).
  */
-export const STACKED_SLICE_BYTES = 1024 * 1024;
 
 /** Rows per stored slice: about `sliceBytes` of input, at least 16 rows and at most 65,536. */
-export function rowsPerSlice(feeds: Feeds, rows: number, sliceBytes = STACKED_SLICE_BYTES): number {
+export function rowsPerSlice(feeds: Feeds, rows: number, sliceBytes = DEFAULT_SETTINGS.inference.stackedSliceBytes): number {
   const bytesPerRow = Object.values(feeds).reduce((sum, tensor) => sum + tensor.data.byteLength / rows, 0);
   return Math.min(65_536, Math.max(16, Math.floor(sliceBytes / Math.max(1, bytesPerRow))));
 }
 
 /** Stores a stacked batch's input (one blob) and returns its slices of about `sliceBytes` of rows each. */
-export async function storeStackedSlices(blobs: BlobStore, feeds: Feeds, rows: number, sliceBytes = STACKED_SLICE_BYTES): Promise<StoredSlice[]> {
+export async function storeStackedSlices(blobs: BlobStore, feeds: Feeds, rows: number, sliceBytes = DEFAULT_SETTINGS.inference.stackedSliceBytes): Promise<StoredSlice[]> {
   // The input is stored before the job row that names it, so a stored job is never without its rows; a
   // crash in between leaves an unreferenced blob, never a broken job.
   const checksum = await storeStackedInput(blobs, feeds);
@@ -103,19 +103,13 @@ export async function loadStackedSlice(stored: unknown, inputs: StackedInputCach
     const { checksum, start, end } = (stored as unknown as StackedSliceRef).stacked_blob;
     return rowRange(await inputs.get(checksum), start, end);
   }
-  // Slices stored inline as base64 by servers before the blob form: still readable after an upgrade.
-  return isObject(stored) && isObject(stored.stacked) ? fromInline(stored.stacked as Record<string, InlineTensor>) : undefined;
+  return undefined;
 }
 
-/** Stacked results once stored: the slice's result text references a safetensors blob of its outputs. */
-export interface StoredStackedResults {
-  rows: number;
-  text: string;
-}
-
-export async function storeStackedResults(blobs: BlobStore, results: StackedResults): Promise<StoredStackedResults> {
+/** Stores a slice's raw outputs as one blob; its outcome text references it (every row completed). */
+export async function storeStackedResults(blobs: BlobStore, results: StackedResults): Promise<SliceOutcome> {
   const { checksum } = await blobs.put(encodeSafetensors(results.outputs, { content: 'computeplane.stacked_results' }));
-  return { rows: results.rows, text: JSON.stringify({ stacked_results_blob: { checksum, order: results.order } }) };
+  return { tasks: results.rows, failed: 0, firstError: null, text: JSON.stringify({ stacked_results_blob: { checksum, order: results.order } }) };
 }
 
 /** The outputs behind a slice's stored result text, or undefined when it holds one result per task. */
@@ -124,20 +118,9 @@ export async function loadStackedResults(stored: unknown, blobs: BlobStore): Pro
     const { checksum, order } = stored.stacked_results_blob as { checksum: string; order: string[] };
     return { order, outputs: decodeSafetensors(await blobs.get(checksum)).tensors };
   }
-  if (isObject(stored) && isObject(stored.stacked_results)) {
-    const { order, outputs } = stored.stacked_results as { order: string[]; outputs: Record<string, InlineTensor> };
-    return { order, outputs: fromInline(outputs) };
-  }
   return undefined;
 }
 
-interface InlineTensor {
-  type: TensorData['type'];
-  dims: number[];
-  base64: string;
-}
-const fromInline = (stored: Record<string, InlineTensor>): Feeds =>
-  Object.fromEntries(Object.entries(stored).map(([name, t]) => [name, { type: t.type, dims: t.dims, data: typedArrayFrom(t.type, Buffer.from(t.base64, 'base64')) }]));
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Row `row` of stored stacked results, as its task's result. */

@@ -6,15 +6,14 @@
 import type { BlobStore } from '../../../platform/storage/blob-store.js';
 import { ApiProblem } from '../../../platform/http/problem.js';
 import type { ModelHandle } from '../engine/inference-engine.js';
-import type { ModelRow } from '../../models/model-record.js';
-import type { ModelRepository } from '../../models/model-repository.js';
+import type { ModelCatalog, ModelRow } from '../../models/module.js';
 
 export interface ExecutableModel {
   row: ModelRow;
   handle: ModelHandle;
 }
 
-export function modelLookup(repository: ModelRepository, blobs: BlobStore, ttlMs = 2_000) {
+export function modelLookup(catalog: Pick<ModelCatalog, 'find'>, blobs: BlobStore, ttlMs = 2_000) {
   const cache = new Map<string, { model: ExecutableModel; expires: number }>();
 
   const toExecutable = (row: ModelRow): ExecutableModel => ({
@@ -33,7 +32,7 @@ export function modelLookup(repository: ModelRepository, blobs: BlobStore, ttlMs
       const key = `${tenantId}/${modelId}`;
       const hit = cache.get(key);
       if (hit && hit.expires > now) return hit.model;
-      const row = await repository.get(tenantId, modelId);
+      const row = await catalog.find(tenantId, modelId);
       if (!row) {
         cache.delete(key);
         throw new ApiProblem(404, 'NO_MODEL', `Model '${modelId}' not found`);

@@ -3,7 +3,7 @@
  * (JSON Schema 2020-12) first, then its preprocessing adapter, then the tensor checks of build-feeds.
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { ModelRow } from '../../models/model-record.js';
+import type { ModelRow } from '../../models/module.js';
 import { buildFeeds, rowsOf } from './build-feeds.js';
 import { InputProblem } from './input-problem.js';
 import { preprocessors } from './preprocess.js';

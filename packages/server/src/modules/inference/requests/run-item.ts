@@ -4,7 +4,7 @@
  * same for sync, async and batch work.
  */
 import type { InferenceEngine } from '../engine/inference-engine.js';
-import { QueueFullError } from '../engine/inference-errors.js';
+import { inLanes, submitYielding } from './batch-scheduling.js';
 import type { ExecutableModel } from './model-lookup.js';
 import { postprocess } from './postprocess.js';
 import { prepareRequest, type RequestItem } from './prepare-request.js';
@@ -71,38 +71,20 @@ export async function runItems(
   const context = { labels: model.row.labels, topK: options.topK ?? 5 };
   const runGroup = async (group: (typeof prepared)[number][]) => {
     const names = Object.keys(group[0]!.feeds);
-    for (;;) {
-      // Tensors are moved to the worker thread, so every attempt stacks afresh.
-      const feeds: Feeds = {};
-      for (const name of names) feeds[name] = stack(group.map((entry) => entry.feeds[name]!), true);
-      try {
-        const outcome = await engine.submit(model.handle, feeds, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
-        const rowCounts = group.map((entry) => entry.rows);
-        const pieces = Object.fromEntries(Object.entries(outcome.outputs).map(([name, tensor]) => [name, group.length === 1 ? [tensor] : split(tensor, rowCounts)]));
-        group.forEach((entry, i) => {
-          const own: Feeds = Object.fromEntries(Object.keys(pieces).map((name) => [name, pieces[name]![i]!]));
-          outcomes[entry.index] = { ok: true, result: postprocess(model.row.postprocessing, own, outputNames, context) };
-        });
-        return;
-      } catch (error) {
-        // Batch work yields to sync traffic: when the engine's queue is full, wait for room and retry.
-        if (error instanceof QueueFullError && options.retryWhenFull) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          continue;
-        }
-        for (const entry of group) outcomes[entry.index] = { ok: false, error: (error as Error).message };
-        return;
-      }
+    const stacked = () => Object.fromEntries(names.map((name) => [name, stack(group.map((entry) => entry.feeds[name]!), true)])) as Feeds;
+    try {
+      const outcome = await submitYielding(engine, model.handle, stacked, options);
+      const rowCounts = group.map((entry) => entry.rows);
+      const pieces = Object.fromEntries(Object.entries(outcome.outputs).map(([name, tensor]) => [name, group.length === 1 ? [tensor] : split(tensor, rowCounts)]));
+      group.forEach((entry, i) => {
+        const own: Feeds = Object.fromEntries(Object.keys(pieces).map((name) => [name, pieces[name]![i]!]));
+        outcomes[entry.index] = { ok: true, result: postprocess(model.row.postprocessing, own, outputNames, context) };
+      });
+    } catch (error) {
+      for (const entry of group) outcomes[entry.index] = { ok: false, error: (error as Error).message };
     }
   };
-  // A few groups in flight keep the workers busy without taking the whole queue from sync requests.
-  let next = 0;
-  const lanes = Math.max(1, Math.min(options.maxInFlight ?? 4, groups.length));
-  await Promise.all(
-    Array.from({ length: lanes }, async () => {
-      while (next < groups.length) await runGroup(groups[next++]!);
-    }),
-  );
+  await inLanes(groups, options.maxInFlight ?? 4, runGroup);
   return outcomes;
 }
 

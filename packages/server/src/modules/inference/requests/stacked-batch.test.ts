@@ -24,10 +24,17 @@ describe('stacked batches', () => {
     expect(stackItems([])).toBeUndefined();
   });
 
-  it('cuts row ranges as views', () => {
-    const range = rowRange(feeds(), 1, 3);
+  it('cuts row ranges as views over the same memory, not copies', () => {
+    const source = feeds();
+    const range = rowRange(source, 1, 3);
     expect(range.x).toEqual({ type: 'float32', dims: [2, 2], data: Float32Array.from([3, 4, 5, 6]) });
     expect(range.ids!.dims).toEqual([2, 1]);
+    for (const name of ['x', 'ids', 'mask'] as const) {
+      expect(range[name]!.data.buffer).toBe(source[name]!.data.buffer);
+      expect(range[name]!.data.byteOffset).toBe(source[name]!.data.BYTES_PER_ELEMENT * (source[name]!.data.length / 3));
+    }
+    source.x.data[2] = 42;
+    expect(range.x!.data[0]).toBe(42);
   });
 
 });

@@ -6,11 +6,11 @@
  * of `inputs` would give. How they are stored is stacked-storage.ts.
  */
 import type { TensorInfo } from '../../../platform/db/schema.js';
-import { QueueFullError } from '../engine/inference-errors.js';
 import type { InferenceEngine } from '../engine/inference-engine.js';
 import { stack, type Feeds, type TensorData } from '../engine/tensors.js';
-import type { ModelRow } from '../../models/model-record.js';
+import type { ModelRow } from '../../models/module.js';
 import { rowsOf, tensorFor } from './build-feeds.js';
+import { inLanes, submitYielding } from './batch-scheduling.js';
 import { InputProblem } from './input-problem.js';
 import type { ExecutableModel } from './model-lookup.js';
 import { postprocess } from './postprocess.js';
@@ -130,33 +130,18 @@ export async function runStacked(
 
   const runRange = async (range: (typeof ranges)[number]) => {
     const count = range.end - range.start;
-    for (;;) {
-      // Copies: the tensors are moved to the worker thread, and a retry needs them again.
-      const owned: Feeds = Object.fromEntries(Object.entries(rowRange(feeds, range.start, range.end)).map(([name, t]) => [name, { ...t, data: t.data.slice() as TensorData['data'] }]));
-      try {
-        const { outputs } = await engine.submit(model.handle, owned, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
-        const mismatch = Object.entries(outputs).find(([, tensor]) => tensor.dims[0] !== count);
-        range.outputs = outputs;
-        if (mismatch && count > 1) range.error = `output '${mismatch[0]}' has ${mismatch[1].dims[0]} rows for ${count} input rows`;
-        return;
-      } catch (error) {
-        // Batch work yields to sync traffic: when the engine's queue is full, wait for room and retry.
-        if (error instanceof QueueFullError && options.retryWhenFull) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          continue;
-        }
-        range.error = (error as Error).message;
-        return;
-      }
+    // Copies: the tensors are moved to the worker thread, and a retry needs them again.
+    const owned = () => Object.fromEntries(Object.entries(rowRange(feeds, range.start, range.end)).map(([name, t]) => [name, { ...t, data: t.data.slice() as TensorData['data'] }])) as Feeds;
+    try {
+      const { outputs } = await submitYielding(engine, model.handle, owned, options);
+      const mismatch = Object.entries(outputs).find(([, tensor]) => tensor.dims[0] !== count);
+      range.outputs = outputs;
+      if (mismatch && count > 1) range.error = `output '${mismatch[0]}' has ${mismatch[1].dims[0]} rows for ${count} input rows`;
+    } catch (error) {
+      range.error = (error as Error).message;
     }
   };
-  let next = 0;
-  const lanes = Math.max(1, Math.min(options.maxInFlight ?? 4, ranges.length));
-  await Promise.all(
-    Array.from({ length: lanes }, async () => {
-      while (next < ranges.length) await runRange(ranges[next++]!);
-    }),
-  );
+  await inLanes(ranges, options.maxInFlight ?? 4, runRange);
 
   const raw = !model.row.postprocessing || model.row.postprocessing === 'passthrough';
   if (raw && ranges.every((range) => range.error === undefined && Object.values(range.outputs!).every((t) => t.dims[0] === range.end - range.start))) {

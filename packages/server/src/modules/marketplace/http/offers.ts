@@ -4,7 +4,7 @@
  */
 import { routes } from '../../../generated/routes/offers.js';
 import { ApiProblem } from '../../../platform/http/problem.js';
-import type { Handlers } from '../../../platform/http/register-routes.js';
+import { area } from '../../../platform/module.js';
 import type { Inventory } from '../inventory.js';
 import type { CachedOffer } from '../offer-filters.js';
 import type { TemplateCatalog } from '../template-catalog.js';
@@ -37,8 +37,8 @@ function findOffer(inventory: Inventory, id: string): CachedOffer {
   return found.offer;
 }
 
-export function offersArea(inventory: Inventory, ready: Promise<void>, templates: TemplateCatalog): { routes: typeof routes; handlers: Handlers<typeof routes> } {
-  const handlers: Handlers<typeof routes> = {
+export function offersArea(inventory: Inventory, ready: Promise<void>, templates: TemplateCatalog) {
+  return area('offers', routes, {
     listOffers: async (c) => {
       await ready;
       const q = c.req.valid('query');
@@ -82,6 +82,5 @@ export function offersArea(inventory: Inventory, ready: Promise<void>, templates
       }));
       return c.json({ offer_id: offer.id, compatible_templates: compatible, count: compatible.length }, 200);
     },
-  };
-  return { routes, handlers };
+  });
 }

@@ -1,7 +1,7 @@
 /** The templates area (openapi/templates.yaml): every provider's launch templates, from the template catalog. */
 import { routes } from '../../../generated/routes/templates.js';
 import { ApiProblem } from '../../../platform/http/problem.js';
-import type { Handlers } from '../../../platform/http/register-routes.js';
+import { area } from '../../../platform/module.js';
 import type { TemplateCatalog } from '../template-catalog.js';
 import type { ProviderTemplate } from '../../../providers/provider.js';
 
@@ -27,8 +27,8 @@ export function toTemplate(template: ProviderTemplate) {
   };
 }
 
-export function templatesArea(catalog: TemplateCatalog): { routes: typeof routes; handlers: Handlers<typeof routes> } {
-  const handlers: Handlers<typeof routes> = {
+export function templatesArea(catalog: TemplateCatalog) {
+  return area('templates', routes, {
     listTemplates: async (c) => {
       const { name } = c.req.valid('query');
       const templates = (await catalog.list(name !== undefined ? { name } : {})).map(toTemplate);
@@ -40,6 +40,5 @@ export function templatesArea(catalog: TemplateCatalog): { routes: typeof routes
       if (!template) throw new ApiProblem(404, 'NOT_FOUND', `Template '${hashId}' not found`);
       return c.json(toTemplate(template), 200);
     },
-  };
-  return { routes, handlers };
+  });
 }

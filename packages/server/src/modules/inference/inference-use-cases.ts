@@ -1,0 +1,149 @@
+/**
+ * The inference use-cases: a sync run goes straight to the engine; async and batch requests are stored
+ * as jobs (before the 202) and run by the job runner of whichever server claims them; jobs are read and
+ * cancelled within their tenant. Engine and input failures come out as API errors.
+ */
+import { randomId } from '../../platform/http/ids.js';
+import { ApiProblem, notFound } from '../../platform/http/problem.js';
+import type { BlobStore } from '../../platform/storage/blob-store.js';
+import { ExecutionError, InferenceTimeoutError, QueueFullError } from './engine/inference-errors.js';
+import type { InferenceEngine } from './engine/inference-engine.js';
+import type { JobRepository, JobRow } from './jobs/job-repository.js';
+import { readResults } from './jobs/job-results.js';
+import type { JobRunner } from './jobs/job-runner.js';
+import { toInferenceJob } from './jobs/job-view.js';
+import { sliceItems, type StoredSlice } from './jobs/slices.js';
+import { storeStackedSlices } from './jobs/stacked-storage.js';
+import { InputProblem } from './requests/input-problem.js';
+import type { ModelLookup } from './requests/model-lookup.js';
+import { prepareRequest } from './requests/prepare-request.js';
+import type { RequestItem } from './requests/prepare-request.js';
+import { runItem, toRequestItem } from './requests/run-item.js';
+import { prepareStacked, stackItems, type StackedRequest } from './requests/stacked-batch.js';
+
+export interface InferenceDeps {
+  engine: InferenceEngine;
+  models: ModelLookup;
+  jobs: JobRepository;
+  runner: JobRunner;
+  blobs: BlobStore;
+  clock: () => Date;
+  /** Inputs per stored task slice. */
+  chunkSize: number;
+  /** Input bytes per stored slice of a stacked batch. */
+  stackedSliceBytes: number;
+}
+
+interface JobBody {
+  model_id: string;
+  project_id?: string;
+  options?: { timeout?: number; top_k?: number } & Record<string, unknown>;
+  name?: string;
+}
+
+/** Engine failures as API errors; input problems as 400s naming the field. */
+function asApiProblem(error: unknown): unknown {
+  if (error instanceof InputProblem) return error.toApiProblem();
+  if (error instanceof QueueFullError) return new ApiProblem(429, 'RATE_LIMITED', error.message, { headers: { 'Retry-After': '1' } });
+  if (error instanceof InferenceTimeoutError) return new ApiProblem(504, 'INFERENCE_TIMEOUT', error.message);
+  if (error instanceof ExecutionError) return new ApiProblem(400, 'VALIDATION_ERROR', error.message);
+  return error;
+}
+
+async function apiErrors<T>(work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw asApiProblem(error);
+  }
+}
+
+export function inferenceUseCases(deps: InferenceDeps) {
+  const { engine, models, jobs, runner, clock } = deps;
+
+  /** Stores a job (before any 202 goes out), wakes this server's runner, and returns the job's URL. */
+  async function queueJob(tenantId: string, kind: 'single' | 'batch', body: JobBody, slices: StoredSlice[], projectId: string | null) {
+    const now = clock();
+    const job = await jobs.create(
+      {
+        id: randomId(kind === 'single' ? 'infer' : 'batch'),
+        tenantId,
+        modelId: body.model_id,
+        kind,
+        name: body.name ?? null,
+        projectId,
+        options: body.options ?? {},
+        deadlineAt: body.options?.timeout ? new Date(now.getTime() + body.options.timeout) : null,
+        createdAt: now,
+      },
+      slices,
+    );
+    runner.notify();
+    return { job, pollUrl: `/api/v1/inference/${job.id}` };
+  }
+
+  const view = async (job: JobRow, page: { offset: number; limit: number }) => toInferenceJob(job, await readResults(jobs, deps.blobs, job.id, page.offset, page.limit), page);
+
+  return {
+    /** Runs one request now; `worker` names the engine worker that ran it. */
+    async run(tenantId: string, body: JobBody, item: RequestItem) {
+      const model = await models.get(tenantId, body.model_id);
+      return apiErrors(() =>
+        runItem(engine, model, item, {
+          ...(body.options?.timeout ? { timeoutMs: body.options.timeout } : {}),
+          ...(body.options?.top_k ? { topK: body.options.top_k } : {}),
+        }),
+      );
+    },
+
+    /** Checks one request against its model and stores it as a single job. */
+    async queue(tenantId: string, body: JobBody, item: RequestItem) {
+      const model = await models.get(tenantId, body.model_id);
+      await apiErrors(() => prepareRequest(model.row, item));
+      const stored = item.inputs !== undefined ? { inputs: item.inputs } : item.input;
+      return queueJob(tenantId, 'single', body, sliceItems([stored], 1), body.project_id ?? null);
+    },
+
+    /** Checks and stores a batch sent as `inputs`, `stacked_input` or `stacked_inputs` (exactly one). */
+    async queueBatch(tenantId: string, body: JobBody & StackedRequest & { inputs?: unknown[] }) {
+      const forms = (['inputs', 'stacked_input', 'stacked_inputs'] as const).filter((field) => body[field] !== undefined);
+      if (forms.length !== 1) {
+        throw new ApiProblem(400, 'VALIDATION_ERROR', forms.length === 0 ? 'send the tasks as inputs, stacked_input or stacked_inputs' : `send the tasks in one form only, got ${forms.join(' and ')}`);
+      }
+      const model = await models.get(tenantId, body.model_id);
+      const projectId = body.project_id ?? `batch_${clock().getTime()}`;
+      const slices = await apiErrors(async () => {
+        if (body.inputs !== undefined) {
+          const prepared = body.inputs.map((item, index) => prepareRequest(model.row, toRequestItem(item), `inputs[${index}]`).feeds);
+          // One row per item (the usual case) is stored and run as a stacked batch; anything else per item.
+          const stacked = stackItems(prepared);
+          return stacked ? storeStackedSlices(deps.blobs, stacked, prepared.length, deps.stackedSliceBytes) : sliceItems(body.inputs, deps.chunkSize);
+        }
+        const { feeds, rows } = prepareStacked(model.row, body);
+        return storeStackedSlices(deps.blobs, feeds, rows, deps.stackedSliceBytes);
+      });
+      const queued = await queueJob(tenantId, 'batch', body, slices, projectId);
+      return { ...queued, projectId };
+    },
+
+    /** The tenant's job with one page of its results (a single job: its one result). */
+    async get(tenantId: string, jobId: string, page: { offset: number; limit: number }) {
+      const job = await jobs.get(tenantId, jobId);
+      if (!job) throw notFound('Inference job', jobId);
+      return view(job, job.kind === 'single' ? { offset: 0, limit: 1 } : page);
+    },
+
+    /** Cancels a queued or running job; 409 once it has ended. */
+    async cancel(tenantId: string, jobId: string) {
+      const cancelled = await jobs.cancel(tenantId, jobId, clock());
+      if (cancelled === undefined) throw notFound('Inference job', jobId);
+      if (cancelled === null) {
+        const job = await jobs.get(tenantId, jobId);
+        throw new ApiProblem(409, 'CANNOT_CANCEL', `Job '${jobId}' already ${job?.status ?? 'ended'}; only queued or running jobs can be cancelled`);
+      }
+      return view(cancelled, { offset: 0, limit: cancelled.kind === 'single' ? 1 : 100 });
+    },
+  };
+}
+
+export type InferenceUseCases = ReturnType<typeof inferenceUseCases>;

@@ -1,0 +1,116 @@
+/**
+ * Every setting of a server, and the one place their defaults are written. `config.ts` reads the
+ * environment over these defaults; `createApp()` fills what a caller leaves out with them; the engines
+ * take their values from here (they state no defaults of their own).
+ */
+
+/** Credentials and API base of the remote GPU providers; a provider without a key is not offered. */
+export interface ProviderSettings {
+  vastai?: { apiKey: string; baseUrl: string };
+  lambda?: { apiKey: string; baseUrl: string };
+  tensordock?: { apiKey: string; baseUrl: string };
+  runpod?: { apiKey: string; baseUrl: string };
+  /** Price per hour shown for this machine's offers (default 0). */
+  localPricePerHour?: number;
+}
+
+export interface MarketplaceSettings extends ProviderSettings {
+  /** How often offers are refreshed from every provider. */
+  refreshMs: number;
+}
+
+export interface InferenceSettings {
+  /** Worker threads running models (default: cores, at most 4). */
+  workers?: number;
+  /** ONNX Runtime intra-op threads per session (default: cores / workers). */
+  intraOpNumThreads?: number;
+  /** Sessions cached per worker (LRU). */
+  maxSessions: number;
+  /** Rows stacked into one run() at most. */
+  maxBatchSize: number;
+  /** How long a partial batch may wait for more rows, in microseconds (0: go as soon as a worker is free). */
+  maxQueueDelayUs: number;
+  /** Requests waiting in the engine at most; beyond it, 429. */
+  maxQueue: number;
+  /** Inputs per stored job slice. */
+  chunkSize: number;
+  /** Input bytes per stored slice of a stacked batch (see modules/inference/jobs/stacked-storage.ts). */
+  stackedSliceBytes: number;
+  /** How long a claimed slice stays with its server without a renewal. */
+  leaseMs: number;
+  /** Idle interval of the job runner's database poll. */
+  pollMs: number;
+  /** Run the job runner in this process. */
+  runJobs: boolean;
+}
+
+/** The session broker's settings that operators set (the broker's internal timings live in broker-context.ts). */
+export interface SessionSettings {
+  tickMs: number;
+  reconcileMs: number;
+  keyGraceMinutes: number;
+  /** Labels this deployment's provider instances; default: generated once and stored in the database. */
+  deploymentId?: string;
+  /** Image for remote instances when neither docker_image nor a template names one. */
+  defaultImage: string;
+}
+
+export interface ServerSettings {
+  version: string;
+  /** Largest model file accepted, in bytes. */
+  maxModelBytes: number;
+  /** Largest non-multipart request body, in bytes. */
+  maxJsonBytes: number;
+  /** Largest batch inference body, in bytes. */
+  maxBatchBytes: number;
+  inference: InferenceSettings;
+  sessions: SessionSettings;
+  marketplace: MarketplaceSettings;
+}
+
+/** What a server does when nothing says otherwise. */
+export const DEFAULT_SETTINGS: ServerSettings = {
+  version: '0.1.0',
+  maxModelBytes: 256 * 1024 * 1024,
+  maxJsonBytes: 1024 * 1024,
+  maxBatchBytes: 64 * 1024 * 1024,
+  inference: {
+    maxSessions: 8,
+    maxBatchSize: 64,
+    maxQueueDelayUs: 0,
+    maxQueue: 1024,
+    chunkSize: 1024,
+    stackedSliceBytes: 1024 * 1024,
+    leaseMs: 30_000,
+    pollMs: 250,
+    runJobs: true,
+  },
+  marketplace: { refreshMs: 60_000, localPricePerHour: 0 },
+  sessions: { tickMs: 2_000, reconcileMs: 5 * 60_000, keyGraceMinutes: 15, defaultImage: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04' },
+};
+
+/** Where each remote provider's API is when its `*_BASE_URL` is not set. */
+export const DEFAULT_PROVIDER_BASE_URLS = {
+  vastai: 'https://console.vast.ai',
+  lambda: 'https://cloud.lambdalabs.com/api/v1',
+  tensordock: 'https://dashboard.tensordock.com/api/v2',
+  runpod: 'https://api.runpod.io/v2',
+} as const;
+
+/** Settings a caller gives: any part of any group. */
+export type SettingsOverrides = Partial<Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace'>> & {
+  inference?: Partial<InferenceSettings>;
+  sessions?: Partial<SessionSettings>;
+  marketplace?: Partial<MarketplaceSettings>;
+};
+
+/** The defaults with the overrides laid over them, group by group. */
+export function resolveSettings(overrides: SettingsOverrides = {}): ServerSettings {
+  return {
+    ...DEFAULT_SETTINGS,
+    ...overrides,
+    inference: { ...DEFAULT_SETTINGS.inference, ...overrides.inference },
+    sessions: { ...DEFAULT_SETTINGS.sessions, ...overrides.sessions },
+    marketplace: { ...DEFAULT_SETTINGS.marketplace, ...overrides.marketplace },
+  };
+}
