@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
 import { createApiKey, createTenant, listApiKeys, listTenants, revokeApiKey } from '@computeplane/sdk/admin';
 import { getModel, listModels, uploadModel } from '@computeplane/sdk/models';
-import { testDrivers } from '../support/databases.js';
-import { fixturePath } from '../support/fixtures.js';
+import { testDrivers } from '@computeplane/test-support/databases';
+import { fixturePath } from '@computeplane/test-support/fixtures';
 import { conform, conformError, serverFor } from './harness.js';
 
 describe.each(testDrivers)('admin contract on $name', (driver) => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ApiError } from '@computeplane/sdk';
 import { getBrokerHealth, getBrokerReadiness } from '@computeplane/sdk/health';
 import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
-import { testDrivers } from '../support/databases.js';
+import { testDrivers } from '@computeplane/test-support/databases';
 import { conform, serverFor } from './harness.js';
 
 describe('broker start-up on pglite', () => {

@@ -5,9 +5,9 @@
 import type { ApiResult } from '@computeplane/sdk';
 import { ApiError } from '@computeplane/sdk';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { TestDatabase, TestDriver } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { loadSpecValidator, type SpecValidator } from '../support/spec-validator.js';
+import type { TestDatabase, TestDriver } from '@computeplane/test-support/databases';
+import { startTestServer, type TestServer } from '@computeplane/test-support/test-server';
+import { loadSpecValidator, type SpecValidator } from '@computeplane/test-support/spec-validator';
 
 let validator: Promise<SpecValidator> | undefined;
 export const specValidator = () => (validator ??= loadSpecValidator());

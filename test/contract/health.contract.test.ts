@@ -5,8 +5,8 @@ import { unwrap } from '@computeplane/sdk';
 import { getAreaSpec, getDetailedHealth, getHealth, getMetrics, getOpenApiDocument, getReadiness } from '@computeplane/sdk/health';
 import { listModels, uploadModel } from '@computeplane/sdk/models';
 import { bundleArea } from '../../scripts/lib/specs.js';
-import { testDrivers } from '../support/databases.js';
-import { fixturePath } from '../support/fixtures.js';
+import { testDrivers } from '@computeplane/test-support/databases';
+import { fixturePath } from '@computeplane/test-support/fixtures';
 import { conform, conformError, serverFor } from './harness.js';
 
 describe.each(testDrivers)('health contract on $name', (driver) => {

@@ -20,8 +20,8 @@ import {
 import { getMetrics } from '@computeplane/sdk/health';
 import { updateModelSchema, uploadModel } from '@computeplane/sdk/models';
 import { encodeModel, floatTensor, node, seededWeights } from '../../scripts/fixtures/onnx-graph.js';
-import { testDrivers } from '../support/databases.js';
-import { fixturePath } from '../support/fixtures.js';
+import { testDrivers } from '@computeplane/test-support/databases';
+import { fixturePath } from '@computeplane/test-support/fixtures';
 import { conform, conformError, serverFor } from './harness.js';
 
 const reference = async (file: string, feeds: Record<string, ort.Tensor>) => {

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
 import { deleteModel, getModel, iterateModels, listModels, updateModelSchema, uploadModel } from '@computeplane/sdk/models';
-import { testDrivers } from '../support/databases.js';
-import { fixtureBytes, fixturePath } from '../support/fixtures.js';
+import { testDrivers } from '@computeplane/test-support/databases';
+import { fixtureBytes, fixturePath } from '@computeplane/test-support/fixtures';
 import { conform, conformError, serverFor } from './harness.js';
 
 describe.each(testDrivers)('models contract on $name', (driver) => {

@@ -7,10 +7,10 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
 import { uploadModel } from '@computeplane/sdk/models';
-import { testDrivers } from '../support/databases.js';
-import { fixturePath } from '../support/fixtures.js';
-import { ADMIN_KEY } from '../support/test-server.js';
-import type { SpecOperation } from '../support/spec-validator.js';
+import { testDrivers } from '@computeplane/test-support/databases';
+import { fixturePath } from '@computeplane/test-support/fixtures';
+import { ADMIN_KEY } from '@computeplane/test-support/test-server';
+import type { SpecOperation } from '@computeplane/test-support/spec-validator';
 import { serverFor, specValidator } from './harness.js';
 
 const validator = await specValidator();

@@ -28,8 +28,8 @@ import { createLocalProvider } from '../../packages/server/src/providers/local/l
 import { createVastAiProvider } from '../../packages/server/src/providers/vastai/vastai-provider.js';
 import { fakeProviderHttp } from '../fakes/fake-provider-http.js';
 import { createFakeVastAi } from '../fakes/vastai-api.js';
-import { testDrivers } from '../support/databases.js';
-import { sshExec } from '../support/ssh-exec.js';
+import { testDrivers } from '@computeplane/test-support/databases';
+import { sshExec } from '@computeplane/test-support/ssh-exec';
 import { conform, conformError, serverFor } from './harness.js';
 import { generateEd25519KeyPair } from '../../packages/server/src/providers/ssh-key-pair.js';
 

@@ -16,7 +16,7 @@ import { createVastAiProvider } from '../../packages/server/src/providers/vastai
 import { fakeProviderHttp } from '../fakes/fake-provider-http.js';
 import { createFakeLambda } from '../fakes/lambda-api.js';
 import { createFakeVastAi } from '../fakes/vastai-api.js';
-import { testDrivers } from '../support/databases.js';
+import { testDrivers } from '@computeplane/test-support/databases';
 import { conform, conformError, serverFor } from './harness.js';
 
 const OLLAMA = 'a8a44c7363cbca20056020397e3bf072';

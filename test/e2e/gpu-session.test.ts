@@ -12,8 +12,8 @@ import { createClient, unwrap, type Computeplane } from '@computeplane/sdk';
 import { getBrokerHealth } from '@computeplane/sdk/health';
 import { listOffers } from '@computeplane/sdk/offers';
 import { createSession, getCosts, getSession, markSessionDone, waitForSessionRunning } from '@computeplane/sdk/sessions';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { sshExec } from '../support/ssh-exec.js';
+import { startServerProcess, type ServerProcess } from '@computeplane/test-support/server-process';
+import { sshExec } from '@computeplane/test-support/ssh-exec';
 
 const PRICE = 3.6; // USD per hour: 0.001 per second
 

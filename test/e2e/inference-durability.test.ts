@@ -14,9 +14,9 @@ import { uploadModel } from '@computeplane/sdk/models';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '@computeplane/server';
 import { queryRows } from '../../packages/server/src/platform/db/query-rows.js';
-import { createPostgresDatabase } from '../support/databases.js';
-import { fixturePath } from '../support/fixtures.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { createPostgresDatabase } from '@computeplane/test-support/databases';
+import { fixturePath } from '@computeplane/test-support/fixtures';
+import { startServerProcess, type ServerProcess } from '@computeplane/test-support/server-process';
 
 const ROWS = 10_000;
 const rows = Array.from({ length: ROWS }, (_, i) => [Math.sin(i), Math.cos(i), (i % 13) / 13, (i % 7) - 3]);

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, unwrap } from '@computeplane/sdk';
 import { getDetailedHealth, getHealth } from '@computeplane/sdk/health';
 import { getModel, uploadModel } from '@computeplane/sdk/models';
-import { createPostgresDatabase } from '../support/databases.js';
-import { fixtureBytes, fixturePath } from '../support/fixtures.js';
-import { startServerProcess } from '../support/server-process.js';
+import { createPostgresDatabase } from '@computeplane/test-support/databases';
+import { fixtureBytes, fixturePath } from '@computeplane/test-support/fixtures';
+import { startServerProcess } from '@computeplane/test-support/server-process';
 
 describe('embedded default (PGlite under DATA_DIR)', () => {
   let root: string;

@@ -3,9 +3,8 @@
  * (port 0), with two tenants and their API keys, an admin key, and SDK clients for each.
  */
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp, createMemoryBlobStore, issueApiKey, type BlobStore, type Database } from '@computeplane/server';
+import { createApp, createMemoryBlobStore, createTenant, issueApiKey, type BlobStore, type Database } from '@computeplane/server';
 import { createClient, type ClientOptions, type Computeplane } from '@computeplane/sdk';
-import { tenants } from '../../packages/server/src/platform/db/schema.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const INTERNAL_TOKEN = 'test-internal-token';
@@ -40,9 +39,10 @@ export async function startTestServer(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
   });
-  await database.db.insert(tenants).values([{ id: 'tnt_alpha', name: 'alpha' }, { id: 'tnt_beta', name: 'beta' }]).onConflictDoNothing();
-  const keyA = (await issueApiKey(database.db, 'tnt_alpha', 'tests')).key;
-  const keyB = (await issueApiKey(database.db, 'tnt_beta', 'tests')).key;
+  const alpha = await createTenant(database.db, 'alpha');
+  const beta = await createTenant(database.db, 'beta');
+  const keyA = (await issueApiKey(database.db, alpha.id, 'tests')).key;
+  const keyB = (await issueApiKey(database.db, beta.id, 'tests')).key;
   const server = await new Promise<ServerType>((resolve) => {
     const listening = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(listening));
   });

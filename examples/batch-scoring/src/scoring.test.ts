@@ -4,19 +4,15 @@
  * reason before or by the server.
  */
 import { readFile } from 'node:fs/promises';
-import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BadRequestError, createClient, unwrap } from '@computeplane/sdk';
+import { BadRequestError, unwrap } from '@computeplane/sdk';
 import { isInferenceResult, runInference } from '@computeplane/sdk/inference';
 import { uploadModel } from '@computeplane/sdk/models';
-import { createMockComputeplane, type MockComputeplane } from '@computeplane/mock';
+import { useMockComputeplane } from '@computeplane/mock';
 import { readFeatures, scoreFeatures } from './scoring.js';
 
 const fixture = (name: string) => new URL(`../../../fixtures/models/${name}`, import.meta.url).pathname;
 
-let mock: MockComputeplane;
-const server = setupServer();
-const client = () => createClient({ baseUrl: mock.baseUrl, apiKey: mock.apiKey, maxRetries: 0 });
 const poll = { intervalMs: 20, timeoutMs: 30_000 };
 const csv = (rows: number) =>
   ['sepal_length,sepal_width,petal_length,petal_width', ...Array.from({ length: rows }, (_, i) => [4 + (i % 30) / 10, 3 - (i % 7) / 10, 1 + (i % 50) / 10, (i % 25) / 10].join(','))].join('\r\n');
@@ -38,28 +34,17 @@ describe('readFeatures', () => {
 });
 
 describe('scoreFeatures', () => {
-  beforeAll(async () => {
-    mock = await createMockComputeplane();
-    server.use(...mock.handlers);
-    server.listen({ onUnhandledRequest: 'error' });
-  });
-  afterEach(async () => {
-    server.resetHandlers(...mock.handlers);
-    await mock.reset();
-  });
-  afterAll(async () => {
-    server.close();
-    await mock.close();
-  });
+  // Each test starts on an empty mock with no overrides.
+  const { client } = useMockComputeplane({ beforeAll, afterEach, afterAll });
 
   it('scores every row as one batch job, with the values sync inference gives', async () => {
-    const model = await unwrap(uploadModel(client(), { model: fixture('tiny-mlp.onnx') }));
+    const model = await unwrap(uploadModel(client, { model: fixture('tiny-mlp.onnx') }));
     const features = readFeatures(csv(300));
-    const lines = (await scoreFeatures(client(), model.id, features, poll)).trim().split('\n');
+    const lines = (await scoreFeatures(client, model.id, features, poll)).trim().split('\n');
     expect(lines[0]).toBe('row,output_0,output_1,output_2');
     expect(lines).toHaveLength(301);
     for (const row of [0, 137, 299]) {
-      const sync = await unwrap(runInference(client(), { body: { model_id: model.id, input: { data: Array.from(features.values.subarray(row * 4, row * 4 + 4)), shape: [1, 4] } } }));
+      const sync = await unwrap(runInference(client, { body: { model_id: model.id, input: { data: Array.from(features.values.subarray(row * 4, row * 4 + 4)), shape: [1, 4] } } }));
       const expected = isInferenceResult(sync) ? (sync.result as { data: number[] }).data : [];
       const values = lines[row + 1]!.split(',').map(Number);
       expect(values[0]).toBe(row);
@@ -69,8 +54,8 @@ describe('scoreFeatures', () => {
 
   it('writes the best label and its score for a labelled model', async () => {
     const labels = ['setosa', 'versicolor', 'virginica'];
-    const model = await unwrap(uploadModel(client(), { model: fixture('tiny-mlp.onnx'), labels, postprocessing: 'top_k_labels' }));
-    const lines = (await scoreFeatures(client(), model.id, readFeatures(csv(40)), poll)).trim().split('\n');
+    const model = await unwrap(uploadModel(client, { model: fixture('tiny-mlp.onnx'), labels, postprocessing: 'top_k_labels' }));
+    const lines = (await scoreFeatures(client, model.id, readFeatures(csv(40)), poll)).trim().split('\n');
     expect(lines[0]).toBe('row,label,score');
     expect(lines).toHaveLength(41);
     for (const line of lines.slice(1)) {
@@ -81,8 +66,8 @@ describe('scoreFeatures', () => {
   });
 
   it('surfaces the server’s 400 when the rows do not fit the model', async () => {
-    const model = await unwrap(uploadModel(client(), { model: fixture('tiny-mlp.onnx') }));
-    const error = await scoreFeatures(client(), model.id, readFeatures('a,b,c\n1,2,3\n'), poll).catch((caught: unknown) => caught);
+    const model = await unwrap(uploadModel(client, { model: fixture('tiny-mlp.onnx') }));
+    const error = await scoreFeatures(client, model.id, readFeatures('a,b,c\n1,2,3\n'), poll).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as BadRequestError).code).toBe('VALIDATION_ERROR');
     expect((error as BadRequestError).message).toMatch(/stacked_input\.shape/);

@@ -16,6 +16,11 @@ import {
   type Database,
 } from '@computeplane/server';
 
+/** The base URL the mock answers unless `baseUrl` is given. */
+export const DEFAULT_MOCK_BASE_URL = 'http://computeplane.test';
+/** The admin key the mock accepts unless `adminKey` is given. */
+export const DEFAULT_MOCK_ADMIN_KEY = 'mock-admin-key-000000';
+
 export interface MockOptions {
   /** Base URL the SDK client under test uses (default `http://computeplane.test`). */
   baseUrl?: string;
@@ -38,8 +43,8 @@ export interface MockComputeplane {
 }
 
 export async function createMockComputeplane(options: MockOptions = {}): Promise<MockComputeplane> {
-  const baseUrl = (options.baseUrl ?? 'http://computeplane.test').replace(/\/+$/, '');
-  const adminKey = options.adminKey ?? 'mock-admin-key-000000';
+  const baseUrl = (options.baseUrl ?? DEFAULT_MOCK_BASE_URL).replace(/\/+$/, '');
+  const adminKey = options.adminKey ?? DEFAULT_MOCK_ADMIN_KEY;
   let database: Database = await openDatabase({});
   let instance = await build(database, adminKey);
 

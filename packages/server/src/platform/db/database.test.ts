@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
-import { testDrivers, type TestDatabase } from '../../../../../test/support/databases.js';
+import { testDrivers, type TestDatabase } from '@computeplane/test-support/databases';
 import { issueApiKey, verifyApiKey } from '../auth/api-keys.js';
 import { createTenant } from '../auth/tenants.js';
 import { modelRepository } from '../../modules/models/model-repository.js';
@@ -122,7 +122,7 @@ describe.each(testDrivers)('database on $name', (driver) => {
 
 describe('PostgreSQL specifics', () => {
   it('lets several replicas start at once on an empty database (migrations under an advisory lock)', async () => {
-    const { createPostgresDatabase } = await import('../../../../../test/support/databases.js');
+    const { createPostgresDatabase } = await import('@computeplane/test-support/databases');
     const { openDatabase } = await import('./open-database.js');
     const { url, drop } = await createPostgresDatabase();
     try {

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sshExec } from '../../../../../test/support/ssh-exec.js';
+import { sshExec } from '@computeplane/test-support/ssh-exec';
 import { matchesExtraFilters } from '../../modules/marketplace/extra-filters.js';
 import { launchSpec } from '../../modules/marketplace/template-catalog.js';
 import { createLocalProvider } from './local-provider.js';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixturePath } from '../../../../../../test/support/fixtures.js';
+import { fixturePath } from '@computeplane/test-support/fixtures';
 import { createInferenceEngine, type ModelHandle } from './inference-engine.js';
 import { InferenceTimeoutError, QueueFullError } from './inference-errors.js';
 import { createInferenceMetrics } from './inference-metrics.js';

@@ -3,7 +3,7 @@
  * slices completing while the job is cancelled, and results written only while the claim holds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDrivers, type TestDatabase } from '../../../../../../test/support/databases.js';
+import { testDrivers, type TestDatabase } from '@computeplane/test-support/databases';
 import { createTenant } from '../../../platform/auth/tenants.js';
 import { createMemoryBlobStore } from '../../../platform/storage/memory-blob-store.js';
 import { jobRepository } from './job-repository.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturePath } from '../../../../../../test/support/fixtures.js';
+import { fixturePath } from '@computeplane/test-support/fixtures';
 import type { ModelRow } from '../../models/module.js';
 import { createInferenceEngine, type InferenceEngine } from '../engine/inference-engine.js';
 import { createInferenceMetrics } from '../engine/inference-metrics.js';
