@@ -1,12 +1,13 @@
 /**
  * `npm run codegen`: regenerates everything derived from openapi/ (SDK types and operations, the SDK's
- * package.json `exports`, the mock's typed overrides, server routes, the server's copy of the bundled
- * specs). `--check` writes nothing and fails when a committed
+ * package.json `exports`, the mock's typed overrides, the retryable GPU error types for the SDK and the
+ * server, server routes, the server's copy of the bundled specs). `--check` writes nothing and fails when a committed
  * file differs from what the specs produce (CI's drift check).
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { bundleAll, mergeAreas, repoRoot } from '../lib/specs.js';
+import { readRetryableGpuErrorTypes, renderGpuErrors } from './gpu-errors.js';
 import { renderMockTypedHttp } from './mock-typed-http.js';
 import { renderSdkOperations } from './sdk-operations.js';
 import { renderSdkPackageJson } from './sdk-package-exports.js';
@@ -32,6 +33,9 @@ const areas = Object.keys(docs);
 const sdkPackageJson = join(sdkPackageDir, 'package.json');
 outputs.set(sdkPackageJson, renderSdkPackageJson(readFileSync(sdkPackageJson, 'utf8'), areas, sdkPackageDir));
 outputs.set(join(mockDir, 'typed-http.ts'), renderMockTypedHttp(areas));
+const gpuErrors = renderGpuErrors(readRetryableGpuErrorTypes(repoRoot));
+outputs.set(join(sdkDir, 'gpu-errors.ts'), gpuErrors);
+outputs.set(join(serverDir, 'gpu-errors.ts'), gpuErrors);
 mergeAreas(docs, version); // fails on a clash between areas, before anything is written
 outputs.set(join(serverDir, 'specs.ts'), renderServerSpecs(docs));
 

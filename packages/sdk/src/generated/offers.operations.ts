@@ -35,6 +35,7 @@ export function listCompatibleTemplates(client: Computeplane, init: InitOf<paths
 
 export type CompatibleTemplate = components['schemas']["CompatibleTemplate"];
 export type CompatibleTemplateList = components['schemas']["CompatibleTemplateList"];
+export type ErrorIssue = components['schemas']["ErrorIssue"];
 export type GpuError = components['schemas']["GpuError"];
 export type Offer = components['schemas']["Offer"];
 export type OfferList = components['schemas']["OfferList"];

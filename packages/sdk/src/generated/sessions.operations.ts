@@ -90,6 +90,8 @@ export function getCostSummary(client: Computeplane, init: InitOf<paths, "/api/v
 export type CostSummary = components['schemas']["CostSummary"];
 export type CreateSessionRequest = components['schemas']["CreateSessionRequest"];
 export type CreatedSession = components['schemas']["CreatedSession"];
+export type ErrorIssue = components['schemas']["ErrorIssue"];
+export type GpuError = components['schemas']["GpuError"];
 export type Session = components['schemas']["Session"];
 export type SessionCost = components['schemas']["SessionCost"];
 export type SessionDiagnostics = components['schemas']["SessionDiagnostics"];

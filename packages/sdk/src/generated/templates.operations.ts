@@ -24,6 +24,8 @@ export function getTemplate(client: Computeplane, init: InitOf<paths, "/api/v1/t
   );
 }
 
+export type ErrorIssue = components['schemas']["ErrorIssue"];
+export type GpuError = components['schemas']["GpuError"];
 export type Template = components['schemas']["Template"];
 export type TemplateError = components['schemas']["TemplateError"];
 export type TemplateList = components['schemas']["TemplateList"];
