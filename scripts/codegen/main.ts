@@ -1,18 +1,24 @@
 /**
- * `npm run codegen`: regenerates everything derived from openapi/ (SDK types and operations, server
- * routes, the server's copy of the bundled specs). `--check` writes nothing and fails when a committed
+ * `npm run codegen`: regenerates everything derived from openapi/ (SDK types and operations, the SDK's
+ * package.json `exports`, the mock's typed overrides, the retryable GPU error types for the SDK and the
+ * server, server routes, the server's copy of the bundled specs). `--check` writes nothing and fails when a committed
  * file differs from what the specs produce (CI's drift check).
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { bundleAll, mergeAreas, repoRoot } from '../lib/specs.js';
+import { readRetryableGpuErrorTypes, renderGpuErrors } from './gpu-errors.js';
+import { renderMockTypedHttp } from './mock-typed-http.js';
 import { renderSdkOperations } from './sdk-operations.js';
+import { renderSdkPackageJson } from './sdk-package-exports.js';
 import { renderSdkTypes } from './sdk-types.js';
 import { renderServerRoutes } from './server-routes.js';
 import { renderServerSpecs } from './server-specs.js';
 
 const check = process.argv.includes('--check');
-const sdkDir = join(repoRoot, 'packages/sdk/src/generated');
+const sdkPackageDir = join(repoRoot, 'packages/sdk');
+const sdkDir = join(sdkPackageDir, 'src/generated');
+const mockDir = join(repoRoot, 'packages/mock/src/generated');
 const serverDir = join(repoRoot, 'packages/server/src/generated');
 
 const docs = await bundleAll();
@@ -23,11 +29,18 @@ for (const [area, doc] of Object.entries(docs)) {
   outputs.set(join(sdkDir, `${area}.operations.ts`), renderSdkOperations(area, doc));
   outputs.set(join(serverDir, 'routes', `${area}.ts`), renderServerRoutes(area, doc));
 }
+const areas = Object.keys(docs);
+const sdkPackageJson = join(sdkPackageDir, 'package.json');
+outputs.set(sdkPackageJson, renderSdkPackageJson(readFileSync(sdkPackageJson, 'utf8'), areas, sdkPackageDir));
+outputs.set(join(mockDir, 'typed-http.ts'), renderMockTypedHttp(areas));
+const gpuErrors = renderGpuErrors(readRetryableGpuErrorTypes(repoRoot));
+outputs.set(join(sdkDir, 'gpu-errors.ts'), gpuErrors);
+outputs.set(join(serverDir, 'gpu-errors.ts'), gpuErrors);
 mergeAreas(docs, version); // fails on a clash between areas, before anything is written
 outputs.set(join(serverDir, 'specs.ts'), renderServerSpecs(docs));
 
 // Generated files of areas that no longer exist are stale too.
-const stale = [sdkDir, join(serverDir, 'routes')]
+const stale = [sdkDir, mockDir, join(serverDir, 'routes')]
   .filter(existsSync)
   .flatMap((dir) => readdirSync(dir).map((file) => join(dir, file)))
   .filter((file) => !outputs.has(file));

@@ -1,7 +1,7 @@
 /**
  * SDK operations: one standalone, tree-shakable function per operation, calling openapi-fetch through
- * the SDK core (auth, retries, timeouts, idempotency keys, typed errors). Multipart operations are left
- * to hand-written helpers in packages/sdk/src/areas/, which turn paths, Buffers, Blobs and streams into
+ * the SDK internals (auth, retries, timeouts, idempotency keys, typed errors). Multipart operations are
+ * left to hand-written helpers in packages/sdk/src/lib/, which turn paths, Buffers, Blobs and streams into
  * form data; the generated file names them so a missing helper is noticed.
  */
 import type { OpenApiDocument } from '../lib/specs.js';
@@ -42,9 +42,9 @@ export function renderSdkOperations(area: string, doc: OpenApiDocument): string 
   const handWritten = operations.filter(isMultipart).map((op) => op.operationId);
   const schemaNames = Object.keys(doc.components?.schemas ?? {}).sort();
   return `${GENERATED_BANNER(`openapi/${area}.yaml`)}import type { FetchResponse } from 'openapi-fetch';
-import { areaClient, send, type Computeplane, type InitOf, type RequestOptions } from '../core/index.js';
+import { areaClient, send, type Computeplane, type InitOf, type RequestOptions } from '../internal/index.js';
 import type { components, paths } from './${area}.js';
-${handWritten.length ? `\n// Multipart operations written by hand in src/areas/: ${handWritten.join(', ')}\n` : ''}
+${handWritten.length ? `\n// Multipart operations written by hand in src/lib/: ${handWritten.join(', ')}\n` : ''}
 const api = (client: Computeplane) => areaClient<paths>(client, ${JSON.stringify(area)});
 
 ${generated.map(renderOperation).join('\n\n')}

@@ -1,11 +1,13 @@
-/** The SDK core shared by every area: client, send/unwrap, errors, pagination and polling. */
+/**
+ * The SDK's public core, shared by every area: client, unwrap, errors, pagination and polling. The
+ * request pipeline behind it (send, retries, per-area openapi-fetch clients) is in ../internal/.
+ */
 export { createClient, type AuthStyle, type ClientOptions, type Computeplane } from './client.js';
-export { areaClient } from './area-client.js';
-export { send, type ApiResult } from './send.js';
+export type { ApiResult } from './api-result.js';
+export type { RequestOptions } from './request-options.js';
 export { unwrap } from './unwrap.js';
 export { paginate, type Page } from './paginate.js';
 export { pollUntil, type PollOptions } from './poll.js';
-export type { InitOf, RequestOptions } from './request-options.js';
 export {
   AbortedError,
   ApiError,
@@ -24,3 +26,4 @@ export {
   errorFromResponse,
   type ErrorEnvelope,
 } from './errors.js';
+export { RETRYABLE_GPU_ERROR_TYPES, isRetryableGpuErrorType, type RetryableGpuErrorType } from '../generated/gpu-errors.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NotFoundError } from './errors.js';
 import { paginate } from './paginate.js';
 import { pollUntil } from './poll.js';
-import type { ApiResult } from './send.js';
+import type { ApiResult } from './api-result.js';
 
 const ok = <T>(data: T): ApiResult<T> => ({ data, response: new Response(), requestId: undefined });
 

@@ -3,7 +3,7 @@
  *
  *   for await (const model of paginate((page) => listModels(client, { params: { query: page } }), (body) => body.models)) { ... }
  */
-import type { ApiResult } from './send.js';
+import type { ApiResult } from './api-result.js';
 
 export interface Page {
   limit: number;

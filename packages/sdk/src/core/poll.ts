@@ -3,8 +3,8 @@
  * an AbortSignal and an overall deadline. The building block of every "wait for the job" helper.
  */
 import { AbortedError, ComputeplaneError, TimeoutError } from './errors.js';
-import type { ApiResult } from './send.js';
-import { sleep } from './sleep.js';
+import type { ApiResult } from './api-result.js';
+import { sleep } from '../internal/sleep.js';
 
 export interface PollOptions {
   /** First wait between polls (default 250 ms); doubles up to maxIntervalMs. */

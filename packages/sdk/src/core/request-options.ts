@@ -1,8 +1,4 @@
-/**
- * Per-call options accepted by every SDK function, and the typed `init` argument (path/query params,
- * body, headers) derived from the generated `paths` type of an area.
- */
-import type { FetchOptions } from 'openapi-fetch';
+/** RequestOptions: the per-call options (signal, timeout, retries, idempotency key, headers) every SDK function takes. */
 
 export interface RequestOptions {
   /** Cancels the call, including any pending retry. */
@@ -19,12 +15,3 @@ export interface RequestOptions {
   /** Extra headers for this call. */
   headers?: Record<string, string>;
 }
-
-type Operation<Paths, P extends keyof Paths, M extends keyof Paths[P]> = Paths[P][M] extends Record<string | number, unknown>
-  ? Paths[P][M]
-  : never;
-
-export type InitOf<Paths, P extends keyof Paths, M extends keyof Paths[P]> = Pick<
-  FetchOptions<Operation<Paths, P, M>>,
-  'params' | 'body' | 'headers'
->;

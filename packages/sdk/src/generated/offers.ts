@@ -106,25 +106,48 @@ export interface components {
             compatible_templates: components["schemas"]["CompatibleTemplate"][];
             count: number;
         };
-        /** @description The error body of the GPU marketplace areas, as gpu-sessions.md shows it. */
-        GpuError: {
-            /** @description What went wrong and what to do. */
-            error: string;
-            request_id: string;
-            /** @description Stable machine-readable type, e.g. `validation_error`, `not_found`, `auth_required`, `stale_inventory`. */
-            error_type: string;
-            retry_suggested: boolean;
-            details?: {
-                path: string;
-                message: string;
-            }[];
-        };
         /**
          * Format: date-time
          * @description RFC 3339 timestamp in UTC.
          * @example 2026-02-08T10:30:00.000Z
          */
         Timestamp: string;
+        /** @description One problem found in the request, with where it is. */
+        ErrorIssue: {
+            /**
+             * @description Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.
+             * @example body.name
+             */
+            path: string;
+            /** @example Expected a string */
+            message: string;
+        };
+        /**
+         * @description The error body of the GPU marketplace areas (offers, templates, sessions, costs), as gpu-sessions.md shows it, instead of the platform envelope. `retry_suggested` is true when `error_type` is one of the retryable types listed in `error_type`'s `x-retryable`, or the status is 5xx.
+         * @example {
+         *       "error": "Offer 'vastai-12345' not found",
+         *       "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+         *       "error_type": "not_found",
+         *       "retry_suggested": false
+         *     }
+         */
+        GpuError: {
+            /** @description What went wrong and what to do. */
+            error: string;
+            /** @description The request's id, also sent as the `X-Request-Id` header. */
+            request_id: string;
+            /** @description Stable machine-readable type: the platform error code (`ErrorCode`) in lower case, e.g. `validation_error`, `not_found`, `auth_required`, `conflict`, `stale_inventory`. The types a retry can help with are listed once, in `x-retryable` (codegen turns it into `RETRYABLE_GPU_ERROR_TYPES` for the SDK, the mock and the server). */
+            error_type: string;
+            /** @description Whether retrying (after `Retry-After`, if sent) can succeed. */
+            retry_suggested: boolean;
+            /** @description What to do next (stale inventory). */
+            message?: string;
+            /** @description The offer that is gone (stale inventory). */
+            offer_id?: string;
+            /** @description The offer's provider (stale inventory). */
+            provider?: string;
+            details?: components["schemas"]["ErrorIssue"][];
+        };
     };
     responses: {
         /** @description The request is malformed or fails validation. */

@@ -351,28 +351,50 @@ export interface components {
                 hours_used: number;
             }[];
         };
-        /** @description The error body of the GPU marketplace areas, as gpu-sessions.md shows it. */
-        SessionError: {
-            error: string;
-            request_id: string;
-            /** @description Stable type, e.g. `validation_error`, `not_found`, `conflict`, `stale_inventory`. */
-            error_type: string;
-            retry_suggested: boolean;
-            /** @description What to do next (stale inventory). */
-            message?: string;
-            offer_id?: string;
-            provider?: string;
-            details?: {
-                path: string;
-                message: string;
-            }[];
-        };
+        /** @description The GPU marketplace error body; an alias of `GpuError` (openapi/components/errors.yaml), kept for the SDK's `SessionError` type. */
+        SessionError: components["schemas"]["GpuError"];
         /**
          * Format: date-time
          * @description RFC 3339 timestamp in UTC.
          * @example 2026-02-08T10:30:00.000Z
          */
         Timestamp: string;
+        /** @description One problem found in the request, with where it is. */
+        ErrorIssue: {
+            /**
+             * @description Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.
+             * @example body.name
+             */
+            path: string;
+            /** @example Expected a string */
+            message: string;
+        };
+        /**
+         * @description The error body of the GPU marketplace areas (offers, templates, sessions, costs), as gpu-sessions.md shows it, instead of the platform envelope. `retry_suggested` is true when `error_type` is one of the retryable types listed in `error_type`'s `x-retryable`, or the status is 5xx.
+         * @example {
+         *       "error": "Offer 'vastai-12345' not found",
+         *       "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+         *       "error_type": "not_found",
+         *       "retry_suggested": false
+         *     }
+         */
+        GpuError: {
+            /** @description What went wrong and what to do. */
+            error: string;
+            /** @description The request's id, also sent as the `X-Request-Id` header. */
+            request_id: string;
+            /** @description Stable machine-readable type: the platform error code (`ErrorCode`) in lower case, e.g. `validation_error`, `not_found`, `auth_required`, `conflict`, `stale_inventory`. The types a retry can help with are listed once, in `x-retryable` (codegen turns it into `RETRYABLE_GPU_ERROR_TYPES` for the SDK, the mock and the server). */
+            error_type: string;
+            /** @description Whether retrying (after `Retry-After`, if sent) can succeed. */
+            retry_suggested: boolean;
+            /** @description What to do next (stale inventory). */
+            message?: string;
+            /** @description The offer that is gone (stale inventory). */
+            offer_id?: string;
+            /** @description The offer's provider (stale inventory). */
+            provider?: string;
+            details?: components["schemas"]["ErrorIssue"][];
+        };
     };
     responses: {
         /** @description The request is malformed, fails validation, or the session is not in a state that allows it. */
@@ -390,7 +412,7 @@ export interface components {
                  *       "retry_suggested": false
                  *     }
                  */
-                "application/json": components["schemas"]["SessionError"];
+                "application/json": components["schemas"]["GpuError"];
             };
         };
         /** @description No credential was sent, or it is not valid. */
@@ -400,7 +422,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["SessionError"];
+                "application/json": components["schemas"]["GpuError"];
             };
         };
         /** @description No such session (or offer, or template). */
@@ -418,7 +440,7 @@ export interface components {
                  *       "retry_suggested": false
                  *     }
                  */
-                "application/json": components["schemas"]["SessionError"];
+                "application/json": components["schemas"]["GpuError"];
             };
         };
         /** @description The operation conflicts with the session's state, or the consumer already has an active session on this offer. */
@@ -436,7 +458,7 @@ export interface components {
                  *       "retry_suggested": false
                  *     }
                  */
-                "application/json": components["schemas"]["SessionError"];
+                "application/json": components["schemas"]["GpuError"];
             };
         };
         /** @description The body is larger than the JSON limit (`MAX_JSON_BYTES`). */
@@ -446,7 +468,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["SessionError"];
+                "application/json": components["schemas"]["GpuError"];
             };
         };
         /** @description The body is not `application/json`. */
@@ -456,7 +478,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["SessionError"];
+                "application/json": components["schemas"]["GpuError"];
             };
         };
         /** @description The offer is no longer available (stale inventory), the provider failed, or the broker is not ready. */
@@ -479,7 +501,7 @@ export interface components {
                  *       "request_id": "req_01hz8k3m2q7r4t6v8x0y"
                  *     }
                  */
-                "application/json": components["schemas"]["SessionError"];
+                "application/json": components["schemas"]["GpuError"];
             };
         };
     };

@@ -88,18 +88,43 @@ export interface components {
             templates: components["schemas"]["Template"][];
             count: number;
         };
-        /** @description The error body of the GPU marketplace areas, as gpu-sessions.md shows it. */
-        TemplateError: {
+        /** @description The GPU marketplace error body; an alias of `GpuError` (openapi/components/errors.yaml), kept for the SDK's `TemplateError` type. */
+        TemplateError: components["schemas"]["GpuError"];
+        /** @description One problem found in the request, with where it is. */
+        ErrorIssue: {
+            /**
+             * @description Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.
+             * @example body.name
+             */
+            path: string;
+            /** @example Expected a string */
+            message: string;
+        };
+        /**
+         * @description The error body of the GPU marketplace areas (offers, templates, sessions, costs), as gpu-sessions.md shows it, instead of the platform envelope. `retry_suggested` is true when `error_type` is one of the retryable types listed in `error_type`'s `x-retryable`, or the status is 5xx.
+         * @example {
+         *       "error": "Offer 'vastai-12345' not found",
+         *       "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+         *       "error_type": "not_found",
+         *       "retry_suggested": false
+         *     }
+         */
+        GpuError: {
             /** @description What went wrong and what to do. */
             error: string;
+            /** @description The request's id, also sent as the `X-Request-Id` header. */
             request_id: string;
-            /** @description Stable machine-readable type, e.g. `validation_error`, `not_found`, `auth_required`. */
+            /** @description Stable machine-readable type: the platform error code (`ErrorCode`) in lower case, e.g. `validation_error`, `not_found`, `auth_required`, `conflict`, `stale_inventory`. The types a retry can help with are listed once, in `x-retryable` (codegen turns it into `RETRYABLE_GPU_ERROR_TYPES` for the SDK, the mock and the server). */
             error_type: string;
+            /** @description Whether retrying (after `Retry-After`, if sent) can succeed. */
             retry_suggested: boolean;
-            details?: {
-                path: string;
-                message: string;
-            }[];
+            /** @description What to do next (stale inventory). */
+            message?: string;
+            /** @description The offer that is gone (stale inventory). */
+            offer_id?: string;
+            /** @description The offer's provider (stale inventory). */
+            provider?: string;
+            details?: components["schemas"]["ErrorIssue"][];
         };
     };
     responses: {
@@ -118,7 +143,7 @@ export interface components {
                  *       "retry_suggested": false
                  *     }
                  */
-                "application/json": components["schemas"]["TemplateError"];
+                "application/json": components["schemas"]["GpuError"];
             };
         };
         /** @description No credential was sent, or it is not valid. */
@@ -136,7 +161,7 @@ export interface components {
                  *       "retry_suggested": false
                  *     }
                  */
-                "application/json": components["schemas"]["TemplateError"];
+                "application/json": components["schemas"]["GpuError"];
             };
         };
         /** @description No such template. */
@@ -154,7 +179,7 @@ export interface components {
                  *       "retry_suggested": false
                  *     }
                  */
-                "application/json": components["schemas"]["TemplateError"];
+                "application/json": components["schemas"]["GpuError"];
             };
         };
     };

@@ -4602,9 +4602,41 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             }
           }
         },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
         "GpuError": {
           "type": "object",
-          "description": "The error body of the GPU marketplace areas, as gpu-sessions.md shows it.",
+          "description": "The error body of the GPU marketplace areas (offers, templates, sessions, costs), as gpu-sessions.md shows it, instead of the platform envelope. `retry_suggested` is true when `error_type` is one of the retryable types listed in `error_type`'s `x-retryable`, or the status is 5xx.",
           "required": [
             "error",
             "request_id",
@@ -4618,42 +4650,51 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "What went wrong and what to do."
             },
             "request_id": {
-              "type": "string"
+              "type": "string",
+              "description": "The request's id, also sent as the `X-Request-Id` header."
             },
             "error_type": {
               "type": "string",
-              "description": "Stable machine-readable type, e.g. `validation_error`, `not_found`, `auth_required`, `stale_inventory`."
+              "description": "Stable machine-readable type: the platform error code (`ErrorCode`) in lower case, e.g. `validation_error`, `not_found`, `auth_required`, `conflict`, `stale_inventory`. The types a retry can help with are listed once, in `x-retryable` (codegen turns it into `RETRYABLE_GPU_ERROR_TYPES` for the SDK, the mock and the server).",
+              "x-retryable": [
+                "rate_limited",
+                "not_ready",
+                "internal_error",
+                "idempotency_key_in_use",
+                "stale_inventory",
+                "provider_unavailable"
+              ]
             },
             "retry_suggested": {
-              "type": "boolean"
+              "type": "boolean",
+              "description": "Whether retrying (after `Retry-After`, if sent) can succeed."
+            },
+            "message": {
+              "type": "string",
+              "description": "What to do next (stale inventory)."
+            },
+            "offer_id": {
+              "type": "string",
+              "description": "The offer that is gone (stale inventory)."
+            },
+            "provider": {
+              "type": "string",
+              "description": "The offer's provider (stale inventory)."
             },
             "details": {
               "type": "array",
               "items": {
-                "type": "object",
-                "required": [
-                  "path",
-                  "message"
-                ],
-                "additionalProperties": false,
-                "properties": {
-                  "path": {
-                    "type": "string"
-                  },
-                  "message": {
-                    "type": "string"
-                  }
-                }
+                "$ref": "#/components/schemas/ErrorIssue"
               }
             }
-          }
-        },
-        "Timestamp": {
-          "type": "string",
-          "format": "date-time",
-          "description": "RFC 3339 timestamp in UTC.",
+          },
           "examples": [
-            "2026-02-08T10:30:00.000Z"
+            {
+              "error": "Offer 'vastai-12345' not found",
+              "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+              "error_type": "not_found",
+              "retry_suggested": false
+            }
           ]
         }
       },
@@ -6067,8 +6108,44 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           }
         },
         "SessionError": {
+          "description": "The GPU marketplace error body; an alias of `GpuError` (openapi/components/errors.yaml), kept for the SDK's `SessionError` type.",
+          "$ref": "#/components/schemas/GpuError"
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        },
+        "ErrorIssue": {
           "type": "object",
-          "description": "The error body of the GPU marketplace areas, as gpu-sessions.md shows it.",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "GpuError": {
+          "type": "object",
+          "description": "The error body of the GPU marketplace areas (offers, templates, sessions, costs), as gpu-sessions.md shows it, instead of the platform envelope. `retry_suggested` is true when `error_type` is one of the retryable types listed in `error_type`'s `x-retryable`, or the status is 5xx.",
           "required": [
             "error",
             "request_id",
@@ -6078,55 +6155,55 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "additionalProperties": false,
           "properties": {
             "error": {
-              "type": "string"
+              "type": "string",
+              "description": "What went wrong and what to do."
             },
             "request_id": {
-              "type": "string"
+              "type": "string",
+              "description": "The request's id, also sent as the `X-Request-Id` header."
             },
             "error_type": {
               "type": "string",
-              "description": "Stable type, e.g. `validation_error`, `not_found`, `conflict`, `stale_inventory`."
+              "description": "Stable machine-readable type: the platform error code (`ErrorCode`) in lower case, e.g. `validation_error`, `not_found`, `auth_required`, `conflict`, `stale_inventory`. The types a retry can help with are listed once, in `x-retryable` (codegen turns it into `RETRYABLE_GPU_ERROR_TYPES` for the SDK, the mock and the server).",
+              "x-retryable": [
+                "rate_limited",
+                "not_ready",
+                "internal_error",
+                "idempotency_key_in_use",
+                "stale_inventory",
+                "provider_unavailable"
+              ]
             },
             "retry_suggested": {
-              "type": "boolean"
+              "type": "boolean",
+              "description": "Whether retrying (after `Retry-After`, if sent) can succeed."
             },
             "message": {
               "type": "string",
               "description": "What to do next (stale inventory)."
             },
             "offer_id": {
-              "type": "string"
+              "type": "string",
+              "description": "The offer that is gone (stale inventory)."
             },
             "provider": {
-              "type": "string"
+              "type": "string",
+              "description": "The offer's provider (stale inventory)."
             },
             "details": {
               "type": "array",
               "items": {
-                "type": "object",
-                "required": [
-                  "path",
-                  "message"
-                ],
-                "additionalProperties": false,
-                "properties": {
-                  "path": {
-                    "type": "string"
-                  },
-                  "message": {
-                    "type": "string"
-                  }
-                }
+                "$ref": "#/components/schemas/ErrorIssue"
               }
             }
-          }
-        },
-        "Timestamp": {
-          "type": "string",
-          "format": "date-time",
-          "description": "RFC 3339 timestamp in UTC.",
+          },
           "examples": [
-            "2026-02-08T10:30:00.000Z"
+            {
+              "error": "Offer 'vastai-12345' not found",
+              "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+              "error_type": "not_found",
+              "retry_suggested": false
+            }
           ]
         }
       },
@@ -6141,7 +6218,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/SessionError"
+                "$ref": "#/components/schemas/GpuError"
               },
               "example": {
                 "error": "body.reservation_hours: Number must be less than or equal to 12",
@@ -6162,7 +6239,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/SessionError"
+                "$ref": "#/components/schemas/GpuError"
               }
             }
           }
@@ -6177,7 +6254,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/SessionError"
+                "$ref": "#/components/schemas/GpuError"
               },
               "example": {
                 "error": "Session 'sess-abc123' not found",
@@ -6198,7 +6275,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/SessionError"
+                "$ref": "#/components/schemas/GpuError"
               },
               "example": {
                 "error": "Session 'sess-abc123' is stopped; only pending, provisioning or running sessions can be extended",
@@ -6219,7 +6296,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/SessionError"
+                "$ref": "#/components/schemas/GpuError"
               }
             }
           }
@@ -6234,7 +6311,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/SessionError"
+                "$ref": "#/components/schemas/GpuError"
               }
             }
           }
@@ -6255,7 +6332,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/SessionError"
+                "$ref": "#/components/schemas/GpuError"
               },
               "example": {
                 "error": "offer unavailable due to stale inventory",
@@ -6595,8 +6672,36 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           }
         },
         "TemplateError": {
+          "description": "The GPU marketplace error body; an alias of `GpuError` (openapi/components/errors.yaml), kept for the SDK's `TemplateError` type.",
+          "$ref": "#/components/schemas/GpuError"
+        },
+        "ErrorIssue": {
           "type": "object",
-          "description": "The error body of the GPU marketplace areas, as gpu-sessions.md shows it.",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "GpuError": {
+          "type": "object",
+          "description": "The error body of the GPU marketplace areas (offers, templates, sessions, costs), as gpu-sessions.md shows it, instead of the platform envelope. `retry_suggested` is true when `error_type` is one of the retryable types listed in `error_type`'s `x-retryable`, or the status is 5xx.",
           "required": [
             "error",
             "request_id",
@@ -6610,35 +6715,52 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "What went wrong and what to do."
             },
             "request_id": {
-              "type": "string"
+              "type": "string",
+              "description": "The request's id, also sent as the `X-Request-Id` header."
             },
             "error_type": {
               "type": "string",
-              "description": "Stable machine-readable type, e.g. `validation_error`, `not_found`, `auth_required`."
+              "description": "Stable machine-readable type: the platform error code (`ErrorCode`) in lower case, e.g. `validation_error`, `not_found`, `auth_required`, `conflict`, `stale_inventory`. The types a retry can help with are listed once, in `x-retryable` (codegen turns it into `RETRYABLE_GPU_ERROR_TYPES` for the SDK, the mock and the server).",
+              "x-retryable": [
+                "rate_limited",
+                "not_ready",
+                "internal_error",
+                "idempotency_key_in_use",
+                "stale_inventory",
+                "provider_unavailable"
+              ]
             },
             "retry_suggested": {
-              "type": "boolean"
+              "type": "boolean",
+              "description": "Whether retrying (after `Retry-After`, if sent) can succeed."
+            },
+            "message": {
+              "type": "string",
+              "description": "What to do next (stale inventory)."
+            },
+            "offer_id": {
+              "type": "string",
+              "description": "The offer that is gone (stale inventory)."
+            },
+            "provider": {
+              "type": "string",
+              "description": "The offer's provider (stale inventory)."
             },
             "details": {
               "type": "array",
               "items": {
-                "type": "object",
-                "required": [
-                  "path",
-                  "message"
-                ],
-                "additionalProperties": false,
-                "properties": {
-                  "path": {
-                    "type": "string"
-                  },
-                  "message": {
-                    "type": "string"
-                  }
-                }
+                "$ref": "#/components/schemas/ErrorIssue"
               }
             }
-          }
+          },
+          "examples": [
+            {
+              "error": "Offer 'vastai-12345' not found",
+              "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+              "error_type": "not_found",
+              "retry_suggested": false
+            }
+          ]
         }
       },
       "responses": {
@@ -6652,7 +6774,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/TemplateError"
+                "$ref": "#/components/schemas/GpuError"
               },
               "example": {
                 "error": "query.name: String must contain at most 200 character(s)",
@@ -6673,7 +6795,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/TemplateError"
+                "$ref": "#/components/schemas/GpuError"
               },
               "example": {
                 "error": "Authentication required: send X-API-Key or Authorization: Bearer <key>",
@@ -6694,7 +6816,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/TemplateError"
+                "$ref": "#/components/schemas/GpuError"
               },
               "example": {
                 "error": "Template 'a8a44c7363cbca20056020397e3bf072' not found",

@@ -5,7 +5,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 // Component schemas
 export const CompatibleTemplateSchema = z.strictObject({ hash_id: z.string(), name: z.string(), image: z.string(), recommended_disk_space: z.number().min(0).nullable() });
 export const CompatibleTemplateListSchema = z.strictObject({ offer_id: z.string(), compatible_templates: z.array(CompatibleTemplateSchema), count: z.number().int().min(0) });
-export const GpuErrorSchema = z.strictObject({ error: z.string(), request_id: z.string(), error_type: z.string(), retry_suggested: z.boolean(), details: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional() });
+export const ErrorIssueSchema = z.strictObject({ path: z.string(), message: z.string() });
+export const GpuErrorSchema = z.strictObject({ error: z.string(), request_id: z.string(), error_type: z.string(), retry_suggested: z.boolean(), message: z.string().optional(), offer_id: z.string().optional(), provider: z.string().optional(), details: z.array(ErrorIssueSchema).optional() });
 export const TimestampSchema = z.string();
 export const OfferSchema = z.strictObject({ id: z.string(), provider: z.enum(["vastai", "tensordock", "runpod", "lambda", "local"]), provider_id: z.string(), gpu_type: z.string(), gpu_count: z.number().int().min(0), vram_gb: z.number().int().min(0), price_per_hour: z.number().min(0), location: z.string().nullable(), reliability: z.number().min(0).max(1), available: z.boolean(), max_duration_hours: z.number().int().min(0), fetched_at: TimestampSchema, cuda_version: z.number().nullable(), availability_confidence: z.number().min(0).max(1) });
 export const OfferListSchema = z.strictObject({ offers: z.array(OfferSchema), count: z.number().int().min(0), total: z.number().int().min(0) });

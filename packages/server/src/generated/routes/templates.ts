@@ -3,8 +3,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 
 // Component schemas
+export const ErrorIssueSchema = z.strictObject({ path: z.string(), message: z.string() });
+export const GpuErrorSchema = z.strictObject({ error: z.string(), request_id: z.string(), error_type: z.string(), retry_suggested: z.boolean(), message: z.string().optional(), offer_id: z.string().optional(), provider: z.string().optional(), details: z.array(ErrorIssueSchema).optional() });
 export const TemplateSchema = z.strictObject({ id: z.number().int(), hash_id: z.string(), name: z.string(), provider: z.enum(["vastai", "tensordock", "runpod", "lambda", "local"]), image: z.string(), tag: z.string().nullable(), env: z.string(), onstart: z.string().nullable(), runtype: z.string(), use_ssh: z.boolean(), ssh_direct: z.boolean(), recommended: z.boolean(), recommended_disk_space: z.number().min(0).nullable(), extra_filters: z.string().nullable(), creator_id: z.number().int().nullable(), created_at: z.string().nullable(), count_created: z.number().int().min(0).nullable() });
-export const TemplateErrorSchema = z.strictObject({ error: z.string(), request_id: z.string(), error_type: z.string(), retry_suggested: z.boolean(), details: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional() });
+export const TemplateErrorSchema = GpuErrorSchema;
 export const TemplateListSchema = z.strictObject({ templates: z.array(TemplateSchema), count: z.number().int().min(0) });
 
 // Operations
@@ -15,7 +17,7 @@ export const listTemplates = createRoute({
   path: "/api/v1/templates",
   security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
   request: { query: z.object({ "name": z.string().min(1).max(200).optional() }) },
-  responses: { 200: { description: "The matching templates.", content: { "application/json": { schema: TemplateListSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: TemplateErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: TemplateErrorSchema } } } },
+  responses: { 200: { description: "The matching templates.", content: { "application/json": { schema: TemplateListSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: GpuErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: GpuErrorSchema } } } },
 });
 
 /** Get a template */
@@ -25,7 +27,7 @@ export const getTemplate = createRoute({
   path: "/api/v1/templates/{hash_id}",
   security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
   request: { params: z.object({ "hash_id": z.string().regex(new RegExp("^[A-Za-z0-9_-]{1,128}$"), "must match ^[A-Za-z0-9_-]{1,128}$") }) },
-  responses: { 200: { description: "The template.", content: { "application/json": { schema: TemplateSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: TemplateErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: TemplateErrorSchema } } }, 404: { description: "No such template.", content: { "application/json": { schema: TemplateErrorSchema } } } },
+  responses: { 200: { description: "The template.", content: { "application/json": { schema: TemplateSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: GpuErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: GpuErrorSchema } } }, 404: { description: "No such template.", content: { "application/json": { schema: GpuErrorSchema } } } },
 });
 
 /** Every operation of the templates area, keyed by operationId. */

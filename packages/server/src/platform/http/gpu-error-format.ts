@@ -2,12 +2,12 @@
  * The GPU marketplace areas answer errors in the body gpu-sessions.md shows, `{error, request_id,
  * error_type, retry_suggested}`, instead of the platform envelope. Everything upstream (auth, validation,
  * not found, problems thrown by handlers) still produces the platform envelope; this middleware, mounted
- * on those areas' paths, rewrites it on the way out, so both shapes come from one error path.
+ * on those areas' paths (error-format.ts), rewrites it on the way out, so both shapes come from one error
+ * path. Which error types are worth retrying is the spec's `x-retryable` list (GpuError.error_type).
  */
 import type { MiddlewareHandler } from 'hono';
+import { isRetryableGpuErrorType } from '../../generated/gpu-errors.js';
 import type { AppEnv } from './app-env.js';
-
-const RETRYABLE = new Set(['RATE_LIMITED', 'NOT_READY', 'INTERNAL_ERROR', 'IDEMPOTENCY_KEY_IN_USE', 'STALE_INVENTORY']);
 
 export const gpuErrorFormat: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
@@ -23,7 +23,7 @@ export const gpuErrorFormat: MiddlewareHandler<AppEnv> = async (c, next) => {
       error: envelope.message ?? 'Request failed',
       request_id: envelope.request_id ?? c.get('requestId'),
       error_type: envelope.code.toLowerCase(),
-      retry_suggested: RETRYABLE.has(envelope.code) || c.res.status >= 500,
+      retry_suggested: isRetryableGpuErrorType(envelope.code) || c.res.status >= 500,
       ...(envelope.details ? { details: envelope.details } : {}),
     }),
     { status: c.res.status, headers },

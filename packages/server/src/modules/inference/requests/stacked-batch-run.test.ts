@@ -73,7 +73,7 @@ describe('runStacked', () => {
     expect(whole.order).toEqual(['probabilities']);
     expect(whole.outputs.probabilities!.dims).toEqual([rows, 3]);
     const alone = await engine.submit(model.handle, { input: { type: 'float32', dims: [1, 4], data: Float32Array.from((stacked().input!.data as Float32Array).subarray(36 * 4)) } });
-    expect(Array.from(whole.outputs.probabilities!.data.subarray(36 * 3))).toEqual(Array.from(alone.outputs.probabilities!.data));
+    expect(Array.from((whole.outputs.probabilities!.data as Float32Array).subarray(36 * 3))).toEqual(Array.from(alone.outputs.probabilities!.data as Float32Array));
   });
 
   it('gives one outcome per row when a postprocessing adapter shapes each result', async () => {

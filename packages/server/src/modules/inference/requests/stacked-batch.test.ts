@@ -33,7 +33,7 @@ describe('stacked batches', () => {
       expect(range[name]!.data.buffer).toBe(source[name]!.data.buffer);
       expect(range[name]!.data.byteOffset).toBe(source[name]!.data.BYTES_PER_ELEMENT * (source[name]!.data.length / 3));
     }
-    source.x.data[2] = 42;
+    source.x!.data[2] = 42;
     expect(range.x!.data[0]).toBe(42);
   });
 

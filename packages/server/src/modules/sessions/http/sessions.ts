@@ -1,6 +1,7 @@
 /** The sessions area (openapi/sessions.yaml): GPU sessions and their costs, over the session broker. */
 import type { Context } from 'hono';
 import { tenantOf } from '../../../platform/auth/principal.js';
+import { isRetryableGpuErrorType } from '../../../generated/gpu-errors.js';
 import { routes } from '../../../generated/routes/sessions.js';
 import type { AppEnv } from '../../../platform/http/app-env.js';
 import { ApiProblem } from '../../../platform/http/problem.js';
@@ -15,7 +16,7 @@ const staleBody = (c: Context<AppEnv>, offerId: string, provider: string) => ({
   error_type: 'stale_inventory',
   offer_id: offerId,
   provider,
-  retry_suggested: true,
+  retry_suggested: isRetryableGpuErrorType('stale_inventory'),
   message: 'The selected offer is no longer available. Please refresh inventory and select a different offer.',
   request_id: c.get('requestId'),
 });

@@ -1,6 +1,6 @@
 /**
- * `tensorBase64()`: a typed array as a tensor input with its elements as base64 bytes (`data_base64`), the
- * fast form for large tensors and stacked batches: the server decodes it in one step instead of parsing a
+ * Tensor encoding helper (`@computeplane/sdk/inference`). `tensorBase64()`: a typed array as a tensor
+ * input with its elements as base64 bytes (`data_base64`), the fast form for large tensors and stacked batches: the server decodes it in one step instead of parsing a
  * JSON number per element. Works in Node.js (Buffer) and browsers (btoa).
  */
 

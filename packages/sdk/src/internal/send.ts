@@ -3,14 +3,11 @@
  * an ApiResult: `{ data }` on success, `{ error }` (a typed ComputeplaneError) otherwise. It never throws
  * for HTTP or network failures; use unwrap() for data-or-throw.
  */
-import type { Computeplane } from './client.js';
-import { ComputeplaneError, ConnectionError, TimeoutError, errorFromResponse } from './errors.js';
-import type { RequestOptions } from './request-options.js';
+import type { ApiResult } from '../core/api-result.js';
+import type { Computeplane } from '../core/client.js';
+import { ComputeplaneError, ConnectionError, TimeoutError, errorFromResponse } from '../core/errors.js';
+import type { RequestOptions } from '../core/request-options.js';
 import { retryingFetch } from './retrying-fetch.js';
-
-export type ApiResult<Data> =
-  | { data: Data; error?: undefined; response: Response; requestId: string | undefined }
-  | { data?: undefined; error: ComputeplaneError; response: Response | undefined; requestId: string | undefined };
 
 type DataOf<R> = R extends { data: infer D } ? ([D] extends [never] ? undefined : Exclude<D, undefined>) : never;
 

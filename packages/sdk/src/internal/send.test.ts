@@ -1,8 +1,8 @@
 /** The request pipeline every generated call uses, driven through a scripted fetch. */
 import { describe, expect, it } from 'vitest';
 import { getModel, listModels, updateModelSchema } from '../generated/models.operations.js';
-import { uploadModel } from '../areas/models-upload.js';
-import { createClient, type ClientOptions } from './client.js';
+import { uploadModel } from '../lib/models-upload.js';
+import { createClient, type ClientOptions } from '../core/client.js';
 import {
   AbortedError,
   AuthenticationError,
@@ -12,8 +12,8 @@ import {
   NotFoundError,
   RateLimitError,
   TimeoutError,
-} from './errors.js';
-import { unwrap } from './unwrap.js';
+} from '../core/errors.js';
+import { unwrap } from '../core/unwrap.js';
 
 const model = { id: 'model_abcd', name: 'm' };
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>

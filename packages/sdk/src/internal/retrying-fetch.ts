@@ -3,9 +3,9 @@
  * (one per logical request, the same on every attempt) and retries with backoff. openapi-fetch builds the
  * Request; this function sends it, as many times as the retry policy allows.
  */
-import type { Computeplane } from './client.js';
-import { AbortedError, ConnectionError, TimeoutError } from './errors.js';
-import type { RequestOptions } from './request-options.js';
+import type { Computeplane } from '../core/client.js';
+import { AbortedError, ConnectionError, TimeoutError } from '../core/errors.js';
+import type { RequestOptions } from '../core/request-options.js';
 import { isRetryableStatus, mayRepeat, retryDelayMs } from './retry-policy.js';
 import { sleep } from './sleep.js';
 

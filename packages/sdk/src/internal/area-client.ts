@@ -3,7 +3,7 @@
  * so each area's generated functions share a typed client without a global singleton.
  */
 import createFetchClient, { type Client } from 'openapi-fetch';
-import type { Computeplane } from './client.js';
+import type { Computeplane } from '../core/client.js';
 
 const clients = new WeakMap<Computeplane, Map<string, Client<never>>>();
 

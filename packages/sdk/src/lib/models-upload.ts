@@ -1,10 +1,10 @@
 /**
- * uploadModel(): multipart model upload from a file path, Buffer/Uint8Array, Blob or stream, with the
- * model's metadata typed from the spec. Structured fields travel as JSON parts, as the spec's
+ * Models upload helper (`@computeplane/sdk/models`). uploadModel(): multipart model upload from a file
+ * path, Buffer/Uint8Array, Blob or stream, with the model's metadata typed from the spec. Structured fields travel as JSON parts, as the spec's
  * `encoding` says. Hand-written because multipart bodies need source-specific handling.
  */
 import type { FetchResponse } from 'openapi-fetch';
-import { areaClient, send, type Computeplane, type RequestOptions } from '../core/index.js';
+import { areaClient, send, type Computeplane, type RequestOptions } from '../internal/index.js';
 import type { components, paths } from '../generated/models.js';
 
 type ModelUpload = components['schemas']['ModelUpload'];
