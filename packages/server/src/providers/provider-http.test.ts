@@ -7,7 +7,9 @@ describe('ignoreGone', () => {
   });
 
   it('answers undefined when the provider says 404', async () => {
-    await expect(ignoreGone(Promise.reject(new ProviderApiError('vastai', 'get_instance', 404, 'gone')))).resolves.toBeUndefined();
+    await expect(
+      ignoreGone(Promise.reject(new ProviderApiError('vastai', 'get_instance', 404, 'gone'))),
+    ).resolves.toBeUndefined();
   });
 
   it('rethrows any other failure', async () => {
