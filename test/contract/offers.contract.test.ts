@@ -2,7 +2,7 @@
  * Contract: the offers area through the SDK, with Vast.ai and Lambda served by fakes of their documented
  * APIs and this machine as the local provider. Errors come in the seed's body for this area.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NotFoundError, unwrap } from '@computeplane/sdk';
 import { getOffer, iterateOffers, listOffers } from '@computeplane/sdk/offers';
 import { tmpdir } from 'node:os';
@@ -44,6 +44,48 @@ describe.each(testDrivers)('offers contract on $name', (driver) => {
     expect(missing.error).toBeInstanceOf(NotFoundError);
     expect(missing.error).toMatchObject({ code: 'NOT_FOUND', requestId: missing.response?.headers.get('x-request-id') });
     expect((missing.error as NotFoundError).body).toMatchObject({ error: "Offer 'vastai-424242' not found", error_type: 'not_found', retry_suggested: false });
+  });
+
+  describe('min_availability_confidence', () => {
+    // Vast.ai answers the first refresh and then fails, so its offers keep their first fetch time and lose
+    // confidence as the clock moves on; this machine and Lambda keep refreshing and stay at confidence 1.
+    const start = new Date('2026-11-23T00:00:00Z');
+    let now = start;
+    let vastDown = false;
+    const [local, vastai, lambda] = providers();
+    const flakyVastAi = { ...vastai!, listOffers: () => (vastDown ? Promise.reject(new Error('vastai unreachable')) : vastai!.listOffers()) };
+    const aging = serverFor(driver, { providers: [local!, flakyVastAi, lambda!], clock: () => now, settings: { marketplace: { refreshMs: 25 } } });
+
+    it('leaves out offers below the threshold, and keeps those above it', async () => {
+      const list = (query: { min_availability_confidence?: number }) => conform('listOffers', listOffers(aging.server.clientA, { params: { query: { ...query, limit: 100 } } }));
+      const { data: fresh } = await list({});
+      expect(fresh!.total).toBeGreaterThan(2);
+      expect(fresh!.offers.filter((o) => o.provider === 'vastai')).toHaveLength(2);
+      expect(fresh!.offers.every((o) => o.availability_confidence === 1)).toBe(true);
+      expect((await list({ min_availability_confidence: 0.9 })).data!.total).toBe(fresh!.total);
+
+      vastDown = true;
+      now = new Date(start.getTime() + 5 * 60_000); // half of the 10-minute staleness window
+      // Wait for a refresh after the outage: Vast.ai's offers stay from `start`, the others are fetched at `now`.
+      await vi.waitFor(async () => expect((await list({ min_availability_confidence: 0.9 })).data!.total).toBe(fresh!.total - 2), { timeout: 5_000, interval: 25 });
+
+      const { data: aged } = await list({});
+      expect(aged!.total).toBe(fresh!.total);
+      const confidences = aged!.offers.map((o) => [o.provider, o.availability_confidence]);
+      expect(confidences.filter(([provider]) => provider === 'vastai')).toEqual([['vastai', 0.5], ['vastai', 0.5]]);
+      expect(confidences.filter(([provider]) => provider !== 'vastai').every(([, confidence]) => confidence === 1)).toBe(true);
+
+      const { data: above } = await list({ min_availability_confidence: 0.9 });
+      expect(above!.total).toBe(fresh!.total - 2);
+      expect(above!.count).toBe(above!.offers.length);
+      expect(above!.count).toBeGreaterThan(0);
+      expect(above!.offers.map((o) => o.id)).toEqual(aged!.offers.filter((o) => o.provider !== 'vastai').map((o) => o.id));
+
+      const { data: below } = await list({ min_availability_confidence: 0.4 });
+      expect(below!.total).toBe(fresh!.total);
+      const { data: none } = await list({ min_availability_confidence: 1 });
+      expect(none!.total).toBe(fresh!.total - 2);
+    });
   });
 
   it('answers auth and validation errors in the same body', async () => {

@@ -21,6 +21,16 @@ export class ProviderApiError extends Error {
 /** The provider says the thing does not exist (any more): for lookups and destroys an answer, not a failure. */
 export const isGone = (error: unknown): boolean => error instanceof ProviderApiError && error.status === 404;
 
+/** Awaits `pending`, answering `undefined` where the provider says the thing is gone (404); any other failure is rethrown. */
+export async function ignoreGone<T>(pending: Promise<T>): Promise<T | undefined> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (isGone(error)) return undefined;
+    throw error;
+  }
+}
+
 export interface ProviderHttpOptions {
   provider: string;
   baseUrl: string;

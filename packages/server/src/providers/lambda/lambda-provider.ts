@@ -4,7 +4,7 @@
  * Lambda keeps terminated instances listed for a while; they count as gone.
  */
 import type { CreateInstanceRequest, GpuProvider, InstanceStatus, ProviderInstance, ProviderOffer } from '../provider.js';
-import { isGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
+import { ignoreGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
 import type { LambdaInstance, LambdaInstanceType, LambdaLaunchRequest } from './lambda-types.js';
 
 const STATUS: Record<string, InstanceStatus> = { booting: 'provisioning', active: 'running', unhealthy: 'unknown', terminating: 'stopped', terminated: 'stopped' };
@@ -64,24 +64,18 @@ export function createLambdaProvider(http: ProviderHttp): GpuProvider {
       return { instanceId };
     },
     async getInstance(instanceId) {
-      try {
-        const { data } = await http<{ data: LambdaInstance }>('get_instance', 'GET', `/instances/${encodeURIComponent(instanceId)}`);
-        return data.status === 'terminated' ? undefined : toInstance(data);
-      } catch (error) {
-        if (isGone(error)) return undefined;
-        throw error;
-      }
+      return ignoreGone(
+        http<{ data: LambdaInstance }>('get_instance', 'GET', `/instances/${encodeURIComponent(instanceId)}`).then(({ data }) =>
+          data.status === 'terminated' ? undefined : toInstance(data),
+        ),
+      );
     },
     async listInstances() {
       const { data } = await http<{ data: LambdaInstance[] }>('list_instances', 'GET', '/instances');
       return data.filter((instance) => instance.status !== 'terminated').map(toInstance);
     },
     async destroyInstance(instanceId) {
-      try {
-        await http('destroy_instance', 'POST', '/instance-operations/terminate', { instance_ids: [instanceId] });
-      } catch (error) {
-        if (!isGone(error)) throw error;
-      }
+      await ignoreGone(http('destroy_instance', 'POST', '/instance-operations/terminate', { instance_ids: [instanceId] }));
     },
   };
 }

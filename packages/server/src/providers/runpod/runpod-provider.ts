@@ -5,7 +5,7 @@
  * name and the session's key in `PUBLIC_KEY`; SSH straight to the pod's published 22/tcp port.
  */
 import type { CreateInstanceRequest, GpuProvider, InstanceStatus, ProviderInstance, ProviderOffer } from '../provider.js';
-import { isGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
+import { ignoreGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
 import type { RunPodCloud, RunPodCreatePodRequest, RunPodGpuType, RunPodPod, RunPodPodStatus } from './runpod-types.js';
 
 const STATUS: Record<RunPodPodStatus, InstanceStatus> = {
@@ -161,24 +161,16 @@ export function createRunPodProvider(http: ProviderHttp): GpuProvider {
       return { instanceId: pod.id };
     },
     async getInstance(instanceId) {
-      try {
-        const pod = await http<RunPodPod>('get_instance', 'GET', `/pods/${encodeURIComponent(instanceId)}`);
-        return pod.status === 'TERMINATED' ? undefined : toInstance(pod);
-      } catch (error) {
-        if (isGone(error)) return undefined;
-        throw error;
-      }
+      return ignoreGone(
+        http<RunPodPod>('get_instance', 'GET', `/pods/${encodeURIComponent(instanceId)}`).then((pod) => (pod.status === 'TERMINATED' ? undefined : toInstance(pod))),
+      );
     },
     async listInstances() {
       const { pods } = await http<{ pods: RunPodPod[] }>('list_instances', 'GET', '/pods');
       return pods.filter((pod) => pod.status !== 'TERMINATED').map(toInstance);
     },
     async destroyInstance(instanceId) {
-      try {
-        await http('destroy_instance', 'DELETE', `/pods/${encodeURIComponent(instanceId)}`);
-      } catch (error) {
-        if (!isGone(error)) throw error;
-      }
+      await ignoreGone(http('destroy_instance', 'DELETE', `/pods/${encodeURIComponent(instanceId)}`));
     },
   };
 }

@@ -3,7 +3,7 @@
  * one GPU with the minimum CPU, RAM and disk priced in); instances are VMs whose SSH port is forwarded.
  */
 import type { CreateInstanceRequest, GpuProvider, InstanceStatus, ProviderInstance, ProviderOffer } from '../provider.js';
-import { isGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
+import { ignoreGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
 import type { TensorDockCreateRequest, TensorDockInstance, TensorDockLocation } from './tensordock-types.js';
 
 /** The smallest VM an offer's price includes besides its GPU. */
@@ -82,24 +82,18 @@ export function createTensorDockProvider(http: ProviderHttp): GpuProvider {
       return { instanceId: data.id };
     },
     async getInstance(instanceId) {
-      try {
-        const { data } = await http<{ data: TensorDockInstance }>('get_instance', 'GET', `/instances/${encodeURIComponent(instanceId)}`);
-        return data.attributes.status === 'deleted' ? undefined : toInstance(data);
-      } catch (error) {
-        if (isGone(error)) return undefined;
-        throw error;
-      }
+      return ignoreGone(
+        http<{ data: TensorDockInstance }>('get_instance', 'GET', `/instances/${encodeURIComponent(instanceId)}`).then(({ data }) =>
+          data.attributes.status === 'deleted' ? undefined : toInstance(data),
+        ),
+      );
     },
     async listInstances() {
       const { data } = await http<{ data: { attributes: { instances: TensorDockInstance[] } } }>('list_instances', 'GET', '/instances');
       return data.attributes.instances.filter((instance) => instance.attributes.status !== 'deleted').map(toInstance);
     },
     async destroyInstance(instanceId) {
-      try {
-        await http('destroy_instance', 'DELETE', `/instances/${encodeURIComponent(instanceId)}`);
-      } catch (error) {
-        if (!isGone(error)) throw error;
-      }
+      await ignoreGone(http('destroy_instance', 'DELETE', `/instances/${encodeURIComponent(instanceId)}`));
     },
   };
 }

@@ -4,7 +4,7 @@
  * templates from the template search.
  */
 import type { CreateInstanceRequest, GpuProvider, InstanceStatus, ProviderInstance, ProviderOffer, ProviderTemplate } from '../provider.js';
-import { isGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
+import { ignoreGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
 import type { VastInstance, VastOffer, VastRentRequest, VastTemplate } from './vastai-types.js';
 
 const STATUS: Record<string, InstanceStatus> = {
@@ -105,25 +105,18 @@ export function createVastAiProvider(http: ProviderHttp): GpuProvider {
       return { instanceId };
     },
     async getInstance(instanceId) {
-      try {
-        const { instances } = await http<{ instances: VastInstance | null }>('get_instance', 'GET', `/api/v0/instances/${encodeURIComponent(instanceId)}/`);
-        return instances ? toInstance(instances) : undefined;
-      } catch (error) {
-        if (isGone(error)) return undefined;
-        throw error;
-      }
+      return ignoreGone(
+        http<{ instances: VastInstance | null }>('get_instance', 'GET', `/api/v0/instances/${encodeURIComponent(instanceId)}/`).then(({ instances }) =>
+          instances ? toInstance(instances) : undefined,
+        ),
+      );
     },
     async listInstances() {
       const { instances } = await http<{ instances: VastInstance[] }>('list_instances', 'GET', '/api/v0/instances/');
       return instances.map(toInstance);
     },
     async destroyInstance(instanceId) {
-      try {
-        await http('destroy_instance', 'DELETE', `/api/v0/instances/${encodeURIComponent(instanceId)}/`);
-      } catch (error) {
-        if (isGone(error)) return;
-        throw error;
-      }
+      await ignoreGone(http('destroy_instance', 'DELETE', `/api/v0/instances/${encodeURIComponent(instanceId)}/`));
     },
   };
 }
