@@ -88,7 +88,7 @@ export function createApp(options: AppOptions) {
   const areas = modules.flatMap((module) => module.areas);
   // Error formats first: a middleware registered after a route would never see that route's answers.
   for (const mount of errorFormatMounts(areas)) app.use(mount.path, mount.middleware);
-  for (const area of areas) registerRoutes(app, area.routes, area.handlers, routeServices);
+  for (const area of areas) registerRoutes(app, area.routes, area.handlers as never, routeServices);
   for (const module of modules) module.start?.();
   if (options.docsDir) app.route('/docs', createDocsRoutes(options.docsDir));
 

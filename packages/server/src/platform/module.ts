@@ -13,6 +13,13 @@ export interface Area<Routes extends Record<string, RouteConfig> = Record<string
   handlers: Handlers<Routes>;
 }
 
+/** An area whatever its routes: what app.ts registers (each area is type-checked where `area()` builds it). */
+export interface RegisteredArea {
+  name: string;
+  routes: Record<string, RouteConfig>;
+  handlers: Record<string, unknown>;
+}
+
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 
 /** One component of `GET /health/detailed` (`services.<name>`): a status plus component-specific figures. */
@@ -22,8 +29,8 @@ export interface ComponentHealth {
 }
 
 export interface Module {
-  /** Areas this module serves (`any`: each area keeps its own route types). */
-  areas: Area<any>[];
+  /** Areas this module serves. */
+  areas: RegisteredArea[];
   /** Background work started once the app is assembled (loops, runners). */
   start?(): void;
   /** Stops what `start` began and frees what the module holds; the database stays open. */

@@ -5,6 +5,8 @@ import type { Db } from '../../platform/db/database.js';
 import { notFound } from '../../platform/http/problem.js';
 import type { AdminRepository } from './admin-repository.js';
 
+export type { ApiKeyRow, TenantRow } from './admin-repository.js';
+
 /** `onKeyRevoked` lets the server drop cached credentials so a revoked key stops working at once. */
 export function adminUseCases(deps: { db: Db; repository: AdminRepository; clock: () => Date; onKeyRevoked: () => void }) {
   const { db, repository, clock } = deps;

@@ -5,14 +5,14 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { areaSpecs } from '../../generated/specs.js';
-import type { Area } from '../module.js';
+import type { RegisteredArea } from '../module.js';
 import type { AppEnv } from './app-env.js';
 import { gpuErrorFormat } from './gpu-error-format.js';
 
 export const errorFormatOf = (areaName: string): 'gpu' | 'envelope' => ((areaSpecs[areaName] as { 'x-error-format'?: string } | undefined)?.['x-error-format'] === 'gpu' ? 'gpu' : 'envelope');
 
 /** The path patterns (`/api/v1/<collection>` and everything below it) whose errors an area formats its own way. */
-export function errorFormatMounts(areas: Area[]): { path: string; middleware: MiddlewareHandler<AppEnv> }[] {
+export function errorFormatMounts(areas: RegisteredArea[]): { path: string; middleware: MiddlewareHandler<AppEnv> }[] {
   const collections = new Set<string>();
   for (const area of areas) {
     if (errorFormatOf(area.name) !== 'gpu') continue;

@@ -1,8 +1,7 @@
 /** The admin area (openapi/admin.yaml): tenants and their API keys, behind X-Admin-Key. */
 import { routes } from '../../../generated/routes/admin.js';
 import { area } from '../../../platform/module.js';
-import type { ApiKeyRow, TenantRow } from '../admin-repository.js';
-import type { AdminUseCases } from '../admin-use-cases.js';
+import type { AdminUseCases, ApiKeyRow, TenantRow } from '../admin-use-cases.js';
 
 const toTenant = (row: Pick<TenantRow, 'id' | 'name' | 'createdAt'>) => ({ id: row.id, name: row.name, created_at: row.createdAt.toISOString() });
 const toApiKey = (row: Pick<ApiKeyRow, 'id' | 'tenantId' | 'name' | 'prefix' | 'createdAt' | 'revokedAt'>) => ({

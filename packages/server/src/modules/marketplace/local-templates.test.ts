@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sshExec } from '@computeplane/test-support/ssh-exec';
-import { matchesExtraFilters } from '../../modules/marketplace/extra-filters.js';
-import { launchSpec } from '../../modules/marketplace/template-catalog.js';
-import { createLocalProvider } from './local-provider.js';
-import { LOCAL_TEMPLATES, localTemplate } from './local-templates.js';
-import { offersFor } from './machine-offers.js';
-import { generateEd25519KeyPair } from '../ssh-key-pair.js';
+import { matchesExtraFilters } from './extra-filters.js';
+import { launchSpec } from './template-catalog.js';
+import { createLocalProvider } from '../../providers/local/local-provider.js';
+import { LOCAL_TEMPLATES, localTemplate } from '../../providers/local/local-templates.js';
+import { offersFor } from '../../providers/local/machine-offers.js';
+import { generateEd25519KeyPair } from '../../providers/ssh-key-pair.js';
 
 const named = (name: string) => LOCAL_TEMPLATES.find((template) => template.name === name)!;
 
