@@ -56,9 +56,13 @@ async function main() {
   if (process.argv.includes('--json')) console.log(JSON.stringify({ sizes, budget: BUDGET_GZIP_BYTES }));
   else {
     for (const [name, size] of Object.entries(sizes)) {
-      console.log(`${name.padEnd(40)} ${String(size.minified).padStart(7)} B min  ${String(size.gzip).padStart(6)} B gzip  ${(size.gzip / baseline.gzip).toFixed(2)}x baseline`);
+      console.log(
+        `${name.padEnd(40)} ${String(size.minified).padStart(7)} B min  ${String(size.gzip).padStart(6)} B gzip  ${(size.gzip / baseline.gzip).toFixed(2)}x baseline`,
+      );
     }
-    console.log(`budget: createClient + getModel <= ${BUDGET_GZIP_BYTES} B gzip (${sdk.gzip <= BUDGET_GZIP_BYTES ? 'ok' : 'OVER'})`);
+    console.log(
+      `budget: createClient + getModel <= ${BUDGET_GZIP_BYTES} B gzip (${sdk.gzip <= BUDGET_GZIP_BYTES ? 'ok' : 'OVER'})`,
+    );
   }
   if (sdk.gzip > BUDGET_GZIP_BYTES) process.exitCode = 1;
 }

@@ -17,7 +17,9 @@ const app = new Hono();
 app.get('/', (c) => c.text('ok'));
 app.post('/', async (c) => {
   const { input } = await c.req.json<{ input: { data: number[]; shape: number[] } }>();
-  const results = await session.run({ [inputName]: new ort.Tensor('float32', Float32Array.from(input.data), input.shape) });
+  const results = await session.run({
+    [inputName]: new ort.Tensor('float32', Float32Array.from(input.data), input.shape),
+  });
   const output = results[outputName]!;
   return c.json({ result: { data: Array.from(output.data as Float32Array), shape: output.dims } });
 });

@@ -39,7 +39,13 @@ const freePort = () =>
 async function waitUntilUp(url: string, child: ChildProcess) {
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}`);
-    if (await fetch(url).then((r) => r.status < 500, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.status < 500,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${url} did not come up`);
@@ -54,17 +60,37 @@ interface Load {
 }
 
 async function load(url: string, connections: number, headers: Record<string, string>, body: string): Promise<Load> {
-  const result = await autocannon({ url, method: 'POST', connections, duration: seconds, headers: { 'content-type': 'application/json', ...headers }, body });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
 }
 
 async function main() {
   const results: Record<string, Load> = {};
 
   // 1. The floor, and the same handler on Hono (the framework's own cost; see hono-floor-server.ts).
-  for (const [name, script] of [['minimal', 'minimal-server.ts'], ['hono floor', 'hono-floor-server.ts']] as const) {
+  for (const [name, script] of [
+    ['minimal', 'minimal-server.ts'],
+    ['hono floor', 'hono-floor-server.ts'],
+  ] as const) {
     const floorPort = await freePort();
-    const floor = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/bench', script), modelPath, String(floorPort)], { stdio: 'ignore' });
+    const floor = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'scripts/bench', script), modelPath, String(floorPort)],
+      { stdio: 'ignore' },
+    );
     try {
       await waitUntilUp(`http://127.0.0.1:${floorPort}/`, floor).catch(() => undefined);
       const body = JSON.stringify({ input: { data: row, shape: [1, 4] } });
@@ -88,7 +114,9 @@ async function main() {
     const headers = { 'X-API-Key': 'test-api-key' };
     const form = new FormData();
     form.set('model', new Blob([await readFile(modelPath)]), 'tiny-mlp.onnx');
-    const model = (await (await fetch(`${base}/api/v1/models`, { method: 'POST', headers, body: form })).json()) as { id: string };
+    const model = (await (await fetch(`${base}/api/v1/models`, { method: 'POST', headers, body: form })).json()) as {
+      id: string;
+    };
     const body = JSON.stringify({ model_id: model.id, input: { data: row, shape: [1, 4] } });
     await load(`${base}/api/v1/inference`, 8, headers, body); // warm-up: sessions loaded in every worker
     for (const c of [1, 64]) results[`computeplane c=${c}`] = await load(`${base}/api/v1/inference`, c, headers, body);
@@ -100,22 +128,40 @@ async function main() {
     const rowsOf = (i: number) => [i % 10, 1, 2, 3].map((v) => v / 10);
     const flat = Float32Array.from(Array.from({ length: batchRows }, (_, i) => rowsOf(i)).flat());
     const bodies = {
-      inputs: JSON.stringify({ model_id: model.id, inputs: Array.from({ length: batchRows }, (_, i) => ({ data: rowsOf(i), shape: [1, 4] })) }),
-      stacked_input: JSON.stringify({ model_id: model.id, stacked_input: { data: Array.from(flat, (v) => Math.round(v * 10) / 10), shape: [batchRows, 4] } }),
-      'stacked_input, data_base64': JSON.stringify({ model_id: model.id, stacked_input: { data_base64: Buffer.from(flat.buffer).toString('base64'), shape: [batchRows, 4] } }),
+      inputs: JSON.stringify({
+        model_id: model.id,
+        inputs: Array.from({ length: batchRows }, (_, i) => ({ data: rowsOf(i), shape: [1, 4] })),
+      }),
+      stacked_input: JSON.stringify({
+        model_id: model.id,
+        stacked_input: { data: Array.from(flat, (v) => Math.round(v * 10) / 10), shape: [batchRows, 4] },
+      }),
+      'stacked_input, data_base64': JSON.stringify({
+        model_id: model.id,
+        stacked_input: { data_base64: Buffer.from(flat.buffer).toString('base64'), shape: [batchRows, 4] },
+      }),
     };
     for (const [form, body] of Object.entries(bodies)) {
       const times: number[] = [];
       // The seed's form takes seconds per run: once is enough to place it.
       for (let run = 0; run < (form === 'inputs' ? 1 : batchRepeats); run++) {
         const started = performance.now();
-        const response = await fetch(`${base}/api/v1/inference/batch`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+        const response = await fetch(`${base}/api/v1/inference/batch`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body,
+        });
         const accepted = (await response.json()) as { job_id: string };
-        if (response.status !== 202) throw new Error(`batch (${form}) answered ${response.status}: ${JSON.stringify(accepted)}`);
+        if (response.status !== 202)
+          throw new Error(`batch (${form}) answered ${response.status}: ${JSON.stringify(accepted)}`);
         let status = 'queued';
         while (status === 'queued' || status === 'running') {
           await new Promise((resolve) => setTimeout(resolve, 10));
-          status = ((await (await fetch(`${base}/api/v1/inference/${accepted.job_id}?results_limit=0`, { headers })).json()) as { status: string }).status;
+          status = (
+            (await (
+              await fetch(`${base}/api/v1/inference/${accepted.job_id}?results_limit=0`, { headers })
+            ).json()) as { status: string }
+          ).status;
         }
         if (status !== 'completed') throw new Error(`batch (${form}) ended ${status}`);
         times.push((performance.now() - started) / 1000);
@@ -131,13 +177,17 @@ async function main() {
 
   // 3. The bare loop: batched run() calls over the same rows, in-process, batch size as our server's default.
   const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  const flat = Float32Array.from(Array.from({ length: batchRows }, (_, i) => [i % 10, 1, 2, 3].map((v) => v / 10)).flat());
+  const flat = Float32Array.from(
+    Array.from({ length: batchRows }, (_, i) => [i % 10, 1, 2, 3].map((v) => v / 10)).flat(),
+  );
   const bareTimes: number[] = [];
   for (let run = 0; run < batchRepeats; run++) {
     const bareStarted = performance.now();
     for (let offset = 0; offset < batchRows; offset += 64) {
       const rows = Math.min(64, batchRows - offset);
-      await session.run({ input: new ort.Tensor('float32', flat.subarray(offset * 4, (offset + rows) * 4), [rows, 4]) });
+      await session.run({
+        input: new ort.Tensor('float32', flat.subarray(offset * 4, (offset + rows) * 4), [rows, 4]),
+      });
     }
     bareTimes.push((performance.now() - bareStarted) / 1000);
   }
@@ -149,21 +199,31 @@ async function main() {
   console.log('server                   req/s   rtt ms  p50 ms  p99 ms  errors');
   for (const [name, r] of Object.entries(results)) {
     const rtt = name.endsWith('c=1') ? (1000 / r.rps).toFixed(3) : '-';
-    console.log(`${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} ${rtt.padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)}  ${r.errors + r.non2xx}`);
+    console.log(
+      `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} ${rtt.padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)}  ${r.errors + r.non2xx}`,
+    );
   }
   for (const name of ['computeplane', 'hono floor']) {
     for (const c of [1, 64]) {
       const ours = results[`${name} c=${c}`]!;
       const floor = results[`minimal c=${c}`]!;
-      const latency = c === 1 ? `round trip ${(floor.rps / ours.rps).toFixed(2)}x` : `p50 ${floor.p50 > 0 ? (ours.p50 / floor.p50).toFixed(2) : 'n/a'}x`;
+      const latency =
+        c === 1
+          ? `round trip ${(floor.rps / ours.rps).toFixed(2)}x`
+          : `p50 ${floor.p50 > 0 ? (ours.p50 / floor.p50).toFixed(2) : 'n/a'}x`;
       console.log(`ratio ${name}/minimal c=${c}: throughput ${(ours.rps / floor.rps).toFixed(2)}x, ${latency}`);
     }
   }
   const bare = batchRows / bareSeconds;
-  const runs = (times: number[]) => (times.length > 1 ? ` (median of ${times.map((t) => t.toFixed(3)).join(', ')})` : '');
-  console.log(`bare loop: ${batchRows} rows in ${bareSeconds.toFixed(3)} s = ${bare.toFixed(0)} rows/s${runs(bareTimes)}`);
+  const runs = (times: number[]) =>
+    times.length > 1 ? ` (median of ${times.map((t) => t.toFixed(3)).join(', ')})` : '';
+  console.log(
+    `bare loop: ${batchRows} rows in ${bareSeconds.toFixed(3)} s = ${bare.toFixed(0)} rows/s${runs(bareTimes)}`,
+  );
   for (const [form, batch] of Object.entries(batches)) {
-    console.log(`batch job (${form}): ${batch.rows} rows in ${batch.seconds.toFixed(3)} s = ${batch.rowsPerSecond.toFixed(0)} rows/s${runs(batch.runs)}, ratio batch/bare ${(batch.rowsPerSecond / bare).toFixed(3)}x`);
+    console.log(
+      `batch job (${form}): ${batch.rows} rows in ${batch.seconds.toFixed(3)} s = ${batch.rowsPerSecond.toFixed(0)} rows/s${runs(batch.runs)}, ratio batch/bare ${(batch.rowsPerSecond / bare).toFixed(3)}x`,
+    );
   }
 }
 

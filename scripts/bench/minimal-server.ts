@@ -17,7 +17,9 @@ createServer((request, response) => {
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', async () => {
     const { input } = JSON.parse(Buffer.concat(chunks).toString()) as { input: { data: number[]; shape: number[] } };
-    const results = await session.run({ [inputName]: new ort.Tensor('float32', Float32Array.from(input.data), input.shape) });
+    const results = await session.run({
+      [inputName]: new ort.Tensor('float32', Float32Array.from(input.data), input.shape),
+    });
     const output = results[outputName]!;
     response.writeHead(200, { 'Content-Type': 'application/json' });
     response.end(JSON.stringify({ result: { data: Array.from(output.data as Float32Array), shape: output.dims } }));

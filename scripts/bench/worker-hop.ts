@@ -39,7 +39,10 @@ async function main() {
     inThread.push(performance.now() - started);
   }
 
-  const worker = new Worker(workerSource, { eval: true, workerData: { ort: createRequire(import.meta.url).resolve('onnxruntime-node'), model: modelPath } });
+  const worker = new Worker(workerSource, {
+    eval: true,
+    workerData: { ort: createRequire(import.meta.url).resolve('onnxruntime-node'), model: modelPath },
+  });
   await new Promise((resolve) => worker.once('message', resolve));
   const viaWorker: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -57,7 +60,9 @@ async function main() {
   console.log(`\nrun() of one row, ${rounds} rounds each (medians)`);
   console.log(`on this thread (baseline):      ${base.toFixed(1)} µs`);
   console.log(`in a worker thread, round trip: ${hop.toFixed(1)} µs`);
-  console.log(`ratio worker/baseline: ${(hop / base).toFixed(2)}x; the hop itself adds ${(hop - base).toFixed(1)} µs per request`);
+  console.log(
+    `ratio worker/baseline: ${(hop / base).toFixed(2)}x; the hop itself adds ${(hop - base).toFixed(1)} µs per request`,
+  );
 }
 
 await main();

@@ -29,7 +29,8 @@ export function readRetryableGpuErrorTypes(repoRoot: string): string[] {
   }
   const known = new Set(doc.components.schemas.ErrorCode.enum.map((code) => code.toLowerCase()));
   const unknown = retryable.filter((type) => !known.has(type));
-  if (unknown.length) throw new Error(`${SOURCE}: x-retryable lists ${unknown.join(', ')}, not ErrorCode values in lower case`);
+  if (unknown.length)
+    throw new Error(`${SOURCE}: x-retryable lists ${unknown.join(', ')}, not ErrorCode values in lower case`);
   return retryable;
 }
 

@@ -49,7 +49,9 @@ const changed = [...outputs].filter(([file, text]) => !existsSync(file) || readF
 if (check) {
   const problems = [...changed.map(([file]) => file), ...stale];
   if (problems.length) {
-    console.error(`Generated code is out of date with openapi/ (run npm run codegen):\n${problems.map((f) => `  ${relative(repoRoot, f)}`).join('\n')}`);
+    console.error(
+      `Generated code is out of date with openapi/ (run npm run codegen):\n${problems.map((f) => `  ${relative(repoRoot, f)}`).join('\n')}`,
+    );
     process.exit(1);
   }
   console.log(`codegen: ${outputs.size} generated files match the specs`);
@@ -59,5 +61,7 @@ if (check) {
     writeFileSync(file, text);
   }
   for (const file of stale) rmSync(file);
-  console.log(`codegen: ${changed.length} written, ${stale.length} removed, ${outputs.size - changed.length} unchanged`);
+  console.log(
+    `codegen: ${changed.length} written, ${stale.length} removed, ${outputs.size - changed.length} unchanged`,
+  );
 }

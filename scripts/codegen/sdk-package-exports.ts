@@ -12,7 +12,11 @@ type Conditions = { '@computeplane/source': string; types: string; import: strin
 
 const entry = (source: string): Conditions => {
   const built = source.replace(/^\.\/src\//, './dist/');
-  return { '@computeplane/source': source, types: built.replace(/\.ts$/, '.d.ts'), import: built.replace(/\.ts$/, '.js') };
+  return {
+    '@computeplane/source': source,
+    types: built.replace(/\.ts$/, '.d.ts'),
+    import: built.replace(/\.ts$/, '.js'),
+  };
 };
 
 /** The SDK entry file of an area, relative to the package. */

@@ -73,7 +73,9 @@ function renderMultipart(doc: OpenApiDocument, media: MediaType, at: string): st
     if (!required.has(name)) code += '.optional()';
     return `${JSON.stringify(name)}: ${code}`;
   });
-  return schema.additionalProperties === false ? `z.strictObject({ ${fields.join(', ')} })` : `z.object({ ${fields.join(', ')} })`;
+  return schema.additionalProperties === false
+    ? `z.strictObject({ ${fields.join(', ')} })`
+    : `z.object({ ${fields.join(', ')} })`;
 }
 
 function renderBody(doc: OpenApiDocument, op: Operation): string | undefined {
@@ -157,7 +159,9 @@ ${renderComponentSchemas(doc).join('\n')}
 ${routes.join('\n\n')}
 `;
   const helpers = ['jsonText', 'queryBoolean', 'uploadedFile'].filter((name) => body.includes(`${name}(`));
-  const helperImport = helpers.length ? `import { ${helpers.join(', ')} } from '../../platform/http/zod-helpers.js';\n` : '';
+  const helperImport = helpers.length
+    ? `import { ${helpers.join(', ')} } from '../../platform/http/zod-helpers.js';\n`
+    : '';
   return `${GENERATED_BANNER(`openapi/${area}.yaml`)}import { createRoute, z } from '@hono/zod-openapi';
 ${helperImport}
 ${body}

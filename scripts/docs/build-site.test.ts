@@ -67,7 +67,9 @@ describe('docs site', () => {
     for (const area of listAreas()) {
       const spec = await bundleArea(area);
       const count = (await sourceOperationIds(area)).length;
-      const entry = index.match(new RegExp(`<li><a href="${area}\\.html">([^<]*)</a> <span class="count">(\\d+) operations</span>`));
+      const entry = index.match(
+        new RegExp(`<li><a href="${area}\\.html">([^<]*)</a> <span class="count">(\\d+) operations</span>`),
+      );
       expect(entry, `index entry for ${area}`).not.toBeNull();
       expect(entry![1]).toBe(spec.info.title);
       expect(Number(entry![2])).toBe(count);

@@ -16,13 +16,18 @@ const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
 /** JSON that is safe inside a <script> element: no `</script>`, no `<!--`. */
-export const inlineJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+export const inlineJson = (value: unknown) =>
+  JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 
 const SYSTEM_FONTS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 const MONO_FONTS = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace";
 
 /** Belt and braces for "offline": the browser may load nothing from any other origin. */
-const CSP = "default-src 'self'; script-src 'self' 'unsafe-inline' blob:; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'";
+const CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-inline' blob:; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'";
 
 const redocOptions = {
   theme: {
@@ -63,7 +68,9 @@ export function renderAreaPage(summary: AreaSummary, spec: OpenApiDocument): str
 export function renderIndex(areas: AreaSummary[], version: string): string {
   const rows = areas
     .map(
-      (a) => `<li><a href="${escapeHtml(a.area)}.html">${escapeHtml(a.title)}</a> <span class="count">${a.operations} operations</span>
+      (
+        a,
+      ) => `<li><a href="${escapeHtml(a.area)}.html">${escapeHtml(a.title)}</a> <span class="count">${a.operations} operations</span>
 <p>${escapeHtml(a.description.split('\n')[0] ?? '')}</p>
 <p class="files"><a href="openapi/${escapeHtml(a.area)}.json">${escapeHtml(a.area)}.json</a></p></li>`,
     )

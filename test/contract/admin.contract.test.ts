@@ -11,22 +11,42 @@ describe.each(testDrivers)('admin contract on $name', (driver) => {
   const suite = serverFor(driver);
 
   it('creates a tenant, issues it a working key, lists both, and revokes the key', async () => {
-    const { data: tenant } = await conform('createTenant', createTenant(suite.server.admin, { body: { name: 'acme' } }));
+    const { data: tenant } = await conform(
+      'createTenant',
+      createTenant(suite.server.admin, { body: { name: 'acme' } }),
+    );
     expect(tenant!.id).toMatch(/^tnt_/);
-    const { data: issued } = await conform('createApiKey', createApiKey(suite.server.admin, { body: { tenant_id: tenant!.id, name: 'ci' } }));
+    const { data: issued } = await conform(
+      'createApiKey',
+      createApiKey(suite.server.admin, { body: { tenant_id: tenant!.id, name: 'ci' } }),
+    );
     expect(issued!.key.startsWith(issued!.prefix)).toBe(true);
 
     const acme = suite.server.client({ apiKey: issued!.key });
     const model = await unwrap(uploadModel(acme, { model: fixturePath('regression.onnx') }));
-    await conformError('getModel', getModel(suite.server.clientA, { params: { path: { id: model.id } } }), 404, 'NOT_FOUND');
+    await conformError(
+      'getModel',
+      getModel(suite.server.clientA, { params: { path: { id: model.id } } }),
+      404,
+      'NOT_FOUND',
+    );
 
-    const { data: tenants } = await conform('listTenants', listTenants(suite.server.admin, { params: { query: { limit: 100 } } }));
+    const { data: tenants } = await conform(
+      'listTenants',
+      listTenants(suite.server.admin, { params: { query: { limit: 100 } } }),
+    );
     expect(tenants!.tenants.map((t) => t.id)).toContain(tenant!.id);
-    const { data: keys } = await conform('listApiKeys', listApiKeys(suite.server.admin, { params: { query: { tenant_id: tenant!.id } } }));
+    const { data: keys } = await conform(
+      'listApiKeys',
+      listApiKeys(suite.server.admin, { params: { query: { tenant_id: tenant!.id } } }),
+    );
     expect(keys!.api_keys).toEqual([expect.objectContaining({ id: issued!.id, revoked_at: null })]);
     expect(JSON.stringify(keys)).not.toContain(issued!.key);
 
-    const revoked = await conform('revokeApiKey', revokeApiKey(suite.server.admin, { params: { path: { id: issued!.id } } }));
+    const revoked = await conform(
+      'revokeApiKey',
+      revokeApiKey(suite.server.admin, { params: { path: { id: issued!.id } } }),
+    );
     expect(revoked.response?.status).toBe(204);
     await conformError('listModels', listModels(acme), 401, 'AUTH_INVALID');
     const after = await unwrap(listApiKeys(suite.server.admin, { params: { query: { tenant_id: tenant!.id } } }));
@@ -35,9 +55,29 @@ describe.each(testDrivers)('admin contract on $name', (driver) => {
 
   it('refuses tenant keys and wrong admin keys, and 404s unknown tenants and keys', async () => {
     await conformError('listTenants', listTenants(suite.server.clientA), 401, 'AUTH_REQUIRED');
-    await conformError('listTenants', listTenants(suite.server.client({ adminKey: 'wrong-admin-key-0000' })), 401, 'AUTH_INVALID');
-    await conformError('createApiKey', createApiKey(suite.server.admin, { body: { tenant_id: 'tnt_missing' } }), 404, 'NOT_FOUND');
-    await conformError('revokeApiKey', revokeApiKey(suite.server.admin, { params: { path: { id: 'key_missing' } } }), 404, 'NOT_FOUND');
-    await conformError('createTenant', createTenant(suite.server.admin, { body: { name: '' } }), 400, 'VALIDATION_ERROR');
+    await conformError(
+      'listTenants',
+      listTenants(suite.server.client({ adminKey: 'wrong-admin-key-0000' })),
+      401,
+      'AUTH_INVALID',
+    );
+    await conformError(
+      'createApiKey',
+      createApiKey(suite.server.admin, { body: { tenant_id: 'tnt_missing' } }),
+      404,
+      'NOT_FOUND',
+    );
+    await conformError(
+      'revokeApiKey',
+      revokeApiKey(suite.server.admin, { params: { path: { id: 'key_missing' } } }),
+      404,
+      'NOT_FOUND',
+    );
+    await conformError(
+      'createTenant',
+      createTenant(suite.server.admin, { body: { name: '' } }),
+      400,
+      'VALIDATION_ERROR',
+    );
   });
 });

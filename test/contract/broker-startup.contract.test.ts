@@ -22,13 +22,16 @@ describe('broker start-up on pglite', () => {
   it('answers 503 during the start-up sweep and 200 once it finished', async () => {
     const { data: starting, response } = await conform('getBrokerHealth', getBrokerHealth(suite.server.anonymous));
     expect(response!.status).toBe(503);
-    expect((starting ?? ((await getBrokerHealth(suite.server.anonymous)).error as ApiError).body)).toMatchObject({
+    expect(starting ?? ((await getBrokerHealth(suite.server.anonymous)).error as ApiError).body).toMatchObject({
       status: 'unavailable',
       services: { lifecycle: 'starting', inventory: 'empty', ready: 'false' },
     });
-    expect((await conform('getBrokerReadiness', getBrokerReadiness(suite.server.anonymous))).response!.status).toBe(503);
+    expect((await conform('getBrokerReadiness', getBrokerReadiness(suite.server.anonymous))).response!.status).toBe(
+      503,
+    );
     release();
-    for (let i = 0; i < 100 && (await getBrokerReadiness(suite.server.anonymous)).response!.status !== 200; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await getBrokerReadiness(suite.server.anonymous)).response!.status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 20));
     const { data: healthy } = await conform('getBrokerHealth', getBrokerHealth(suite.server.anonymous));
     expect(healthy).toMatchObject({ status: 'ok', services: { lifecycle: 'running', inventory: 'ok', ready: 'true' } });
     await suite.server.app.close();

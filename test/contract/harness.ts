@@ -31,7 +31,12 @@ export async function conform<R extends ApiResult<unknown>>(operationId: string,
 }
 
 /** Asserts a conforming error result with the given status and code. */
-export async function conformError(operationId: string, result: Promise<ApiResult<unknown>> | ApiResult<unknown>, status: number, code: string) {
+export async function conformError(
+  operationId: string,
+  result: Promise<ApiResult<unknown>> | ApiResult<unknown>,
+  status: number,
+  code: string,
+) {
   const settled = await conform(operationId, result);
   expect(settled.error, `${operationId} should fail with ${status} ${code}`).toBeInstanceOf(ApiError);
   const error = settled.error as ApiError;

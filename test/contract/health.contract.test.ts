@@ -2,7 +2,14 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
-import { getAreaSpec, getDetailedHealth, getHealth, getMetrics, getOpenApiDocument, getReadiness } from '@computeplane/sdk/health';
+import {
+  getAreaSpec,
+  getDetailedHealth,
+  getHealth,
+  getMetrics,
+  getOpenApiDocument,
+  getReadiness,
+} from '@computeplane/sdk/health';
 import { listModels, uploadModel } from '@computeplane/sdk/models';
 import { bundleArea } from '../../scripts/lib/specs.js';
 import { testDrivers } from '@computeplane/test-support/databases';
@@ -42,16 +49,28 @@ describe.each(testDrivers)('health contract on $name', (driver) => {
     await listModels(suite.server.clientA);
     await listModels(suite.server.anonymous);
     const { data: text } = await conform('getMetrics', getMetrics(suite.server.anonymous));
-    expect(text).toMatch(/http_requests_total\{[^}]*method="GET"[^}]*route="\/api\/v1\/models"[^}]*status="200"[^}]*\} [1-9]/);
+    expect(text).toMatch(
+      /http_requests_total\{[^}]*method="GET"[^}]*route="\/api\/v1\/models"[^}]*status="200"[^}]*\} [1-9]/,
+    );
     expect(text).toMatch(/http_requests_total\{[^}]*route="\/api\/v1\/models"[^}]*status="401"[^}]*\} [1-9]/);
     expect(text).toMatch(/http_request_duration_seconds_bucket\{/);
   });
 
   it('serves each hand spec as YAML and the merged document as JSON', async () => {
-    const { data: yamlText } = await conform('getAreaSpec', getAreaSpec(suite.server.anonymous, { params: { path: { file: 'models.yaml' } } }));
+    const { data: yamlText } = await conform(
+      'getAreaSpec',
+      getAreaSpec(suite.server.anonymous, { params: { path: { file: 'models.yaml' } } }),
+    );
     expect(parse(yamlText!)).toEqual(await bundleArea('models'));
-    await conformError('getAreaSpec', getAreaSpec(suite.server.anonymous, { params: { path: { file: 'nope.yaml' } } }), 404, 'NOT_FOUND');
+    await conformError(
+      'getAreaSpec',
+      getAreaSpec(suite.server.anonymous, { params: { path: { file: 'nope.yaml' } } }),
+      404,
+      'NOT_FOUND',
+    );
     const { data: merged } = await conform('getOpenApiDocument', getOpenApiDocument(suite.server.anonymous));
-    expect(Object.keys(merged!.paths)).toEqual(expect.arrayContaining(['/api/v1/models', '/api/v1/health', '/api/v1/admin/tenants']));
+    expect(Object.keys(merged!.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/models', '/api/v1/health', '/api/v1/admin/tenants']),
+    );
   });
 });

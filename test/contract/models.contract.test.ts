@@ -2,7 +2,14 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
-import { deleteModel, getModel, iterateModels, listModels, updateModelSchema, uploadModel } from '@computeplane/sdk/models';
+import {
+  deleteModel,
+  getModel,
+  iterateModels,
+  listModels,
+  updateModelSchema,
+  uploadModel,
+} from '@computeplane/sdk/models';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { fixtureBytes, fixturePath } from '@computeplane/test-support/fixtures';
 import { conform, conformError, serverFor } from './harness.js';
@@ -13,7 +20,12 @@ describe.each(testDrivers)('models contract on $name', (driver) => {
   it('uploads an ONNX model from a path and records its real tensors and checksum', async () => {
     const { data: model } = await conform(
       'uploadModel',
-      uploadModel(suite.server.clientA, { model: fixturePath('tiny-mlp.onnx'), name: 'iris', labels: ['setosa', 'versicolor', 'virginica'], postprocessing: 'top_k_labels' }),
+      uploadModel(suite.server.clientA, {
+        model: fixturePath('tiny-mlp.onnx'),
+        name: 'iris',
+        labels: ['setosa', 'versicolor', 'virginica'],
+        postprocessing: 'top_k_labels',
+      }),
     );
     const sha = createHash('sha256').update(fixtureBytes('tiny-mlp.onnx')).digest('hex');
     expect(model).toMatchObject({
@@ -43,8 +55,12 @@ describe.each(testDrivers)('models contract on $name', (driver) => {
       },
     });
     const results = [
-      await unwrap(conform('uploadModel', uploadModel(suite.server.clientA, { model: Buffer.from(bytes), name: 'from-buffer' }))),
-      await unwrap(conform('uploadModel', uploadModel(suite.server.clientA, { model: new Blob([bytes]), name: 'from-blob' }))),
+      await unwrap(
+        conform('uploadModel', uploadModel(suite.server.clientA, { model: Buffer.from(bytes), name: 'from-buffer' })),
+      ),
+      await unwrap(
+        conform('uploadModel', uploadModel(suite.server.clientA, { model: new Blob([bytes]), name: 'from-blob' })),
+      ),
       await unwrap(conform('uploadModel', uploadModel(suite.server.clientA, { model: stream, name: 'from-stream' }))),
     ];
     expect(new Set(results.map((model) => model.checksum)).size).toBe(1);
@@ -52,18 +68,31 @@ describe.each(testDrivers)('models contract on $name', (driver) => {
   });
 
   it('keeps a TorchScript file and says plainly that it cannot run it', async () => {
-    const { data } = await conform('uploadModel', uploadModel(suite.server.clientA, { model: fixturePath('tiny.pt'), format: 'torchscript' }));
+    const { data } = await conform(
+      'uploadModel',
+      uploadModel(suite.server.clientA, { model: fixturePath('tiny.pt'), format: 'torchscript' }),
+    );
     expect(data).toMatchObject({ name: 'tiny', format: 'torchscript', executable: false, inputs: [], outputs: [] });
     expect(data!.execution_note).toMatch(/TorchScript/);
   });
 
   it('rejects a file that is not an ONNX model with INVALID_MODEL', async () => {
-    const error = await conformError('uploadModel', uploadModel(suite.server.clientA, { model: fixturePath('not-a-model.onnx') }), 400, 'INVALID_MODEL');
+    const error = await conformError(
+      'uploadModel',
+      uploadModel(suite.server.clientA, { model: fixturePath('not-a-model.onnx') }),
+      400,
+      'INVALID_MODEL',
+    );
     expect(error.message).toMatch(/not a valid ONNX model/i);
   });
 
   it('rejects a file over the size limit with 413', async () => {
-    await conformError('uploadModel', uploadModel(suite.server.clientA, { model: new Uint8Array(70 * 1024), name: 'big' }), 413, 'PAYLOAD_TOO_LARGE');
+    await conformError(
+      'uploadModel',
+      uploadModel(suite.server.clientA, { model: new Uint8Array(70 * 1024), name: 'big' }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 
   it('rejects declared shapes that contradict the model', async () => {
@@ -77,12 +106,25 @@ describe.each(testDrivers)('models contract on $name', (driver) => {
   });
 
   it('gets, lists with pagination and filters, and hides other tenants', async () => {
-    const model = await unwrap(uploadModel(suite.server.clientA, { model: fixturePath('multi-input.onnx'), name: 'pair' }));
-    const { data: fetched } = await conform('getModel', getModel(suite.server.clientA, { params: { path: { id: model.id } } }));
+    const model = await unwrap(
+      uploadModel(suite.server.clientA, { model: fixturePath('multi-input.onnx'), name: 'pair' }),
+    );
+    const { data: fetched } = await conform(
+      'getModel',
+      getModel(suite.server.clientA, { params: { path: { id: model.id } } }),
+    );
     expect(fetched).toEqual(model);
-    await conformError('getModel', getModel(suite.server.clientB, { params: { path: { id: model.id } } }), 404, 'NOT_FOUND');
+    await conformError(
+      'getModel',
+      getModel(suite.server.clientB, { params: { path: { id: model.id } } }),
+      404,
+      'NOT_FOUND',
+    );
 
-    const { data: page } = await conform('listModels', listModels(suite.server.clientA, { params: { query: { limit: 2, offset: 0 } } }));
+    const { data: page } = await conform(
+      'listModels',
+      listModels(suite.server.clientA, { params: { query: { limit: 2, offset: 0 } } }),
+    );
     expect(page!.models).toHaveLength(2);
     expect(page!.total).toBeGreaterThanOrEqual(5);
     const all = [];
@@ -96,48 +138,101 @@ describe.each(testDrivers)('models contract on $name', (driver) => {
   });
 
   it('updates schemas, labels and adapters, and clears them with null', async () => {
-    const model = await unwrap(uploadModel(suite.server.clientA, { model: fixturePath('tiny-mlp.onnx'), name: 'patched' }));
+    const model = await unwrap(
+      uploadModel(suite.server.clientA, { model: fixturePath('tiny-mlp.onnx'), name: 'patched' }),
+    );
     const input_schema = { type: 'array', items: { type: 'number' }, minItems: 4 };
     const { data: updated } = await conform(
       'updateModelSchema',
-      updateModelSchema(suite.server.clientA, { params: { path: { id: model.id } }, body: { input_schema, labels: ['a', 'b', 'c'], preprocessing: 'tabular' } }),
+      updateModelSchema(suite.server.clientA, {
+        params: { path: { id: model.id } },
+        body: { input_schema, labels: ['a', 'b', 'c'], preprocessing: 'tabular' },
+      }),
     );
     expect(updated).toMatchObject({ input_schema, labels: ['a', 'b', 'c'], preprocessing: 'tabular' });
     expect(Date.parse(updated!.updated_at)).toBeGreaterThanOrEqual(Date.parse(model.updated_at));
-    const cleared = await unwrap(updateModelSchema(suite.server.clientA, { params: { path: { id: model.id } }, body: { labels: null } }));
+    const cleared = await unwrap(
+      updateModelSchema(suite.server.clientA, { params: { path: { id: model.id } }, body: { labels: null } }),
+    );
     expect(cleared.labels).toBeNull();
     expect(cleared.input_schema).toEqual(input_schema);
     await conformError(
       'updateModelSchema',
-      updateModelSchema(suite.server.clientA, { params: { path: { id: model.id } }, body: { input_schema: { type: 'not-a-type' } } }),
+      updateModelSchema(suite.server.clientA, {
+        params: { path: { id: model.id } },
+        body: { input_schema: { type: 'not-a-type' } },
+      }),
       400,
       'VALIDATION_ERROR',
     );
-    await conformError('updateModelSchema', updateModelSchema(suite.server.clientA, { params: { path: { id: model.id } }, body: {} }), 400, 'VALIDATION_ERROR');
-    await conformError('updateModelSchema', updateModelSchema(suite.server.clientB, { params: { path: { id: model.id } }, body: { labels: [] } }), 404, 'NOT_FOUND');
+    await conformError(
+      'updateModelSchema',
+      updateModelSchema(suite.server.clientA, { params: { path: { id: model.id } }, body: {} }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    await conformError(
+      'updateModelSchema',
+      updateModelSchema(suite.server.clientB, { params: { path: { id: model.id } }, body: { labels: [] } }),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   it('deletes a model (204), after which it is gone and its file is released', async () => {
     const bytes = fixtureBytes('fixed-batch.onnx');
     const model = await unwrap(uploadModel(suite.server.clientA, { model: bytes, name: 'doomed' }));
-    await conformError('deleteModel', deleteModel(suite.server.clientB, { params: { path: { id: model.id } } }), 404, 'NOT_FOUND');
-    const result = await conform('deleteModel', deleteModel(suite.server.clientA, { params: { path: { id: model.id } } }));
+    await conformError(
+      'deleteModel',
+      deleteModel(suite.server.clientB, { params: { path: { id: model.id } } }),
+      404,
+      'NOT_FOUND',
+    );
+    const result = await conform(
+      'deleteModel',
+      deleteModel(suite.server.clientA, { params: { path: { id: model.id } } }),
+    );
     expect(result.response?.status).toBe(204);
-    await conformError('getModel', getModel(suite.server.clientA, { params: { path: { id: model.id } } }), 404, 'NOT_FOUND');
+    await conformError(
+      'getModel',
+      getModel(suite.server.clientA, { params: { path: { id: model.id } } }),
+      404,
+      'NOT_FOUND',
+    );
     expect(await suite.server.blobs.has(model.checksum)).toBe(false);
   });
 
   it('replays a POST with the same Idempotency-Key instead of storing the model twice', async () => {
     const key = `upload-${driver.name}-${Date.now()}`;
-    const first = await conform('uploadModel', uploadModel(suite.server.clientA, { model: fixturePath('token-classifier.onnx'), name: 'once' }, { idempotencyKey: key }));
-    const second = await conform('uploadModel', uploadModel(suite.server.clientA, { model: fixturePath('token-classifier.onnx'), name: 'once' }, { idempotencyKey: key }));
+    const first = await conform(
+      'uploadModel',
+      uploadModel(
+        suite.server.clientA,
+        { model: fixturePath('token-classifier.onnx'), name: 'once' },
+        { idempotencyKey: key },
+      ),
+    );
+    const second = await conform(
+      'uploadModel',
+      uploadModel(
+        suite.server.clientA,
+        { model: fixturePath('token-classifier.onnx'), name: 'once' },
+        { idempotencyKey: key },
+      ),
+    );
     expect(second.data).toEqual(first.data);
     expect(second.response?.headers.get('idempotent-replayed')).toBe('true');
-    const named = (await unwrap(listModels(suite.server.clientA, { params: { query: { limit: 1000 } } }))).models.filter((m) => m.name === 'once');
+    const named = (
+      await unwrap(listModels(suite.server.clientA, { params: { query: { limit: 1000 } } }))
+    ).models.filter((m) => m.name === 'once');
     expect(named).toHaveLength(1);
     const error = await conformError(
       'uploadModel',
-      uploadModel(suite.server.clientA, { model: fixturePath('token-classifier.onnx'), name: 'different' }, { idempotencyKey: key }),
+      uploadModel(
+        suite.server.clientA,
+        { model: fixturePath('token-classifier.onnx'), name: 'different' },
+        { idempotencyKey: key },
+      ),
       409,
       'IDEMPOTENCY_KEY_REUSED',
     );
@@ -147,7 +242,10 @@ describe.each(testDrivers)('models contract on $name', (driver) => {
   it('requires a key: 401 AUTH_REQUIRED without one, AUTH_INVALID with a wrong one', async () => {
     await conformError('listModels', listModels(suite.server.anonymous), 401, 'AUTH_REQUIRED');
     await conformError('listModels', listModels(suite.server.client({ apiKey: 'cp_live_wrong' })), 401, 'AUTH_INVALID');
-    const bearer = await conform('listModels', listModels(suite.server.client({ apiKey: suite.server.keyA, authStyle: 'bearer' })));
+    const bearer = await conform(
+      'listModels',
+      listModels(suite.server.client({ apiKey: suite.server.keyA, authStyle: 'bearer' })),
+    );
     expect(bearer.data?.total).toBeGreaterThan(0);
   });
 });

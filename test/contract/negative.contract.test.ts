@@ -26,9 +26,16 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
   });
 
   const credentials = (op: SpecOperation, who: 'a' | 'b' | 'none'): Record<string, string> =>
-    who === 'none' ? {} : isAdmin(op) ? { 'X-Admin-Key': ADMIN_KEY } : { 'X-API-Key': who === 'a' ? suite.server.keyA : suite.server.keyB };
+    who === 'none'
+      ? {}
+      : isAdmin(op)
+        ? { 'X-Admin-Key': ADMIN_KEY }
+        : { 'X-API-Key': who === 'a' ? suite.server.keyA : suite.server.keyB };
 
-  async function call(op: SpecOperation, init: { path?: string; headers?: Record<string, string>; body?: string; query?: string }) {
+  async function call(
+    op: SpecOperation,
+    init: { path?: string; headers?: Record<string, string>; body?: string; query?: string },
+  ) {
     const id = op.path.startsWith('/api/v1/sessions/') ? 'sess-missing0' : modelId;
     const path = init.path ?? op.path.replace('{id}', id).replace('{file}', 'models.yaml');
     const response = await fetch(`${suite.server.baseUrl}${path}${init.query ?? ''}`, {
@@ -45,10 +52,20 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
   /** The platform envelope, or the GPU marketplace areas' body, read the same way. */
   const errorOf = (body: { error: unknown; error_type?: string; request_id?: string; details?: unknown }) =>
     typeof body.error === 'string'
-      ? { code: body.error_type!.toUpperCase(), message: body.error, request_id: body.request_id, details: body.details }
+      ? {
+          code: body.error_type!.toUpperCase(),
+          message: body.error,
+          request_id: body.request_id,
+          details: body.details,
+        }
       : (body.error as { code: string; message: string; request_id: string; details?: unknown });
 
-  function expectClientError(op: SpecOperation, result: Awaited<ReturnType<typeof call>>, status: number | number[], code?: string) {
+  function expectClientError(
+    op: SpecOperation,
+    result: Awaited<ReturnType<typeof call>>,
+    status: number | number[],
+    code?: string,
+  ) {
     expect([status].flat(), `${op.operationId}: ${JSON.stringify(result.body)}`).toContain(result.status);
     validator.check(op.operationId, result);
     const error = errorOf(result.body);
@@ -57,9 +74,12 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
     expect(error.message.length).toBeGreaterThan(10);
   }
 
-  it.each(validator.operations.filter(needsAuth).map((op) => [op.operationId, op] as const))('%s without credentials is 401 AUTH_REQUIRED', async (_, op) => {
-    expectClientError(op, await call(op, {}), 401, 'AUTH_REQUIRED');
-  });
+  it.each(validator.operations.filter(needsAuth).map((op) => [op.operationId, op] as const))(
+    '%s without credentials is 401 AUTH_REQUIRED',
+    async (_, op) => {
+      expectClientError(op, await call(op, {}), 401, 'AUTH_REQUIRED');
+    },
+  );
 
   it("another tenant's model is a 404 for every model operation", async () => {
     for (const op of validator.operations.filter((o) => o.path.includes('/models/{id}'))) {
@@ -86,7 +106,9 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
   });
 
   it('wrong query types are 400 VALIDATION_ERROR', async () => {
-    const paged = validator.operations.filter((o) => o.method === 'get' && o.query.includes('limit') && o.query.includes('offset'));
+    const paged = validator.operations.filter(
+      (o) => o.method === 'get' && o.query.includes('limit') && o.query.includes('offset'),
+    );
     expect(paged.map((o) => o.operationId)).toEqual(expect.arrayContaining(['listModels', 'listOffers']));
     for (const op of paged) {
       for (const query of ['?limit=abc', '?limit=0', '?limit=100000', '?offset=-1']) {
@@ -97,24 +119,40 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
     }
   });
 
-  it.each(jsonBodyOps.map((op) => [op.operationId, op] as const))('%s: malformed JSON, wrong content type, unknown fields', async (_, op) => {
-    const headers = { ...credentials(op, 'a'), 'Content-Type': 'application/json' };
-    expectClientError(op, await call(op, { headers, body: '{"name": ' }), 400, 'VALIDATION_ERROR');
-    expectClientError(op, await call(op, { headers: { ...credentials(op, 'a'), 'Content-Type': 'text/plain' }, body: 'hello' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectClientError(op, await call(op, { headers, body: JSON.stringify({ no_such_field: 1 }) }), 400, 'VALIDATION_ERROR');
-  });
+  it.each(jsonBodyOps.map((op) => [op.operationId, op] as const))(
+    '%s: malformed JSON, wrong content type, unknown fields',
+    async (_, op) => {
+      const headers = { ...credentials(op, 'a'), 'Content-Type': 'application/json' };
+      expectClientError(op, await call(op, { headers, body: '{"name": ' }), 400, 'VALIDATION_ERROR');
+      expectClientError(
+        op,
+        await call(op, { headers: { ...credentials(op, 'a'), 'Content-Type': 'text/plain' }, body: 'hello' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+      expectClientError(
+        op,
+        await call(op, { headers, body: JSON.stringify({ no_such_field: 1 }) }),
+        400,
+        'VALIDATION_ERROR',
+      );
+    },
+  );
 
-  it.each(jsonBodyOps.map((op) => [op.operationId, op] as const))('%s: random JSON bodies never cause a 5xx', async (_, op) => {
-    const headers = { ...credentials(op, 'a'), 'Content-Type': 'application/json' };
-    await fc.assert(
-      fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (value) => {
-        const result = await call(op, { headers, body: JSON.stringify(value) });
-        expect(result.status, JSON.stringify(result.body)).toBeLessThan(500);
-        validator.check(op.operationId, result);
-      }),
-      { numRuns: 30 },
-    );
-  });
+  it.each(jsonBodyOps.map((op) => [op.operationId, op] as const))(
+    '%s: random JSON bodies never cause a 5xx',
+    async (_, op) => {
+      const headers = { ...credentials(op, 'a'), 'Content-Type': 'application/json' };
+      await fc.assert(
+        fc.asyncProperty(fc.jsonValue({ maxDepth: 3 }), async (value) => {
+          const result = await call(op, { headers, body: JSON.stringify(value) });
+          expect(result.status, JSON.stringify(result.body)).toBeLessThan(500);
+          validator.check(op.operationId, result);
+        }),
+        { numRuns: 30 },
+      );
+    },
+  );
 
   it('bodies larger than the JSON limit are 413', async () => {
     const op = validator.operation('createTenant');
@@ -127,20 +165,42 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
     const op = validator.operation('uploadModel');
     const form = new FormData();
     form.set('name', 'no-file');
-    const response = await fetch(`${suite.server.baseUrl}/api/v1/models`, { method: 'POST', headers: credentials(op, 'a'), body: form });
+    const response = await fetch(`${suite.server.baseUrl}/api/v1/models`, {
+      method: 'POST',
+      headers: credentials(op, 'a'),
+      body: form,
+    });
     const body = await response.json();
-    expectClientError(op, { status: response.status, contentType: response.headers.get('content-type'), body, requestId: response.headers.get('x-request-id') }, 400, 'VALIDATION_ERROR');
+    expectClientError(
+      op,
+      {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body,
+        requestId: response.headers.get('x-request-id'),
+      },
+      400,
+      'VALIDATION_ERROR',
+    );
     expect(JSON.stringify(body.error.details)).toContain('body.model');
   });
 
   it('unknown paths are enveloped 404s, and wrong methods on known paths 405 with Allow', async () => {
-    const response = await fetch(`${suite.server.baseUrl}/api/v1/nothing-here`, { headers: { 'X-API-Key': suite.server.keyA } });
+    const response = await fetch(`${suite.server.baseUrl}/api/v1/nothing-here`, {
+      headers: { 'X-API-Key': suite.server.keyA },
+    });
     expect(response.status).toBe(404);
     expect((await response.json()).error.code).toBe('NOT_FOUND');
-    const wrong = await fetch(`${suite.server.baseUrl}/api/v1/models/${modelId}`, { method: 'PUT', headers: { 'X-API-Key': suite.server.keyA } });
+    const wrong = await fetch(`${suite.server.baseUrl}/api/v1/models/${modelId}`, {
+      method: 'PUT',
+      headers: { 'X-API-Key': suite.server.keyA },
+    });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('DELETE, GET');
-    expect((await wrong.json()).error).toMatchObject({ code: 'METHOD_NOT_ALLOWED', request_id: wrong.headers.get('x-request-id') });
+    expect((await wrong.json()).error).toMatchObject({
+      code: 'METHOD_NOT_ALLOWED',
+      request_id: wrong.headers.get('x-request-id'),
+    });
   });
 
   it('adapter names outside the seed lists are 400 naming the field', async () => {
@@ -148,12 +208,29 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
     const form = new FormData();
     form.set('model', new Blob([new Uint8Array([1, 2, 3])]), 'm.onnx');
     form.set('preprocessing', 'magic');
-    const response = await fetch(`${suite.server.baseUrl}/api/v1/models`, { method: 'POST', headers: credentials(op, 'a'), body: form });
+    const response = await fetch(`${suite.server.baseUrl}/api/v1/models`, {
+      method: 'POST',
+      headers: credentials(op, 'a'),
+      body: form,
+    });
     const body = await response.json();
-    expectClientError(op, { status: response.status, contentType: response.headers.get('content-type'), body, requestId: response.headers.get('x-request-id') }, 400, 'VALIDATION_ERROR');
+    expectClientError(
+      op,
+      {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body,
+        requestId: response.headers.get('x-request-id'),
+      },
+      400,
+      'VALIDATION_ERROR',
+    );
     expect(JSON.stringify(body.error.details)).toContain('body.preprocessing');
     const patch = validator.operation('updateModelSchema');
-    const patched = await call(patch, { headers: { ...credentials(patch, 'a'), 'Content-Type': 'application/json' }, body: JSON.stringify({ postprocessing: 'softmax' }) });
+    const patched = await call(patch, {
+      headers: { ...credentials(patch, 'a'), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ postprocessing: 'softmax' }),
+    });
     expectClientError(patch, patched, 400, 'VALIDATION_ERROR');
   });
 });

@@ -17,13 +17,19 @@ describe('spec and server agree', () => {
       const { app, close } = createApp({ database, blobs: createMemoryBlobStore(), internalToken: 't' });
       await close();
       const served = new Set(
-        app.routes
-          .filter((route) => route.method !== 'ALL')
-          .map((route) => `${route.method} ${route.path}`),
+        app.routes.filter((route) => route.method !== 'ALL').map((route) => `${route.method} ${route.path}`),
       );
-      const specified = new Set((await specValidator()).operations.map((op) => `${op.method.toUpperCase()} ${toHonoPath(op.path)}`));
-      expect([...specified].filter((route) => !served.has(route)), 'spec operations the server lacks').toEqual([]);
-      expect([...served].filter((route) => !specified.has(route)), 'server routes the spec lacks').toEqual([]);
+      const specified = new Set(
+        (await specValidator()).operations.map((op) => `${op.method.toUpperCase()} ${toHonoPath(op.path)}`),
+      );
+      expect(
+        [...specified].filter((route) => !served.has(route)),
+        'spec operations the server lacks',
+      ).toEqual([]);
+      expect(
+        [...served].filter((route) => !specified.has(route)),
+        'server routes the spec lacks',
+      ).toEqual([]);
     } finally {
       await database.close();
     }

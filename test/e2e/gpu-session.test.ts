@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, unwrap, type Computeplane } from '@computeplane/sdk';
 import { getBrokerHealth } from '@computeplane/sdk/health';
 import { listOffers } from '@computeplane/sdk/offers';
-import { createSession, getCosts, getSession, markSessionDone, waitForSessionRunning } from '@computeplane/sdk/sessions';
+import {
+  createSession,
+  getCosts,
+  getSession,
+  markSessionDone,
+  waitForSessionRunning,
+} from '@computeplane/sdk/sessions';
 import { startServerProcess, type ServerProcess } from '@computeplane/test-support/server-process';
 import { sshExec } from '@computeplane/test-support/ssh-exec';
 
@@ -40,7 +46,17 @@ describe('GPU session on the local provider, built server', () => {
 
   async function runningSession(client: Computeplane, consumer: string) {
     const offer = (await unwrap(listOffers(client, { params: { query: { provider: 'local' } } }))).offers[0]!;
-    const created = await unwrap(createSession(client, { body: { consumer_id: consumer, offer_id: offer.id, workload_type: 'batch', reservation_hours: 1, on_start_cmd: 'echo up > state.txt' } }));
+    const created = await unwrap(
+      createSession(client, {
+        body: {
+          consumer_id: consumer,
+          offer_id: offer.id,
+          workload_type: 'batch',
+          reservation_hours: 1,
+          on_start_cmd: 'echo up > state.txt',
+        },
+      }),
+    );
     const session = await waitForSessionRunning(client, created.session.id, { intervalMs: 50, timeoutMs: 20_000 });
     return { session, key: created.ssh_private_key };
   }
@@ -49,9 +65,15 @@ describe('GPU session on the local provider, built server', () => {
     server = await startServerProcess(env());
     const client = await ready(server.baseUrl);
     const { session, key } = await runningSession(client, 'e2e');
-    expect(await sshExec(session.ssh_host!, session.ssh_port!, session.ssh_user!, key, 'cat state.txt && echo "$SESSION_ID" && pwd')).toMatch(
-      new RegExp(`^up\\n${session.id}\\n.*instances/local-[0-9a-f]{8}-[0-9a-f]{8}\\n$`),
-    );
+    expect(
+      await sshExec(
+        session.ssh_host!,
+        session.ssh_port!,
+        session.ssh_user!,
+        key,
+        'cat state.txt && echo "$SESSION_ID" && pwd',
+      ),
+    ).toMatch(new RegExp(`^up\\n${session.id}\\n.*instances/local-[0-9a-f]{8}-[0-9a-f]{8}\\n$`));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await unwrap(markSessionDone(client, { params: { path: { id: session.id } } }));
     let ended = await unwrap(getSession(client, { params: { path: { id: session.id } } }));
@@ -65,7 +87,10 @@ describe('GPU session on the local provider, built server', () => {
     // Billing runs from the provider's creation of the instance, a few milliseconds after created_at.
     expect(ended.cost).toBeLessThanOrEqual((PRICE * seconds) / 3600 + 1e-4);
     expect(ended.cost).toBeGreaterThan((PRICE * (seconds - 0.5)) / 3600);
-    expect(await unwrap(getCosts(client, { params: { query: { session_id: session.id } } }))).toMatchObject({ total_cost: ended.cost, currency: 'USD' });
+    expect(await unwrap(getCosts(client, { params: { query: { session_id: session.id } } }))).toMatchObject({
+      total_cost: ended.cost,
+      currency: 'USD',
+    });
     await expect(sshExec(session.ssh_host!, session.ssh_port!, session.ssh_user!, key, 'true')).rejects.toThrow();
   });
 
@@ -75,13 +100,19 @@ describe('GPU session on the local provider, built server', () => {
     expect(await server!.stop('SIGTERM')).toBe(0);
     server = await startServerProcess(env());
     client = await ready(server.baseUrl);
-    expect(await unwrap(getSession(client, { params: { path: { id: graceful.id } } }))).toMatchObject({ status: 'stopped', stop_reason: 'server_shutdown' });
+    expect(await unwrap(getSession(client, { params: { path: { id: graceful.id } } }))).toMatchObject({
+      status: 'stopped',
+      stop_reason: 'server_shutdown',
+    });
 
     const killed = (await runningSession(client, 'sigkill')).session;
     await server.stop('SIGKILL');
     server = await startServerProcess(env());
     client = await ready(server.baseUrl);
-    expect(await unwrap(getSession(client, { params: { path: { id: killed.id } } }))).toMatchObject({ status: 'failed', failure_reason: 'the instance no longer exists at the provider' });
+    expect(await unwrap(getSession(client, { params: { path: { id: killed.id } } }))).toMatchObject({
+      status: 'failed',
+      failure_reason: 'the instance no longer exists at the provider',
+    });
     expect(await readdir(join(dataDir, 'instances')).catch(() => [])).not.toContain(killed.provider_instance_id);
   });
 });

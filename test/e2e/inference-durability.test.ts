@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, unwrap, type Computeplane } from '@computeplane/sdk';
-import { getInferenceJob, iterateBatchResults, submitBatchInference, waitForInferenceJob } from '@computeplane/sdk/inference';
+import {
+  getInferenceJob,
+  iterateBatchResults,
+  submitBatchInference,
+  waitForInferenceJob,
+} from '@computeplane/sdk/inference';
 import { uploadModel } from '@computeplane/sdk/models';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '@computeplane/server';
@@ -21,31 +26,54 @@ import { startServerProcess, type ServerProcess } from '@computeplane/test-suppo
 const ROWS = 10_000;
 const rows = Array.from({ length: ROWS }, (_, i) => [Math.sin(i), Math.cos(i), (i % 13) / 13, (i % 7) - 3]);
 // Slices of 50 tasks in every form: 50 items, or 50 stacked rows of 4 float32 values (800 bytes).
-const env = { INFERENCE_LEASE_MS: '1500', INFERENCE_CHUNK_SIZE: '50', INFERENCE_STACKED_SLICE_BYTES: '800', INFERENCE_WORKERS: '1' };
+const env = {
+  INFERENCE_LEASE_MS: '1500',
+  INFERENCE_CHUNK_SIZE: '50',
+  INFERENCE_STACKED_SLICE_BYTES: '800',
+  INFERENCE_WORKERS: '1',
+};
 /**
  * The three ways a batch is stored: `inputs` of one row each (stored and run stacked), `inputs` of two
  * rows each (one stored object per task, the per-item path) and `stacked_input`.
  */
 const forms = {
   inputs: { tasks: ROWS, rowsPerTask: 1, body: () => ({ inputs: rows.map((row) => ({ data: row, shape: [1, 4] })) }) },
-  'inputs of two rows each': { tasks: ROWS / 2, rowsPerTask: 2, body: () => ({ inputs: Array.from({ length: ROWS / 2 }, (_, i) => ({ data: [...rows[2 * i]!, ...rows[2 * i + 1]!], shape: [2, 4] })) }) },
-  stacked_input: { tasks: ROWS, rowsPerTask: 1, body: () => ({ stacked_input: { data: rows.flat(), shape: [ROWS, 4] } }) },
+  'inputs of two rows each': {
+    tasks: ROWS / 2,
+    rowsPerTask: 2,
+    body: () => ({
+      inputs: Array.from({ length: ROWS / 2 }, (_, i) => ({
+        data: [...rows[2 * i]!, ...rows[2 * i + 1]!],
+        shape: [2, 4],
+      })),
+    }),
+  },
+  stacked_input: {
+    tasks: ROWS,
+    rowsPerTask: 1,
+    body: () => ({ stacked_input: { data: rows.flat(), shape: [ROWS, 4] } }),
+  },
 };
 type Form = keyof typeof forms;
 
 let expected: Float32Array;
 beforeAll(async () => {
   const session = await ort.InferenceSession.create(fixturePath('tiny-mlp.onnx'));
-  expected = (await session.run({ input: new ort.Tensor('float32', Float32Array.from(rows.flat()), [ROWS, 4]) })).probabilities!.data as Float32Array;
+  expected = (await session.run({ input: new ort.Tensor('float32', Float32Array.from(rows.flat()), [ROWS, 4]) }))
+    .probabilities!.data as Float32Array;
   await session.release();
 });
 
 /** Submits the batch and SIGKILLs `victim` while it is running the job. */
 async function submitAndKillMidway(client: Computeplane, victim: ServerProcess, form: Form) {
   const model = await unwrap(uploadModel(client, { model: fixturePath('tiny-mlp.onnx') }));
-  const { job_id } = await unwrap(submitBatchInference(client, { body: { model_id: model.id, ...forms[form].body() } }));
+  const { job_id } = await unwrap(
+    submitBatchInference(client, { body: { model_id: model.id, ...forms[form].body() } }),
+  );
   for (;;) {
-    const job = await unwrap(getInferenceJob(client, { params: { path: { jobId: job_id }, query: { results_limit: 0 } } }));
+    const job = await unwrap(
+      getInferenceJob(client, { params: { path: { jobId: job_id }, query: { results_limit: 0 } } }),
+    );
     if (job.status === 'running') break;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -57,7 +85,10 @@ async function submitAndKillMidway(client: Computeplane, victim: ServerProcess, 
 
 /** What the database held when the server died: the job must have been caught mid-way. */
 async function expectCaughtMidway(database: Database, jobId: string, form: Form) {
-  const [job] = await queryRows<{ completed_tasks: number }>(database.db, sql`SELECT completed_tasks FROM inference_jobs WHERE id = ${jobId}`);
+  const [job] = await queryRows<{ completed_tasks: number }>(
+    database.db,
+    sql`SELECT completed_tasks FROM inference_jobs WHERE id = ${jobId}`,
+  );
   const [slices] = await queryRows<{ unfinished: number }>(
     database.db,
     sql`SELECT count(*)::int AS unfinished FROM inference_tasks WHERE job_id = ${jobId} AND status IN ('queued', 'running')`,
@@ -78,7 +109,8 @@ async function expectExactlyOnce(client: Computeplane, jobId: string, form: Form
     expect(item.status).toBe('completed');
     const { data, shape } = item.result as { data: number[]; shape: number[] };
     expect(shape).toEqual([rowsPerTask, 3]);
-    for (let k = 0; k < 3 * rowsPerTask; k++) expect(Math.abs(data[k]! - expected[index * 3 * rowsPerTask + k]!)).toBeLessThan(1e-5);
+    for (let k = 0; k < 3 * rowsPerTask; k++)
+      expect(Math.abs(data[k]! - expected[index * 3 * rowsPerTask + k]!)).toBeLessThan(1e-5);
     index += 1;
   }
   expect(index).toBe(tasks);
@@ -93,7 +125,11 @@ describe.each(Object.keys(forms) as Form[])('a batch job sent as %s survives SIG
 
   it('on the embedded database: killed mid-batch, restarted, completed exactly once', async () => {
     const first = await startServerProcess({ ...env, DATA_DIR: dataDir });
-    const jobId = await submitAndKillMidway(createClient({ baseUrl: first.baseUrl, apiKey: 'test-api-key' }), first, form);
+    const jobId = await submitAndKillMidway(
+      createClient({ baseUrl: first.baseUrl, apiKey: 'test-api-key' }),
+      first,
+      form,
+    );
     const inspect = await openDatabase({ dataDir: join(dataDir, 'pglite') });
     try {
       await expectCaughtMidway(inspect, jobId, form);
@@ -112,7 +148,9 @@ describe.each(Object.keys(forms) as Form[])('a batch job sent as %s survives SIG
     const { url, drop } = await createPostgresDatabase();
     const dirs = [await mkdtemp(join(tmpdir(), 'cp-a-')), await mkdtemp(join(tmpdir(), 'cp-b-'))];
     const admin = 'durability-admin-key-0123456789';
-    const [a, b] = await Promise.all(dirs.map((dir) => startServerProcess({ ...env, DATA_DIR: dir, DATABASE_URL: url, ADMIN_KEY: admin })));
+    const [a, b] = await Promise.all(
+      dirs.map((dir) => startServerProcess({ ...env, DATA_DIR: dir, DATABASE_URL: url, ADMIN_KEY: admin })),
+    );
     try {
       const { createApiKey, createTenant } = await import('@computeplane/sdk/admin');
       const adminClient = createClient({ baseUrl: a!.baseUrl, adminKey: admin });

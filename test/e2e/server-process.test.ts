@@ -89,7 +89,11 @@ describe('embedded default (PGlite under DATA_DIR)', () => {
       expect(second.logs.some((entry) => entry.api_key === 'test-api-key')).toBe(false);
       expect(await readFile(join(dataDir, 'internal_token'), 'utf8')).toBe(token);
       const health = await unwrap(getDetailedHealth(again));
-      expect(health.services).toMatchObject({ database: { driver: 'pglite' }, model_store: { models: 2 }, storage: { files: 2 } });
+      expect(health.services).toMatchObject({
+        database: { driver: 'pglite' },
+        model_store: { models: 2 },
+        storage: { files: 2 },
+      });
       const docs = await fetch(`${second.baseUrl}/docs/`);
       expect(docs.status).toBe(200);
       expect(await docs.text()).toContain('models');
@@ -122,7 +126,9 @@ describe('PostgreSQL (DATABASE_URL)', () => {
       const viaB = createClient({ baseUrl: b.baseUrl, apiKey: key });
       const health = await unwrap(getDetailedHealth(viaB));
       expect(health.services.database).toMatchObject({ status: 'healthy', driver: 'postgres' });
-      const model = await unwrap(uploadModel(createClient({ baseUrl: a.baseUrl, apiKey: key }), { model: fixturePath('tiny-mlp.onnx') }));
+      const model = await unwrap(
+        uploadModel(createClient({ baseUrl: a.baseUrl, apiKey: key }), { model: fixturePath('tiny-mlp.onnx') }),
+      );
       expect((await unwrap(getModel(viaB, { params: { path: { id: model.id } } }))).checksum).toBe(model.checksum);
     } finally {
       expect(await a.stop()).toBe(0);

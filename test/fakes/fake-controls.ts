@@ -11,7 +11,11 @@ export interface FakeControls {
   failNext(count: number, status: number, options?: { retryAfter?: number; match?: string }): void;
 }
 
-export function fakeControls(apiKey: string, failureBody: (c: Context) => unknown, unauthorized: (c: Context) => Response): {
+export function fakeControls(
+  apiKey: string,
+  failureBody: (c: Context) => unknown,
+  unauthorized: (c: Context) => Response,
+): {
   controls: FakeControls;
   middleware: MiddlewareHandler;
 } {

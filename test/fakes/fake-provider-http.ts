@@ -9,7 +9,14 @@ import { createProviderHttp } from '../../packages/server/src/providers/provider
 export function fakeProviderHttp(
   provider: string,
   fake: { fetch: typeof fetch },
-  options: { baseUrl: string; apiKey: string; retries?: number; threshold?: number; sleeps?: number[]; registry?: Registry },
+  options: {
+    baseUrl: string;
+    apiKey: string;
+    retries?: number;
+    threshold?: number;
+    sleeps?: number[];
+    registry?: Registry;
+  },
 ) {
   const errors = new Counter({
     name: 'gpu_provider_api_errors_total',

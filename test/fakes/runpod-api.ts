@@ -7,7 +7,13 @@
  * here created. Every create body it received is kept in `created`.
  */
 import { Hono, type Context } from 'hono';
-import type { RunPodAvailability, RunPodCloud, RunPodGpuType, RunPodPod, RunPodPodStatus } from '../../packages/server/src/providers/runpod/runpod-types.js';
+import type {
+  RunPodAvailability,
+  RunPodCloud,
+  RunPodGpuType,
+  RunPodPod,
+  RunPodPodStatus,
+} from '../../packages/server/src/providers/runpod/runpod-types.js';
 import { fakeControls, type FakeControls } from './fake-controls.js';
 
 /** Free GPUs of one GPU type in one cloud and data center (the largest block one machine has free). */
@@ -45,27 +51,92 @@ export interface FakeRunPod extends FakeControls {
 }
 
 /** The create body as received: anything may be missing or mistyped. */
-type CreateBody = Partial<{ name: string; image: string; gpu: { id?: string; count?: number }; cloud: RunPodCloud; dataCenterIds: string[]; disk: number; env: Record<string, unknown>; ports: string[]; args: string }>;
+type CreateBody = Partial<{
+  name: string;
+  image: string;
+  gpu: { id?: string; count?: number };
+  cloud: RunPodCloud;
+  dataCenterIds: string[];
+  disk: number;
+  env: Record<string, unknown>;
+  ports: string[];
+  args: string;
+}>;
 
-const CREATE_FIELDS = new Set(['name', 'image', 'args', 'disk', 'ports', 'env', 'registry', 'mounts', 'cloud', 'cpu', 'dataCenterIds', 'globalNetworking', 'gpu', 'startJupyter', 'startSsh', 'templateId']);
+const CREATE_FIELDS = new Set([
+  'name',
+  'image',
+  'args',
+  'disk',
+  'ports',
+  'env',
+  'registry',
+  'mounts',
+  'cloud',
+  'cpu',
+  'dataCenterIds',
+  'globalNetworking',
+  'gpu',
+  'startJupyter',
+  'startSsh',
+  'templateId',
+]);
 const LEVELS: RunPodAvailability[] = ['NONE', 'LOW', 'MEDIUM', 'HIGH'];
 
 const problem = (c: Context, status: number, title: string, detail: string, errors?: string[]) =>
-  c.body(JSON.stringify({ title, status, detail, ...(errors ? { errors } : {}) }), status as 400, { 'Content-Type': 'application/problem+json' });
+  c.body(JSON.stringify({ title, status, detail, ...(errors ? { errors } : {}) }), status as 400, {
+    'Content-Type': 'application/problem+json',
+  });
 
 /** Stock for a pod of `count` GPUs: none below it, high with four times it free. */
-const level = (free: number, count: number): RunPodAvailability => (free < count ? 'NONE' : free >= 4 * count ? 'HIGH' : free >= 2 * count ? 'MEDIUM' : 'LOW');
+const level = (free: number, count: number): RunPodAvailability =>
+  free < count ? 'NONE' : free >= 4 * count ? 'HIGH' : free >= 2 * count ? 'MEDIUM' : 'LOW';
 
 export function createFakeRunPod(apiKey = 'runpod-test-key'): FakeRunPod {
   const gpus: FakeRunPod['gpus'] = [
-    { id: 'NVIDIA GeForce RTX 4090', name: 'RTX 4090', manufacturer: 'NVIDIA', memory: 24, secure: true, community: true, price: { secure: 0.69, community: 0.34, serverless: 1.1 }, maxCount: { secure: 8, community: 4 }, cuda: ['12.4', '12.8'] },
-    { id: 'NVIDIA A100-SXM4-80GB', name: 'A100 SXM', manufacturer: 'NVIDIA', memory: 80, secure: true, community: false, price: { secure: 1.49, community: 0 }, maxCount: { secure: 8, community: 0 }, cuda: ['12.8', '13.0'] },
-    { id: 'NVIDIA H100 80GB HBM3', name: 'H100 SXM', manufacturer: 'NVIDIA', memory: 80, secure: true, community: false, price: { secure: 2.69, community: 0 }, maxCount: { secure: 8, community: 0 }, cuda: ['12.8'] },
+    {
+      id: 'NVIDIA GeForce RTX 4090',
+      name: 'RTX 4090',
+      manufacturer: 'NVIDIA',
+      memory: 24,
+      secure: true,
+      community: true,
+      price: { secure: 0.69, community: 0.34, serverless: 1.1 },
+      maxCount: { secure: 8, community: 4 },
+      cuda: ['12.4', '12.8'],
+    },
+    {
+      id: 'NVIDIA A100-SXM4-80GB',
+      name: 'A100 SXM',
+      manufacturer: 'NVIDIA',
+      memory: 80,
+      secure: true,
+      community: false,
+      price: { secure: 1.49, community: 0 },
+      maxCount: { secure: 8, community: 0 },
+      cuda: ['12.8', '13.0'],
+    },
+    {
+      id: 'NVIDIA H100 80GB HBM3',
+      name: 'H100 SXM',
+      manufacturer: 'NVIDIA',
+      memory: 80,
+      secure: true,
+      community: false,
+      price: { secure: 2.69, community: 0 },
+      maxCount: { secure: 8, community: 0 },
+      cuda: ['12.8'],
+    },
   ];
   const stock: FakeRunPodStock[] = [
     { gpuId: 'NVIDIA GeForce RTX 4090', cloud: 'SECURE', dataCenter: { id: 'US-KS-2', name: 'US Kansas 2' }, free: 16 },
     { gpuId: 'NVIDIA GeForce RTX 4090', cloud: 'SECURE', dataCenter: { id: 'EU-RO-1', name: 'EU Romania 1' }, free: 1 },
-    { gpuId: 'NVIDIA GeForce RTX 4090', cloud: 'COMMUNITY', dataCenter: { id: 'CA-MTL-1', name: 'CA Montreal 1' }, free: 3 },
+    {
+      gpuId: 'NVIDIA GeForce RTX 4090',
+      cloud: 'COMMUNITY',
+      dataCenter: { id: 'CA-MTL-1', name: 'CA Montreal 1' },
+      free: 3,
+    },
     { gpuId: 'NVIDIA A100-SXM4-80GB', cloud: 'SECURE', dataCenter: { id: 'US-KS-2', name: 'US Kansas 2' }, free: 8 },
     { gpuId: 'NVIDIA H100 80GB HBM3', cloud: 'SECURE', dataCenter: { id: 'US-TX-3', name: 'US Texas 3' }, free: 0 },
   ];
@@ -83,8 +154,15 @@ export function createFakeRunPod(apiKey = 'runpod-test-key'): FakeRunPod {
     const { cuda, ...base } = gpu;
     const key = cloud === 'SECURE' ? 'secure' : 'community';
     const offered = gpu[key] && count <= gpu.maxCount[key];
-    const dataCenters = offered ? stock.filter((s) => s.gpuId === gpu.id && s.cloud === cloud).map((s) => ({ ...s.dataCenter, availability: level(s.free, count) })) : [];
-    const overall = dataCenters.reduce<RunPodAvailability>((best, dc) => (LEVELS.indexOf(dc.availability) > LEVELS.indexOf(best) ? dc.availability : best), 'NONE');
+    const dataCenters = offered
+      ? stock
+          .filter((s) => s.gpuId === gpu.id && s.cloud === cloud)
+          .map((s) => ({ ...s.dataCenter, availability: level(s.free, count) }))
+      : [];
+    const overall = dataCenters.reduce<RunPodAvailability>(
+      (best, dc) => (LEVELS.indexOf(dc.availability) > LEVELS.indexOf(best) ? dc.availability : best),
+      'NONE',
+    );
     return {
       ...base,
       availability: overall,
@@ -102,13 +180,21 @@ export function createFakeRunPod(apiKey = 'runpod-test-key'): FakeRunPod {
     const cloud = (c.req.query('cloud') ?? 'SECURE') as RunPodCloud;
     const count = Number(c.req.query('count') ?? 1);
     if (!include) {
-      if (product || c.req.query('cloud') || c.req.query('count')) return problem(c, 400, 'Bad Request', 'product, cloud and count are valid only with include=AVAILABILITY');
+      if (product || c.req.query('cloud') || c.req.query('count'))
+        return problem(c, 400, 'Bad Request', 'product, cloud and count are valid only with include=AVAILABILITY');
       return c.json({ gpus: gpus.map(({ cuda: _cuda, ...base }) => base) });
     }
-    if (include !== 'AVAILABILITY') return problem(c, 422, 'Unprocessable Entity', 'invalid include', [`include: '${include}' is not one of [AVAILABILITY]`]);
+    if (include !== 'AVAILABILITY')
+      return problem(c, 422, 'Unprocessable Entity', 'invalid include', [
+        `include: '${include}' is not one of [AVAILABILITY]`,
+      ]);
     if (!product) return problem(c, 400, 'Bad Request', 'product is required with include=AVAILABILITY');
-    if (cloud !== 'SECURE' && cloud !== 'COMMUNITY') return problem(c, 422, 'Unprocessable Entity', 'invalid cloud', [`cloud: '${cloud}' is not one of [SECURE, COMMUNITY]`]);
-    if (!Number.isInteger(count) || count < 1) return problem(c, 422, 'Unprocessable Entity', 'invalid count', ['count: must be >= 1']);
+    if (cloud !== 'SECURE' && cloud !== 'COMMUNITY')
+      return problem(c, 422, 'Unprocessable Entity', 'invalid cloud', [
+        `cloud: '${cloud}' is not one of [SECURE, COMMUNITY]`,
+      ]);
+    if (!Number.isInteger(count) || count < 1)
+      return problem(c, 422, 'Unprocessable Entity', 'invalid count', ['count: must be >= 1']);
     return c.json({ gpus: gpus.map((gpu) => catalogEntry(gpu, cloud, count)) });
   });
 
@@ -116,22 +202,55 @@ export function createFakeRunPod(apiKey = 'runpod-test-key'): FakeRunPod {
     const body = (await c.req.json()) as Record<string, unknown>;
     created.push(body);
     const unknown = Object.keys(body).filter((field) => !CREATE_FIELDS.has(field));
-    if (unknown.length) return problem(c, 422, 'Unprocessable Entity', 'request body does not match the schema', unknown.map((field) => `$: additional properties '${field}' not allowed`));
-    const { name, image, gpu, cloud = 'SECURE', dataCenterIds = [], disk = 50, env = {}, ports = [], args = '' } = body as CreateBody;
+    if (unknown.length)
+      return problem(
+        c,
+        422,
+        'Unprocessable Entity',
+        'request body does not match the schema',
+        unknown.map((field) => `$: additional properties '${field}' not allowed`),
+      );
+    const {
+      name,
+      image,
+      gpu,
+      cloud = 'SECURE',
+      dataCenterIds = [],
+      disk = 50,
+      env = {},
+      ports = [],
+      args = '',
+    } = body as CreateBody;
     const violations = [
       ...(typeof name === 'string' && name.length > 0 ? [] : ['$.name: required, at least 1 character']),
       ...(typeof image === 'string' && image.length > 0 ? [] : ['$.image: required unless templateId is set']),
       ...(Number.isInteger(disk) && disk >= 1 ? [] : ['$.disk: must be an integer >= 1']),
-      ...Object.entries(env).filter(([, value]) => typeof value !== 'string').map(([key]) => `$.env.${key}: must be a string`),
+      ...Object.entries(env)
+        .filter(([, value]) => typeof value !== 'string')
+        .map(([key]) => `$.env.${key}: must be a string`),
     ];
-    if (violations.length) return problem(c, 422, 'Unprocessable Entity', 'request body does not match the schema', violations);
+    if (violations.length)
+      return problem(c, 422, 'Unprocessable Entity', 'request body does not match the schema', violations);
     if (!gpu === !body.cpu) return problem(c, 400, 'Bad Request', 'exactly one of gpu or cpu must be set');
     const type = gpus.find((candidate) => candidate.id === gpu!.id);
     const count = gpu!.count ?? 1;
     const key = cloud === 'SECURE' ? 'secure' : 'community';
-    if (!type || !type[key] || count > type.maxCount[key]) return problem(c, 400, 'Bad Request', `GPU type '${gpu!.id}' x${count} is not offered on the ${cloud} cloud`);
-    const place = stock.find((s) => s.gpuId === type.id && s.cloud === cloud && s.free >= count && (dataCenterIds.length === 0 || dataCenterIds.includes(s.dataCenter.id)));
-    if (!place) return problem(c, 400, 'Bad Request', 'There are no longer any instances available with the requested specifications. Please refresh and try again.');
+    if (!type || !type[key] || count > type.maxCount[key])
+      return problem(c, 400, 'Bad Request', `GPU type '${gpu!.id}' x${count} is not offered on the ${cloud} cloud`);
+    const place = stock.find(
+      (s) =>
+        s.gpuId === type.id &&
+        s.cloud === cloud &&
+        s.free >= count &&
+        (dataCenterIds.length === 0 || dataCenterIds.includes(s.dataCenter.id)),
+    );
+    if (!place)
+      return problem(
+        c,
+        400,
+        'Bad Request',
+        'There are no longer any instances available with the requested specifications. Please refresh and try again.',
+      );
     place.free -= count;
     const id = newId();
     const pod: FakeRunPodPod = {
@@ -150,7 +269,15 @@ export function createFakeRunPod(apiKey = 'runpod-test-key'): FakeRunPod {
       cloud,
       dataCenterId: place.dataCenter.id,
       cudaVersion: type.cuda.at(-1) ?? null,
-      ssh: { proxy: { host: 'ssh.runpod.io', port: 22, username: `${id}-64411eb2`, command: `ssh ${id}-64411eb2@ssh.runpod.io` }, direct: null },
+      ssh: {
+        proxy: {
+          host: 'ssh.runpod.io',
+          port: 22,
+          username: `${id}-64411eb2`,
+          command: `ssh ${id}-64411eb2@ssh.runpod.io`,
+        },
+        direct: null,
+      },
       template: null,
       cost: Math.round(type.price[key] * count * 100) / 100,
       locked: false,
@@ -172,13 +299,16 @@ export function createFakeRunPod(apiKey = 'runpod-test-key'): FakeRunPod {
     const pod = pods.get(c.req.param('id'));
     if (!pod) return problem(c, 404, 'Not Found', 'pod not found');
     pods.delete(pod.id);
-    const place = stock.find((s) => s.gpuId === pod.gpu?.id && s.cloud === pod.cloud && s.dataCenter.id === pod.dataCenterId);
+    const place = stock.find(
+      (s) => s.gpuId === pod.gpu?.id && s.cloud === pod.cloud && s.dataCenter.id === pod.dataCenterId,
+    );
     if (place) place.free += pod.gpu!.count;
     return c.body(null, 204);
   });
 
   const fake: FakeRunPod = Object.assign(controls, {
-    fetch: ((input: RequestInfo | URL, init?: RequestInit) => Promise.resolve(app.fetch(new Request(input, init)))) as typeof fetch,
+    fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+      Promise.resolve(app.fetch(new Request(input, init)))) as typeof fetch,
     gpus,
     stock,
     pods,
@@ -195,7 +325,13 @@ export function createFakeRunPod(apiKey = 'runpod-test-key'): FakeRunPod {
         actions: ['stop', 'restart', 'terminate'],
         startedAt: new Date().toISOString(),
         runtime: { uptime: 0, ports: published ? [{ private: 22, public: port, type: 'tcp', ip }] : [] },
-        ssh: { ...pod.ssh, direct: published && options.direct !== false ? { host: ip, port, username: 'root', command: `ssh root@${ip} -p ${port}` } : null },
+        ssh: {
+          ...pod.ssh,
+          direct:
+            published && options.direct !== false
+              ? { host: ip, port, username: 'root', command: `ssh root@${ip} -p ${port}` }
+              : null,
+        },
       });
     },
     setStatus(id: string, status: RunPodPodStatus) {
@@ -211,10 +347,37 @@ export function createFakeRunPod(apiKey = 'runpod-test-key'): FakeRunPod {
     addForeign(name: string) {
       const id = newId();
       pods.set(id, {
-        id, name, status: 'RUNNING', actions: ['stop', 'restart', 'terminate'], image: 'runpod/base:0.6.2', args: '', disk: 20, ports: [], env: {}, registry: null, mounts: {},
-        gpu: { id: 'NVIDIA GeForce RTX 4090', count: 1 }, cloud: 'COMMUNITY', dataCenterId: 'CA-MTL-1', cudaVersion: '12.8',
-        ssh: { proxy: { host: 'ssh.runpod.io', port: 22, username: `${id}-64411eb2`, command: `ssh ${id}-64411eb2@ssh.runpod.io` }, direct: null },
-        template: null, cost: 0.34, locked: false, globalNetworking: { enabled: false }, runtime: { uptime: 120, ports: [] }, createdAt: new Date().toISOString(), startedAt: new Date().toISOString(),
+        id,
+        name,
+        status: 'RUNNING',
+        actions: ['stop', 'restart', 'terminate'],
+        image: 'runpod/base:0.6.2',
+        args: '',
+        disk: 20,
+        ports: [],
+        env: {},
+        registry: null,
+        mounts: {},
+        gpu: { id: 'NVIDIA GeForce RTX 4090', count: 1 },
+        cloud: 'COMMUNITY',
+        dataCenterId: 'CA-MTL-1',
+        cudaVersion: '12.8',
+        ssh: {
+          proxy: {
+            host: 'ssh.runpod.io',
+            port: 22,
+            username: `${id}-64411eb2`,
+            command: `ssh ${id}-64411eb2@ssh.runpod.io`,
+          },
+          direct: null,
+        },
+        template: null,
+        cost: 0.34,
+        locked: false,
+        globalNetworking: { enabled: false },
+        runtime: { uptime: 120, ports: [] },
+        createdAt: new Date().toISOString(),
+        startedAt: new Date().toISOString(),
       });
       return id;
     },

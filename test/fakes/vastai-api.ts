@@ -24,8 +24,30 @@ export interface FakeVastAi extends FakeControls {
 
 export function createFakeVastAi(apiKey = 'vast-test-key'): FakeVastAi {
   const offers: VastOffer[] = [
-    { id: 1001, gpu_name: 'RTX_4090', num_gpus: 1, gpu_ram: 24564, dph_total: 0.45, geolocation: 'US-West', reliability2: 0.98, rentable: true, cuda_max_good: 12.8, duration: 0 },
-    { id: 1002, gpu_name: 'A100_SXM4', num_gpus: 2, gpu_ram: 81920, dph_total: 2.1, geolocation: 'EU-Central', reliability2: 0.995, rentable: true, cuda_max_good: 13.0, duration: 7 * 24 * 3600 },
+    {
+      id: 1001,
+      gpu_name: 'RTX_4090',
+      num_gpus: 1,
+      gpu_ram: 24564,
+      dph_total: 0.45,
+      geolocation: 'US-West',
+      reliability2: 0.98,
+      rentable: true,
+      cuda_max_good: 12.8,
+      duration: 0,
+    },
+    {
+      id: 1002,
+      gpu_name: 'A100_SXM4',
+      num_gpus: 2,
+      gpu_ram: 81920,
+      dph_total: 2.1,
+      geolocation: 'EU-Central',
+      reliability2: 0.995,
+      rentable: true,
+      cuda_max_good: 13.0,
+      duration: 7 * 24 * 3600,
+    },
   ];
   const templates: VastTemplate[] = [
     {
@@ -115,16 +137,31 @@ export function createFakeVastAi(apiKey = 'vast-test-key'): FakeVastAi {
   app.get('/api/v0/template/', (c) => {
     const filters = JSON.parse(c.req.query('select_filters') ?? '{}') as Record<string, { eq?: unknown }>;
     const found = templates.filter((template) =>
-      Object.entries(filters).every(([field, condition]) => condition.eq === undefined || (template as unknown as Record<string, unknown>)[field] === condition.eq),
+      Object.entries(filters).every(
+        ([field, condition]) =>
+          condition.eq === undefined || (template as unknown as Record<string, unknown>)[field] === condition.eq,
+      ),
     );
     return c.json({ success: true, templates_found: found.length, templates: found });
   });
   app.put('/api/v0/asks/:id/', async (c) => {
     const offer = offers.find((o) => String(o.id) === c.req.param('id'));
-    if (!offer || !offer.rentable) return c.json({ success: false, error: 'no_such_ask', msg: `Instance type ${c.req.param('id')} is no longer available.` }, 404);
+    if (!offer || !offer.rentable)
+      return c.json(
+        { success: false, error: 'no_such_ask', msg: `Instance type ${c.req.param('id')} is no longer available.` },
+        404,
+      );
     const body = (await c.req.json()) as { image: string; label: string };
     const id = nextId++;
-    instances.set(id, { id, actual_status: null, label: body.label, image: body.image, ssh_keys: [], start_date: Date.now() / 1000, dph_total: offer.dph_total });
+    instances.set(id, {
+      id,
+      actual_status: null,
+      label: body.label,
+      image: body.image,
+      ssh_keys: [],
+      start_date: Date.now() / 1000,
+      dph_total: offer.dph_total,
+    });
     return c.json({ success: true, new_contract: id });
   });
   app.post('/api/v0/instances/:id/ssh/', async (c) => {
@@ -133,7 +170,9 @@ export function createFakeVastAi(apiKey = 'vast-test-key'): FakeVastAi {
     instance.ssh_keys.push(((await c.req.json()) as { ssh_key: string }).ssh_key);
     return c.json({ success: true });
   });
-  app.get('/api/v0/instances/', (c) => c.json({ instances: [...instances.values()].map(({ ssh_keys: _keys, image: _image, ...rest }) => rest) }));
+  app.get('/api/v0/instances/', (c) =>
+    c.json({ instances: [...instances.values()].map(({ ssh_keys: _keys, image: _image, ...rest }) => rest) }),
+  );
   app.get('/api/v0/instances/:id/', (c) => {
     const instance = instances.get(Number(c.req.param('id')));
     if (!instance) return c.json({ instances: null });
@@ -142,25 +181,40 @@ export function createFakeVastAi(apiKey = 'vast-test-key'): FakeVastAi {
   });
   app.delete('/api/v0/instances/:id/', (c) => {
     const id = Number(c.req.param('id'));
-    if (!instances.delete(id)) return c.json({ success: false, error: 'no_such_instance', msg: 'Instance not found' }, 404);
+    if (!instances.delete(id))
+      return c.json({ success: false, error: 'no_such_instance', msg: 'Instance not found' }, 404);
     return c.json({ success: true });
   });
 
   const fake: FakeVastAi = Object.assign(controls, {
-    fetch: ((input: RequestInfo | URL, init?: RequestInit) => Promise.resolve(app.fetch(new Request(input, init)))) as typeof fetch,
+    fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+      Promise.resolve(app.fetch(new Request(input, init)))) as typeof fetch,
     offers,
     templates,
     instances,
     boot(id: number) {
       const instance = instances.get(id);
-      if (instance) Object.assign(instance, { actual_status: 'running', ssh_host: `ssh${id % 10}.vast.ai`, ssh_port: 20000 + (id % 1000) });
+      if (instance)
+        Object.assign(instance, {
+          actual_status: 'running',
+          ssh_host: `ssh${id % 10}.vast.ai`,
+          ssh_port: 20000 + (id % 1000),
+        });
     },
     vanish(id: number) {
       instances.delete(id);
     },
     addForeign(label: string | null) {
       const id = nextId++;
-      instances.set(id, { id, actual_status: 'running', label, image: 'foreign', ssh_keys: [], start_date: Date.now() / 1000, dph_total: 0.3 });
+      instances.set(id, {
+        id,
+        actual_status: 'running',
+        label,
+        image: 'foreign',
+        ssh_keys: [],
+        start_date: Date.now() / 1000,
+        dph_total: 0.3,
+      });
       return id;
     },
   });

@@ -38,9 +38,25 @@ export async function loadSpecValidator(): Promise<SpecValidator> {
     ajv.addSchema({ $id: `${area}.json`, components: doc.components ?? {} } as object);
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const method of METHODS) {
-        const op = item[method] as { operationId: string; responses: SpecOperation['responses']; requestBody?: { content?: Record<string, unknown> }; parameters?: unknown[] } | undefined;
+        const op = item[method] as
+          | {
+              operationId: string;
+              responses: SpecOperation['responses'];
+              requestBody?: { content?: Record<string, unknown> };
+              parameters?: unknown[];
+            }
+          | undefined;
         const jsonBody = Boolean(op?.requestBody?.content?.['application/json']);
-        if (op) operations.push({ area, operationId: op.operationId, method, path, responses: resolveResponses(doc, op.responses), jsonBody, query: queryParameters(doc, op.parameters ?? []) });
+        if (op)
+          operations.push({
+            area,
+            operationId: op.operationId,
+            method,
+            path,
+            responses: resolveResponses(doc, op.responses),
+            jsonBody,
+            query: queryParameters(doc, op.parameters ?? []),
+          });
       }
     }
   }
@@ -66,21 +82,29 @@ export async function loadSpecValidator(): Promise<SpecValidator> {
       const op = operation(operationId);
       const declared = op.responses[String(status)] ?? op.responses[`${String(status)[0]}XX`] ?? op.responses.default;
       if (!declared) {
-        throw new Error(`${operationId} answered ${status}, which the spec does not declare (declared: ${Object.keys(op.responses).join(', ')})`);
+        throw new Error(
+          `${operationId} answered ${status}, which the spec does not declare (declared: ${Object.keys(op.responses).join(', ')})`,
+        );
       }
       const media = Object.entries(declared.content ?? {});
       if (media.length === 0) {
-        if (body !== undefined && body !== null && body !== '') throw new Error(`${operationId} ${status} has a body the spec does not declare`);
+        if (body !== undefined && body !== null && body !== '')
+          throw new Error(`${operationId} ${status} has a body the spec does not declare`);
         return;
       }
       const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
       const match = media.find(([type]) => type === mediaType);
-      if (!match) throw new Error(`${operationId} ${status} content type ${contentType} is not one of ${media.map(([t]) => t).join(', ')}`);
+      if (!match)
+        throw new Error(
+          `${operationId} ${status} content type ${contentType} is not one of ${media.map(([t]) => t).join(', ')}`,
+        );
       const schema = match[1].schema;
       if (!schema) return;
       const validate = validatorFor(op.area, schema);
       if (!validate(body)) {
-        throw new Error(`${operationId} ${status} body does not match the spec: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 2000)}`);
+        throw new Error(
+          `${operationId} ${status} body does not match the spec: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 2000)}`,
+        );
       }
     },
   };
@@ -90,9 +114,13 @@ export async function loadSpecValidator(): Promise<SpecValidator> {
 function queryParameters(doc: OpenApiDocument, parameters: unknown[]): string[] {
   const resolve = (value: unknown): { name?: string; in?: string } | undefined => {
     const ref = (value as { $ref?: string })?.$ref;
-    return ref ? resolve(doc.components?.parameters?.[ref.replace('#/components/parameters/', '')]) : (value as { name?: string; in?: string } | undefined);
+    return ref
+      ? resolve(doc.components?.parameters?.[ref.replace('#/components/parameters/', '')])
+      : (value as { name?: string; in?: string } | undefined);
   };
-  return parameters.map(resolve).flatMap((parameter) => (parameter?.in === 'query' && parameter.name ? [parameter.name] : []));
+  return parameters
+    .map(resolve)
+    .flatMap((parameter) => (parameter?.in === 'query' && parameter.name ? [parameter.name] : []));
 }
 
 /** Response objects may be `$ref`s to `#/components/responses/...`; follow them. */
@@ -103,7 +131,9 @@ function resolveResponses(doc: OpenApiDocument, responses: Record<string, unknow
     const name = ref.replace('#/components/responses/', '');
     return resolve(doc.components?.responses?.[name]);
   };
-  return Object.fromEntries(Object.entries(responses).map(([status, response]) => [status, resolve(response)])) as SpecOperation['responses'];
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => [status, resolve(response)]),
+  ) as SpecOperation['responses'];
 }
 
 export type { OpenApiDocument };

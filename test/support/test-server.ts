@@ -3,7 +3,14 @@
  * (port 0), with two tenants and their API keys, an admin key, and SDK clients for each.
  */
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp, createMemoryBlobStore, createTenant, issueApiKey, type BlobStore, type Database } from '@computeplane/server';
+import {
+  createApp,
+  createMemoryBlobStore,
+  createTenant,
+  issueApiKey,
+  type BlobStore,
+  type Database,
+} from '@computeplane/server';
 import { createClient, type ClientOptions, type Computeplane } from '@computeplane/sdk';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -27,7 +34,12 @@ export interface TestServer {
 
 export async function startTestServer(
   database: Database,
-  options: { blobs?: BlobStore; settings?: Parameters<typeof createApp>[0]['settings']; clock?: () => Date; providers?: Parameters<typeof createApp>[0]['providers'] } = {},
+  options: {
+    blobs?: BlobStore;
+    settings?: Parameters<typeof createApp>[0]['settings'];
+    clock?: () => Date;
+    providers?: Parameters<typeof createApp>[0]['providers'];
+  } = {},
 ): Promise<TestServer> {
   const blobs = options.blobs ?? createMemoryBlobStore();
   const app = createApp({
@@ -48,7 +60,8 @@ export async function startTestServer(
   });
   const address = server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const client = (clientOptions: ClientOptions = {}) => createClient({ baseUrl, maxRetries: 0, timeoutMs: 30_000, ...clientOptions });
+  const client = (clientOptions: ClientOptions = {}) =>
+    createClient({ baseUrl, maxRetries: 0, timeoutMs: 30_000, ...clientOptions });
   return {
     baseUrl,
     database,

@@ -15,7 +15,12 @@ const fixture = (name: string) => new URL(`../../../fixtures/models/${name}`, im
 
 const poll = { intervalMs: 20, timeoutMs: 30_000 };
 const csv = (rows: number) =>
-  ['sepal_length,sepal_width,petal_length,petal_width', ...Array.from({ length: rows }, (_, i) => [4 + (i % 30) / 10, 3 - (i % 7) / 10, 1 + (i % 50) / 10, (i % 25) / 10].join(','))].join('\r\n');
+  [
+    'sepal_length,sepal_width,petal_length,petal_width',
+    ...Array.from({ length: rows }, (_, i) =>
+      [4 + (i % 30) / 10, 3 - (i % 7) / 10, 1 + (i % 50) / 10, (i % 25) / 10].join(','),
+    ),
+  ].join('\r\n');
 
 describe('readFeatures', () => {
   it('reads a header and numeric rows as float32 row-major values', () => {
@@ -44,7 +49,14 @@ describe('scoreFeatures', () => {
     expect(lines[0]).toBe('row,output_0,output_1,output_2');
     expect(lines).toHaveLength(301);
     for (const row of [0, 137, 299]) {
-      const sync = await unwrap(runInference(client, { body: { model_id: model.id, input: { data: Array.from(features.values.subarray(row * 4, row * 4 + 4)), shape: [1, 4] } } }));
+      const sync = await unwrap(
+        runInference(client, {
+          body: {
+            model_id: model.id,
+            input: { data: Array.from(features.values.subarray(row * 4, row * 4 + 4)), shape: [1, 4] },
+          },
+        }),
+      );
       const expected = isInferenceResult(sync) ? (sync.result as { data: number[] }).data : [];
       const values = lines[row + 1]!.split(',').map(Number);
       expect(values[0]).toBe(row);
@@ -54,7 +66,9 @@ describe('scoreFeatures', () => {
 
   it('writes the best label and its score for a labelled model', async () => {
     const labels = ['setosa', 'versicolor', 'virginica'];
-    const model = await unwrap(uploadModel(client, { model: fixture('tiny-mlp.onnx'), labels, postprocessing: 'top_k_labels' }));
+    const model = await unwrap(
+      uploadModel(client, { model: fixture('tiny-mlp.onnx'), labels, postprocessing: 'top_k_labels' }),
+    );
     const lines = (await scoreFeatures(client, model.id, readFeatures(csv(40)), poll)).trim().split('\n');
     expect(lines[0]).toBe('row,label,score');
     expect(lines).toHaveLength(41);
@@ -67,7 +81,9 @@ describe('scoreFeatures', () => {
 
   it('surfaces the server’s 400 when the rows do not fit the model', async () => {
     const model = await unwrap(uploadModel(client, { model: fixture('tiny-mlp.onnx') }));
-    const error = await scoreFeatures(client, model.id, readFeatures('a,b,c\n1,2,3\n'), poll).catch((caught: unknown) => caught);
+    const error = await scoreFeatures(client, model.id, readFeatures('a,b,c\n1,2,3\n'), poll).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as BadRequestError).code).toBe('VALIDATION_ERROR');
     expect((error as BadRequestError).message).toMatch(/stacked_input\.shape/);

@@ -6,7 +6,12 @@
  */
 import { parse } from 'csv-parse/sync';
 import { unwrap, type Computeplane, type PollOptions } from '@computeplane/sdk';
-import { iterateBatchResults, submitBatchInference, tensorBase64, waitForInferenceJob } from '@computeplane/sdk/inference';
+import {
+  iterateBatchResults,
+  submitBatchInference,
+  tensorBase64,
+  waitForInferenceJob,
+} from '@computeplane/sdk/inference';
 
 export interface Features {
   columns: string[];
@@ -21,10 +26,12 @@ export function readFeatures(csv: string): Features {
   if (!columns || records.length === 0) throw new Error('the CSV needs a header line and at least one row');
   const values = new Float32Array(records.length * columns.length);
   records.forEach((record, row) => {
-    if (record.length !== columns.length) throw new Error(`line ${row + 2}: ${record.length} values for ${columns.length} columns`);
+    if (record.length !== columns.length)
+      throw new Error(`line ${row + 2}: ${record.length} values for ${columns.length} columns`);
     record.forEach((cell, column) => {
       const value = Number(cell);
-      if (cell === '' || !Number.isFinite(value)) throw new Error(`line ${row + 2}, column ${columns[column]}: '${cell}' is not a number`);
+      if (cell === '' || !Number.isFinite(value))
+        throw new Error(`line ${row + 2}, column ${columns[column]}: '${cell}' is not a number`);
       values[row * columns.length + column] = value;
     });
   });
@@ -48,19 +55,33 @@ function toCsv(results: unknown[]): string {
   }
   const width = first?.data?.length ?? 0;
   const header = ['row', ...Array.from({ length: width }, (_, i) => `output_${i}`)].join(',');
-  return [header, ...results.map((result, row) => [row, ...(result as { data: number[] }).data].join(','))].join('\n') + '\n';
+  return (
+    [header, ...results.map((result, row) => [row, ...(result as { data: number[] }).data].join(','))].join('\n') + '\n'
+  );
 }
 
 /**
  * Runs every row through the model as one batch job and returns the results as CSV. A failed task, or a
  * job that does not complete, throws with the server's reason.
  */
-export async function scoreFeatures(client: Computeplane, modelId: string, features: Features, poll: PollOptions = {}): Promise<string> {
+export async function scoreFeatures(
+  client: Computeplane,
+  modelId: string,
+  features: Features,
+  poll: PollOptions = {},
+): Promise<string> {
   const { job_id } = await unwrap(
-    submitBatchInference(client, { body: { model_id: modelId, name: 'batch-scoring', stacked_input: tensorBase64(features.values, [features.rows, features.columns.length]) } }),
+    submitBatchInference(client, {
+      body: {
+        model_id: modelId,
+        name: 'batch-scoring',
+        stacked_input: tensorBase64(features.values, [features.rows, features.columns.length]),
+      },
+    }),
   );
   const job = await waitForInferenceJob(client, job_id, poll);
-  if (job.status !== 'completed') throw new Error(`job ${job_id} ended ${job.status}${job.error ? `: ${job.error}` : ''}`);
+  if (job.status !== 'completed')
+    throw new Error(`job ${job_id} ended ${job.status}${job.error ? `: ${job.error}` : ''}`);
   const results: unknown[] = [];
   for await (const item of iterateBatchResults(client, job_id)) {
     if (item.status !== 'completed') throw new Error(`row ${item.index} ${item.status}: ${item.error ?? 'no result'}`);

@@ -8,7 +8,13 @@ import { runOnGpu } from './run-on-gpu.js';
 
 const [command = 'nvidia-smi || uname -a', maxPrice] = process.argv.slice(2);
 const client = createClient({ apiKey: process.env.COMPUTEPLANE_API_KEY ?? 'test-api-key' });
-const result = await runOnGpu(client, { command, consumerId: 'gpu-job-runner', filters: maxPrice ? { max_price: Number(maxPrice) } : {} });
-console.log(`offer ${result.offer.id} (${result.offer.gpu_type}), session ${result.session.id}, exit ${result.exitCode}`);
+const result = await runOnGpu(client, {
+  command,
+  consumerId: 'gpu-job-runner',
+  filters: maxPrice ? { max_price: Number(maxPrice) } : {},
+});
+console.log(
+  `offer ${result.offer.id} (${result.offer.gpu_type}), session ${result.session.id}, exit ${result.exitCode}`,
+);
 process.stdout.write(result.output);
 console.log(`cost: $${result.cost.toFixed(4)} for ${result.session.started_at} .. ${result.session.stopped_at}`);

@@ -12,7 +12,11 @@ import { runOnGpu } from './run-on-gpu.js';
 const { client, server, http } = useMockComputeplane({ beforeAll, afterEach, afterAll, resetState: false });
 
 it('runs the command over SSH on the rented machine, ends the session and reports its cost', async () => {
-  const result = await runOnGpu(client, { command: 'echo "hello from $SESSION_ID"; exit 3', consumerId: 'tests', filters: { provider: 'local' } });
+  const result = await runOnGpu(client, {
+    command: 'echo "hello from $SESSION_ID"; exit 3',
+    consumerId: 'tests',
+    filters: { provider: 'local' },
+  });
   expect(result.output).toBe(`hello from ${result.session.id}\n`);
   expect(result.exitCode).toBe(3);
   expect(result.session).toMatchObject({ status: 'stopped', stop_reason: 'done' });
@@ -22,9 +26,18 @@ it('runs the command over SSH on the rented machine, ends the session and report
 it('moves on when an offer turns out to be gone, and says so when every offer is', async () => {
   server.use(
     http.sessions.post('/api/v1/sessions', ({ response }) =>
-      response(503).json(gpuErrorBody('stale_inventory', 'offer unavailable due to stale inventory', { offer_id: 'local-x', provider: 'local' }) as never),
+      response(503).json(
+        gpuErrorBody('stale_inventory', 'offer unavailable due to stale inventory', {
+          offer_id: 'local-x',
+          provider: 'local',
+        }) as never,
+      ),
     ),
   );
-  await expect(runOnGpu(client, { command: 'true', consumerId: 'tests', filters: { provider: 'local' }, attempts: 2 })).rejects.toThrow(/no offer could be rented \(tried local-/);
-  await expect(runOnGpu(client, { command: 'true', consumerId: 'tests', filters: { gpu_type: 'no such gpu' } })).rejects.toThrow('no offer matches the filters');
+  await expect(
+    runOnGpu(client, { command: 'true', consumerId: 'tests', filters: { provider: 'local' }, attempts: 2 }),
+  ).rejects.toThrow(/no offer could be rented \(tried local-/);
+  await expect(
+    runOnGpu(client, { command: 'true', consumerId: 'tests', filters: { gpu_type: 'no such gpu' } }),
+  ).rejects.toThrow('no offer matches the filters');
 });

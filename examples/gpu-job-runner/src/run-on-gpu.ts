@@ -7,12 +7,24 @@
 import ssh2 from 'ssh2';
 import { ApiError, unwrap, type Computeplane } from '@computeplane/sdk';
 import { iterateOffers, type Offer } from '@computeplane/sdk/offers';
-import { createSession, getCosts, getSession, markSessionDone, waitForSessionRunning, type Session } from '@computeplane/sdk/sessions';
+import {
+  createSession,
+  getCosts,
+  getSession,
+  markSessionDone,
+  waitForSessionRunning,
+  type Session,
+} from '@computeplane/sdk/sessions';
 
 export interface GpuJob {
   command: string;
   consumerId: string;
-  filters?: { gpu_type?: string; min_vram?: number; max_price?: number; provider?: 'vastai' | 'tensordock' | 'runpod' | 'lambda' | 'local' };
+  filters?: {
+    gpu_type?: string;
+    min_vram?: number;
+    max_price?: number;
+    provider?: 'vastai' | 'tensordock' | 'runpod' | 'lambda' | 'local';
+  };
   /** How many offers to try when offers turn out to be gone (default 3). */
   attempts?: number;
 }
@@ -30,7 +42,9 @@ export async function runOnGpu(client: Computeplane, job: GpuJob): Promise<GpuJo
   for await (const offer of iterateOffers(client, job.filters ?? {})) {
     if (tried.length >= (job.attempts ?? 3)) break;
     tried.push(offer.id);
-    const created = await createSession(client, { body: { consumer_id: job.consumerId, offer_id: offer.id, workload_type: 'batch', reservation_hours: 1 } });
+    const created = await createSession(client, {
+      body: { consumer_id: job.consumerId, offer_id: offer.id, workload_type: 'batch', reservation_hours: 1 },
+    });
     if (created.error instanceof ApiError && created.error.code === 'STALE_INVENTORY') continue;
     const { session, ssh_private_key: key } = await unwrap(created);
     try {
@@ -45,7 +59,9 @@ export async function runOnGpu(client: Computeplane, job: GpuJob): Promise<GpuJo
       throw error;
     }
   }
-  throw new Error(tried.length ? `no offer could be rented (tried ${tried.join(', ')})` : 'no offer matches the filters');
+  throw new Error(
+    tried.length ? `no offer could be rented (tried ${tried.join(', ')})` : 'no offer matches the filters',
+  );
 }
 
 async function waitUntilEnded(client: Computeplane, id: string): Promise<Session> {

@@ -15,8 +15,14 @@ export interface CatalogEntry {
 }
 
 /** Uploads `path` unless a model with the same sha256 is already stored; returns the stored model. */
-export async function registerModel(client: Computeplane, path: string, labels?: string[]): Promise<{ model: Model; created: boolean }> {
-  const checksum = `sha256:${createHash('sha256').update(await readFile(path)).digest('hex')}`;
+export async function registerModel(
+  client: Computeplane,
+  path: string,
+  labels?: string[],
+): Promise<{ model: Model; created: boolean }> {
+  const checksum = `sha256:${createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex')}`;
   for await (const model of iterateModels(client)) {
     if (model.checksum === checksum) return { model, created: false };
   }
@@ -32,7 +38,9 @@ export async function catalog(client: Computeplane): Promise<CatalogEntry[]> {
       id: model.id,
       name: model.name,
       runnable: model.executable,
-      signature: model.executable ? `${tensors(model.inputs)} -> ${tensors(model.outputs)}` : (model.execution_note ?? 'not executable'),
+      signature: model.executable
+        ? `${tensors(model.inputs)} -> ${tensors(model.outputs)}`
+        : (model.execution_note ?? 'not executable'),
     });
   }
   return entries.sort((a, b) => a.name.localeCompare(b.name));

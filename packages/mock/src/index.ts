@@ -1,5 +1,11 @@
 /** `@computeplane/mock`: msw handlers for application tests, stateful by default, typed overrides on demand. */
-export { createMockComputeplane, DEFAULT_MOCK_ADMIN_KEY, DEFAULT_MOCK_BASE_URL, type MockComputeplane, type MockOptions } from './mock-computeplane.js';
+export {
+  createMockComputeplane,
+  DEFAULT_MOCK_ADMIN_KEY,
+  DEFAULT_MOCK_BASE_URL,
+  type MockComputeplane,
+  type MockOptions,
+} from './mock-computeplane.js';
 export {
   startMockComputeplane,
   useMockComputeplane,

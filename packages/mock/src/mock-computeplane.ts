@@ -72,6 +72,11 @@ export async function createMockComputeplane(options: MockOptions = {}): Promise
 
 async function build(database: Database, adminKey: string) {
   await seedDevelopmentKey(database.db);
-  const { app, close } = createApp({ database, blobs: createMemoryBlobStore(), internalToken: 'mock-internal-token', adminKey });
+  const { app, close } = createApp({
+    database,
+    blobs: createMemoryBlobStore(),
+    internalToken: 'mock-internal-token',
+    adminKey,
+  });
   return { app, close, tenant: DEVELOPMENT_TENANT };
 }

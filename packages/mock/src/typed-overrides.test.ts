@@ -9,7 +9,9 @@ const specsDir = fileURLToPath(new URL('../../../openapi/', import.meta.url));
 
 describe('typed overrides', () => {
   it('typedHttp() has one typed http per openapi/<area>.yaml', () => {
-    const areas = readdirSync(specsDir).filter((file) => file.endsWith('.yaml')).map((file) => file.replace(/\.yaml$/, ''));
+    const areas = readdirSync(specsDir)
+      .filter((file) => file.endsWith('.yaml'))
+      .map((file) => file.replace(/\.yaml$/, ''));
     const http = typedHttp('http://example.test/');
     expect(Object.keys(http).sort()).toEqual(areas.sort());
     expect(typeof http.offers.get).toBe('function');
@@ -17,7 +19,15 @@ describe('typed overrides', () => {
 
   it('gpuErrorBody() sets retry_suggested from RETRYABLE_GPU_ERROR_TYPES, unless extra says otherwise', () => {
     for (const type of RETRYABLE_GPU_ERROR_TYPES) expect(gpuErrorBody(type, 'm').retry_suggested).toBe(true);
-    expect(gpuErrorBody('not_found', 'm')).toEqual({ error: 'm', request_id: 'req_mock', error_type: 'not_found', retry_suggested: false });
-    expect(gpuErrorBody('stale_inventory', 'gone', { offer_id: 'local-x', retry_suggested: false })).toMatchObject({ retry_suggested: false, offer_id: 'local-x' });
+    expect(gpuErrorBody('not_found', 'm')).toEqual({
+      error: 'm',
+      request_id: 'req_mock',
+      error_type: 'not_found',
+      retry_suggested: false,
+    });
+    expect(gpuErrorBody('stale_inventory', 'gone', { offer_id: 'local-x', retry_suggested: false })).toMatchObject({
+      retry_suggested: false,
+      offer_id: 'local-x',
+    });
   });
 });

@@ -19,8 +19,19 @@ type ErrorCode = ModelsComponents['schemas']['ErrorCode'];
  * responses. `retry_suggested` follows the spec's retryable error types (RETRYABLE_GPU_ERROR_TYPES), as the
  * server's does; pass it in `extra` to force another value.
  */
-export function gpuErrorBody(errorType: string, message: string, extra: Record<string, unknown> = {}, requestId = 'req_mock') {
-  return { error: message, request_id: requestId, error_type: errorType, retry_suggested: isRetryableGpuErrorType(errorType), ...extra };
+export function gpuErrorBody(
+  errorType: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  requestId = 'req_mock',
+) {
+  return {
+    error: message,
+    request_id: requestId,
+    error_type: errorType,
+    retry_suggested: isRetryableGpuErrorType(errorType),
+    ...extra,
+  };
 }
 
 /** The error envelope every Computeplane error uses, for override responses. */

@@ -29,7 +29,13 @@
 import { setupServer, type SetupServer } from 'msw/node';
 import { createClient, type ClientOptions, type Computeplane } from '@computeplane/sdk';
 import { DEVELOPMENT_KEY } from '@computeplane/server';
-import { createMockComputeplane, DEFAULT_MOCK_ADMIN_KEY, DEFAULT_MOCK_BASE_URL, type MockComputeplane, type MockOptions } from './mock-computeplane.js';
+import {
+  createMockComputeplane,
+  DEFAULT_MOCK_ADMIN_KEY,
+  DEFAULT_MOCK_BASE_URL,
+  type MockComputeplane,
+  type MockOptions,
+} from './mock-computeplane.js';
 import { typedHttp } from './typed-overrides.js';
 
 /** A lifecycle hook of a test runner: registers `fn` to run at that point (vitest, jest, mocha and node:test all fit). */
@@ -101,7 +107,8 @@ function createHarness(options: MockHarnessOptions): StartedMockHarness & { star
   const baseUrl = (mockOptions.baseUrl ?? DEFAULT_MOCK_BASE_URL).replace(/\/+$/, '');
   const adminKey = mockOptions.adminKey ?? DEFAULT_MOCK_ADMIN_KEY;
   const server = setupServer();
-  const clientWith = (overrides: ClientOptions = {}) => createClient({ maxRetries: 0, ...clientOptions, baseUrl, apiKey: DEVELOPMENT_KEY, ...overrides });
+  const clientWith = (overrides: ClientOptions = {}) =>
+    createClient({ maxRetries: 0, ...clientOptions, baseUrl, apiKey: DEVELOPMENT_KEY, ...overrides });
   let mock: MockComputeplane | undefined;
   return {
     baseUrl,
@@ -112,7 +119,10 @@ function createHarness(options: MockHarnessOptions): StartedMockHarness & { star
     server,
     http: typedHttp(baseUrl),
     get mock() {
-      if (!mock) throw new Error('useMockComputeplane: the mock exists once the suite’s beforeAll has run; read `mock` inside a test or hook');
+      if (!mock)
+        throw new Error(
+          'useMockComputeplane: the mock exists once the suite’s beforeAll has run; read `mock` inside a test or hook',
+        );
       return mock;
     },
     async start() {

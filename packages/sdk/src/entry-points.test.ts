@@ -10,22 +10,35 @@ import { parse } from 'yaml';
 
 const sdkDir = fileURLToPath(new URL('..', import.meta.url));
 const specsDir = fileURLToPath(new URL('../../../openapi/', import.meta.url));
-const areas = readdirSync(specsDir).filter((file) => file.endsWith('.yaml')).map((file) => file.replace(/\.yaml$/, '')).sort();
-const exportsMap = JSON.parse(readFileSync(`${sdkDir}/package.json`, 'utf8')).exports as Record<string, Record<string, string>>;
+const areas = readdirSync(specsDir)
+  .filter((file) => file.endsWith('.yaml'))
+  .map((file) => file.replace(/\.yaml$/, ''))
+  .sort();
+const exportsMap = JSON.parse(readFileSync(`${sdkDir}/package.json`, 'utf8')).exports as Record<
+  string,
+  Record<string, string>
+>;
 
 const operationIds = (area: string): string[] => {
-  const spec = parse(readFileSync(`${specsDir}/${area}.yaml`, 'utf8')) as { paths: Record<string, Record<string, { operationId?: string }>> };
-  return Object.values(spec.paths).flatMap((item) => Object.values(item).flatMap((op) => (op && typeof op === 'object' && op.operationId ? [op.operationId] : [])));
+  const spec = parse(readFileSync(`${specsDir}/${area}.yaml`, 'utf8')) as {
+    paths: Record<string, Record<string, { operationId?: string }>>;
+  };
+  return Object.values(spec.paths).flatMap((item) =>
+    Object.values(item).flatMap((op) => (op && typeof op === 'object' && op.operationId ? [op.operationId] : [])),
+  );
 };
 
 describe('SDK entry points', () => {
   it('package.json exports ".", one entry per spec file and "./types/*"', () => {
     expect(Object.keys(exportsMap)).toEqual(['.', ...areas.map((area) => `./${area}`), './types/*']);
-    for (const conditions of Object.values(exportsMap)) expect(Object.keys(conditions)).toEqual(['@computeplane/source', 'types', 'import']);
+    for (const conditions of Object.values(exportsMap))
+      expect(Object.keys(conditions)).toEqual(['@computeplane/source', 'types', 'import']);
   });
 
   it.each(areas)('@computeplane/sdk/%s exports every operation its spec file declares', async (area) => {
-    const entry = (await import(`${sdkDir}/${exportsMap[`./${area}`]!['@computeplane/source']!.replace(/^\.\//, '')}`)) as Record<string, unknown>;
+    const entry = (await import(
+      `${sdkDir}/${exportsMap[`./${area}`]!['@computeplane/source']!.replace(/^\.\//, '')}`
+    )) as Record<string, unknown>;
     const missing = operationIds(area).filter((id) => typeof entry[id] !== 'function');
     expect(missing).toEqual([]);
   });

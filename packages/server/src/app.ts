@@ -59,7 +59,15 @@ export function createApp(options: AppOptions) {
   const settings = resolveSettings(options.settings);
   const lifecycle: Lifecycle = { ready: true, draining: false, startedAt: clock() };
   const metrics = createHttpMetrics({ processMetrics: options.processMetrics ?? false });
-  const platform: Services = { database: options.database, blobs: options.blobs, clock, logger, settings, lifecycle, metrics: metrics.registry };
+  const platform: Services = {
+    database: options.database,
+    blobs: options.blobs,
+    clock,
+    logger,
+    settings,
+    lifecycle,
+    metrics: metrics.registry,
+  };
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
   app.onError(onError);
@@ -70,10 +78,22 @@ export function createApp(options: AppOptions) {
 
   const credentials = createCredentialCache();
   const routeServices: RouteServices = {
-    verifiers: createVerifiers({ db: options.database.db, adminKey: options.adminKey, internalToken: options.internalToken, clock, cache: credentials }),
+    verifiers: createVerifiers({
+      db: options.database.db,
+      adminKey: options.adminKey,
+      internalToken: options.internalToken,
+      clock,
+      cache: credentials,
+    }),
     idempotency: idempotency(options.database.db, clock),
   };
-  const owned = options.providers ? undefined : createProviders(settings.marketplace, options.dataDir ?? join(tmpdir(), 'computeplane'), providerErrorsCounter(platform.metrics));
+  const owned = options.providers
+    ? undefined
+    : createProviders(
+        settings.marketplace,
+        options.dataDir ?? join(tmpdir(), 'computeplane'),
+        providerErrorsCounter(platform.metrics),
+      );
   const providers = options.providers ?? owned!.providers;
 
   const models = createModelsModule(platform);

@@ -4,7 +4,13 @@ import { loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 8080, databaseUrl: undefined, adminKey: undefined, maxModelBytes: 256 * 1024 * 1024, logLevel: 'info' });
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: undefined,
+      adminKey: undefined,
+      maxModelBytes: 256 * 1024 * 1024,
+      logLevel: 'info',
+    });
     expect(config.dataDir).toMatch(/\/data$/);
   });
 

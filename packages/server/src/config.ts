@@ -3,7 +3,13 @@
  * with a message naming the variable, instead of surfacing later as a strange failure.
  */
 import { resolve } from 'node:path';
-import { DEFAULT_PROVIDER_BASE_URLS, DEFAULT_SETTINGS, type InferenceSettings, type MarketplaceSettings, type SessionSettings } from './platform/settings.js';
+import {
+  DEFAULT_PROVIDER_BASE_URLS,
+  DEFAULT_SETTINGS,
+  type InferenceSettings,
+  type MarketplaceSettings,
+  type SessionSettings,
+} from './platform/settings.js';
 
 export interface ServerConfig {
   port: number;
@@ -18,7 +24,17 @@ export interface ServerConfig {
   shutdownGraceMs: number;
   maxBatchBytes: number;
   marketplace: MarketplaceSettings;
-  inference: Pick<InferenceSettings, 'workers' | 'maxBatchSize' | 'maxQueueDelayUs' | 'maxQueue' | 'leaseMs' | 'chunkSize' | 'stackedSliceBytes' | 'runJobs'>;
+  inference: Pick<
+    InferenceSettings,
+    | 'workers'
+    | 'maxBatchSize'
+    | 'maxQueueDelayUs'
+    | 'maxQueue'
+    | 'leaseMs'
+    | 'chunkSize'
+    | 'stackedSliceBytes'
+    | 'runJobs'
+  >;
   sessions: SessionSettings;
 }
 
@@ -26,7 +42,8 @@ const D = DEFAULT_SETTINGS;
 const URLS = DEFAULT_PROVIDER_BASE_URLS;
 
 function deploymentIdFrom(raw: string): string {
-  if (!/^[a-z0-9]{3,24}$/.test(raw)) throw new Error(`DEPLOYMENT_ID must be 3-24 lowercase letters or digits; got "${raw}"`);
+  if (!/^[a-z0-9]{3,24}$/.test(raw))
+    throw new Error(`DEPLOYMENT_ID must be 3-24 lowercase letters or digits; got "${raw}"`);
   return raw;
 }
 
@@ -34,7 +51,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
@@ -55,10 +73,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     marketplace: {
       refreshMs: integer(env, 'INVENTORY_REFRESH_MS', D.marketplace.refreshMs, 1_000, 86_400_000),
       localPricePerHour: Number(env.LOCAL_PRICE_PER_HOUR ?? D.marketplace.localPricePerHour) || 0,
-      ...(env.VASTAI_API_KEY ? { vastai: { apiKey: env.VASTAI_API_KEY, baseUrl: env.VASTAI_BASE_URL ?? URLS.vastai } } : {}),
-      ...(env.LAMBDA_API_KEY ? { lambda: { apiKey: env.LAMBDA_API_KEY, baseUrl: env.LAMBDA_BASE_URL ?? URLS.lambda } } : {}),
-      ...(env.TENSORDOCK_API_KEY ? { tensordock: { apiKey: env.TENSORDOCK_API_KEY, baseUrl: env.TENSORDOCK_BASE_URL ?? URLS.tensordock } } : {}),
-      ...(env.RUNPOD_API_KEY ? { runpod: { apiKey: env.RUNPOD_API_KEY, baseUrl: env.RUNPOD_BASE_URL ?? URLS.runpod } } : {}),
+      ...(env.VASTAI_API_KEY
+        ? { vastai: { apiKey: env.VASTAI_API_KEY, baseUrl: env.VASTAI_BASE_URL ?? URLS.vastai } }
+        : {}),
+      ...(env.LAMBDA_API_KEY
+        ? { lambda: { apiKey: env.LAMBDA_API_KEY, baseUrl: env.LAMBDA_BASE_URL ?? URLS.lambda } }
+        : {}),
+      ...(env.TENSORDOCK_API_KEY
+        ? { tensordock: { apiKey: env.TENSORDOCK_API_KEY, baseUrl: env.TENSORDOCK_BASE_URL ?? URLS.tensordock } }
+        : {}),
+      ...(env.RUNPOD_API_KEY
+        ? { runpod: { apiKey: env.RUNPOD_API_KEY, baseUrl: env.RUNPOD_BASE_URL ?? URLS.runpod } }
+        : {}),
     },
     inference: {
       ...(env.INFERENCE_WORKERS ? { workers: integer(env, 'INFERENCE_WORKERS', 1, 1, 256) } : {}),

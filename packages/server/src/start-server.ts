@@ -23,16 +23,28 @@ export interface RunningServer {
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: { service: 'computeplane-server' } });
-  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') });
+  const database = await openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') },
+  );
   logger.info({ driver: database.driver }, 'database ready, migrations applied');
   if (database.driver === 'pglite' && (await seedDevelopmentKey(database.db))) {
-    logger.warn({ api_key: DEVELOPMENT_KEY }, 'no API keys configured: created development tenant "default" with key test-api-key');
+    logger.warn(
+      { api_key: DEVELOPMENT_KEY },
+      'no API keys configured: created development tenant "default" with key test-api-key',
+    );
   }
   const internalToken = await loadOrCreateInternalToken(config.dataDir);
-  const { app, lifecycle, close: closeApp } = createApp({
+  const {
+    app,
+    lifecycle,
+    close: closeApp,
+  } = createApp({
     database,
     // Replicas on one PostgreSQL share model files through it; the embedded default keeps them on disk.
-    blobs: database.driver === 'postgres' ? createDatabaseBlobStore(database.db) : createLocalBlobStore(join(config.dataDir, 'blobs')),
+    blobs:
+      database.driver === 'postgres'
+        ? createDatabaseBlobStore(database.db)
+        : createLocalBlobStore(join(config.dataDir, 'blobs')),
     internalToken,
     adminKey: config.adminKey,
     logger,
@@ -57,9 +69,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, data_dir: config.dataDir }, `listening on http://localhost:${port} (docs at /docs)`);
 
-  const purge = setInterval(() => {
-    purgeExpiredIdempotencyKeys(database.db, new Date()).catch((error: unknown) => logger.warn({ err: error }, 'idempotency key purge failed'));
-  }, 60 * 60 * 1000).unref();
+  const purge = setInterval(
+    () => {
+      purgeExpiredIdempotencyKeys(database.db, new Date()).catch((error: unknown) =>
+        logger.warn({ err: error }, 'idempotency key purge failed'),
+      );
+    },
+    60 * 60 * 1000,
+  ).unref();
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -53,7 +53,8 @@ export function createClient(options: ClientOptions = {}): Computeplane {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxRetries = options.maxRetries ?? 2;
   if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new RangeError(`maxRetries must be an integer >= 0, got ${maxRetries}`);
+  if (!Number.isInteger(maxRetries) || maxRetries < 0)
+    throw new RangeError(`maxRetries must be an integer >= 0, got ${maxRetries}`);
   return Object.freeze({
     baseUrl: (options.baseUrl ?? env('COMPUTEPLANE_BASE_URL') ?? 'http://localhost:8080').replace(/\/+$/, ''),
     headers: Object.freeze(headers),

@@ -23,7 +23,16 @@ export class ApiError extends ComputeplaneError {
     readonly body: unknown,
     readonly headers: Headers,
   ) {
-    const envelope = isEnvelope(body) ? body.error : isGpuError(body) ? { code: body.error_type.toUpperCase(), message: body.error, request_id: body.request_id, details: body.details } : undefined;
+    const envelope = isEnvelope(body)
+      ? body.error
+      : isGpuError(body)
+        ? {
+            code: body.error_type.toUpperCase(),
+            message: body.error,
+            request_id: body.request_id,
+            details: body.details,
+          }
+        : undefined;
     const message = envelope?.message ?? (typeof body === 'string' && body ? body : `HTTP ${status}`);
     const requestId = envelope?.request_id ?? headers.get('x-request-id') ?? undefined;
     super(`${status} ${envelope?.code ?? 'HTTP_ERROR'}: ${message}${requestId ? ` (request ${requestId})` : ''}`);
@@ -33,15 +42,33 @@ export class ApiError extends ComputeplaneError {
   }
 }
 
-export class BadRequestError extends ApiError { override name = 'BadRequestError'; }
-export class AuthenticationError extends ApiError { override name = 'AuthenticationError'; }
-export class PermissionDeniedError extends ApiError { override name = 'PermissionDeniedError'; }
-export class NotFoundError extends ApiError { override name = 'NotFoundError'; }
-export class ConflictError extends ApiError { override name = 'ConflictError'; }
-export class PayloadTooLargeError extends ApiError { override name = 'PayloadTooLargeError'; }
-export class UnprocessableEntityError extends ApiError { override name = 'UnprocessableEntityError'; }
-export class RateLimitError extends ApiError { override name = 'RateLimitError'; }
-export class InternalServerError extends ApiError { override name = 'InternalServerError'; }
+export class BadRequestError extends ApiError {
+  override name = 'BadRequestError';
+}
+export class AuthenticationError extends ApiError {
+  override name = 'AuthenticationError';
+}
+export class PermissionDeniedError extends ApiError {
+  override name = 'PermissionDeniedError';
+}
+export class NotFoundError extends ApiError {
+  override name = 'NotFoundError';
+}
+export class ConflictError extends ApiError {
+  override name = 'ConflictError';
+}
+export class PayloadTooLargeError extends ApiError {
+  override name = 'PayloadTooLargeError';
+}
+export class UnprocessableEntityError extends ApiError {
+  override name = 'UnprocessableEntityError';
+}
+export class RateLimitError extends ApiError {
+  override name = 'RateLimitError';
+}
+export class InternalServerError extends ApiError {
+  override name = 'InternalServerError';
+}
 
 /** The request never got a response: DNS, refused connection, reset socket. */
 export class ConnectionError extends ComputeplaneError {
@@ -90,7 +117,12 @@ interface GpuErrorBody {
 }
 
 function isGpuError(body: unknown): body is GpuErrorBody {
-  return typeof body === 'object' && body !== null && typeof (body as GpuErrorBody).error === 'string' && typeof (body as GpuErrorBody).error_type === 'string';
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as GpuErrorBody).error === 'string' &&
+    typeof (body as GpuErrorBody).error_type === 'string'
+  );
 }
 
 function isEnvelope(body: unknown): body is ErrorEnvelope {

@@ -26,4 +26,8 @@ export {
   errorFromResponse,
   type ErrorEnvelope,
 } from './errors.js';
-export { RETRYABLE_GPU_ERROR_TYPES, isRetryableGpuErrorType, type RetryableGpuErrorType } from '../generated/gpu-errors.js';
+export {
+  RETRYABLE_GPU_ERROR_TYPES,
+  isRetryableGpuErrorType,
+  type RetryableGpuErrorType,
+} from '../generated/gpu-errors.js';

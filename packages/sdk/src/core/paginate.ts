@@ -15,7 +15,7 @@ export async function* paginate<Body extends { total: number }, Item>(
   items: (body: Body) => Item[],
   { pageSize = 100, offset = 0 }: { pageSize?: number; offset?: number } = {},
 ): AsyncGenerator<Item, void, undefined> {
-  for (let next = offset; ; ) {
+  for (let next = offset; ;) {
     const result = await fetchPage({ limit: pageSize, offset: next });
     if (result.error) throw result.error;
     const page = items(result.data);

@@ -22,7 +22,11 @@ export function isRetryableStatus(response: Response): boolean {
   return RETRYABLE_STATUSES.has(response.status) || (response.status === 409 && response.headers.has('retry-after'));
 }
 
-export function retryDelayMs(attempt: number, response: Response | undefined, random: () => number = Math.random): number {
+export function retryDelayMs(
+  attempt: number,
+  response: Response | undefined,
+  random: () => number = Math.random,
+): number {
   const fromServer = response ? retryAfterMs(response.headers) : undefined;
   if (fromServer !== undefined && fromServer >= 0 && fromServer <= MAX_RETRY_AFTER_MS) return fromServer;
   const base = Math.min(INITIAL_DELAY_MS * 2 ** attempt, MAX_DELAY_MS);

@@ -17,10 +17,16 @@ import { unwrap } from '../core/unwrap.js';
 
 const model = { id: 'model_abcd', name: 'm' };
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', 'X-Request-Id': `req_${status}`, ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', 'X-Request-Id': `req_${status}`, ...headers },
+  });
 const envelope = (code: string, message = 'nope') => ({ error: { code, message, request_id: 'req_body' } });
 
-function scripted(responses: (Response | Error | ((request: Request) => Promise<Response>))[], options: ClientOptions = {}) {
+function scripted(
+  responses: (Response | Error | ((request: Request) => Promise<Response>))[],
+  options: ClientOptions = {},
+) {
   const requests: Request[] = [];
   const bodies: string[] = [];
   const client = createClient({
@@ -68,26 +74,46 @@ describe('send', () => {
     const { client } = scripted([json(status, envelope(code, 'what to fix'))]);
     const { error } = await getModel(client, { params: { path: { id: 'model_abcd' } } });
     expect(error?.name).toBe(name);
-    expect(error).toMatchObject({ status, code, requestId: 'req_body', message: expect.stringContaining('what to fix') });
+    expect(error).toMatchObject({
+      status,
+      code,
+      requestId: 'req_body',
+      message: expect.stringContaining('what to fix'),
+    });
   });
 
   it('retries GETs on 503 and 429, honouring Retry-After, then succeeds', async () => {
-    const { client, requests } = scripted([json(503, envelope('INTERNAL_ERROR'), { 'Retry-After': '0' }), json(429, envelope('RATE_LIMITED'), { 'Retry-After-Ms': '5' }), json(200, model)]);
+    const { client, requests } = scripted([
+      json(503, envelope('INTERNAL_ERROR'), { 'Retry-After': '0' }),
+      json(429, envelope('RATE_LIMITED'), { 'Retry-After-Ms': '5' }),
+      json(200, model),
+    ]);
     const result = await getModel(client, { params: { path: { id: 'model_abcd' } } });
     expect(result.data).toEqual(model);
     expect(requests).toHaveLength(3);
   });
 
   it('gives up after maxRetries with the last error', async () => {
-    const { client, requests } = scripted([0, 1, 2].map(() => json(429, envelope('RATE_LIMITED'), { 'Retry-After': '0' })), { maxRetries: 2 });
+    const { client, requests } = scripted(
+      [0, 1, 2].map(() => json(429, envelope('RATE_LIMITED'), { 'Retry-After': '0' })),
+      { maxRetries: 2 },
+    );
     const { error } = await listModels(client);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(requests).toHaveLength(3);
   });
 
   it('retries a POST with the same idempotency key and the same body on every attempt', async () => {
-    const { client, requests, bodies } = scripted([new TypeError('fetch failed'), json(500, envelope('INTERNAL_ERROR'), { 'Retry-After': '0' }), json(201, model)]);
-    const result = await uploadModel(client, { model: new Uint8Array([1, 2, 3]), name: 'm', labels: ['a'] }, { maxRetries: 3 });
+    const { client, requests, bodies } = scripted([
+      new TypeError('fetch failed'),
+      json(500, envelope('INTERNAL_ERROR'), { 'Retry-After': '0' }),
+      json(201, model),
+    ]);
+    const result = await uploadModel(
+      client,
+      { model: new Uint8Array([1, 2, 3]), name: 'm', labels: ['a'] },
+      { maxRetries: 3 },
+    );
     expect(result.data).toEqual(model);
     const keys = requests.map((request) => request.headers.get('idempotency-key'));
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
@@ -107,14 +133,22 @@ describe('send', () => {
   });
 
   it('never repeats a PATCH (not idempotent, no key)', async () => {
-    const { client, requests } = scripted([json(503, envelope('INTERNAL_ERROR'), { 'Retry-After': '0' }), json(200, model)]);
-    const { error } = await updateModelSchema(client, { params: { path: { id: 'model_abcd' } }, body: { labels: null } });
+    const { client, requests } = scripted([
+      json(503, envelope('INTERNAL_ERROR'), { 'Retry-After': '0' }),
+      json(200, model),
+    ]);
+    const { error } = await updateModelSchema(client, {
+      params: { path: { id: 'model_abcd' } },
+      body: { labels: null },
+    });
     expect(error).toBeInstanceOf(InternalServerError);
     expect(requests).toHaveLength(1);
   });
 
   it('reports connection failures as ConnectionError after retrying', async () => {
-    const { client, requests } = scripted([new TypeError('fetch failed'), new TypeError('fetch failed')], { maxRetries: 1 });
+    const { client, requests } = scripted([new TypeError('fetch failed'), new TypeError('fetch failed')], {
+      maxRetries: 1,
+    });
     const started = Date.now();
     const { error } = await listModels(client);
     expect(error).toBeInstanceOf(ConnectionError);
@@ -124,7 +158,9 @@ describe('send', () => {
 
   it('times out each attempt with TimeoutError', async () => {
     const hang = (request: Request) =>
-      new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)));
+      new Promise<Response>((_, reject) =>
+        request.signal.addEventListener('abort', () => reject(request.signal.reason)),
+      );
     const { client } = scripted([hang], { timeoutMs: 50, maxRetries: 0 });
     const { error } = await listModels(client);
     expect(error).toBeInstanceOf(TimeoutError);
@@ -134,7 +170,9 @@ describe('send', () => {
   it('stops at once, without retrying, when the caller aborts', async () => {
     const controller = new AbortController();
     const hang = (request: Request) =>
-      new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)));
+      new Promise<Response>((_, reject) =>
+        request.signal.addEventListener('abort', () => reject(request.signal.reason)),
+      );
     const { client, requests } = scripted([hang, json(200, model)], { maxRetries: 3 });
     setTimeout(() => controller.abort(), 20);
     const { error } = await listModels(client, {}, { signal: controller.signal });
@@ -145,7 +183,9 @@ describe('send', () => {
   it('unwrap returns data or throws the typed error', async () => {
     const { client } = scripted([json(200, model), json(404, envelope('NOT_FOUND'))]);
     await expect(unwrap(getModel(client, { params: { path: { id: 'model_abcd' } } }))).resolves.toEqual(model);
-    await expect(unwrap(getModel(client, { params: { path: { id: 'model_abcd' } } }))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(unwrap(getModel(client, { params: { path: { id: 'model_abcd' } } }))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('rejects nonsense client options up front', () => {

@@ -21,25 +21,55 @@ export type OfferFilters = Filters<OffersPaths['/api/v1/inventory']['get']['para
 export type SessionFilters = Filters<SessionsPaths['/api/v1/sessions']['get']['parameters']['query']>;
 
 /** Every model visible to the client's tenant (`@computeplane/sdk/models`). */
-export function iterateModels(client: Computeplane, filters: ModelFilters = {}, pageSize = 100): AsyncGenerator<Model, void, undefined> {
-  return paginate((page) => listModels(client, { params: { query: { ...filters, ...page } } }), (body) => body.models, { pageSize });
+export function iterateModels(
+  client: Computeplane,
+  filters: ModelFilters = {},
+  pageSize = 100,
+): AsyncGenerator<Model, void, undefined> {
+  return paginate(
+    (page) => listModels(client, { params: { query: { ...filters, ...page } } }),
+    (body) => body.models,
+    { pageSize },
+  );
 }
 
 /** Every offer matching the filters, cheapest first (`@computeplane/sdk/offers`). */
-export function iterateOffers(client: Computeplane, filters: OfferFilters = {}, pageSize = 100): AsyncGenerator<Offer, void, undefined> {
-  return paginate((page) => listOffers(client, { params: { query: { ...filters, ...page } } }), (body) => body.offers, { pageSize });
+export function iterateOffers(
+  client: Computeplane,
+  filters: OfferFilters = {},
+  pageSize = 100,
+): AsyncGenerator<Offer, void, undefined> {
+  return paginate(
+    (page) => listOffers(client, { params: { query: { ...filters, ...page } } }),
+    (body) => body.offers,
+    { pageSize },
+  );
 }
 
 /** Every session matching the filters, newest first (`@computeplane/sdk/sessions`). */
-export function iterateSessions(client: Computeplane, filters: SessionFilters = {}, pageSize = 100): AsyncGenerator<Session, void, undefined> {
-  return paginate((page) => listSessions(client, { params: { query: { ...filters, ...page } } }), (body) => body.sessions, { pageSize });
+export function iterateSessions(
+  client: Computeplane,
+  filters: SessionFilters = {},
+  pageSize = 100,
+): AsyncGenerator<Session, void, undefined> {
+  return paginate(
+    (page) => listSessions(client, { params: { query: { ...filters, ...page } } }),
+    (body) => body.sessions,
+    { pageSize },
+  );
 }
 
 /** Every result of a batch job in input order, unfinished items included (`@computeplane/sdk/inference`). */
-export function iterateBatchResults(client: Computeplane, jobId: string, pageSize = 1000): AsyncGenerator<TaskResult, void, undefined> {
+export function iterateBatchResults(
+  client: Computeplane,
+  jobId: string,
+  pageSize = 1000,
+): AsyncGenerator<TaskResult, void, undefined> {
   return paginate(
     async (page) => {
-      const result = await getInferenceJob(client, { params: { path: { jobId }, query: { results_offset: page.offset, results_limit: page.limit } } });
+      const result = await getInferenceJob(client, {
+        params: { path: { jobId }, query: { results_offset: page.offset, results_limit: page.limit } },
+      });
       return result.error ? result : { ...result, data: { ...result.data, total: result.data.progress.total } };
     },
     (job) => job.results,

@@ -10,7 +10,8 @@ import type { components, paths } from '../generated/models.js';
 type ModelUpload = components['schemas']['ModelUpload'];
 
 /** Where the model bytes come from. A string is a file path (Node.js only). */
-export type ModelSource = string | Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+export type ModelSource =
+  string | Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 export type UploadModelInput = Omit<ModelUpload, 'model'> & {
   model: ModelSource;
@@ -35,12 +36,15 @@ export async function uploadModel(client: Computeplane, input: UploadModelInput,
     if (value !== undefined) form.set(field, new Blob([JSON.stringify(value)], { type: 'application/json' }));
   }
   type Upload = paths['/api/v1/models']['post'];
-  return send(client, options, (fetchOptions) =>
-    areaClient<paths>(client, 'models').POST('/api/v1/models', {
-      body: form as never,
-      bodySerializer: (body: unknown) => body as FormData,
-      ...fetchOptions,
-    }) as Promise<FetchResponse<Upload, object, `${string}/${string}`>>,
+  return send(
+    client,
+    options,
+    (fetchOptions) =>
+      areaClient<paths>(client, 'models').POST('/api/v1/models', {
+        body: form as never,
+        bodySerializer: (body: unknown) => body as FormData,
+        ...fetchOptions,
+      }) as Promise<FetchResponse<Upload, object, `${string}/${string}`>>,
   );
 }
 

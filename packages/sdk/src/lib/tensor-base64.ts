@@ -4,7 +4,16 @@
  * JSON number per element. Works in Node.js (Buffer) and browsers (btoa).
  */
 
-export type TensorArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | BigInt64Array | BigUint64Array;
+export type TensorArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | BigInt64Array
+  | BigUint64Array;
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -19,7 +28,13 @@ function littleEndianBytes(data: TensorArray): Uint8Array {
 }
 
 function toBase64(bytes: Uint8Array): string {
-  const NodeBuffer = (globalThis as { Buffer?: { from(buffer: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'base64'): string } } }).Buffer;
+  const NodeBuffer = (
+    globalThis as {
+      Buffer?: {
+        from(buffer: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'base64'): string };
+      };
+    }
+  ).Buffer;
   if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -36,6 +51,7 @@ function toBase64(bytes: Uint8Array): string {
  */
 export function tensorBase64(data: TensorArray, shape: number[]): { data_base64: string; shape: number[] } {
   const elements = shape.reduce((product, dim) => product * dim, 1);
-  if (elements !== data.length) throw new RangeError(`shape [${shape.join(', ')}] needs ${elements} elements, the array has ${data.length}`);
+  if (elements !== data.length)
+    throw new RangeError(`shape [${shape.join(', ')}] needs ${elements} elements, the array has ${data.length}`);
   return { data_base64: toBase64(littleEndianBytes(data)), shape };
 }

@@ -11,7 +11,11 @@ const FINISHED_JOB: InferenceJob['status'][] = ['completed', 'failed', 'cancelle
 const STARTING_SESSION: Session['status'][] = ['pending', 'provisioning'];
 
 /** Polls an inference job until it is completed, failed or cancelled, and returns it (`@computeplane/sdk/inference`). */
-export function waitForInferenceJob(client: Computeplane, jobId: string, options: PollOptions = {}): Promise<InferenceJob> {
+export function waitForInferenceJob(
+  client: Computeplane,
+  jobId: string,
+  options: PollOptions = {},
+): Promise<InferenceJob> {
   return pollUntil(
     () => getInferenceJob(client, { params: { path: { jobId }, query: { results_limit: 0 } } }),
     (job) => FINISHED_JOB.includes(job.status),
@@ -23,7 +27,9 @@ export function waitForInferenceJob(client: Computeplane, jobId: string, options
 export class SessionNotRunningError extends ComputeplaneError {
   override name = 'SessionNotRunningError';
   constructor(readonly session: Session) {
-    super(`Session ${session.id} is ${session.status}${session.failure_reason ? `: ${session.failure_reason}` : session.stop_reason ? ` (${session.stop_reason})` : ''}`);
+    super(
+      `Session ${session.id} is ${session.status}${session.failure_reason ? `: ${session.failure_reason}` : session.stop_reason ? ` (${session.stop_reason})` : ''}`,
+    );
   }
 }
 
@@ -31,7 +37,11 @@ export class SessionNotRunningError extends ComputeplaneError {
  * Polls until the session is `running` (SSH verified) and returns it; throws SessionNotRunningError if it
  * ends first (`@computeplane/sdk/sessions`).
  */
-export async function waitForSessionRunning(client: Computeplane, sessionId: string, options: PollOptions = {}): Promise<Session> {
+export async function waitForSessionRunning(
+  client: Computeplane,
+  sessionId: string,
+  options: PollOptions = {},
+): Promise<Session> {
   const session = await pollUntil(
     () => getSession(client, { params: { path: { id: sessionId } } }),
     (current) => !STARTING_SESSION.includes(current.status),

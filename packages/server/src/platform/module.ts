@@ -40,6 +40,10 @@ export interface Module {
 }
 
 /** One area, typed from its routes so a spec operation without a handler is a compile error. */
-export function area<Routes extends Record<string, RouteConfig>>(name: string, routes: Routes, handlers: Handlers<Routes>): Area<Routes> {
+export function area<Routes extends Record<string, RouteConfig>>(
+  name: string,
+  routes: Routes,
+  handlers: Handlers<Routes>,
+): Area<Routes> {
   return { name, routes, handlers };
 }

@@ -86,7 +86,12 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     runJobs: true,
   },
   marketplace: { refreshMs: 60_000, localPricePerHour: 0 },
-  sessions: { tickMs: 2_000, reconcileMs: 5 * 60_000, keyGraceMinutes: 15, defaultImage: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04' },
+  sessions: {
+    tickMs: 2_000,
+    reconcileMs: 5 * 60_000,
+    keyGraceMinutes: 15,
+    defaultImage: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04',
+  },
 };
 
 /** Where each remote provider's API is when its `*_BASE_URL` is not set. */

@@ -15,7 +15,10 @@ export class CircuitOpenError extends Error {
   }
 }
 
-export function createCircuitBreaker(provider: string, options: { threshold?: number; cooldownMs?: number; now?: () => number } = {}) {
+export function createCircuitBreaker(
+  provider: string,
+  options: { threshold?: number; cooldownMs?: number; now?: () => number } = {},
+) {
   const threshold = options.threshold ?? 5;
   const cooldownMs = options.cooldownMs ?? 30_000;
   const now = options.now ?? Date.now;
@@ -23,14 +26,16 @@ export function createCircuitBreaker(provider: string, options: { threshold?: nu
   let openedAt: number | undefined;
   let trial = false;
 
-  const state = (): BreakerState => (openedAt === undefined ? 'closed' : now() - openedAt >= cooldownMs ? 'half-open' : 'open');
+  const state = (): BreakerState =>
+    openedAt === undefined ? 'closed' : now() - openedAt >= cooldownMs ? 'half-open' : 'open';
 
   return {
     state,
     /** Throws CircuitOpenError when calls are paused; otherwise lets the call go ahead. */
     before() {
       const current = state();
-      if (current === 'open' || (current === 'half-open' && trial)) throw new CircuitOpenError(provider, new Date(openedAt! + cooldownMs));
+      if (current === 'open' || (current === 'half-open' && trial))
+        throw new CircuitOpenError(provider, new Date(openedAt! + cooldownMs));
       if (current === 'half-open') trial = true;
     },
     success() {

@@ -20,16 +20,38 @@ import { createVastAiProvider } from './vastai/vastai-provider.js';
 export type { ProviderSettings };
 
 export function providerErrorsCounter(registry: Registry): Counter<'provider' | 'operation'> {
-  return new Counter({ name: 'gpu_provider_api_errors_total', help: 'Failed calls to GPU provider APIs', labelNames: ['provider', 'operation'], registers: [registry] });
+  return new Counter({
+    name: 'gpu_provider_api_errors_total',
+    help: 'Failed calls to GPU provider APIs',
+    labelNames: ['provider', 'operation'],
+    registers: [registry],
+  });
 }
 
-export function createProviders(settings: ProviderSettings, dataDir: string, errors: Counter<'provider' | 'operation'>) {
+export function createProviders(
+  settings: ProviderSettings,
+  dataDir: string,
+  errors: Counter<'provider' | 'operation'>,
+) {
   // The node id is stable for one data directory on one host: a restarted replica recognises its instances' ids.
-  const nodeId = createHash('sha256').update(`${hostname()}:${resolve(dataDir)}`).digest('hex').slice(0, 8);
-  const local = createLocalProvider({ root: join(dataDir, 'instances'), pricePerHour: settings.localPricePerHour ?? 0, nodeId });
+  const nodeId = createHash('sha256')
+    .update(`${hostname()}:${resolve(dataDir)}`)
+    .digest('hex')
+    .slice(0, 8);
+  const local = createLocalProvider({
+    root: join(dataDir, 'instances'),
+    pricePerHour: settings.localPricePerHour ?? 0,
+    nodeId,
+  });
   const providers: GpuProvider[] = [local];
   const http = (provider: string, config: { apiKey: string; baseUrl: string }) =>
-    createProviderHttp({ provider, baseUrl: config.baseUrl, headers: { Authorization: `Bearer ${config.apiKey}` }, breaker: createCircuitBreaker(provider), errors });
+    createProviderHttp({
+      provider,
+      baseUrl: config.baseUrl,
+      headers: { Authorization: `Bearer ${config.apiKey}` },
+      breaker: createCircuitBreaker(provider),
+      errors,
+    });
   if (settings.vastai) providers.push(createVastAiProvider(http('vastai', settings.vastai)));
   if (settings.lambda) providers.push(createLambdaProvider(http('lambda', settings.lambda)));
   if (settings.tensordock) providers.push(createTensorDockProvider(http('tensordock', settings.tensordock)));

@@ -63,12 +63,21 @@ export function createProviderHttp(options: ProviderHttpOptions) {
       try {
         response = await call(`${base}${path}`, {
           method,
-          headers: { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
+          headers: {
+            Accept: 'application/json',
+            ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+            ...options.headers,
+          },
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
           signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
         });
       } catch (error) {
-        lastError = new ProviderApiError(options.provider, operation, null, `${options.provider} ${operation}: ${(error as Error).message}`);
+        lastError = new ProviderApiError(
+          options.provider,
+          operation,
+          null,
+          `${options.provider} ${operation}: ${(error as Error).message}`,
+        );
       }
       if (response?.ok) {
         options.breaker.success();
@@ -78,18 +87,27 @@ export function createProviderHttp(options: ProviderHttpOptions) {
       options.errors.inc({ provider: options.provider, operation });
       if (response) {
         const detail = (await response.text().catch(() => '')).slice(0, 300);
-        lastError = new ProviderApiError(options.provider, operation, response.status, `${options.provider} ${operation}: HTTP ${response.status} ${detail}`);
+        lastError = new ProviderApiError(
+          options.provider,
+          operation,
+          response.status,
+          `${options.provider} ${operation}: HTTP ${response.status} ${detail}`,
+        );
         if (!RETRYABLE.has(response.status)) break;
       }
       if (attempt < retries) {
         const header = response?.headers.get('retry-after');
         const retryAfter = header ? Number(header) : NaN;
-        const delay = Number.isFinite(retryAfter) && retryAfter >= 0 && retryAfter <= 60 ? retryAfter * 1000 : Math.min(backoffMs * 2 ** attempt, 8_000) * (0.75 + Math.random() * 0.25);
+        const delay =
+          Number.isFinite(retryAfter) && retryAfter >= 0 && retryAfter <= 60
+            ? retryAfter * 1000
+            : Math.min(backoffMs * 2 ** attempt, 8_000) * (0.75 + Math.random() * 0.25);
         await sleep(delay);
       }
     }
     // A 4xx other than 408/429 is an answer, not an outage: it does not count against the breaker.
-    if (lastError?.status !== null && lastError?.status !== undefined && !RETRYABLE.has(lastError.status)) options.breaker.success();
+    if (lastError?.status !== null && lastError?.status !== undefined && !RETRYABLE.has(lastError.status))
+      options.breaker.success();
     else options.breaker.failure();
     throw lastError!;
   };

@@ -14,10 +14,11 @@ export interface SshKeyPair {
  * about one pair in 100 comes out malformed (196 of 20,000 here) (public or private half; mscdex/ssh2#1390, #1513, open).
  * Such a pair is thrown away and another made: each attempt is independent, so a few suffice.
  */
-export function generateEd25519KeyPair(comment = ""): SshKeyPair {
+export function generateEd25519KeyPair(comment = ''): SshKeyPair {
   for (let attempt = 1; ; attempt++) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-    const wellFormed = !(ssh2.utils.parseKey(pair.public) instanceof Error) && !(ssh2.utils.parseKey(pair.private) instanceof Error);
+    const wellFormed =
+      !(ssh2.utils.parseKey(pair.public) instanceof Error) && !(ssh2.utils.parseKey(pair.private) instanceof Error);
     if (wellFormed) return { privateKey: pair.private, publicKey: pair.public };
     if (attempt >= 16) throw new Error('could not generate a well-formed ed25519 key pair');
   }

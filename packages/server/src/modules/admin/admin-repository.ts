@@ -10,7 +10,12 @@ export function adminRepository(db: Db) {
   return {
     async listTenants(page: { limit: number; offset: number }): Promise<{ rows: TenantRow[]; total: number }> {
       const [rows, totals] = await Promise.all([
-        db.select().from(tenants).orderBy(asc(tenants.createdAt), asc(tenants.id)).limit(page.limit).offset(page.offset),
+        db
+          .select()
+          .from(tenants)
+          .orderBy(asc(tenants.createdAt), asc(tenants.id))
+          .limit(page.limit)
+          .offset(page.offset),
         db.select({ n: count() }).from(tenants),
       ]);
       return { rows, total: totals[0]?.n ?? 0 };
@@ -19,10 +24,20 @@ export function adminRepository(db: Db) {
       const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, id));
       return tenant !== undefined;
     },
-    async listApiKeys(page: { limit: number; offset: number; tenantId?: string }): Promise<{ rows: ApiKeyRow[]; total: number }> {
+    async listApiKeys(page: {
+      limit: number;
+      offset: number;
+      tenantId?: string;
+    }): Promise<{ rows: ApiKeyRow[]; total: number }> {
       const where = page.tenantId ? eq(apiKeys.tenantId, page.tenantId) : undefined;
       const [rows, totals] = await Promise.all([
-        db.select().from(apiKeys).where(where).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(page.limit).offset(page.offset),
+        db
+          .select()
+          .from(apiKeys)
+          .where(where)
+          .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+          .limit(page.limit)
+          .offset(page.offset),
         db.select({ n: count() }).from(apiKeys).where(where),
       ]);
       return { rows, total: totals[0]?.n ?? 0 };
@@ -31,7 +46,10 @@ export function adminRepository(db: Db) {
     async revokeApiKey(id: string, now: Date): Promise<boolean> {
       const [key] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id));
       if (!key) return false;
-      await db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+      await db
+        .update(apiKeys)
+        .set({ revokedAt: now })
+        .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
       return true;
     },
   };

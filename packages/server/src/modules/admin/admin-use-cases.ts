@@ -8,7 +8,12 @@ import type { AdminRepository } from './admin-repository.js';
 export type { ApiKeyRow, TenantRow } from './admin-repository.js';
 
 /** `onKeyRevoked` lets the server drop cached credentials so a revoked key stops working at once. */
-export function adminUseCases(deps: { db: Db; repository: AdminRepository; clock: () => Date; onKeyRevoked: () => void }) {
+export function adminUseCases(deps: {
+  db: Db;
+  repository: AdminRepository;
+  clock: () => Date;
+  onKeyRevoked: () => void;
+}) {
   const { db, repository, clock } = deps;
   return {
     createTenant: (name: string) => createTenant(db, name, clock()),

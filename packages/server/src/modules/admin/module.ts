@@ -8,5 +8,11 @@ import { adminArea } from './http/admin.js';
 /** `onKeyRevoked`: drops cached credentials, so a revoked key stops working at once. */
 export function createAdminModule(platform: Services, deps: { onKeyRevoked: () => void }) {
   const { db } = platform.database;
-  return { areas: [adminArea(adminUseCases({ db, repository: adminRepository(db), clock: platform.clock, onKeyRevoked: deps.onKeyRevoked }))] } satisfies Module;
+  return {
+    areas: [
+      adminArea(
+        adminUseCases({ db, repository: adminRepository(db), clock: platform.clock, onKeyRevoked: deps.onKeyRevoked }),
+      ),
+    ],
+  } satisfies Module;
 }

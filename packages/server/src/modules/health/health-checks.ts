@@ -14,7 +14,12 @@ export function healthChecks(services: Services, modules: () => Module[]) {
       const latency = await database.ping();
       return { status: 'healthy' as Status, driver: database.driver, latency_ms: latency };
     } catch (error) {
-      return { status: 'unhealthy' as Status, driver: database.driver, latency_ms: null, error: (error as Error).message };
+      return {
+        status: 'unhealthy' as Status,
+        driver: database.driver,
+        latency_ms: null,
+        error: (error as Error).message,
+      };
     }
   }
 
@@ -31,7 +36,11 @@ export function healthChecks(services: Services, modules: () => Module[]) {
       );
       const services = { database: db, ...components, storage };
       const statuses = Object.values(services).map((s) => s.status);
-      const status: Status = statuses.includes('unhealthy') ? 'unhealthy' : statuses.includes('degraded') ? 'degraded' : 'healthy';
+      const status: Status = statuses.includes('unhealthy')
+        ? 'unhealthy'
+        : statuses.includes('degraded')
+          ? 'degraded'
+          : 'healthy';
       const now = clock();
       return {
         status,
@@ -43,7 +52,8 @@ export function healthChecks(services: Services, modules: () => Module[]) {
     },
 
     async getReadiness() {
-      const notReady = (message: string) => new ApiProblem(503, 'NOT_READY', message, { headers: { 'Retry-After': '5' } });
+      const notReady = (message: string) =>
+        new ApiProblem(503, 'NOT_READY', message, { headers: { 'Retry-After': '5' } });
       if (lifecycle.draining) throw notReady('Server is shutting down');
       if (!lifecycle.ready) throw notReady('Server is starting');
       const db = await databaseStatus();

@@ -44,7 +44,8 @@ interface JobBody {
 /** Engine failures as API errors; input problems as 400s naming the field. */
 function asApiProblem(error: unknown): unknown {
   if (error instanceof InputProblem) return error.toApiProblem();
-  if (error instanceof QueueFullError) return new ApiProblem(429, 'RATE_LIMITED', error.message, { headers: { 'Retry-After': '1' } });
+  if (error instanceof QueueFullError)
+    return new ApiProblem(429, 'RATE_LIMITED', error.message, { headers: { 'Retry-After': '1' } });
   if (error instanceof InferenceTimeoutError) return new ApiProblem(504, 'INFERENCE_TIMEOUT', error.message);
   if (error instanceof ExecutionError) return new ApiProblem(400, 'VALIDATION_ERROR', error.message);
   return error;
@@ -62,7 +63,13 @@ export function inferenceUseCases(deps: InferenceDeps) {
   const { engine, models, jobs, runner, clock } = deps;
 
   /** Stores a job (before any 202 goes out), wakes this server's runner, and returns the job's URL. */
-  async function queueJob(tenantId: string, kind: 'single' | 'batch', body: JobBody, slices: StoredSlice[], projectId: string | null) {
+  async function queueJob(
+    tenantId: string,
+    kind: 'single' | 'batch',
+    body: JobBody,
+    slices: StoredSlice[],
+    projectId: string | null,
+  ) {
     const now = clock();
     const job = await jobs.create(
       {
@@ -82,7 +89,8 @@ export function inferenceUseCases(deps: InferenceDeps) {
     return { job, pollUrl: `/api/v1/inference/${job.id}` };
   }
 
-  const view = async (job: JobRow, page: { offset: number; limit: number }) => toInferenceJob(job, await readResults(jobs, deps.blobs, job.id, page.offset, page.limit), page);
+  const view = async (job: JobRow, page: { offset: number; limit: number }) =>
+    toInferenceJob(job, await readResults(jobs, deps.blobs, job.id, page.offset, page.limit), page);
 
   return {
     /** Runs one request now; `worker` names the engine worker that ran it. */
@@ -106,18 +114,30 @@ export function inferenceUseCases(deps: InferenceDeps) {
 
     /** Checks and stores a batch sent as `inputs`, `stacked_input` or `stacked_inputs` (exactly one). */
     async queueBatch(tenantId: string, body: JobBody & StackedRequest & { inputs?: unknown[] }) {
-      const forms = (['inputs', 'stacked_input', 'stacked_inputs'] as const).filter((field) => body[field] !== undefined);
+      const forms = (['inputs', 'stacked_input', 'stacked_inputs'] as const).filter(
+        (field) => body[field] !== undefined,
+      );
       if (forms.length !== 1) {
-        throw new ApiProblem(400, 'VALIDATION_ERROR', forms.length === 0 ? 'send the tasks as inputs, stacked_input or stacked_inputs' : `send the tasks in one form only, got ${forms.join(' and ')}`);
+        throw new ApiProblem(
+          400,
+          'VALIDATION_ERROR',
+          forms.length === 0
+            ? 'send the tasks as inputs, stacked_input or stacked_inputs'
+            : `send the tasks in one form only, got ${forms.join(' and ')}`,
+        );
       }
       const model = await models.get(tenantId, body.model_id);
       const projectId = body.project_id ?? `batch_${clock().getTime()}`;
       const slices = await apiErrors(async () => {
         if (body.inputs !== undefined) {
-          const prepared = body.inputs.map((item, index) => prepareRequest(model.row, toRequestItem(item), `inputs[${index}]`).feeds);
+          const prepared = body.inputs.map(
+            (item, index) => prepareRequest(model.row, toRequestItem(item), `inputs[${index}]`).feeds,
+          );
           // One row per item (the usual case) is stored and run as a stacked batch; anything else per item.
           const stacked = stackItems(prepared);
-          return stacked ? storeStackedSlices(deps.blobs, stacked, prepared.length, deps.stackedSliceBytes) : sliceItems(body.inputs, deps.chunkSize);
+          return stacked
+            ? storeStackedSlices(deps.blobs, stacked, prepared.length, deps.stackedSliceBytes)
+            : sliceItems(body.inputs, deps.chunkSize);
         }
         const { feeds, rows } = prepareStacked(model.row, body);
         return storeStackedSlices(deps.blobs, feeds, rows, deps.stackedSliceBytes);
@@ -139,7 +159,11 @@ export function inferenceUseCases(deps: InferenceDeps) {
       if (cancelled === undefined) throw notFound('Inference job', jobId);
       if (cancelled === null) {
         const job = await jobs.get(tenantId, jobId);
-        throw new ApiProblem(409, 'CANNOT_CANCEL', `Job '${jobId}' already ${job?.status ?? 'ended'}; only queued or running jobs can be cancelled`);
+        throw new ApiProblem(
+          409,
+          'CANNOT_CANCEL',
+          `Job '${jobId}' already ${job?.status ?? 'ended'}; only queued or running jobs can be cancelled`,
+        );
       }
       return view(cancelled, { offset: 0, limit: cancelled.kind === 'single' ? 1 : 100 });
     },

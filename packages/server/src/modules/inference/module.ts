@@ -38,7 +38,16 @@ export function createInferenceModule(platform: Services, deps: { models: Models
     models.invalidate(tenantId, modelId);
     if (fileRemoved) engine.release(checksum);
   });
-  const useCases = inferenceUseCases({ engine, models, jobs, runner, blobs: platform.blobs, clock: platform.clock, chunkSize: settings.chunkSize, stackedSliceBytes: settings.stackedSliceBytes });
+  const useCases = inferenceUseCases({
+    engine,
+    models,
+    jobs,
+    runner,
+    blobs: platform.blobs,
+    clock: platform.clock,
+    chunkSize: settings.chunkSize,
+    stackedSliceBytes: settings.stackedSliceBytes,
+  });
 
   return {
     areas: [inferenceArea(useCases)],

@@ -16,8 +16,17 @@ const rtx4090: ProviderOffer = {
   maxDurationHours: 0,
   cudaVersion: 12.8,
 };
-const cpu: ProviderOffer = { ...rtx4090, provider: 'local', providerId: 'local-cpu', gpuType: 'CPU (2 cores)', gpuCount: 0, vramGb: 16, cudaVersion: null };
-const matches = (filters: unknown, offer = rtx4090) => matchesExtraFilters(typeof filters === 'string' ? filters : JSON.stringify(filters), offer);
+const cpu: ProviderOffer = {
+  ...rtx4090,
+  provider: 'local',
+  providerId: 'local-cpu',
+  gpuType: 'CPU (2 cores)',
+  gpuCount: 0,
+  vramGb: 16,
+  cudaVersion: null,
+};
+const matches = (filters: unknown, offer = rtx4090) =>
+  matchesExtraFilters(typeof filters === 'string' ? filters : JSON.stringify(filters), offer);
 
 describe('extra_filters', () => {
   it('compares numbers with every ordering operator, taking numeric text too', () => {

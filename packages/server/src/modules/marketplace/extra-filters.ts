@@ -70,12 +70,17 @@ export function parseExtraFilters(text: string | null): Condition[] | 'invalid' 
   return conditions;
 }
 
-const text = (value: unknown) => String(value).trim().toLowerCase().replace(/[\s_]+/g, ' ');
+const text = (value: unknown) =>
+  String(value)
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, ' ');
 
 /** The filter value as the type of the offer's value; undefined when it cannot be one. */
 function coerce(value: unknown, like: Exclude<Value, null>): number | string | boolean | undefined {
   if (typeof like === 'number') {
-    const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+    const number =
+      typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
     return Number.isNaN(number) ? undefined : number;
   }
   if (typeof like === 'boolean') {
@@ -128,4 +133,5 @@ export function satisfies(conditions: Condition[] | 'invalid', offer: ProviderOf
 }
 
 /** `satisfies` for filters as text. */
-export const matchesExtraFilters = (extraFilters: string | null, offer: ProviderOffer) => satisfies(parseExtraFilters(extraFilters), offer);
+export const matchesExtraFilters = (extraFilters: string | null, offer: ProviderOffer) =>
+  satisfies(parseExtraFilters(extraFilters), offer);

@@ -34,10 +34,21 @@ describe('inventory', () => {
   it('merges every provider, cheapest first, with filters and pages', () => {
     const all = inventory.search({}, { limit: 10, offset: 0 });
     expect(all.total).toBe(4);
-    expect(all.offers.map((o) => o.id)).toEqual(['vastai-1001', 'lambda-gpu_1x_a10@us-east-1', 'lambda-gpu_1x_a10@us-west-1', 'vastai-1002']);
-    expect(inventory.search({ gpuType: 'rtx4090' }, { limit: 10, offset: 0 }).offers.map((o) => o.id)).toEqual(['vastai-1001']);
+    expect(all.offers.map((o) => o.id)).toEqual([
+      'vastai-1001',
+      'lambda-gpu_1x_a10@us-east-1',
+      'lambda-gpu_1x_a10@us-west-1',
+      'vastai-1002',
+    ]);
+    expect(inventory.search({ gpuType: 'rtx4090' }, { limit: 10, offset: 0 }).offers.map((o) => o.id)).toEqual([
+      'vastai-1001',
+    ]);
     expect(inventory.search({ minVramGb: 40, minGpuCount: 2 }, { limit: 10, offset: 0 }).total).toBe(1);
-    expect(inventory.search({ provider: 'lambda', location: 'US_WEST' }, { limit: 10, offset: 0 }).offers.map((o) => o.location)).toEqual(['us-west-1']);
+    expect(
+      inventory
+        .search({ provider: 'lambda', location: 'US_WEST' }, { limit: 10, offset: 0 })
+        .offers.map((o) => o.location),
+    ).toEqual(['us-west-1']);
     expect(inventory.search({ maxPricePerHour: 0.5, minCuda: 12 }, { limit: 10, offset: 0 }).total).toBe(1);
     const second = inventory.search({}, { limit: 2, offset: 2 });
     expect(second).toMatchObject({ total: 4, offers: [{ id: 'lambda-gpu_1x_a10@us-west-1' }, { id: 'vastai-1002' }] });
@@ -47,7 +58,10 @@ describe('inventory', () => {
     vast.failNext(1, 500);
     now = new Date('2026-11-23T00:05:00Z');
     await inventory.refresh();
-    expect(inventory.status().find((s) => s.provider === 'vastai')).toMatchObject({ offers: 2, error: expect.stringMatching(/HTTP 500/) });
+    expect(inventory.status().find((s) => s.provider === 'vastai')).toMatchObject({
+      offers: 2,
+      error: expect.stringMatching(/HTTP 500/),
+    });
     const vastOffer = inventory.find('vastai-1001');
     expect(vastOffer && 'offer' in vastOffer && vastOffer.offer.availabilityConfidence).toBeCloseTo(0.5, 5);
     const lambdaOffer = inventory.find('lambda-gpu_1x_a10@us-east-1');

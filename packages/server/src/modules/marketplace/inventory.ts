@@ -28,30 +28,44 @@ export function createInventory(options: InventoryOptions) {
   const clock = options.clock ?? (() => new Date());
   const refreshMs = options.refreshMs ?? 60_000;
   const staleAfterMs = options.staleAfterMs ?? 10 * 60_000;
-  const cache = new Map<ProviderName, { offers: Omit<CachedOffer, 'availabilityConfidence'>[]; refreshedAt: Date | null; error: string | null }>();
+  const cache = new Map<
+    ProviderName,
+    { offers: Omit<CachedOffer, 'availabilityConfidence'>[]; refreshedAt: Date | null; error: string | null }
+  >();
   /** Offer ids seen in an earlier refresh but not in the latest: provisioning them is a stale-inventory error. */
   const vanished = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
 
-  const confidence = (fetchedAt: Date, now: Date) => Math.max(0, Math.min(1, 1 - (now.getTime() - fetchedAt.getTime()) / staleAfterMs));
+  const confidence = (fetchedAt: Date, now: Date) =>
+    Math.max(0, Math.min(1, 1 - (now.getTime() - fetchedAt.getTime()) / staleAfterMs));
 
   async function refreshProvider(provider: GpuProvider) {
     const previous = cache.get(provider.name);
     try {
       const fetchedAt = clock();
-      const offers = (await provider.listOffers()).map((offer) => ({ ...offer, id: `${offer.provider}-${offer.providerId}`, fetchedAt }));
+      const offers = (await provider.listOffers()).map((offer) => ({
+        ...offer,
+        id: `${offer.provider}-${offer.providerId}`,
+        fetchedAt,
+      }));
       const current = new Set(offers.map((offer) => offer.id));
       for (const old of previous?.offers ?? []) if (!current.has(old.id)) vanished.add(old.id);
       for (const id of current) vanished.delete(id);
       cache.set(provider.name, { offers, refreshedAt: fetchedAt, error: null });
     } catch (error) {
-      cache.set(provider.name, { offers: previous?.offers ?? [], refreshedAt: previous?.refreshedAt ?? null, error: (error as Error).message });
+      cache.set(provider.name, {
+        offers: previous?.offers ?? [],
+        refreshedAt: previous?.refreshedAt ?? null,
+        error: (error as Error).message,
+      });
     }
   }
 
   const all = (): CachedOffer[] => {
     const now = clock();
-    return [...cache.values()].flatMap((entry) => entry.offers.map((offer) => ({ ...offer, availabilityConfidence: confidence(offer.fetchedAt, now) })));
+    return [...cache.values()].flatMap((entry) =>
+      entry.offers.map((offer) => ({ ...offer, availabilityConfidence: confidence(offer.fetchedAt, now) })),
+    );
   };
 
   return {
@@ -72,7 +86,9 @@ export function createInventory(options: InventoryOptions) {
     },
 
     search(filters: OfferFilters, page: { limit: number; offset: number }) {
-      const found = all().filter((offer) => offer.available && matches(offer, filters)).sort(byPrice);
+      const found = all()
+        .filter((offer) => offer.available && matches(offer, filters))
+        .sort(byPrice);
       return { offers: found.slice(page.offset, page.offset + page.limit), total: found.length };
     },
 
@@ -86,7 +102,12 @@ export function createInventory(options: InventoryOptions) {
     status(): ProviderInventoryState[] {
       return options.providers.map((provider) => {
         const entry = cache.get(provider.name);
-        return { provider: provider.name, offers: entry?.offers.length ?? 0, refreshedAt: entry?.refreshedAt ?? null, error: entry?.error ?? null };
+        return {
+          provider: provider.name,
+          offers: entry?.offers.length ?? 0,
+          refreshedAt: entry?.refreshedAt ?? null,
+          error: entry?.error ?? null,
+        };
       });
     },
   };

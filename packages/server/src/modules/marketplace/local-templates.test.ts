@@ -54,20 +54,37 @@ describe('local templates', () => {
     expect(listed.map((t) => t.name)).toEqual(['Shell', 'Python HTTP server', 'NVIDIA GPU check']);
     expect(new Set(listed.map((t) => t.hashId)).size).toBe(3);
     for (const template of listed) {
-      expect(template).toMatchObject({ provider: 'local', runtype: 'ssh', useSsh: true, hashId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      expect(template).toMatchObject({
+        provider: 'local',
+        runtype: 'ssh',
+        useSsh: true,
+        hashId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      });
       expect(template.id).toBe(Number.parseInt(template.hashId.slice(0, 8), 16));
       expect(localTemplate(template).hashId, 'same content, same hash').toBe(template.hashId);
     }
-    expect(localTemplate({ ...named('Shell'), onstart: 'true' }).hashId, 'other content, other hash').not.toBe(named('Shell').hashId);
+    expect(localTemplate({ ...named('Shell'), onstart: 'true' }).hashId, 'other content, other hash').not.toBe(
+      named('Shell').hashId,
+    );
   });
 
   it('Shell: an instance with a working SSH login and nothing started', async () => {
     const keys = generateEd25519KeyPair();
     const spec = launchSpec(named('Shell'));
     expect(spec).toEqual({ provider: 'local', image: 'computeplane/local-shell', env: {}, onStart: null });
-    const { instanceId } = await provider.createInstance({ providerOfferId: 'local-cpu', image: spec.image, label: 'cp-test-shell', diskGb: 1, env: spec.env, onStartCmd: spec.onStart, sshPublicKey: keys.publicKey });
+    const { instanceId } = await provider.createInstance({
+      providerOfferId: 'local-cpu',
+      image: spec.image,
+      label: 'cp-test-shell',
+      diskGb: 1,
+      env: spec.env,
+      onStartCmd: spec.onStart,
+      sshPublicKey: keys.publicKey,
+    });
     const { ssh } = (await provider.getInstance(instanceId))!;
-    expect(await sshExec(ssh!.host, ssh!.port, ssh!.user, keys.privateKey, 'echo hello; pwd')).toBe(`hello\n${join(root, instanceId)}\n`);
+    expect(await sshExec(ssh!.host, ssh!.port, ssh!.user, keys.privateKey, 'echo hello; pwd')).toBe(
+      `hello\n${join(root, instanceId)}\n`,
+    );
   });
 
   it('Python HTTP server: serves the instance directory on HTTP_PORT, lets a later command run, and stops with the instance', async () => {
@@ -92,7 +109,13 @@ describe('local templates', () => {
     expect(listing).toContain('http-server.log');
     expect(await readFile(join(root, instanceId, 'after.txt'), 'utf8')).toBe('after\n');
     await provider.destroyInstance(instanceId);
-    await until(async () => (await fetch(`http://127.0.0.1:${port}/`).then(() => false, () => true)) || undefined);
+    await until(
+      async () =>
+        (await fetch(`http://127.0.0.1:${port}/`).then(
+          () => false,
+          () => true,
+        )) || undefined,
+    );
     expect(existsSync(join(root, instanceId))).toBe(false);
   });
 
@@ -102,11 +125,20 @@ describe('local templates', () => {
     const [cpuOffer] = offersFor([], 0);
     expect(matchesExtraFilters(template.extraFilters, gpuOffer!)).toBe(true);
     expect(matchesExtraFilters(template.extraFilters, cpuOffer!)).toBe(false);
-    for (const other of [named('Shell'), named('Python HTTP server')]) expect(matchesExtraFilters(other.extraFilters, cpuOffer!)).toBe(true);
+    for (const other of [named('Shell'), named('Python HTTP server')])
+      expect(matchesExtraFilters(other.extraFilters, cpuOffer!)).toBe(true);
 
     const keys = generateEd25519KeyPair();
     const spec = launchSpec(template);
-    const { instanceId } = await provider.createInstance({ providerOfferId: 'local-gpu', image: spec.image, label: 'cp-test-gpu', diskGb: 1, env: spec.env, onStartCmd: spec.onStart, sshPublicKey: keys.publicKey });
+    const { instanceId } = await provider.createInstance({
+      providerOfferId: 'local-gpu',
+      image: spec.image,
+      label: 'cp-test-gpu',
+      diskGb: 1,
+      env: spec.env,
+      onStartCmd: spec.onStart,
+      sshPublicKey: keys.publicKey,
+    });
     const output = await until(async () => {
       const text = await readFile(join(root, instanceId, 'nvidia-smi.txt'), 'utf8');
       return text.length > 0 ? text : undefined;

@@ -15,7 +15,11 @@ export type { CachedOffer } from './offer-filters.js';
 export type { TemplateCatalog } from './template-catalog.js';
 
 export function createMarketplaceModule(platform: Services, deps: { providers: GpuProvider[] }) {
-  const inventory = createInventory({ providers: deps.providers, clock: platform.clock, refreshMs: platform.settings.marketplace.refreshMs });
+  const inventory = createInventory({
+    providers: deps.providers,
+    clock: platform.clock,
+    refreshMs: platform.settings.marketplace.refreshMs,
+  });
   // The first refresh starts at once: sessions and offers wait for it, not for start().
   const inventoryReady = inventory.start();
   const templates = createTemplateCatalog({ providers: deps.providers, clock: platform.clock });

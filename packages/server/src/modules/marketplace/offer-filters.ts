@@ -33,13 +33,19 @@ const normalise = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, '');
 export function matches(offer: CachedOffer, filters: OfferFilters): boolean {
   if (filters.provider !== undefined && offer.provider !== filters.provider) return false;
   if (filters.gpuType !== undefined && !normalise(offer.gpuType).includes(normalise(filters.gpuType))) return false;
-  if (filters.location !== undefined && !normalise(offer.location ?? '').includes(normalise(filters.location))) return false;
+  if (filters.location !== undefined && !normalise(offer.location ?? '').includes(normalise(filters.location)))
+    return false;
   if (filters.minVramGb !== undefined && offer.vramGb < filters.minVramGb) return false;
   if (filters.maxPricePerHour !== undefined && offer.pricePerHour > filters.maxPricePerHour) return false;
   if (filters.minGpuCount !== undefined && offer.gpuCount < filters.minGpuCount) return false;
   if (filters.minReliability !== undefined && offer.reliability < filters.minReliability) return false;
-  if (filters.minAvailabilityConfidence !== undefined && offer.availabilityConfidence < filters.minAvailabilityConfidence) return false;
-  if (filters.minCuda !== undefined && (offer.cudaVersion === null || offer.cudaVersion < filters.minCuda)) return false;
+  if (
+    filters.minAvailabilityConfidence !== undefined &&
+    offer.availabilityConfidence < filters.minAvailabilityConfidence
+  )
+    return false;
+  if (filters.minCuda !== undefined && (offer.cudaVersion === null || offer.cudaVersion < filters.minCuda))
+    return false;
   if (filters.accepts !== undefined && !filters.accepts(offer)) return false;
   return true;
 }

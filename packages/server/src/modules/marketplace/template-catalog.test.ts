@@ -39,7 +39,9 @@ beforeEach(async () => {
     providers: [
       local,
       createVastAiProvider(http('vastai', 'https://console.vast.ai', 'vast-test-key', vast)),
-      createLambdaProvider(http('lambda', 'https://cloud.lambdalabs.com/api/v1', 'lambda-test-key', createFakeLambda())),
+      createLambdaProvider(
+        http('lambda', 'https://cloud.lambdalabs.com/api/v1', 'lambda-test-key', createFakeLambda()),
+      ),
     ],
     clock: () => now,
     maxAgeMs: 600_000,
@@ -54,12 +56,22 @@ afterEach(async () => {
 describe('template catalog', () => {
   it('merges every provider’s templates by name and filters by part of the name, ignoring case', async () => {
     const all = await catalog.list();
-    expect(names(all)).toEqual(['NVIDIA GPU check', 'Ollama', 'Python HTTP server', 'PyTorch (CUDA 12.4)', 'Shell', 'vLLM']);
+    expect(names(all)).toEqual([
+      'NVIDIA GPU check',
+      'Ollama',
+      'Python HTTP server',
+      'PyTorch (CUDA 12.4)',
+      'Shell',
+      'vLLM',
+    ]);
     expect(all.filter((t) => t.provider === 'vastai')).toHaveLength(3);
     expect(names(await catalog.list({ name: 'PY' }))).toEqual(['Python HTTP server', 'PyTorch (CUDA 12.4)']);
     expect(names(await catalog.list({ name: 'llm' }))).toEqual(['vLLM']);
     expect(await catalog.list({ name: 'nothing like it' })).toEqual([]);
-    expect(catalog.status().map((s) => s.provider), 'lambda publishes no templates').toEqual(['local', 'vastai']);
+    expect(
+      catalog.status().map((s) => s.provider),
+      'lambda publishes no templates',
+    ).toEqual(['local', 'vastai']);
   });
 
   it('finds a template by hash id, and nothing for an unknown one', async () => {
@@ -72,10 +84,16 @@ describe('template catalog', () => {
     expect(names(await catalog.compatibleWith(vastOffer(1001)))).toEqual(['Ollama', 'PyTorch (CUDA 12.4)']);
     expect(names(await catalog.compatibleWith(vastOffer(1002)))).toEqual(['Ollama', 'vLLM']);
     expect(names(await catalog.compatibleWith(offersFor([], 0)[0]!))).toEqual(['Python HTTP server', 'Shell']);
-    expect(names(await catalog.compatibleWith(offersFor([{ name: 'NVIDIA A10', memoryMiB: 23028, cudaVersion: 12.2 }], 0)[0]!))).toEqual(['NVIDIA GPU check', 'Python HTTP server', 'Shell']);
+    expect(
+      names(
+        await catalog.compatibleWith(offersFor([{ name: 'NVIDIA A10', memoryMiB: 23028, cudaVersion: 12.2 }], 0)[0]!),
+      ),
+    ).toEqual(['NVIDIA GPU check', 'Python HTTP server', 'Shell']);
     const vllm = (await catalog.list({ name: 'vllm' }))[0]!;
     expect(catalog.isCompatible(vllm, vastOffer(1002))).toBe(true);
-    expect(catalog.isCompatible(vllm, { ...vastOffer(1002), provider: 'tensordock' }), 'another provider’s offer').toBe(false);
+    expect(catalog.isCompatible(vllm, { ...vastOffer(1002), provider: 'tensordock' }), 'another provider’s offer').toBe(
+      false,
+    );
   });
 
   it('answers from the cache, refreshes in the background once too old, and keeps a failing provider’s last templates', async () => {
@@ -91,7 +109,11 @@ describe('template catalog', () => {
     vast.failNext(1, 500, { match: '/template/' });
     expect(names(await catalog.list({ name: 'ollama' })), 'served from the cache while refreshing').toEqual(['Ollama']);
     await settle();
-    expect(catalog.status().find((s) => s.provider === 'vastai')).toMatchObject({ templates: 3, error: expect.stringMatching(/500/), refreshedAt: new Date('2026-11-23T00:00:00Z') });
+    expect(catalog.status().find((s) => s.provider === 'vastai')).toMatchObject({
+      templates: 3,
+      error: expect.stringMatching(/500/),
+      refreshedAt: new Date('2026-11-23T00:00:00Z'),
+    });
     expect(names(await catalog.list({ name: 'ollama' })), 'last templates kept').toEqual(['Ollama']);
 
     later(60_000);
@@ -106,7 +128,11 @@ describe('template catalog', () => {
     const all = await catalog.list();
     expect(all.every((t) => t.provider === 'local')).toBe(true);
     expect(all).toHaveLength(3);
-    expect(catalog.status().find((s) => s.provider === 'vastai')).toMatchObject({ templates: 0, refreshedAt: null, error: expect.any(String) });
+    expect(catalog.status().find((s) => s.provider === 'vastai')).toMatchObject({
+      templates: 0,
+      refreshedAt: null,
+      error: expect.any(String),
+    });
   });
 
   it('gives the image with its tag, the -e variables and the start command to launch with', async () => {
@@ -117,7 +143,11 @@ describe('template catalog', () => {
       onStart: 'entrypoint.sh',
     });
     const vllm = (await catalog.list({ name: 'vllm' }))[0]!;
-    expect(await catalog.launchSpec(vllm.hashId)).toMatchObject({ image: 'vllm/vllm-openai:v0.11.0', env: { VLLM_ARGS: '--max-model-len 8192' }, onStart: null });
+    expect(await catalog.launchSpec(vllm.hashId)).toMatchObject({
+      image: 'vllm/vllm-openai:v0.11.0',
+      env: { VLLM_ARGS: '--max-model-len 8192' },
+      onStart: null,
+    });
     expect(await catalog.launchSpec('0'.repeat(32))).toBeUndefined();
   });
 });

@@ -50,7 +50,9 @@ interface Entry {
 }
 
 const byName = (a: ProviderTemplate, b: ProviderTemplate) =>
-  a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.provider.localeCompare(b.provider) || a.hashId.localeCompare(b.hashId);
+  a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) ||
+  a.provider.localeCompare(b.provider) ||
+  a.hashId.localeCompare(b.hashId);
 
 export function launchSpec(template: ProviderTemplate): TemplateLaunchSpec {
   const tagged = template.tag && !/:[^/]*$/.test(template.image) ? `${template.image}:${template.tag}` : template.image;
@@ -73,10 +75,20 @@ export function createTemplateCatalog(options: TemplateCatalogOptions) {
       const attemptedAt = clock();
       try {
         const templates = await provider.listTemplates!();
-        cache.set(provider.name, { templates: templates.filter((t) => t.provider === provider.name), refreshedAt: attemptedAt, attemptedAt, error: null });
+        cache.set(provider.name, {
+          templates: templates.filter((t) => t.provider === provider.name),
+          refreshedAt: attemptedAt,
+          attemptedAt,
+          error: null,
+        });
       } catch (error) {
         const previous = cache.get(provider.name);
-        cache.set(provider.name, { templates: previous?.templates ?? [], refreshedAt: previous?.refreshedAt ?? null, attemptedAt, error: (error as Error).message });
+        cache.set(provider.name, {
+          templates: previous?.templates ?? [],
+          refreshedAt: previous?.refreshedAt ?? null,
+          attemptedAt,
+          error: (error as Error).message,
+        });
       }
     })().finally(() => refreshing.delete(provider.name));
     refreshing.set(provider.name, attempt);
@@ -113,7 +125,9 @@ export function createTemplateCatalog(options: TemplateCatalogOptions) {
 
     async list(filter: TemplateFilter = {}): Promise<ProviderTemplate[]> {
       const needle = filter.name?.toLowerCase();
-      return (await current()).filter((template) => needle === undefined || template.name.toLowerCase().includes(needle)).sort(byName);
+      return (await current())
+        .filter((template) => needle === undefined || template.name.toLowerCase().includes(needle))
+        .sort(byName);
     },
 
     get,
@@ -135,7 +149,12 @@ export function createTemplateCatalog(options: TemplateCatalogOptions) {
     status(): ProviderTemplatesState[] {
       return sources.map((provider) => {
         const entry = cache.get(provider.name);
-        return { provider: provider.name, templates: entry?.templates.length ?? 0, refreshedAt: entry?.refreshedAt ?? null, error: entry?.error ?? null };
+        return {
+          provider: provider.name,
+          templates: entry?.templates.length ?? 0,
+          refreshedAt: entry?.refreshedAt ?? null,
+          error: entry?.error ?? null,
+        };
       });
     },
   };

@@ -10,16 +10,28 @@ import { ApiProblem } from '../../platform/http/problem.js';
 
 const describe = (meta: InferenceSession.ValueMetadata): TensorInfo =>
   meta.isTensor
-    ? { name: meta.name, type: meta.type, shape: meta.shape.map((dim) => (typeof dim === 'number' && dim < 0 ? -1 : dim)) }
+    ? {
+        name: meta.name,
+        type: meta.type,
+        shape: meta.shape.map((dim) => (typeof dim === 'number' && dim < 0 ? -1 : dim)),
+      }
     : { name: meta.name, type: 'non-tensor', shape: [] };
 
 export async function inspectOnnx(bytes: Uint8Array): Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }> {
   let session: InferenceSession;
   try {
-    session = await InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'disabled' });
+    session = await InferenceSession.create(bytes, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'disabled',
+    });
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0]?.slice(0, 300) ?? 'unknown error';
-    throw new ApiProblem(400, 'INVALID_MODEL', `The file is not a valid ONNX model: ONNX Runtime could not load it (${reason})`);
+    throw new ApiProblem(
+      400,
+      'INVALID_MODEL',
+      `The file is not a valid ONNX model: ONNX Runtime could not load it (${reason})`,
+    );
   }
   try {
     return { inputs: session.inputMetadata.map(describe), outputs: session.outputMetadata.map(describe) };

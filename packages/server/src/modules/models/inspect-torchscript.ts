@@ -14,11 +14,19 @@ export const TORCHSCRIPT_NOTE =
 
 export function checkTorchScript(bytes: Uint8Array): void {
   if (!isZip(bytes)) {
-    throw new ApiProblem(400, 'INVALID_MODEL', 'The file is not a TorchScript archive: expected a zip file written by torch.jit.save');
+    throw new ApiProblem(
+      400,
+      'INVALID_MODEL',
+      'The file is not a TorchScript archive: expected a zip file written by torch.jit.save',
+    );
   }
   // Entry names are stored uncompressed in the zip's headers, so a byte search finds them.
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   if (!/[^/\s]+\/data\.pkl/.test(text)) {
-    throw new ApiProblem(400, 'INVALID_MODEL', 'The file is a zip archive but not a TorchScript model: it has no <name>/data.pkl entry');
+    throw new ApiProblem(
+      400,
+      'INVALID_MODEL',
+      'The file is a zip archive but not a TorchScript model: it has no <name>/data.pkl entry',
+    );
   }
 }

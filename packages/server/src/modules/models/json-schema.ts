@@ -9,8 +9,13 @@ export function checkJsonSchema(field: string, schema: Record<string, unknown> |
   try {
     ajv.compile(schema);
   } catch (error) {
-    throw new ApiProblem(400, 'VALIDATION_ERROR', `body.${field}: not a valid JSON Schema (${(error as Error).message})`, {
-      details: [{ path: `body.${field}`, message: 'not a valid JSON Schema' }],
-    });
+    throw new ApiProblem(
+      400,
+      'VALIDATION_ERROR',
+      `body.${field}: not a valid JSON Schema (${(error as Error).message})`,
+      {
+        details: [{ path: `body.${field}`, message: 'not a valid JSON Schema' }],
+      },
+    );
   }
 }

@@ -11,7 +11,13 @@ import type { ModelChanges, ModelRepository } from './model-repository.js';
 import { uploadModel, type UploadForm } from './upload-model.js';
 
 /** Told when a model changes or goes, so caches elsewhere (inference) drop it. */
-export type ModelChanged = (change: { tenantId: string; modelId: string; checksum: string; deleted: boolean; fileRemoved: boolean }) => void;
+export type ModelChanged = (change: {
+  tenantId: string;
+  modelId: string;
+  checksum: string;
+  deleted: boolean;
+  fileRemoved: boolean;
+}) => void;
 
 export interface ModelUpdate {
   input_schema?: Record<string, unknown> | null;
@@ -21,14 +27,21 @@ export interface ModelUpdate {
   postprocessing?: ModelChanges['postprocessing'];
 }
 
-export function modelCatalog(deps: { repository: ModelRepository; blobs: BlobStore; clock: () => Date; maxModelBytes: number }) {
+export function modelCatalog(deps: {
+  repository: ModelRepository;
+  blobs: BlobStore;
+  clock: () => Date;
+  maxModelBytes: number;
+}) {
   const { repository, blobs, clock } = deps;
   const listeners = new Set<ModelChanged>();
   const announce: ModelChanged = (change) => listeners.forEach((listener) => listener(change));
 
   return {
-    upload: (tenantId: string, form: UploadForm) => uploadModel({ repository, blobs, maxModelBytes: deps.maxModelBytes, now: clock() }, tenantId, form),
-    list: (tenantId: string, page: { limit: number; offset: number; format?: 'onnx' | 'torchscript' }) => repository.list(tenantId, page),
+    upload: (tenantId: string, form: UploadForm) =>
+      uploadModel({ repository, blobs, maxModelBytes: deps.maxModelBytes, now: clock() }, tenantId, form),
+    list: (tenantId: string, page: { limit: number; offset: number; format?: 'onnx' | 'torchscript' }) =>
+      repository.list(tenantId, page),
     /** The tenant's model, or undefined (another tenant's model does not exist here). */
     find: (tenantId: string, id: string): Promise<ModelRow | undefined> => repository.get(tenantId, id),
     async get(tenantId: string, id: string): Promise<ModelRow> {

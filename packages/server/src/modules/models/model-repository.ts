@@ -21,15 +21,27 @@ export function modelRepository(db: Db) {
       return row;
     },
     async list(tenantId: string, page: { limit: number; offset: number; format?: 'onnx' | 'torchscript' }) {
-      const where = page.format ? and(eq(models.tenantId, tenantId), eq(models.format, page.format)) : eq(models.tenantId, tenantId);
+      const where = page.format
+        ? and(eq(models.tenantId, tenantId), eq(models.format, page.format))
+        : eq(models.tenantId, tenantId);
       const [rows, totals] = await Promise.all([
-        db.select().from(models).where(where).orderBy(desc(models.uploadedAt), desc(models.id)).limit(page.limit).offset(page.offset),
+        db
+          .select()
+          .from(models)
+          .where(where)
+          .orderBy(desc(models.uploadedAt), desc(models.id))
+          .limit(page.limit)
+          .offset(page.offset),
         db.select({ n: count() }).from(models).where(where),
       ]);
       return { rows, total: totals[0]?.n ?? 0 };
     },
     async update(tenantId: string, id: string, changes: ModelChanges, now: Date): Promise<ModelRow | undefined> {
-      const [row] = await db.update(models).set({ ...changes, updatedAt: now }).where(owned(tenantId, id)).returning();
+      const [row] = await db
+        .update(models)
+        .set({ ...changes, updatedAt: now })
+        .where(owned(tenantId, id))
+        .returning();
       return row;
     },
     async delete(tenantId: string, id: string): Promise<ModelRow | undefined> {

@@ -12,11 +12,17 @@ export const shapeOf = (tensor: TensorInfo | undefined): number[] | null =>
 export function checkDeclaredShape(field: string, declared: number[], tensor: TensorInfo | undefined): void {
   if (!tensor) return;
   const fail = (why: string) => {
-    throw new ApiProblem(400, 'VALIDATION_ERROR', `${field} ${JSON.stringify(declared)} does not match the model's ${tensor.name} ${JSON.stringify(tensor.shape)}: ${why}`, {
-      details: [{ path: `body.${field}`, message: why }],
-    });
+    throw new ApiProblem(
+      400,
+      'VALIDATION_ERROR',
+      `${field} ${JSON.stringify(declared)} does not match the model's ${tensor.name} ${JSON.stringify(tensor.shape)}: ${why}`,
+      {
+        details: [{ path: `body.${field}`, message: why }],
+      },
+    );
   };
-  if (declared.length !== tensor.shape.length) fail(`expected ${tensor.shape.length} dimensions, got ${declared.length}`);
+  if (declared.length !== tensor.shape.length)
+    fail(`expected ${tensor.shape.length} dimensions, got ${declared.length}`);
   declared.forEach((dim, index) => {
     const actual = tensor.shape[index];
     if (dim === 0) fail(`dimension ${index} is 0`);

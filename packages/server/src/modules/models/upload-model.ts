@@ -35,7 +35,11 @@ export async function uploadModel(
 ): Promise<ModelRow> {
   const file = form.model;
   if (file.size > deps.maxModelBytes) {
-    throw new ApiProblem(413, 'PAYLOAD_TOO_LARGE', `The model file is ${file.size} bytes; this server accepts at most ${deps.maxModelBytes} (MAX_MODEL_BYTES)`);
+    throw new ApiProblem(
+      413,
+      'PAYLOAD_TOO_LARGE',
+      `The model file is ${file.size} bytes; this server accepts at most ${deps.maxModelBytes} (MAX_MODEL_BYTES)`,
+    );
   }
   if (file.size === 0) throw new ApiProblem(400, 'INVALID_MODEL', 'The model file is empty');
   const bytes = new Uint8Array(await file.arrayBuffer());

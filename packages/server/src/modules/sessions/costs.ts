@@ -55,7 +55,8 @@ export function sessionUsage(session: BilledSession, now: Date): { cost: number;
   return { cost: roundCost(session.priorCost + current * session.pricePerHour), hours: roundHours(hours) };
 }
 
-const periodKey = (time: number, period: 'daily' | 'monthly') => new Date(time).toISOString().slice(0, period === 'daily' ? 10 : 7);
+const periodKey = (time: number, period: 'daily' | 'monthly') =>
+  new Date(time).toISOString().slice(0, period === 'daily' ? 10 : 7);
 
 function nextBoundary(time: number, period: 'daily' | 'monthly'): number {
   const date = new Date(time);
@@ -65,12 +66,18 @@ function nextBoundary(time: number, period: 'daily' | 'monthly'): number {
 }
 
 /** Pieces of one session's usage inside the range, cut at period boundaries: [start ms, hours, cost]. */
-function pieces(session: BilledSession, range: CostRange, now: Date, period: 'daily' | 'monthly'): Array<[number, number, number]> {
+function pieces(
+  session: BilledSession,
+  range: CostRange,
+  now: Date,
+  period: 'daily' | 'monthly',
+): Array<[number, number, number]> {
   const out: Array<[number, number, number]> = [];
   const lower = range.start?.getTime() ?? -Infinity;
   const upper = range.end?.getTime() ?? Infinity;
   const priorAt = session.createdAt.getTime();
-  if (session.priorHours > 0 && priorAt >= lower && priorAt < upper) out.push([priorAt, session.priorHours, session.priorCost]);
+  if (session.priorHours > 0 && priorAt >= lower && priorAt < upper)
+    out.push([priorAt, session.priorHours, session.priorCost]);
   if (!session.billingStartedAt) return out;
   let from = Math.max(session.billingStartedAt.getTime(), lower);
   const to = Math.min((session.billingEndedAt ?? now).getTime(), upper);
@@ -84,8 +91,20 @@ function pieces(session: BilledSession, range: CostRange, now: Date, period: 'da
 }
 
 /** Totals over the range, by provider and GPU type, and per day or month when `period` is given. */
-export function summarize(sessions: BilledSession[], range: CostRange, now: Date, period?: 'daily' | 'monthly'): CostTotals {
-  const totals: CostTotals = { total_cost: 0, session_count: 0, hours_used: 0, by_provider: {}, by_gpu_type: {}, periods: [] };
+export function summarize(
+  sessions: BilledSession[],
+  range: CostRange,
+  now: Date,
+  period?: 'daily' | 'monthly',
+): CostTotals {
+  const totals: CostTotals = {
+    total_cost: 0,
+    session_count: 0,
+    hours_used: 0,
+    by_provider: {},
+    by_gpu_type: {},
+    periods: [],
+  };
   const byPeriod = new Map<string, { cost: number; hours: number; sessions: Set<string> }>();
   for (const session of sessions) {
     const parts = pieces(session, range, now, period ?? 'monthly');
@@ -106,11 +125,17 @@ export function summarize(sessions: BilledSession[], range: CostRange, now: Date
   }
   totals.total_cost = roundCost(totals.total_cost);
   totals.hours_used = roundHours(totals.hours_used);
-  for (const map of [totals.by_provider, totals.by_gpu_type]) for (const key of Object.keys(map)) map[key] = roundCost(map[key]!);
+  for (const map of [totals.by_provider, totals.by_gpu_type])
+    for (const key of Object.keys(map)) map[key] = roundCost(map[key]!);
   if (period) {
     totals.periods = [...byPeriod.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, entry]) => ({ period: key, total_cost: roundCost(entry.cost), session_count: entry.sessions.size, hours_used: roundHours(entry.hours) }));
+      .map(([key, entry]) => ({
+        period: key,
+        total_cost: roundCost(entry.cost),
+        session_count: entry.sessions.size,
+        hours_used: roundHours(entry.hours),
+      }));
   }
   return totals;
 }

@@ -26,19 +26,39 @@ const bad = (message: string) => new ApiProblem(400, 'VALIDATION_ERROR', message
 
 export async function prepareSession(ctx: BrokerContext, tenantId: string, body: CreateBody): Promise<NewSessionInput> {
   const found = ctx.inventory.find(body.offer_id);
-  if (!found) throw new ApiProblem(404, 'NOT_FOUND', `Offer '${body.offer_id}' not found; list offers with GET /api/v1/inventory`);
+  if (!found)
+    throw new ApiProblem(
+      404,
+      'NOT_FOUND',
+      `Offer '${body.offer_id}' not found; list offers with GET /api/v1/inventory`,
+    );
   if ('stale' in found || !found.offer.available) throw new StaleOffer(body.offer_id, body.offer_id.split('-')[0]!);
   const offer = found.offer;
   const provider = ctx.providers.get(offer.provider);
   if (!provider) throw new StaleOffer(offer.id, offer.provider);
 
-  let resolved: StoredRequest['resolved'] = { image: body.docker_image ?? null, env: {}, onStart: body.on_start_cmd ?? null, templateProvider: null };
+  let resolved: StoredRequest['resolved'] = {
+    image: body.docker_image ?? null,
+    env: {},
+    onStart: body.on_start_cmd ?? null,
+    templateProvider: null,
+  };
   if (body.template_hash_id !== undefined) {
     const template = await ctx.templates?.get(body.template_hash_id);
-    if (!template) throw new ApiProblem(404, 'NOT_FOUND', `Template '${body.template_hash_id}' not found; list templates with GET /api/v1/templates`);
-    if (template.provider !== offer.provider) throw bad(`template_hash_id: template '${body.template_hash_id}' is a ${template.provider} template and cannot run on a ${offer.provider} offer`);
+    if (!template)
+      throw new ApiProblem(
+        404,
+        'NOT_FOUND',
+        `Template '${body.template_hash_id}' not found; list templates with GET /api/v1/templates`,
+      );
+    if (template.provider !== offer.provider)
+      throw bad(
+        `template_hash_id: template '${body.template_hash_id}' is a ${template.provider} template and cannot run on a ${offer.provider} offer`,
+      );
     if (ctx.templates?.accepts && !(await ctx.templates.accepts(body.template_hash_id, offer))) {
-      throw bad(`template_hash_id: offer '${offer.id}' does not meet template '${body.template_hash_id}' requirements (its extra_filters); list matching templates with GET /api/v1/inventory/${offer.id}/compatible-templates`);
+      throw bad(
+        `template_hash_id: offer '${offer.id}' does not meet template '${body.template_hash_id}' requirements (its extra_filters); list matching templates with GET /api/v1/inventory/${offer.id}/compatible-templates`,
+      );
     }
     resolved = {
       image: body.docker_image ?? template.image,
@@ -48,13 +68,17 @@ export async function prepareSession(ctx: BrokerContext, tenantId: string, body:
     };
   }
   if (body.storage_policy === 'preserve' && !provider.preservesStorage) {
-    throw bad(`storage_policy: ${offer.provider} cannot keep an instance's disk after the session; use "destroy" (or a local offer)`);
+    throw bad(
+      `storage_policy: ${offer.provider} cannot keep an instance's disk after the session; use "destroy" (or a local offer)`,
+    );
   }
   if (offer.provider === 'local' && body.docker_image !== undefined) {
     throw bad('docker_image: the local provider runs no container images; use on_start_cmd to start the workload');
   }
   if (body.launch_mode === 'entrypoint' && !body.exposed_ports?.length) {
-    throw bad('exposed_ports: launch_mode "entrypoint" needs at least one port; its first port is checked before the session is running');
+    throw bad(
+      'exposed_ports: launch_mode "entrypoint" needs at least one port; its first port is checked before the session is running',
+    );
   }
   if (body.launch_mode === 'entrypoint' && offer.provider !== 'local' && !resolved.image) {
     throw bad('docker_image: launch_mode "entrypoint" needs an image (docker_image or a template)');
@@ -82,7 +106,15 @@ export async function prepareSession(ctx: BrokerContext, tenantId: string, body:
   return {
     tenantId,
     consumerId: body.consumer_id,
-    offer: { id: offer.id, provider: offer.provider, providerId: offer.providerId, gpuType: offer.gpuType, gpuCount: offer.gpuCount, vramGb: offer.vramGb, pricePerHour: offer.pricePerHour },
+    offer: {
+      id: offer.id,
+      provider: offer.provider,
+      providerId: offer.providerId,
+      gpuType: offer.gpuType,
+      gpuCount: offer.gpuCount,
+      vramGb: offer.vramGb,
+      pricePerHour: offer.pricePerHour,
+    },
     reservationHours: body.reservation_hours,
     idleThresholdMinutes: body.idle_threshold_minutes,
     request,

@@ -15,7 +15,11 @@ export interface EndRequest {
 const backoffMs = (attempts: number) => Math.min(5 * 60_000, 5_000 * 2 ** Math.max(0, attempts - 1));
 
 /** Moves an unfinished session to stopping and tries the destroy once now. */
-export async function endSession(ctx: BrokerContext, row: SessionRow, request: EndRequest): Promise<SessionRow | undefined> {
+export async function endSession(
+  ctx: BrokerContext,
+  row: SessionRow,
+  request: EndRequest,
+): Promise<SessionRow | undefined> {
   const now = ctx.clock();
   const stopping = await ctx.repo.transition(
     row.id,
@@ -43,15 +47,28 @@ export async function destroyNow(ctx: BrokerContext, row: SessionRow): Promise<S
   } catch (error) {
     const now = ctx.clock();
     ctx.metrics.destroyFailures.inc();
-    ctx.logger.warn({ session_id: row.id, instance_id: row.instanceId, attempt: row.destroyAttempts + 1, err: error }, 'instance destroy failed; will retry');
-    const retried = await ctx.repo.transition(row.id, ['stopping'], { destroyAttempts: row.destroyAttempts + 1, nextCheckAt: addMs(now, backoffMs(row.destroyAttempts + 1)) }, now);
+    ctx.logger.warn(
+      { session_id: row.id, instance_id: row.instanceId, attempt: row.destroyAttempts + 1, err: error },
+      'instance destroy failed; will retry',
+    );
+    const retried = await ctx.repo.transition(
+      row.id,
+      ['stopping'],
+      { destroyAttempts: row.destroyAttempts + 1, nextCheckAt: addMs(now, backoffMs(row.destroyAttempts + 1)) },
+      now,
+    );
     return retried ?? row;
   }
   const now = ctx.clock();
   const ended = await ctx.repo.transition(
     row.id,
     ['stopping'],
-    { status: row.endStatus ?? 'stopped', stoppedAt: now, billingEndedAt: row.billingStartedAt && !row.billingEndedAt ? now : row.billingEndedAt, sshPrivateKey: null },
+    {
+      status: row.endStatus ?? 'stopped',
+      stoppedAt: now,
+      billingEndedAt: row.billingStartedAt && !row.billingEndedAt ? now : row.billingEndedAt,
+      sshPrivateKey: null,
+    },
     now,
   );
   ctx.logger.info({ session_id: row.id, instance_id: row.instanceId, status: ended?.status }, 'session ended');

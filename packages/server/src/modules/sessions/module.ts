@@ -22,7 +22,10 @@ export interface BrokerHealth {
   ready: boolean;
 }
 
-export function createSessionsModule(services: Services, deps: { providers: GpuProvider[]; marketplace: MarketplaceModule }) {
+export function createSessionsModule(
+  services: Services,
+  deps: { providers: GpuProvider[]; marketplace: MarketplaceModule },
+) {
   const { inventory, inventoryReady, templates } = deps.marketplace;
   const repo = sessionRepository(services.database.db);
   const context: BrokerContext = {
@@ -44,7 +47,9 @@ export function createSessionsModule(services: Services, deps: { providers: GpuP
   };
   const broker = createSessionBroker(context);
   const started = (async () => {
-    const id = services.settings.sessions.deploymentId ?? (await deploymentId(services.database.db, () => randomBytes(5).toString('hex')));
+    const id =
+      services.settings.sessions.deploymentId ??
+      (await deploymentId(services.database.db, () => randomBytes(5).toString('hex')));
     context.labelPrefix = `cp-${id}-`;
     await inventoryReady;
     await broker.start();
@@ -54,7 +59,11 @@ export function createSessionsModule(services: Services, deps: { providers: GpuP
 
   const brokerHealth = (): BrokerHealth => {
     const providers = inventory.status();
-    const inventoryState = providers.every((p) => p.refreshedAt === null) ? 'empty' : providers.some((p) => p.error !== null) ? 'stale' : 'ok';
+    const inventoryState = providers.every((p) => p.refreshedAt === null)
+      ? 'empty'
+      : providers.some((p) => p.error !== null)
+        ? 'stale'
+        : 'ok';
     const lifecycle = broker.state();
     return { lifecycle, inventory: inventoryState, ready: lifecycle === 'running' && !services.lifecycle.draining };
   };

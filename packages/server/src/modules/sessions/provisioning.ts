@@ -43,29 +43,54 @@ export async function provisionOnProvider(ctx: BrokerContext, row: SessionRow): 
     }));
   } catch (error) {
     const gone = isGone(error);
-    const reason = gone ? `offer ${row.offerId} is no longer available at ${row.provider}` : `${row.provider} could not create the instance: ${(error as Error).message}`;
+    const reason = gone
+      ? `offer ${row.offerId} is no longer available at ${row.provider}`
+      : `${row.provider} could not create the instance: ${(error as Error).message}`;
     ctx.logger.warn({ session_id: row.id, offer_id: row.offerId, err: error }, 'provider create failed');
     return failProvision(ctx, row, reason, gone);
   }
   const now = ctx.clock();
-  const provisioning = await ctx.repo.transition(row.id, ['pending'], { status: 'provisioning', instanceId, provisionedAt: now, billingStartedAt: now, nextCheckAt: now }, now);
+  const provisioning = await ctx.repo.transition(
+    row.id,
+    ['pending'],
+    { status: 'provisioning', instanceId, provisionedAt: now, billingStartedAt: now, nextCheckAt: now },
+    now,
+  );
   if (!provisioning) {
     // The session ended while the provider worked (destroyed by its owner): the new instance must not live on.
-    await provider.destroyInstance(instanceId).catch((error) => ctx.logger.warn({ session_id: row.id, instance_id: instanceId, err: error }, 'destroy of an instance created for an ended session failed; the reconciler will retry'));
-    return { kind: 'failed', row: (await ctx.repo.byId(row.id)) ?? row, reason: 'the session ended while its instance was created' };
+    await provider
+      .destroyInstance(instanceId)
+      .catch((error) =>
+        ctx.logger.warn(
+          { session_id: row.id, instance_id: instanceId, err: error },
+          'destroy of an instance created for an ended session failed; the reconciler will retry',
+        ),
+      );
+    return {
+      kind: 'failed',
+      row: (await ctx.repo.byId(row.id)) ?? row,
+      reason: 'the session ended while its instance was created',
+    };
   }
   return { kind: 'provisioning', row: provisioning };
 }
 
 /** A provision failed: retry on another offer when allowed, else end the session failed. */
-async function failProvision(ctx: BrokerContext, row: SessionRow, reason: string, stale: boolean): Promise<ProvisionOutcome> {
+async function failProvision(
+  ctx: BrokerContext,
+  row: SessionRow,
+  reason: string,
+  stale: boolean,
+): Promise<ProvisionOutcome> {
   const next = nextOffer(ctx, row);
   if (next) {
     const retried = await moveToOffer(ctx, row, next, reason);
     if (retried) return provisionOnProvider(ctx, retried);
   }
   const ended = (await endSession(ctx, row, { endStatus: 'failed', reason })) ?? row;
-  return stale && row.retryCount === 0 ? { kind: 'stale', row: ended, offerId: row.offerId, provider: row.provider } : { kind: 'failed', row: ended, reason };
+  return stale && row.retryCount === 0
+    ? { kind: 'stale', row: ended, offerId: row.offerId, provider: row.provider }
+    : { kind: 'failed', row: ended, reason };
 }
 
 /** The cheapest available offer not yet tried that fits the session's retry scope; undefined without auto_retry. */
@@ -73,7 +98,12 @@ function nextOffer(ctx: BrokerContext, row: SessionRow): CachedOffer | undefined
   const request = storedRequest(row);
   if (!request.auto_retry || row.retryCount >= request.max_retries) return undefined;
   const tried = new Set([...row.triedOffers, row.offerId]);
-  const filters = request.retry_scope === 'same_gpu' ? { gpuType: row.gpuType } : request.retry_scope === 'same_vram' ? { minVramGb: row.vramGb } : {};
+  const filters =
+    request.retry_scope === 'same_gpu'
+      ? { gpuType: row.gpuType }
+      : request.retry_scope === 'same_vram'
+        ? { minVramGb: row.vramGb }
+        : {};
   const { offers } = ctx.inventory.search(filters, { limit: 1000, offset: 0 });
   return offers.find((offer) => {
     if (tried.has(offer.id)) return false;
@@ -87,7 +117,12 @@ function nextOffer(ctx: BrokerContext, row: SessionRow): CachedOffer | undefined
 }
 
 /** Points the session at another offer (status back to pending), destroying the previous instance first. */
-async function moveToOffer(ctx: BrokerContext, row: SessionRow, offer: CachedOffer, reason: string): Promise<SessionRow | undefined> {
+async function moveToOffer(
+  ctx: BrokerContext,
+  row: SessionRow,
+  offer: CachedOffer,
+  reason: string,
+): Promise<SessionRow | undefined> {
   const now = ctx.clock();
   if (row.instanceId) {
     await ctx.providers
@@ -95,11 +130,17 @@ async function moveToOffer(ctx: BrokerContext, row: SessionRow, offer: CachedOff
       ?.destroyInstance(row.instanceId)
       .catch((error) => {
         ctx.metrics.destroyFailures.inc();
-        ctx.logger.warn({ session_id: row.id, instance_id: row.instanceId, err: error }, 'destroy of a replaced instance failed; the reconciler will retry');
+        ctx.logger.warn(
+          { session_id: row.id, instance_id: row.instanceId, err: error },
+          'destroy of a replaced instance failed; the reconciler will retry',
+        );
       });
   }
   const usedHours = row.billingStartedAt ? Math.max(0, now.getTime() - row.billingStartedAt.getTime()) / 3_600_000 : 0;
-  ctx.logger.info({ session_id: row.id, from: row.offerId, to: offer.id, reason }, 'retrying the session on another offer');
+  ctx.logger.info(
+    { session_id: row.id, from: row.offerId, to: offer.id, reason },
+    'retrying the session on another offer',
+  );
   return ctx.repo.transition(
     row.id,
     ['pending', 'provisioning'],
@@ -168,14 +209,28 @@ export async function advanceProvisioning(ctx: BrokerContext, row: SessionRow): 
       await ctx.repo.transition(
         row.id,
         ['provisioning'],
-        { status: 'running', startedAt: at, sshHost: target.host, sshPort: target.port, sshUser: target.user, sshPrivateKey: null, lastActivityAt: null, nextCheckAt: addMs(at, ctx.settings.checkMs) },
+        {
+          status: 'running',
+          startedAt: at,
+          sshHost: target.host,
+          sshPort: target.port,
+          sshUser: target.user,
+          sshPrivateKey: null,
+          lastActivityAt: null,
+          nextCheckAt: addMs(at, ctx.settings.checkMs),
+        },
         at,
       );
       return;
     }
   }
   if (ctx.clock() >= deadline) {
-    await failProvision(ctx, row, `${request.launch_mode === 'entrypoint' ? 'the entrypoint port' : 'SSH'} did not answer within ssh_timeout_minutes (${request.ssh_timeout_minutes})`, false);
+    await failProvision(
+      ctx,
+      row,
+      `${request.launch_mode === 'entrypoint' ? 'the entrypoint port' : 'SSH'} did not answer within ssh_timeout_minutes (${request.ssh_timeout_minutes})`,
+      false,
+    );
     return;
   }
   await ctx.repo.transition(row.id, ['provisioning'], { nextCheckAt: addMs(now, 2_000) }, now);

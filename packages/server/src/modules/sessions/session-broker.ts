@@ -19,7 +19,15 @@ export type BrokerState = 'starting' | 'running' | 'stopped';
 export interface NewSessionInput {
   tenantId: string;
   consumerId: string;
-  offer: { id: string; provider: string; providerId: string; gpuType: string; gpuCount: number; vramGb: number; pricePerHour: number };
+  offer: {
+    id: string;
+    provider: string;
+    providerId: string;
+    gpuType: string;
+    gpuCount: number;
+    vramGb: number;
+    pricePerHour: number;
+  };
   reservationHours: number;
   idleThresholdMinutes: number;
   request: StoredRequest;
@@ -46,7 +54,11 @@ export function createSessionBroker(ctx: BrokerContext) {
       const now = ctx.clock();
       const due = await ctx.repo.claimDue(now, addMs(now, 30_000), 20, ctx.providers.get('local')?.instanceIdPrefix);
       await Promise.all(
-        due.map((row) => checkSession(ctx, row).catch((error) => ctx.logger.error({ session_id: row.id, err: error }, 'session check failed; retried on a later tick'))),
+        due.map((row) =>
+          checkSession(ctx, row).catch((error) =>
+            ctx.logger.error({ session_id: row.id, err: error }, 'session check failed; retried on a later tick'),
+          ),
+        ),
       );
       if (due.length < 20) return;
     }
@@ -100,7 +112,7 @@ export function createSessionBroker(ctx: BrokerContext) {
     reconcile: () => track(reconcile(ctx)),
 
     /** Phase one (the pending row, before any provider call) and phase two (the provider creates the instance). */
-    async create(input: NewSessionInput): Promise<ProvisionOutcome & { privateKey: string } | 'conflict'> {
+    async create(input: NewSessionInput): Promise<(ProvisionOutcome & { privateKey: string }) | 'conflict'> {
       const now = ctx.clock();
       const id = sessionId();
       const keys = generateEd25519KeyPair(`computeplane-${id}`);
@@ -139,7 +151,12 @@ export function createSessionBroker(ctx: BrokerContext) {
     /** The owner is done: the session stops in the background. undefined when it had already ended. */
     async done(row: SessionRow): Promise<SessionRow | undefined> {
       const now = ctx.clock();
-      const stopping = await ctx.repo.transition(row.id, ['pending', 'provisioning', 'running'], { status: 'stopping', endStatus: 'stopped', stopReason: 'done', nextCheckAt: now }, now);
+      const stopping = await ctx.repo.transition(
+        row.id,
+        ['pending', 'provisioning', 'running'],
+        { status: 'stopping', endStatus: 'stopped', stopReason: 'done', nextCheckAt: now },
+        now,
+      );
       if (stopping) void tick().catch(() => undefined);
       return stopping;
     },
@@ -156,13 +173,21 @@ export function createSessionBroker(ctx: BrokerContext) {
       const expiresAt = addMs(row.expiresAt, hours * 3_600_000);
       if (expiresAt > row.hardExpiresAt) return 'hard_limit';
       const now = ctx.clock();
-      return (await ctx.repo.transition(row.id, ['pending', 'provisioning', 'running'], { expiresAt, reservationHours: row.reservationHours + hours }, now)) ?? 'ended';
+      return (
+        (await ctx.repo.transition(
+          row.id,
+          ['pending', 'provisioning', 'running'],
+          { expiresAt, reservationHours: row.reservationHours + hours },
+          now,
+        )) ?? 'ended'
+      );
     },
 
     async start(): Promise<void> {
       // Instances that end with a process did end if this node restarted: check its sessions first thing.
       for (const provider of ctx.providers.values()) {
-        if (provider.instancesEndWithProcess && provider.instanceIdPrefix) await ctx.repo.checkNow(provider.name, provider.instanceIdPrefix, ctx.clock());
+        if (provider.instancesEndWithProcess && provider.instanceIdPrefix)
+          await ctx.repo.checkNow(provider.name, provider.instanceIdPrefix, ctx.clock());
       }
       await track(reconcile(ctx)).catch((error) => ctx.logger.error({ err: error }, 'start-up reconcile failed'));
       await tick().catch((error) => ctx.logger.error({ err: error }, 'start-up sweep failed'));
@@ -181,7 +206,8 @@ export function createSessionBroker(ctx: BrokerContext) {
       for (const provider of ctx.providers.values()) {
         if (!provider.instancesEndWithProcess) continue;
         for (const row of await ctx.repo.unfinishedOf(provider.name)) {
-          if (row.instanceId && provider.instanceIdPrefix && !row.instanceId.startsWith(provider.instanceIdPrefix)) continue;
+          if (row.instanceId && provider.instanceIdPrefix && !row.instanceId.startsWith(provider.instanceIdPrefix))
+            continue;
           if (row.status === 'stopping') await destroyNow(ctx, row);
           else await endSession(ctx, row, { endStatus: 'stopped', reason: 'server_shutdown' });
         }

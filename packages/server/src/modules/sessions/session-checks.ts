@@ -17,7 +17,10 @@ export async function checkSession(ctx: BrokerContext, row: SessionRow): Promise
   }
   const limit = row.expiresAt < row.hardExpiresAt ? row.expiresAt : row.hardExpiresAt;
   if (now >= limit) {
-    await endSession(ctx, row, { endStatus: 'stopped', reason: now >= row.hardExpiresAt ? 'hard_limit' : 'reservation_expired' });
+    await endSession(ctx, row, {
+      endStatus: 'stopped',
+      reason: now >= row.hardExpiresAt ? 'hard_limit' : 'reservation_expired',
+    });
     return;
   }
   if (row.status === 'pending') return checkPending(ctx, row);
@@ -29,7 +32,12 @@ export async function checkSession(ctx: BrokerContext, row: SessionRow): Promise
 async function checkPending(ctx: BrokerContext, row: SessionRow): Promise<void> {
   const now = ctx.clock();
   if (now.getTime() - row.createdAt.getTime() < ctx.settings.pendingTimeoutMs) {
-    await ctx.repo.transition(row.id, ['pending'], { nextCheckAt: addMs(row.createdAt, ctx.settings.pendingTimeoutMs) }, now);
+    await ctx.repo.transition(
+      row.id,
+      ['pending'],
+      { nextCheckAt: addMs(row.createdAt, ctx.settings.pendingTimeoutMs) },
+      now,
+    );
     return;
   }
   const provider = ctx.providers.get(row.provider);
@@ -37,11 +45,28 @@ async function checkPending(ctx: BrokerContext, row: SessionRow): Promise<void> 
   if (instance) {
     // The provider created it but the answer was never recorded: adopt it, billing from its start.
     const billing = instance.startedAt ?? now;
-    await ctx.repo.transition(row.id, ['pending'], { status: 'provisioning', instanceId: instance.instanceId, provisionedAt: now, billingStartedAt: billing, nextCheckAt: now }, now);
-    ctx.logger.info({ session_id: row.id, instance_id: instance.instanceId }, 'adopted an instance created before an interruption');
+    await ctx.repo.transition(
+      row.id,
+      ['pending'],
+      {
+        status: 'provisioning',
+        instanceId: instance.instanceId,
+        provisionedAt: now,
+        billingStartedAt: billing,
+        nextCheckAt: now,
+      },
+      now,
+    );
+    ctx.logger.info(
+      { session_id: row.id, instance_id: instance.instanceId },
+      'adopted an instance created before an interruption',
+    );
     return;
   }
-  await endSession(ctx, row, { endStatus: 'failed', reason: 'provisioning was interrupted before the provider created an instance' });
+  await endSession(ctx, row, {
+    endStatus: 'failed',
+    reason: 'provisioning was interrupted before the provider created an instance',
+  });
 }
 
 async function checkRunning(ctx: BrokerContext, row: SessionRow): Promise<void> {
@@ -53,7 +78,14 @@ async function checkRunning(ctx: BrokerContext, row: SessionRow): Promise<void> 
     await ctx.repo.transition(
       row.id,
       ['running'],
-      { status: 'failed', failureReason: instance ? `the instance ${instance.status} at the provider` : 'the instance no longer exists at the provider', stoppedAt: now, billingEndedAt: now },
+      {
+        status: 'failed',
+        failureReason: instance
+          ? `the instance ${instance.status} at the provider`
+          : 'the instance no longer exists at the provider',
+        stoppedAt: now,
+        billingEndedAt: now,
+      },
       now,
     );
     return;
@@ -61,7 +93,8 @@ async function checkRunning(ctx: BrokerContext, row: SessionRow): Promise<void> 
   const started = row.startedAt ?? row.createdAt;
   // Activity after the session became running: the user's logins and commands (our verification came before).
   const measured = instance.lastActivityAt && instance.lastActivityAt > started ? instance.lastActivityAt : null;
-  const lastActivityAt = measured && (!row.lastActivityAt || measured > row.lastActivityAt) ? measured : row.lastActivityAt;
+  const lastActivityAt =
+    measured && (!row.lastActivityAt || measured > row.lastActivityAt) ? measured : row.lastActivityAt;
   const keyCollected = row.keyCollectedAt !== null || lastActivityAt !== null;
   if (!keyCollected && now.getTime() - row.createdAt.getTime() >= ctx.settings.keyGraceMinutes * 60_000) {
     await endSession(ctx, row, { endStatus: 'stopped', reason: 'key_not_collected' });
@@ -73,7 +106,12 @@ async function checkRunning(ctx: BrokerContext, row: SessionRow): Promise<void> 
     return;
   }
   const nextIdle = row.idleThresholdMinutes > 0 ? addMs(idleSince, row.idleThresholdMinutes * 60_000) : undefined;
-  const candidates = [addMs(now, ctx.settings.checkMs), row.expiresAt, row.hardExpiresAt, ...(nextIdle ? [nextIdle] : [])];
+  const candidates = [
+    addMs(now, ctx.settings.checkMs),
+    row.expiresAt,
+    row.hardExpiresAt,
+    ...(nextIdle ? [nextIdle] : []),
+  ];
   const next = new Date(Math.min(...candidates.map((date) => date.getTime())));
   await ctx.repo.transition(row.id, ['running'], { lastActivityAt, nextCheckAt: next < now ? now : next }, now);
 }

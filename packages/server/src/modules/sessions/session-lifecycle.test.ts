@@ -49,7 +49,8 @@ describe.each(testDrivers)('session lifecycle on $name', (driver) => {
   let consumer = 0;
   const clock = () => now;
   const advance = (ms: number) => (now = new Date(now.getTime() + ms));
-  const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values.reduce((sum, v) => sum + v.value, 0);
+  const metric = async (name: string) =>
+    (await registry.getSingleMetric(name)!.get()).values.reduce((sum, v) => sum + v.value, 0);
 
   beforeAll(async () => {
     handle = await driver.create();
@@ -64,8 +65,16 @@ describe.each(testDrivers)('session lifecycle on $name', (driver) => {
     vast = createFakeVastAi();
     registry = new Registry();
     local?.close();
-    local = createLocalProvider({ root: join(tmpdir(), `cp-lifecycle-${driver.name}`), pricePerHour: 0.2, clock, nodeId: 'test' });
-    const vastai = createVastAiProvider(fakeProviderHttp('vastai', vast, { baseUrl: 'https://console.vast.ai', apiKey: 'vast-test-key', retries: 0 }).http);
+    local = createLocalProvider({
+      root: join(tmpdir(), `cp-lifecycle-${driver.name}`),
+      pricePerHour: 0.2,
+      clock,
+      nodeId: 'test',
+    });
+    const vastai = createVastAiProvider(
+      fakeProviderHttp('vastai', vast, { baseUrl: 'https://console.vast.ai', apiKey: 'vast-test-key', retries: 0 })
+        .http,
+    );
     const providers = [local, vastai];
     const inventory = createInventory({ providers, clock, refreshMs: 3_600_000 });
     await inventory.refresh();
@@ -84,14 +93,25 @@ describe.each(testDrivers)('session lifecycle on $name', (driver) => {
   });
 
   /** Creates a session on an offer of the inventory; returns the outcome of the provider call. */
-  async function create(offerId: string, options: { hours?: number; idle?: number; request?: Partial<StoredRequest> } = {}) {
+  async function create(
+    offerId: string,
+    options: { hours?: number; idle?: number; request?: Partial<StoredRequest> } = {},
+  ) {
     const found = ctx.inventory.find(offerId);
     if (!found || 'stale' in found) throw new Error(`no offer ${offerId}`);
     const { offer } = found;
     const outcome = await broker.create({
       tenantId,
       consumerId: `consumer-${++consumer}`,
-      offer: { id: offer.id, provider: offer.provider, providerId: offer.providerId, gpuType: offer.gpuType, gpuCount: offer.gpuCount, vramGb: offer.vramGb, pricePerHour: offer.pricePerHour },
+      offer: {
+        id: offer.id,
+        provider: offer.provider,
+        providerId: offer.providerId,
+        gpuType: offer.gpuType,
+        gpuCount: offer.gpuCount,
+        vramGb: offer.vramGb,
+        pricePerHour: offer.pricePerHour,
+      },
       reservationHours: options.hours ?? 2,
       idleThresholdMinutes: options.idle ?? 0,
       request: request(options.request),
@@ -119,7 +139,12 @@ describe.each(testDrivers)('session lifecycle on $name', (driver) => {
     advance(MINUTE);
     await broker.tick();
     const ended = await row(session.id);
-    expect(ended).toMatchObject({ status: 'stopped', stopReason: 'reservation_expired', stoppedAt: now, billingEndedAt: now });
+    expect(ended).toMatchObject({
+      status: 'stopped',
+      stopReason: 'reservation_expired',
+      stoppedAt: now,
+      billingEndedAt: now,
+    });
     expect(await local.getInstance(session.instanceId!)).toBeUndefined();
     expect(ended.billingEndedAt!.getTime() - ended.billingStartedAt!.getTime()).toBe(60 * MINUTE);
   });
@@ -167,7 +192,11 @@ describe.each(testDrivers)('session lifecycle on $name', (driver) => {
     expect(await broker.reconcile()).toEqual({ orphans: 1, ghosts: 1 });
     expect(vast.instances.has(orphan)).toBe(false);
     expect(vast.instances.has(otherDeployment) && vast.instances.has(unlabelled)).toBe(true);
-    expect(await row(ghost.row.id)).toMatchObject({ status: 'failed', failureReason: 'the instance no longer exists at the provider', billingEndedAt: now });
+    expect(await row(ghost.row.id)).toMatchObject({
+      status: 'failed',
+      failureReason: 'the instance no longer exists at the provider',
+      billingEndedAt: now,
+    });
     expect(await metric('gpu_orphans_detected_total')).toBe(1);
     expect(await metric('gpu_ghosts_detected_total')).toBe(1);
   });
@@ -193,19 +222,65 @@ describe.each(testDrivers)('session lifecycle on $name', (driver) => {
 
   it('recovers from a crash between the provider call and the database update', async () => {
     const id = 'sess-crashed01';
-    const base = { tenantId, consumerId: 'crash', offerId: 'vastai-1001', provider: 'vastai', providerOfferId: '1001', gpuType: 'RTX 4090', gpuCount: 1, vramGb: 24, pricePerHour: 0.45 };
-    const times = { createdAt: now, updatedAt: now, expiresAt: new Date(now.getTime() + 120 * MINUTE), hardExpiresAt: new Date(now.getTime() + 720 * MINUTE), nextCheckAt: now };
-    await ctx.repo.insert({ ...base, ...times, id, status: 'pending', label: `cp-test-${id}`, request: request() as never, reservationHours: 2, sshPublicKey: 'ssh-ed25519 AAAA' });
+    const base = {
+      tenantId,
+      consumerId: 'crash',
+      offerId: 'vastai-1001',
+      provider: 'vastai',
+      providerOfferId: '1001',
+      gpuType: 'RTX 4090',
+      gpuCount: 1,
+      vramGb: 24,
+      pricePerHour: 0.45,
+    };
+    const times = {
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: new Date(now.getTime() + 120 * MINUTE),
+      hardExpiresAt: new Date(now.getTime() + 720 * MINUTE),
+      nextCheckAt: now,
+    };
+    await ctx.repo.insert({
+      ...base,
+      ...times,
+      id,
+      status: 'pending',
+      label: `cp-test-${id}`,
+      request: request() as never,
+      reservationHours: 2,
+      sshPublicKey: 'ssh-ed25519 AAAA',
+    });
     // The process died here: the provider created the instance, the answer never reached the database.
-    const { instanceId } = await ctx.providers.get('vastai')!.createInstance({ providerOfferId: '1001', image: 'x', label: `cp-test-${id}`, diskGb: 50, env: {}, onStartCmd: null, sshPublicKey: 'ssh-ed25519 AAAA' });
-    await ctx.repo.insert({ ...base, ...times, id: 'sess-crashed02', consumerId: 'crash-2', status: 'pending', label: 'cp-test-sess-crashed02', request: request() as never, reservationHours: 2, sshPublicKey: 'ssh-ed25519 AAAA' });
+    const { instanceId } = await ctx.providers.get('vastai')!.createInstance({
+      providerOfferId: '1001',
+      image: 'x',
+      label: `cp-test-${id}`,
+      diskGb: 50,
+      env: {},
+      onStartCmd: null,
+      sshPublicKey: 'ssh-ed25519 AAAA',
+    });
+    await ctx.repo.insert({
+      ...base,
+      ...times,
+      id: 'sess-crashed02',
+      consumerId: 'crash-2',
+      status: 'pending',
+      label: 'cp-test-sess-crashed02',
+      request: request() as never,
+      reservationHours: 2,
+      sshPublicKey: 'ssh-ed25519 AAAA',
+    });
     expect(await broker.reconcile()).toEqual({ orphans: 0, ghosts: 0 });
     await broker.tick();
     expect((await row(id)).status).toBe('pending');
     advance(3 * MINUTE);
     await broker.tick();
     expect(await row(id)).toMatchObject({ status: 'provisioning', instanceId });
-    expect(await row('sess-crashed02')).toMatchObject({ status: 'failed', failureReason: 'provisioning was interrupted before the provider created an instance' });
+    expect(await row('sess-crashed02')).toMatchObject({
+      status: 'failed',
+      failureReason: 'provisioning was interrupted before the provider created an instance',
+    });
   });
 
   it('fails a provision whose SSH never answers, and with auto_retry moves the session to another offer', async () => {
@@ -217,14 +292,25 @@ describe.each(testDrivers)('session lifecycle on $name', (driver) => {
     expect((await row(plain.row.id)).status).toBe('provisioning');
     advance(MINUTE);
     await broker.tick();
-    expect(await row(plain.row.id)).toMatchObject({ status: 'failed', failureReason: 'SSH did not answer within ssh_timeout_minutes (1)' });
+    expect(await row(plain.row.id)).toMatchObject({
+      status: 'failed',
+      failureReason: 'SSH did not answer within ssh_timeout_minutes (1)',
+    });
     expect(vast.instances.has(instance)).toBe(false);
     expect(await metric('gpu_ssh_verify_failures_total')).toBeGreaterThanOrEqual(1);
 
-    vast.offers.splice(vast.offers.findIndex((o) => o.id === 1002), 1);
+    vast.offers.splice(
+      vast.offers.findIndex((o) => o.id === 1002),
+      1,
+    );
     const retried = await create('vastai-1002', { request: { auto_retry: true, retry_scope: 'any' } });
     expect(retried.kind).toBe('provisioning');
-    expect(retried.row).toMatchObject({ provider: 'local', retryCount: 1, triedOffers: ['vastai-1002'], failureReason: expect.stringMatching(/no longer available/) });
+    expect(retried.row).toMatchObject({
+      provider: 'local',
+      retryCount: 1,
+      triedOffers: ['vastai-1002'],
+      failureReason: expect.stringMatching(/no longer available/),
+    });
     await broker.tick();
     expect((await row(retried.row.id)).status).toBe('running');
   });
@@ -235,7 +321,13 @@ describe.each(testDrivers)('session lifecycle on $name', (driver) => {
     const replica = createSessionBroker({ ...ctx, repo: sessionRepository(replicaDb) });
     const sessions = [];
     for (let i = 0; i < 8; i++) sessions.push((await create('vastai-1001')).row);
-    for (const session of sessions) await ctx.repo.transition(session.id, ['provisioning'], { status: 'stopping', endStatus: 'stopped', stopReason: 'done', nextCheckAt: now }, now);
+    for (const session of sessions)
+      await ctx.repo.transition(
+        session.id,
+        ['provisioning'],
+        { status: 'stopping', endStatus: 'stopped', stopReason: 'done', nextCheckAt: now },
+        now,
+      );
     vast.requests.length = 0;
     await Promise.all([broker.tick(), replica.tick(), broker.tick(), replica.tick()]);
     const deletes = vast.requests.filter((r) => r.method === 'DELETE').map((r) => r.path);

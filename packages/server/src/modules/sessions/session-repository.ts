@@ -20,7 +20,8 @@ export interface SessionFilters {
 }
 
 const isUniqueViolation = (error: unknown) => {
-  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.code === '23505') return true;
+  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (e.code === '23505') return true;
   return false;
 };
 
@@ -38,7 +39,10 @@ export function sessionRepository(db: Db) {
     },
 
     async get(tenantId: string, id: string): Promise<SessionRow | undefined> {
-      const [row] = await db.select().from(gpuSessions).where(and(eq(gpuSessions.tenantId, tenantId), eq(gpuSessions.id, id)));
+      const [row] = await db
+        .select()
+        .from(gpuSessions)
+        .where(and(eq(gpuSessions.tenantId, tenantId), eq(gpuSessions.id, id)));
       return row;
     },
 
@@ -54,14 +58,28 @@ export function sessionRepository(db: Db) {
       if (filters.provider !== undefined) conditions.push(eq(gpuSessions.provider, filters.provider));
       const where = and(...conditions);
       const [rows, [count]] = await Promise.all([
-        db.select().from(gpuSessions).where(where).orderBy(desc(gpuSessions.createdAt), desc(gpuSessions.id)).limit(page.limit).offset(page.offset),
-        db.select({ total: sql<number>`count(*)::int` }).from(gpuSessions).where(where),
+        db
+          .select()
+          .from(gpuSessions)
+          .where(where)
+          .orderBy(desc(gpuSessions.createdAt), desc(gpuSessions.id))
+          .limit(page.limit)
+          .offset(page.offset),
+        db
+          .select({ total: sql<number>`count(*)::int` })
+          .from(gpuSessions)
+          .where(where),
       ]);
       return { rows, total: count?.total ?? 0 };
     },
 
     /** Applies `patch` only while the session is in one of `from`; undefined when it was not. */
-    async transition(id: string, from: GpuSessionStatus[], patch: Partial<NewSession>, now: Date): Promise<SessionRow | undefined> {
+    async transition(
+      id: string,
+      from: GpuSessionStatus[],
+      patch: Partial<NewSession>,
+      now: Date,
+    ): Promise<SessionRow | undefined> {
       const [row] = await db
         .update(gpuSessions)
         .set({ ...patch, updatedAt: now })
@@ -76,9 +94,18 @@ export function sessionRepository(db: Db) {
      * to that node.
      */
     async claimDue(now: Date, until: Date, limit: number, localPrefix?: string): Promise<SessionRow[]> {
-      const conditions: (SQL | undefined)[] = [inArray(gpuSessions.status, UNFINISHED), lte(gpuSessions.nextCheckAt, now)];
+      const conditions: (SQL | undefined)[] = [
+        inArray(gpuSessions.status, UNFINISHED),
+        lte(gpuSessions.nextCheckAt, now),
+      ];
       if (localPrefix !== undefined) {
-        conditions.push(or(ne(gpuSessions.provider, 'local'), isNull(gpuSessions.instanceId), like(gpuSessions.instanceId, `${localPrefix}%`)));
+        conditions.push(
+          or(
+            ne(gpuSessions.provider, 'local'),
+            isNull(gpuSessions.instanceId),
+            like(gpuSessions.instanceId, `${localPrefix}%`),
+          ),
+        );
       }
       const due = db
         .select({ id: gpuSessions.id })
@@ -95,11 +122,20 @@ export function sessionRepository(db: Db) {
       await db
         .update(gpuSessions)
         .set({ nextCheckAt: now })
-        .where(and(eq(gpuSessions.provider, provider), inArray(gpuSessions.status, UNFINISHED), like(gpuSessions.instanceId, `${instancePrefix}%`)));
+        .where(
+          and(
+            eq(gpuSessions.provider, provider),
+            inArray(gpuSessions.status, UNFINISHED),
+            like(gpuSessions.instanceId, `${instancePrefix}%`),
+          ),
+        );
     },
 
     async markKeyCollected(id: string, now: Date): Promise<void> {
-      await db.update(gpuSessions).set({ keyCollectedAt: now }).where(and(eq(gpuSessions.id, id), isNull(gpuSessions.keyCollectedAt)));
+      await db
+        .update(gpuSessions)
+        .set({ keyCollectedAt: now })
+        .where(and(eq(gpuSessions.id, id), isNull(gpuSessions.keyCollectedAt)));
     },
 
     /** Sessions of one provider, by id, for the reconciler. */
@@ -109,16 +145,43 @@ export function sessionRepository(db: Db) {
     },
 
     async unfinishedOf(provider: string): Promise<SessionRow[]> {
-      return db.select().from(gpuSessions).where(and(eq(gpuSessions.provider, provider), inArray(gpuSessions.status, UNFINISHED)));
+      return db
+        .select()
+        .from(gpuSessions)
+        .where(and(eq(gpuSessions.provider, provider), inArray(gpuSessions.status, UNFINISHED)));
     },
 
     /** Sessions whose billing window overlaps [start, end), for cost summaries. */
-    async billed(tenantId: string, consumerId: string | undefined, start: Date | null, end: Date | null): Promise<SessionRow[]> {
-      const conditions: (SQL | undefined)[] = [eq(gpuSessions.tenantId, tenantId), or(gt(gpuSessions.priorHours, 0), sql`${gpuSessions.billingStartedAt} IS NOT NULL`)];
+    async billed(
+      tenantId: string,
+      consumerId: string | undefined,
+      start: Date | null,
+      end: Date | null,
+    ): Promise<SessionRow[]> {
+      const conditions: (SQL | undefined)[] = [
+        eq(gpuSessions.tenantId, tenantId),
+        or(gt(gpuSessions.priorHours, 0), sql`${gpuSessions.billingStartedAt} IS NOT NULL`),
+      ];
       if (consumerId !== undefined) conditions.push(eq(gpuSessions.consumerId, consumerId));
-      if (end) conditions.push(or(sql`${gpuSessions.billingStartedAt} < ${end.toISOString()}`, sql`${gpuSessions.createdAt} < ${end.toISOString()}`));
-      if (start) conditions.push(or(isNull(gpuSessions.billingEndedAt), sql`${gpuSessions.billingEndedAt} > ${start.toISOString()}`, sql`${gpuSessions.createdAt} >= ${start.toISOString()}`));
-      return db.select().from(gpuSessions).where(and(...conditions));
+      if (end)
+        conditions.push(
+          or(
+            sql`${gpuSessions.billingStartedAt} < ${end.toISOString()}`,
+            sql`${gpuSessions.createdAt} < ${end.toISOString()}`,
+          ),
+        );
+      if (start)
+        conditions.push(
+          or(
+            isNull(gpuSessions.billingEndedAt),
+            sql`${gpuSessions.billingEndedAt} > ${start.toISOString()}`,
+            sql`${gpuSessions.createdAt} >= ${start.toISOString()}`,
+          ),
+        );
+      return db
+        .select()
+        .from(gpuSessions)
+        .where(and(...conditions));
     },
 
     /** Counts of unfinished sessions by provider and status (the gpu_sessions_active gauge). */

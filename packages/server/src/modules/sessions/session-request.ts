@@ -15,7 +15,12 @@ export interface StoredRequest {
   ssh_timeout_minutes: number;
   on_start_cmd?: string;
   /** Image, environment and start command the instance is created with (from the template or the request). */
-  resolved: { image: string | null; env: Record<string, string>; onStart: string | null; templateProvider: string | null };
+  resolved: {
+    image: string | null;
+    env: Record<string, string>;
+    onStart: string | null;
+    templateProvider: string | null;
+  };
 }
 
 export const storedRequest = (row: { request: Record<string, unknown> }) => row.request as unknown as StoredRequest;

@@ -8,7 +8,9 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 export function apiEndpoint(row: SessionRow): string | null {
   const request = storedRequest(row);
   const port = request.exposed_ports?.[0];
-  return request.launch_mode === 'entrypoint' && port !== undefined && row.sshHost ? `http://${row.sshHost}:${port}` : null;
+  return request.launch_mode === 'entrypoint' && port !== undefined && row.sshHost
+    ? `http://${row.sshHost}:${port}`
+    : null;
 }
 
 export function toSession(row: SessionRow, now: Date) {

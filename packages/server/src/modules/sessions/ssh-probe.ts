@@ -29,13 +29,21 @@ export function verifySsh(target: SshTarget, privateKey: string, timeoutMs: numb
     client.on('ready', () => {
       client.exec('true', (error, channel) => {
         if (error) return finish(error);
-        channel.on('exit', (code: number | null) => finish(code === 0 ? undefined : new Error(`'true' exited with ${code}`)));
+        channel.on('exit', (code: number | null) =>
+          finish(code === 0 ? undefined : new Error(`'true' exited with ${code}`)),
+        );
         channel.on('close', () => finish(new Error('the SSH channel closed without an exit status')));
         channel.resume();
       });
     });
     client.on('error', (error) => finish(error));
-    client.connect({ host: target.host, port: target.port, username: target.user, privateKey, readyTimeout: timeoutMs });
+    client.connect({
+      host: target.host,
+      port: target.port,
+      username: target.user,
+      privateKey,
+      readyTimeout: timeoutMs,
+    });
   });
 }
 

@@ -17,7 +17,12 @@ let tenantId: string;
 let now = new Date('2026-11-23T00:00:00Z');
 
 function appFor(security: Record<string, string[]>[], adminKey?: string) {
-  const verifiers = createVerifiers({ db: database.db, internalToken: 'internal-secret-token', clock: () => now, ...(adminKey ? { adminKey } : {}) });
+  const verifiers = createVerifiers({
+    db: database.db,
+    internalToken: 'internal-secret-token',
+    clock: () => now,
+    ...(adminKey ? { adminKey } : {}),
+  });
   const app = new Hono<AppEnv>();
   app.onError(onError);
   app.use('*', async (c, next) => {
@@ -28,7 +33,8 @@ function appFor(security: Record<string, string[]>[], adminKey?: string) {
   return (headers: Record<string, string> = {}) => app.request('/x', { headers });
 }
 
-const codeOf = async (response: Response) => ((await response.json()) as { error: { code: string; message: string } }).error;
+const codeOf = async (response: Response) =>
+  ((await response.json()) as { error: { code: string; message: string } }).error;
 
 beforeAll(async () => {
   database = await openDatabase({});
@@ -41,20 +47,31 @@ describe('requireAuth', () => {
   it('accepts a tenant key as X-API-Key or Authorization: Bearer', async () => {
     const call = appFor([{ ApiKeyAuth: [] }, { BearerAuth: [] }]);
     expect(await (await call({ 'X-API-Key': apiKey })).json()).toMatchObject({ kind: 'tenant', tenantId });
-    expect(await (await call({ Authorization: `Bearer ${apiKey}` })).json()).toMatchObject({ kind: 'tenant', tenantId });
+    expect(await (await call({ Authorization: `Bearer ${apiKey}` })).json()).toMatchObject({
+      kind: 'tenant',
+      tenantId,
+    });
     const missing = await call();
     expect(missing.status).toBe(401);
-    expect(await codeOf(missing)).toMatchObject({ code: 'AUTH_REQUIRED', message: expect.stringContaining('X-API-Key') });
+    expect(await codeOf(missing)).toMatchObject({
+      code: 'AUTH_REQUIRED',
+      message: expect.stringContaining('X-API-Key'),
+    });
     expect(await codeOf(await call({ 'X-API-Key': 'cp_live_nope_nope' }))).toMatchObject({ code: 'AUTH_INVALID' });
   });
 
   it('checks X-Admin-Key against ADMIN_KEY, and says when the admin API is off', async () => {
     const call = appFor([{ AdminKeyAuth: [] }], 'the-admin-key-0123456789');
     expect(await (await call({ 'X-Admin-Key': 'the-admin-key-0123456789' })).json()).toEqual({ kind: 'admin' });
-    expect(await codeOf(await call({ 'X-Admin-Key': 'the-admin-key-012345678' }))).toMatchObject({ code: 'AUTH_INVALID' });
+    expect(await codeOf(await call({ 'X-Admin-Key': 'the-admin-key-012345678' }))).toMatchObject({
+      code: 'AUTH_INVALID',
+    });
     expect(await codeOf(await call({ 'X-API-Key': apiKey }))).toMatchObject({ code: 'AUTH_REQUIRED' });
     const off = appFor([{ AdminKeyAuth: [] }]);
-    expect(await codeOf(await off({ 'X-Admin-Key': 'anything-at-all' }))).toMatchObject({ code: 'AUTH_INVALID', message: expect.stringContaining('ADMIN_KEY') });
+    expect(await codeOf(await off({ 'X-Admin-Key': 'anything-at-all' }))).toMatchObject({
+      code: 'AUTH_INVALID',
+      message: expect.stringContaining('ADMIN_KEY'),
+    });
   });
 
   it('checks X-Internal-Token against the generated token', async () => {
@@ -66,7 +83,11 @@ describe('requireAuth', () => {
   it('accepts unexpired, unrevoked X-SDK-Token device tokens', async () => {
     const call = appFor([{ SdkTokenAuth: [] }]);
     const token = await issueSdkToken(database.db, tenantId, 'dev_1', new Date(now.getTime() + 60_000));
-    expect(await (await call({ 'X-SDK-Token': token })).json()).toEqual({ kind: 'device', tenantId, deviceId: 'dev_1' });
+    expect(await (await call({ 'X-SDK-Token': token })).json()).toEqual({
+      kind: 'device',
+      tenantId,
+      deviceId: 'dev_1',
+    });
     now = new Date(now.getTime() + 120_000);
     expect(await codeOf(await call({ 'X-SDK-Token': token }))).toMatchObject({ code: 'AUTH_INVALID' });
   });

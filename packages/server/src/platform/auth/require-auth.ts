@@ -40,7 +40,10 @@ function credentialFor(scheme: SchemeName, header: (name: string) => string | un
   }
 }
 
-export function requireAuth(security: readonly Record<string, readonly string[]>[], verifiers: Verifiers): MiddlewareHandler<AppEnv> {
+export function requireAuth(
+  security: readonly Record<string, readonly string[]>[],
+  verifiers: Verifiers,
+): MiddlewareHandler<AppEnv> {
   const schemes = security.flatMap((requirement) => Object.keys(requirement)) as SchemeName[];
   if (schemes.length === 0) {
     return async (c, next) => {
@@ -63,7 +66,12 @@ export function requireAuth(security: readonly Record<string, readonly string[]>
         return next();
       }
     }
-    if (presented) throw new ApiProblem(401, 'AUTH_INVALID', `The credential is not valid for this operation (it takes ${accepted})`);
+    if (presented)
+      throw new ApiProblem(
+        401,
+        'AUTH_INVALID',
+        `The credential is not valid for this operation (it takes ${accepted})`,
+      );
     throw new ApiProblem(401, 'AUTH_REQUIRED', `Authentication required: send ${accepted}`);
   };
 }

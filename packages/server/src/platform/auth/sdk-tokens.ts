@@ -25,7 +25,12 @@ export async function verifySdkToken(
 }
 
 /** Issues a device token (the devices area calls this at registration); only its hash is stored. */
-export async function issueSdkToken(db: Db, tenantId: string, deviceId: string, expiresAt: Date | null = null): Promise<string> {
+export async function issueSdkToken(
+  db: Db,
+  tenantId: string,
+  deviceId: string,
+  expiresAt: Date | null = null,
+): Promise<string> {
   const token = `cp_sdk_${randomBytes(24).toString('base64url')}`;
   await db.insert(sdkTokens).values({ tokenHash: hashKey(token), tenantId, deviceId, expiresAt });
   return token;

@@ -6,6 +6,9 @@ import { randomId } from '../http/ids.js';
 export type TenantRow = typeof tenants.$inferSelect;
 
 export async function createTenant(db: Db, name: string, now: Date = new Date()): Promise<TenantRow> {
-  const [row] = await db.insert(tenants).values({ id: randomId('tnt'), name, createdAt: now }).returning();
+  const [row] = await db
+    .insert(tenants)
+    .values({ id: randomId('tnt'), name, createdAt: now })
+    .returning();
   return row!;
 }

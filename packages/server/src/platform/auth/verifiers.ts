@@ -6,7 +6,13 @@ import type { CredentialCache } from './credential-cache.js';
 import type { Verifiers } from './require-auth.js';
 import { verifySdkToken } from './sdk-tokens.js';
 
-export function createVerifiers(options: { db: Db; adminKey?: string; internalToken: string; clock: () => Date; cache?: CredentialCache }): Verifiers {
+export function createVerifiers(options: {
+  db: Db;
+  adminKey?: string;
+  internalToken: string;
+  clock: () => Date;
+  cache?: CredentialCache;
+}): Verifiers {
   const { db, adminKey, internalToken, clock, cache } = options;
   const tenantKey = async (key: string) => {
     const cached = cache?.get(key);
@@ -19,7 +25,12 @@ export function createVerifiers(options: { db: Db; adminKey?: string; internalTo
     ApiKeyAuth: tenantKey,
     BearerAuth: tenantKey,
     AdminKeyAuth: async (key) => {
-      if (!adminKey) throw new ApiProblem(401, 'AUTH_INVALID', 'The admin API is disabled on this server: start it with ADMIN_KEY set');
+      if (!adminKey)
+        throw new ApiProblem(
+          401,
+          'AUTH_INVALID',
+          'The admin API is disabled on this server: start it with ADMIN_KEY set',
+        );
       return secretsEqual(key, adminKey) ? { kind: 'admin' } : undefined;
     },
     InternalTokenAuth: async (token) => (secretsEqual(token, internalToken) ? { kind: 'internal' } : undefined),

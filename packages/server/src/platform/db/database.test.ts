@@ -38,7 +38,10 @@ describe.each(testDrivers)('database on $name', (driver) => {
   it('stores API keys hashed, verifies them, and stops accepting revoked ones', async () => {
     const tenant = await createTenant(database.db, 'keys');
     const issued = await issueApiKey(database.db, tenant.id, 'ci');
-    const [row] = await database.db.select().from(apiKeys).where((await import('drizzle-orm')).eq(apiKeys.id, issued.id));
+    const [row] = await database.db
+      .select()
+      .from(apiKeys)
+      .where((await import('drizzle-orm')).eq(apiKeys.id, issued.id));
     expect(JSON.stringify(row)).not.toContain(issued.key);
     expect(await verifyApiKey(database.db, issued.key)).toEqual({ id: issued.id, tenantId: tenant.id });
     expect(await verifyApiKey(database.db, `${issued.key}x`)).toBeUndefined();
@@ -56,13 +59,21 @@ describe.each(testDrivers)('database on $name', (driver) => {
       c.set('principal', { kind: 'tenant', tenantId: 'tnt_x', keyId: 'key_x' });
       await next();
     });
-    app.use('*', idempotency(database.db, () => now));
+    app.use(
+      '*',
+      idempotency(database.db, () => now),
+    );
     app.post('/work', async (c) => {
       runs += 1;
       await new Promise((resolve) => setTimeout(resolve, 150));
       return c.json({ run: runs }, 201);
     });
-    const post = (body: string, key = 'same-key') => app.request('/work', { method: 'POST', body, headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json' } });
+    const post = (body: string, key = 'same-key') =>
+      app.request('/work', {
+        method: 'POST',
+        body,
+        headers: { 'Idempotency-Key': key, 'Content-Type': 'application/json' },
+      });
     const [one, two] = await Promise.all([post('{"a":1}'), post('{"a":1}')]);
     expect([one.status, two.status].sort()).toEqual([201, 409]);
     const busy = one.status === 409 ? one : two;

@@ -3,7 +3,20 @@
  * Migrations in packages/server/drizzle/ are generated from this file by drizzle-kit.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
@@ -95,7 +108,10 @@ export const idempotencyKeys = pgTable(
       .notNull()
       .default(sql`now() + interval '24 hours'`),
   },
-  (table) => [primaryKey({ columns: [table.scope, table.key] }), index('idempotency_keys_expires_idx').on(table.expiresAt)],
+  (table) => [
+    primaryKey({ columns: [table.scope, table.key] }),
+    index('idempotency_keys_expires_idx').on(table.expiresAt),
+  ],
 );
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
@@ -139,7 +155,10 @@ export const inferenceJobs = pgTable(
     /** Async jobs with options.timeout fail when still unfinished at this time. */
     deadlineAt: timestamp('deadline_at', { withTimezone: true, mode: 'date' }),
   },
-  (table) => [index('inference_jobs_tenant_idx').on(table.tenantId, table.createdAt), index('inference_jobs_status_idx').on(table.status)],
+  (table) => [
+    index('inference_jobs_tenant_idx').on(table.tenantId, table.createdAt),
+    index('inference_jobs_status_idx').on(table.status),
+  ],
 );
 
 /** One item's outcome inside a task's `results`. */
@@ -175,7 +194,10 @@ export const inferenceTasks = pgTable(
     attempts: integer('attempts').notNull().default(0),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
   },
-  (table) => [primaryKey({ columns: [table.jobId, table.idx] }), index('inference_tasks_claim_idx').on(table.status, table.leaseExpiresAt)],
+  (table) => [
+    primaryKey({ columns: [table.jobId, table.idx] }),
+    index('inference_tasks_claim_idx').on(table.status, table.leaseExpiresAt),
+  ],
 );
 
 /** Deployment-wide values every replica must agree on (e.g. the deployment id that labels provider instances). */
@@ -258,4 +280,15 @@ export const gpuSessions = pgTable(
   ],
 );
 
-export const schema = { tenants, apiKeys, sdkTokens, models, idempotencyKeys, blobs, inferenceJobs, inferenceTasks, platformSettings, gpuSessions };
+export const schema = {
+  tenants,
+  apiKeys,
+  sdkTokens,
+  models,
+  idempotencyKeys,
+  blobs,
+  inferenceJobs,
+  inferenceTasks,
+  platformSettings,
+  gpuSessions,
+};

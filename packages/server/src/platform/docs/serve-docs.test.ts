@@ -50,7 +50,9 @@ describe('docs routes', () => {
     const script = await app.request('/docs/assets/redoc.standalone.js');
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect((await script.arrayBuffer()).byteLength).toBe((await readFile(join(site, 'assets/redoc.standalone.js'))).byteLength);
+    expect((await script.arrayBuffer()).byteLength).toBe(
+      (await readFile(join(site, 'assets/redoc.standalone.js'))).byteLength,
+    );
 
     const spec = await app.request('/docs/openapi/models.json');
     expect(spec.headers.get('content-type')).toBe('application/json; charset=utf-8');
@@ -61,7 +63,11 @@ describe('docs routes', () => {
     const response = await app.request('/docs/nope.html');
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({
-      error: { code: 'NOT_FOUND', message: 'No docs page at /docs/nope.html. Build the docs with npm run docs.', request_id: '' },
+      error: {
+        code: 'NOT_FOUND',
+        message: 'No docs page at /docs/nope.html. Build the docs with npm run docs.',
+        request_id: '',
+      },
     });
   });
 

@@ -53,7 +53,12 @@ export function createDocsRoutes(siteDir: string): Hono {
     // routePath is the mounted pattern, e.g. `/docs/*`: what precedes `/*` is where the site lives.
     const mountPath = c.req.routePath.replace(/\/\*$/, '');
     const file = siteFile(root, mountPath, c.req.path);
-    const found = file ? await stat(file).then((s) => s.isFile(), () => false) : false;
+    const found = file
+      ? await stat(file).then(
+          (s) => s.isFile(),
+          () => false,
+        )
+      : false;
     if (!file || !found) {
       const message = `No docs page at ${c.req.path}. Build the docs with npm run docs.`;
       return c.json({ error: { code: 'NOT_FOUND', message, request_id: requestIdOf(c) } }, 404);

@@ -26,7 +26,11 @@ async function drain(body: ReadableStream<Uint8Array> | null, declared: number) 
   }
 }
 
-export function limitBodies(options: { maxModelBytes: number; maxJsonBytes: number; maxBatchBytes: number }): MiddlewareHandler<AppEnv> {
+export function limitBodies(options: {
+  maxModelBytes: number;
+  maxJsonBytes: number;
+  maxBatchBytes: number;
+}): MiddlewareHandler<AppEnv> {
   const limit = (maxSize: number, what: string) =>
     bodyLimit({
       maxSize,
@@ -45,8 +49,18 @@ export function limitBodies(options: { maxModelBytes: number; maxJsonBytes: numb
     // bodyLimit does) makes @hono/node-server build a full Request, which costs more than the rest of a
     // small request; so only bodies without a usable Content-Length go through the counting stream.
     const declared = Number(c.req.header('content-length'));
-    const max = isMultipart ? options.maxModelBytes + MULTIPART_OVERHEAD : isBatch ? options.maxBatchBytes : options.maxJsonBytes;
-    if (c.req.header('transfer-encoding') === undefined && Number.isFinite(declared) && declared >= 0 && declared <= max) return next();
+    const max = isMultipart
+      ? options.maxModelBytes + MULTIPART_OVERHEAD
+      : isBatch
+        ? options.maxBatchBytes
+        : options.maxJsonBytes;
+    if (
+      c.req.header('transfer-encoding') === undefined &&
+      Number.isFinite(declared) &&
+      declared >= 0 &&
+      declared <= max
+    )
+      return next();
     return isMultipart ? multipart(c, next) : isBatch ? batch(c, next) : other(c, next);
   };
 }

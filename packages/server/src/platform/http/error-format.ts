@@ -9,7 +9,8 @@ import type { RegisteredArea } from '../module.js';
 import type { AppEnv } from './app-env.js';
 import { gpuErrorFormat } from './gpu-error-format.js';
 
-export const errorFormatOf = (areaName: string): 'gpu' | 'envelope' => ((areaSpecs[areaName] as { 'x-error-format'?: string } | undefined)?.['x-error-format'] === 'gpu' ? 'gpu' : 'envelope');
+export const errorFormatOf = (areaName: string): 'gpu' | 'envelope' =>
+  (areaSpecs[areaName] as { 'x-error-format'?: string } | undefined)?.['x-error-format'] === 'gpu' ? 'gpu' : 'envelope';
 
 /** The path patterns (`/api/v1/<collection>` and everything below it) whose errors an area formats its own way. */
 export function errorFormatMounts(areas: RegisteredArea[]): { path: string; middleware: MiddlewareHandler<AppEnv> }[] {

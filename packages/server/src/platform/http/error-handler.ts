@@ -10,8 +10,13 @@ import type { z } from 'zod';
 import type { AppEnv } from './app-env.js';
 import { ApiProblem, errorBody, type ErrorCode, type ErrorIssue } from './problem.js';
 
-const reply = (c: Context<AppEnv>, status: ContentfulStatusCode, code: ErrorCode, message: string, details?: ErrorIssue[]) =>
-  c.json(errorBody(code, message, c.get('requestId') ?? '', details), status);
+const reply = (
+  c: Context<AppEnv>,
+  status: ContentfulStatusCode,
+  code: ErrorCode,
+  message: string,
+  details?: ErrorIssue[],
+) => c.json(errorBody(code, message, c.get('requestId') ?? '', details), status);
 
 const codeForStatus: Partial<Record<number, ErrorCode>> = {
   400: 'VALIDATION_ERROR',
@@ -50,7 +55,8 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
  * an `Allow` header; otherwise 404. `routes()` is read on each miss so areas mounted later count too.
  */
 export function notFoundHandler(routes: () => readonly { method: string; path: string }[]): NotFoundHandler<AppEnv> {
-  const pattern = (path: string) => new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/]+/g, '/[^/]+')}$`);
+  const pattern = (path: string) =>
+    new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/]+/g, '/[^/]+')}$`);
   const compiled = new Map<string, RegExp>();
   return (c) => {
     const allowed = new Set<string>();
@@ -62,7 +68,12 @@ export function notFoundHandler(routes: () => readonly { method: string; path: s
     }
     if (allowed.size > 0 && !allowed.has(c.req.method)) {
       c.header('Allow', [...allowed].sort().join(', '));
-      return reply(c, 405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${c.req.path}; use ${[...allowed].sort().join(' or ')}`);
+      return reply(
+        c,
+        405,
+        'METHOD_NOT_ALLOWED',
+        `${c.req.method} is not allowed on ${c.req.path}; use ${[...allowed].sort().join(' or ')}`,
+      );
     }
     return reply(c, 404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`);
   };
@@ -79,7 +90,13 @@ export function issuesFrom(target: string, error: z.ZodError): ErrorIssue[] {
   });
 }
 
-const targetNames: Record<string, string> = { json: 'body', form: 'body', query: 'query', param: 'path', header: 'header' };
+const targetNames: Record<string, string> = {
+  json: 'body',
+  form: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+};
 
 /** The hook @hono/zod-openapi calls after validating a request part. */
 export const validationHook = (

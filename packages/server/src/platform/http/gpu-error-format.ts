@@ -12,9 +12,11 @@ import type { AppEnv } from './app-env.js';
 export const gpuErrorFormat: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   if (c.res.status < 400 || !c.res.headers.get('content-type')?.includes('json')) return;
-  const body = (await c.res.clone().json().catch(() => undefined)) as
-    | { error?: { code?: string; message?: string; request_id?: string; details?: unknown } }
-    | undefined;
+  const body = (await c.res
+    .clone()
+    .json()
+    .catch(() => undefined)) as
+    { error?: { code?: string; message?: string; request_id?: string; details?: unknown } } | undefined;
   const envelope = body?.error;
   if (!envelope || typeof envelope !== 'object' || typeof envelope.code !== 'string') return;
   const headers = new Headers(c.res.headers);

@@ -27,7 +27,9 @@ async function fingerprint(c: Context<AppEnv>): Promise<string> {
     for (const [name, value] of form.entries()) {
       if (typeof value === 'string') parts.push(`${name}=${value}`);
       else {
-        const digest = createHash('sha256').update(new Uint8Array(await value.arrayBuffer())).digest('hex');
+        const digest = createHash('sha256')
+          .update(new Uint8Array(await value.arrayBuffer()))
+          .digest('hex');
         parts.push(`${name}=file:${value.name}:${digest}`);
       }
     }
@@ -55,7 +57,14 @@ export function idempotency(db: Db, now: () => Date, abandonAfterMs = 10 * 60 * 
     // Claim the key: a new row, or take over one that expired or whose request was abandoned.
     const claimed = await db
       .insert(idempotencyKeys)
-      .values({ scope, key, fingerprint: print, state: 'processing', createdAt: at, expiresAt: new Date(at.getTime() + DAY_MS) })
+      .values({
+        scope,
+        key,
+        fingerprint: print,
+        state: 'processing',
+        createdAt: at,
+        expiresAt: new Date(at.getTime() + DAY_MS),
+      })
       .onConflictDoUpdate({
         target: [idempotencyKeys.scope, idempotencyKeys.key],
         set: {
@@ -69,7 +78,11 @@ export function idempotency(db: Db, now: () => Date, abandonAfterMs = 10 * 60 * 
         },
         setWhere: or(
           lt(idempotencyKeys.expiresAt, at),
-          and(eq(idempotencyKeys.state, 'processing'), lt(idempotencyKeys.createdAt, abandonedBefore), eq(idempotencyKeys.fingerprint, print)),
+          and(
+            eq(idempotencyKeys.state, 'processing'),
+            lt(idempotencyKeys.createdAt, abandonedBefore),
+            eq(idempotencyKeys.fingerprint, print),
+          ),
         ),
       })
       .returning({ key: idempotencyKeys.key });
@@ -79,14 +92,26 @@ export function idempotency(db: Db, now: () => Date, abandonAfterMs = 10 * 60 * 
         .select()
         .from(idempotencyKeys)
         .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
-      if (!existing) throw new ApiProblem(409, 'IDEMPOTENCY_KEY_IN_USE', `Idempotency-Key '${key}' is being released; retry`, { headers: { 'Retry-After': '1' } });
-      if (existing.fingerprint !== print) {
-        throw new ApiProblem(409, 'IDEMPOTENCY_KEY_REUSED', `Idempotency-Key '${key}' was already used with a different request; use a new key for a new request`);
-      }
-      if (existing.state === 'processing') {
-        throw new ApiProblem(409, 'IDEMPOTENCY_KEY_IN_USE', `A request with Idempotency-Key '${key}' is still running; retry shortly`, {
+      if (!existing)
+        throw new ApiProblem(409, 'IDEMPOTENCY_KEY_IN_USE', `Idempotency-Key '${key}' is being released; retry`, {
           headers: { 'Retry-After': '1' },
         });
+      if (existing.fingerprint !== print) {
+        throw new ApiProblem(
+          409,
+          'IDEMPOTENCY_KEY_REUSED',
+          `Idempotency-Key '${key}' was already used with a different request; use a new key for a new request`,
+        );
+      }
+      if (existing.state === 'processing') {
+        throw new ApiProblem(
+          409,
+          'IDEMPOTENCY_KEY_IN_USE',
+          `A request with Idempotency-Key '${key}' is still running; retry shortly`,
+          {
+            headers: { 'Retry-After': '1' },
+          },
+        );
       }
       const headers = new Headers(existing.responseHeaders ?? {});
       headers.set('Idempotent-Replayed', 'true');
@@ -101,7 +126,9 @@ export function idempotency(db: Db, now: () => Date, abandonAfterMs = 10 * 60 * 
       await db.delete(idempotencyKeys).where(where);
       return;
     }
-    const kept = Object.fromEntries(KEPT_HEADERS.flatMap((name) => (response.headers.has(name) ? [[name, response.headers.get(name)!]] : [])));
+    const kept = Object.fromEntries(
+      KEPT_HEADERS.flatMap((name) => (response.headers.has(name) ? [[name, response.headers.get(name)!]] : [])),
+    );
     const body = response.status === 204 ? null : await response.clone().text();
     await db
       .update(idempotencyKeys)
@@ -112,7 +139,9 @@ export function idempotency(db: Db, now: () => Date, abandonAfterMs = 10 * 60 * 
 
 /** Deletes expired keys; called periodically by the server. */
 export async function purgeExpiredIdempotencyKeys(db: Db, now: Date): Promise<number> {
-  const deleted = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)).returning({ key: idempotencyKeys.key });
+  const deleted = await db
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.expiresAt, now))
+    .returning({ key: idempotencyKeys.key });
   return deleted.length;
 }
-

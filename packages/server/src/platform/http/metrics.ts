@@ -35,7 +35,11 @@ export function createHttpMetrics(options: { processMetrics: boolean }): HttpMet
     await next();
     // The matched route template keeps label cardinality bounded; unmatched paths share one label.
     const matched = routePath(c, -1);
-    const labels = { method: c.req.method, route: matched === '/*' || matched === '*' ? 'unmatched' : matched, status: String(c.res.status) };
+    const labels = {
+      method: c.req.method,
+      route: matched === '/*' || matched === '*' ? 'unmatched' : matched,
+      status: String(c.res.status),
+    };
     requests.inc(labels);
     duration.observe(labels, (performance.now() - started) / 1000);
   };

@@ -36,7 +36,10 @@ export function createLocalBlobStore(root: string): BlobStore {
     for (const shard of await readdir(base).catch(() => [] as string[])) {
       for (const name of await readdir(join(base, shard)).catch(() => [] as string[])) {
         if (name.endsWith('.tmp')) continue;
-        const size = await stat(join(base, shard, name)).then((info) => info.size, () => undefined);
+        const size = await stat(join(base, shard, name)).then(
+          (info) => info.size,
+          () => undefined,
+        );
         if (size === undefined) continue;
         files += 1;
         bytes += size;
@@ -63,7 +66,10 @@ export function createLocalBlobStore(root: string): BlobStore {
     },
     has: (checksum) => exists(pathOf(checksum)),
     async delete(checksum) {
-      const size = await stat(pathOf(checksum)).then((info) => info.size, () => undefined);
+      const size = await stat(pathOf(checksum)).then(
+        (info) => info.size,
+        () => undefined,
+      );
       await rm(pathOf(checksum), { force: true });
       if (size !== undefined) adjust(-1, -size);
     },

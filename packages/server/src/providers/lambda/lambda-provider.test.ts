@@ -10,25 +10,50 @@ let provider: GpuProvider;
 
 beforeEach(() => {
   fake = createFakeLambda();
-  provider = createLambdaProvider(fakeProviderHttp('lambda', fake, { baseUrl: 'https://cloud.lambdalabs.com/api/v1', apiKey: 'lambda-test-key' }).http);
+  provider = createLambdaProvider(
+    fakeProviderHttp('lambda', fake, { baseUrl: 'https://cloud.lambdalabs.com/api/v1', apiKey: 'lambda-test-key' })
+      .http,
+  );
 });
 
-const request = { image: 'ignored', label: 'cp-dep_abc-sess_1', diskGb: 100, env: {}, onStartCmd: null, sshPublicKey: 'ssh-ed25519 AAAA test' };
+const request = {
+  image: 'ignored',
+  label: 'cp-dep_abc-sess_1',
+  diskGb: 100,
+  env: {},
+  onStartCmd: null,
+  sshPublicKey: 'ssh-ed25519 AAAA test',
+};
 
 describe('lambda provider', () => {
   it('turns each instance type with capacity in a region into an offer', async () => {
     const offers = await provider.listOffers();
     expect(offers.map((o) => o.providerId)).toEqual(['gpu_1x_a10@us-east-1', 'gpu_1x_a10@us-west-1']);
-    expect(offers[0]).toMatchObject({ provider: 'lambda', gpuType: 'A10', vramGb: 24, gpuCount: 1, pricePerHour: 0.75, location: 'us-east-1' });
+    expect(offers[0]).toMatchObject({
+      provider: 'lambda',
+      gpuType: 'A10',
+      vramGb: 24,
+      gpuCount: 1,
+      pricePerHour: 0.75,
+      location: 'us-east-1',
+    });
   });
 
   it('registers the SSH key, launches with the label as name, and follows the instance to active', async () => {
     const { instanceId } = await provider.createInstance({ ...request, providerOfferId: 'gpu_1x_a10@us-west-1' });
     expect(fake.sshKeys.get('cp-dep_abc-sess_1')).toBe('ssh-ed25519 AAAA test');
     expect(fake.instances.get(instanceId)!.ssh_key_names).toEqual(['cp-dep_abc-sess_1']);
-    expect(await provider.getInstance(instanceId)).toMatchObject({ status: 'provisioning', ssh: null, label: 'cp-dep_abc-sess_1' });
+    expect(await provider.getInstance(instanceId)).toMatchObject({
+      status: 'provisioning',
+      ssh: null,
+      label: 'cp-dep_abc-sess_1',
+    });
     fake.boot(instanceId);
-    expect(await provider.getInstance(instanceId)).toMatchObject({ status: 'running', ssh: { port: 22, user: 'ubuntu' }, pricePerHour: 0.75 });
+    expect(await provider.getInstance(instanceId)).toMatchObject({
+      status: 'running',
+      ssh: { port: 22, user: 'ubuntu' },
+      pricePerHour: 0.75,
+    });
   });
 
   it('treats terminated and unknown instances as gone, and destroying twice as success', async () => {
@@ -42,9 +67,14 @@ describe('lambda provider', () => {
   });
 
   it('reports no capacity as a refused request, and lists instances nobody here launched', async () => {
-    await expect(provider.createInstance({ ...request, providerOfferId: 'gpu_8x_h100_sxm5@us-east-1' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/capacity/) });
+    await expect(
+      provider.createInstance({ ...request, providerOfferId: 'gpu_8x_h100_sxm5@us-east-1' }),
+    ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/capacity/) });
     const foreign = fake.addForeign(null);
-    expect((await provider.listInstances()).find((i) => i.instanceId === foreign)).toMatchObject({ label: null, status: 'running' });
+    expect((await provider.listInstances()).find((i) => i.instanceId === foreign)).toMatchObject({
+      label: null,
+      status: 'running',
+    });
   });
 
   it('retries rate limits', async () => {

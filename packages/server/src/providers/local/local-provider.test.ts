@@ -50,11 +50,25 @@ describe('local provider', () => {
   it('offers this machine: its GPUs as measured, or its CPU', async () => {
     expect(offersFor([], 0)[0]).toMatchObject({ provider: 'local', providerId: 'local-cpu', gpuCount: 0 });
     const h100 = { name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559, cudaVersion: 12.4 };
-    expect(offersFor([h100, h100], 2)).toEqual([expect.objectContaining({ gpuType: 'H100 80GB HBM3', gpuCount: 2, vramGb: 80, pricePerHour: 2, cudaVersion: 12.4 })]);
+    expect(offersFor([h100, h100], 2)).toEqual([
+      expect.objectContaining({
+        gpuType: 'H100 80GB HBM3',
+        gpuCount: 2,
+        vramGb: 80,
+        pricePerHour: 2,
+        cudaVersion: 12.4,
+      }),
+    ]);
     // As nvidia-smi printed them on an H100 machine (2026-11-23).
     const banner = '| NVIDIA-SMI 580.159.04             Driver Version: 580.159.04     CUDA Version: 13.0     |';
-    expect(parseGpuQuery('NVIDIA H100 80GB HBM3, 81559\n', banner)).toEqual([{ name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559, cudaVersion: 13 }]);
-    expect(offersFor(parseGpuQuery('NVIDIA H100 80GB HBM3, 81559\n', banner), 2)[0]).toMatchObject({ gpuType: 'H100 80GB HBM3', vramGb: 80, cudaVersion: 13 });
+    expect(parseGpuQuery('NVIDIA H100 80GB HBM3, 81559\n', banner)).toEqual([
+      { name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559, cudaVersion: 13 },
+    ]);
+    expect(offersFor(parseGpuQuery('NVIDIA H100 80GB HBM3, 81559\n', banner), 2)[0]).toMatchObject({
+      gpuType: 'H100 80GB HBM3',
+      vramGb: 80,
+      cudaVersion: 13,
+    });
     expect(parseCudaVersion('no banner')).toBeNull();
     expect((await provider.listOffers()).length).toBeGreaterThan(0);
   });

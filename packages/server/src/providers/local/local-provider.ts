@@ -57,8 +57,17 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
   // Directories this node's earlier process left behind (it was killed): their instances ended with it.
   // Offers and instance lists wait for it, so a started server never shows those directories.
   const cleanup = readdir(options.root)
-    .then((names) => Promise.all(names.filter((name) => name.startsWith(idPrefix) && !instances.has(name)).map((name) => rm(join(options.root, name), { recursive: true, force: true }))))
-    .then(() => undefined, () => undefined);
+    .then((names) =>
+      Promise.all(
+        names
+          .filter((name) => name.startsWith(idPrefix) && !instances.has(name))
+          .map((name) => rm(join(options.root, name), { recursive: true, force: true })),
+      ),
+    )
+    .then(
+      () => undefined,
+      () => undefined,
+    );
 
   const view = (instance: LocalInstance): ProviderInstance => ({
     provider: 'local',
@@ -103,7 +112,15 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
       const workDir = join(options.root, id);
       await mkdir(workDir, { recursive: true });
       const now = clock();
-      const instance = { id, label: request.label, workDir, startedAt: now, lastActivityAt: now, startProcess: null, pricePerHour: options.pricePerHour ?? 0 } as unknown as LocalInstance;
+      const instance = {
+        id,
+        label: request.label,
+        workDir,
+        startedAt: now,
+        lastActivityAt: now,
+        startProcess: null,
+        pricePerHour: options.pricePerHour ?? 0,
+      } as unknown as LocalInstance;
       instance.endpoint = await startSshEndpoint({
         host,
         authorizedKey: request.sshPublicKey,

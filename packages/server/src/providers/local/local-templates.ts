@@ -36,7 +36,13 @@ const DEFINITIONS: Definition[] = [
 ];
 
 export function localTemplate(definition: Definition): ProviderTemplate {
-  const content = JSON.stringify([definition.name, definition.image, definition.env, definition.onstart, definition.extraFilters]);
+  const content = JSON.stringify([
+    definition.name,
+    definition.image,
+    definition.env,
+    definition.onstart,
+    definition.extraFilters,
+  ]);
   const hashId = createHash('sha256').update(content).digest('hex').slice(0, 32);
   return {
     provider: 'local',

@@ -25,8 +25,13 @@ export function parseCudaVersion(banner: string): number | null {
 
 export async function readGpus(): Promise<GpuReading[]> {
   try {
-    const { stdout } = await run('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader,nounits'], { timeout: 5_000 });
-    const banner = await run('nvidia-smi', [], { timeout: 5_000 }).then(({ stdout: text }) => text, () => '');
+    const { stdout } = await run('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader,nounits'], {
+      timeout: 5_000,
+    });
+    const banner = await run('nvidia-smi', [], { timeout: 5_000 }).then(
+      ({ stdout: text }) => text,
+      () => '',
+    );
     return parseGpuQuery(stdout, banner);
   } catch {
     return [];
@@ -47,9 +52,25 @@ export function parseGpuQuery(query: string, banner: string): GpuReading[] {
 }
 
 export function offersFor(gpus: GpuReading[], pricePerHour: number): ProviderOffer[] {
-  const base = { provider: 'local' as const, pricePerHour, location: hostname(), reliability: 1, available: true, maxDurationHours: 0, cudaVersion: null };
+  const base = {
+    provider: 'local' as const,
+    pricePerHour,
+    location: hostname(),
+    reliability: 1,
+    available: true,
+    maxDurationHours: 0,
+    cudaVersion: null,
+  };
   if (gpus.length === 0) {
-    return [{ ...base, providerId: 'local-cpu', gpuType: `CPU (${cpus().length} cores)`, gpuCount: 0, vramGb: Math.round(totalmem() / 1024 ** 3) }];
+    return [
+      {
+        ...base,
+        providerId: 'local-cpu',
+        gpuType: `CPU (${cpus().length} cores)`,
+        gpuCount: 0,
+        vramGb: Math.round(totalmem() / 1024 ** 3),
+      },
+    ];
   }
   const byName = new Map<string, GpuReading[]>();
   for (const gpu of gpus) byName.set(gpu.name, [...(byName.get(gpu.name) ?? []), gpu]);

@@ -37,7 +37,8 @@ export async function startSshEndpoint(options: {
       if (context.method !== 'publickey' || context.key.algo !== authorized.type) return context.reject(['publickey']);
       const offered = context.key.data;
       if (offered.length !== allowed.length || !timingSafeEqual(offered, allowed)) return context.reject(['publickey']);
-      if (context.signature && context.blob && !authorized.verify(context.blob, context.signature, context.hashAlgo)) return context.reject(['publickey']);
+      if (context.signature && context.blob && !authorized.verify(context.blob, context.signature, context.hashAlgo))
+        return context.reject(['publickey']);
       context.accept();
     });
     client.on('ready', () => {
@@ -47,7 +48,10 @@ export async function startSshEndpoint(options: {
         session.on('exec', (acceptExec, _reject, info) => {
           options.onActivity();
           const channel = acceptExec();
-          const child = spawn('/bin/sh', ['-c', info.command], { cwd: options.workDir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.workDir, ...options.env } });
+          const child = spawn('/bin/sh', ['-c', info.command], {
+            cwd: options.workDir,
+            env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.workDir, ...options.env },
+          });
           children.add(child);
           // Not ended by the pipes: the exit status must go out before the channel closes.
           child.stdout.pipe(channel, { end: false });

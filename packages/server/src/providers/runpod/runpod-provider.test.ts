@@ -18,7 +18,8 @@ function build(apiKey = 'runpod-test-key') {
   errors = built.errors;
   provider = createRunPodProvider(built.http);
 }
-const errorCount = async (operation: string) => (await errors.get()).values.find((v) => v.labels.operation === operation)?.value ?? 0;
+const errorCount = async (operation: string) =>
+  (await errors.get()).values.find((v) => v.labels.operation === operation)?.value ?? 0;
 
 beforeEach(() => {
   fake = createFakeRunPod();
@@ -79,8 +80,20 @@ describe('runpod provider: offers', () => {
   it('prices multi-GPU offers per pod, per cloud, and marks data centers without stock unavailable', async () => {
     const offers = await provider.listOffers();
     const byId = (id: string) => offers.find((o) => o.providerId === id)!;
-    expect(byId('secure.US-KS-2.8x.NVIDIA_A100-SXM4-80GB')).toMatchObject({ gpuType: 'A100 SXM', gpuCount: 8, vramGb: 80, pricePerHour: 11.92, available: true, cudaVersion: 13 });
-    expect(byId(`community.CA-MTL-1.2x.${RTX_4090}`)).toMatchObject({ gpuCount: 2, pricePerHour: 0.68, available: true, location: 'CA Montreal 1 (CA-MTL-1)' });
+    expect(byId('secure.US-KS-2.8x.NVIDIA_A100-SXM4-80GB')).toMatchObject({
+      gpuType: 'A100 SXM',
+      gpuCount: 8,
+      vramGb: 80,
+      pricePerHour: 11.92,
+      available: true,
+      cudaVersion: 13,
+    });
+    expect(byId(`community.CA-MTL-1.2x.${RTX_4090}`)).toMatchObject({
+      gpuCount: 2,
+      pricePerHour: 0.68,
+      available: true,
+      location: 'CA Montreal 1 (CA-MTL-1)',
+    });
     expect(byId(`secure.EU-RO-1.1x.${RTX_4090}`).available).toBe(true);
     expect(byId(`secure.EU-RO-1.2x.${RTX_4090}`).available).toBe(false);
   });
@@ -93,11 +106,26 @@ describe('runpod provider: offers', () => {
   });
 
   it('round-trips offer ids that fit the platform offer id pattern, and rejects malformed ones', () => {
-    const key = { cloud: 'COMMUNITY' as const, dataCenterId: 'EU-RO-1', gpuCount: 2, gpuTypeId: 'AMD Instinct MI300X (OAM) v1.5_x@y' };
+    const key = {
+      cloud: 'COMMUNITY' as const,
+      dataCenterId: 'EU-RO-1',
+      gpuCount: 2,
+      gpuTypeId: 'AMD Instinct MI300X (OAM) v1.5_x@y',
+    };
     const id = offerId(key);
     expect(`runpod-${id}`).toMatch(/^[a-z]+-[A-Za-z0-9_.@-]{1,200}$/);
     expect(parseOfferId(id)).toEqual(key);
-    for (const bad of ['', 'secure', 'cheap.US-KS-2.1x.A', 'secure.US-KS-2.0x.A', 'secure.US-KS-2.1.A', 'secure.US-KS-2.1x.', 'secure.US-KS-2.1x.A.B', 'secure.US KS.1x.A', 'secure.X.1x.A@4']) {
+    for (const bad of [
+      '',
+      'secure',
+      'cheap.US-KS-2.1x.A',
+      'secure.US-KS-2.0x.A',
+      'secure.US-KS-2.1.A',
+      'secure.US-KS-2.1x.',
+      'secure.US-KS-2.1x.A.B',
+      'secure.US KS.1x.A',
+      'secure.X.1x.A@4',
+    ]) {
       expect(parseOfferId(bad), bad).toBeUndefined();
     }
   });
@@ -106,7 +134,10 @@ describe('runpod provider: offers', () => {
 describe('runpod provider: pods', () => {
   it('creates the pod in the offer’s cloud and data center with the label as name and the key in PUBLIC_KEY', async () => {
     const { instanceId } = await provider.createInstance(
-      request(`secure.EU-RO-1.1x.${RTX_4090}`, { env: { HF_TOKEN: 'hf_x', PUBLIC_KEY: 'not the session key' }, onStartCmd: 'bash -c "service ssh start; sleep infinity"' }),
+      request(`secure.EU-RO-1.1x.${RTX_4090}`, {
+        env: { HF_TOKEN: 'hf_x', PUBLIC_KEY: 'not the session key' },
+        onStartCmd: 'bash -c "service ssh start; sleep infinity"',
+      }),
     );
     expect(fake.created).toEqual([
       {
@@ -122,25 +153,45 @@ describe('runpod provider: pods', () => {
         args: 'bash -c "service ssh start; sleep infinity"',
       },
     ]);
-    expect(fake.pods.get(instanceId)).toMatchObject({ dataCenterId: 'EU-RO-1', cloud: 'SECURE', status: 'PROVISIONING' });
+    expect(fake.pods.get(instanceId)).toMatchObject({
+      dataCenterId: 'EU-RO-1',
+      cloud: 'SECURE',
+      status: 'PROVISIONING',
+    });
   });
 
   it('sends no start command when there is none, and multi-GPU community offers as such', async () => {
     const { instanceId } = await provider.createInstance(request(`community.CA-MTL-1.2x.${RTX_4090}`));
     expect(fake.created[0]).not.toHaveProperty('args');
-    expect(fake.created[0]).toMatchObject({ gpu: { id: 'NVIDIA GeForce RTX 4090', count: 2 }, cloud: 'COMMUNITY', dataCenterIds: ['CA-MTL-1'] });
+    expect(fake.created[0]).toMatchObject({
+      gpu: { id: 'NVIDIA GeForce RTX 4090', count: 2 },
+      cloud: 'COMMUNITY',
+      dataCenterIds: ['CA-MTL-1'],
+    });
     expect(fake.pods.get(instanceId)!.gpu).toEqual({ id: 'NVIDIA GeForce RTX 4090', count: 2 });
   });
 
   it('follows a pod from provisioning to running with a direct SSH endpoint, its label, price and start', async () => {
     const { instanceId } = await provider.createInstance(request(`secure.US-KS-2.1x.${RTX_4090}`));
-    expect(await provider.getInstance(instanceId)).toMatchObject({ provider: 'runpod', instanceId, status: 'provisioning', label: 'cp-dep_abc-sess_1', ssh: null, startedAt: null });
+    expect(await provider.getInstance(instanceId)).toMatchObject({
+      provider: 'runpod',
+      instanceId,
+      status: 'provisioning',
+      label: 'cp-dep_abc-sess_1',
+      ssh: null,
+      startedAt: null,
+    });
     fake.setStatus(instanceId, 'STARTING');
     expect((await provider.getInstance(instanceId))!.status).toBe('provisioning');
     fake.boot(instanceId);
     const pod = fake.pods.get(instanceId)!;
     const running = await provider.getInstance(instanceId);
-    expect(running).toMatchObject({ status: 'running', label: 'cp-dep_abc-sess_1', pricePerHour: 0.69, ssh: { host: pod.ssh.direct!.host, port: pod.ssh.direct!.port, user: 'root' } });
+    expect(running).toMatchObject({
+      status: 'running',
+      label: 'cp-dep_abc-sess_1',
+      pricePerHour: 0.69,
+      ssh: { host: pod.ssh.direct!.host, port: pod.ssh.direct!.port, user: 'root' },
+    });
     expect(running!.ssh!.host).toMatch(/^203\.0\.113\./);
     expect(running!.startedAt).toEqual(new Date(pod.startedAt!));
   });
@@ -149,7 +200,11 @@ describe('runpod provider: pods', () => {
     const { instanceId } = await provider.createInstance(request(`secure.US-KS-2.1x.${RTX_4090}`));
     fake.boot(instanceId, { direct: false });
     const mapping = fake.pods.get(instanceId)!.runtime!.ports![0]!;
-    expect((await provider.getInstance(instanceId))!.ssh).toEqual({ host: mapping.ip, port: mapping.public, user: 'root' });
+    expect((await provider.getInstance(instanceId))!.ssh).toEqual({
+      host: mapping.ip,
+      port: mapping.public,
+      user: 'root',
+    });
   });
 
   it.each<[RunPodPodStatus | 'MIGRATING', string]>([
@@ -194,7 +249,11 @@ describe('runpod provider: pods', () => {
     const foreign = fake.addForeign('someone-elses-notebook');
     const listed = await provider.listInstances();
     expect(listed.map((i) => i.instanceId).sort()).toEqual([instanceId, foreign].sort());
-    expect(listed.find((i) => i.instanceId === foreign)).toMatchObject({ label: 'someone-elses-notebook', status: 'running', pricePerHour: 0.34 });
+    expect(listed.find((i) => i.instanceId === foreign)).toMatchObject({
+      label: 'someone-elses-notebook',
+      status: 'running',
+      pricePerHour: 0.34,
+    });
   });
 });
 
@@ -223,7 +282,12 @@ describe('runpod provider: errors', () => {
     await provider.createInstance(request(`secure.EU-RO-1.1x.${RTX_4090}`));
     const failed = provider.createInstance(request(`secure.EU-RO-1.1x.${RTX_4090}`));
     await expect(failed).rejects.toBeInstanceOf(ProviderApiError);
-    await expect(failed).rejects.toMatchObject({ provider: 'runpod', operation: 'create_instance', status: 400, message: expect.stringMatching(/no longer any instances available/) });
+    await expect(failed).rejects.toMatchObject({
+      provider: 'runpod',
+      operation: 'create_instance',
+      status: 400,
+      message: expect.stringMatching(/no longer any instances available/),
+    });
     expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
   });
 
@@ -235,7 +299,11 @@ describe('runpod provider: errors', () => {
   });
 
   it('refuses an offer id that is not a RunPod offer before calling RunPod', async () => {
-    await expect(provider.createInstance(request('12345'))).rejects.toMatchObject({ name: 'ProviderApiError', status: 400, message: expect.stringMatching(/not <cloud>/) });
+    await expect(provider.createInstance(request('12345'))).rejects.toMatchObject({
+      name: 'ProviderApiError',
+      status: 400,
+      message: expect.stringMatching(/not <cloud>/),
+    });
     expect(fake.requests).toHaveLength(0);
   });
 

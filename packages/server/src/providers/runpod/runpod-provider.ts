@@ -4,7 +4,13 @@
  * (see `offerId`); pods created in exactly that cloud and data center, carrying the deployment label as their
  * name and the session's key in `PUBLIC_KEY`; SSH straight to the pod's published 22/tcp port.
  */
-import type { CreateInstanceRequest, GpuProvider, InstanceStatus, ProviderInstance, ProviderOffer } from '../provider.js';
+import type {
+  CreateInstanceRequest,
+  GpuProvider,
+  InstanceStatus,
+  ProviderInstance,
+  ProviderOffer,
+} from '../provider.js';
 import { ignoreGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
 import type { RunPodCloud, RunPodCreatePodRequest, RunPodGpuType, RunPodPod, RunPodPodStatus } from './runpod-types.js';
 
@@ -32,7 +38,11 @@ function encodePart(text: string): string {
   let out = '';
   for (const byte of new TextEncoder().encode(text)) {
     const char = String.fromCharCode(byte);
-    out += /^[A-Za-z0-9-]$/.test(char) ? char : byte === 0x20 ? '_' : `@${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    out += /^[A-Za-z0-9-]$/.test(char)
+      ? char
+      : byte === 0x20
+        ? '_'
+        : `@${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
@@ -59,20 +69,24 @@ export interface RunPodOfferKey {
 }
 
 /** e.g. `secure.US-KS-2.1x.NVIDIA_GeForce_RTX_4090` */
-export const offerId = (key: RunPodOfferKey) => `${cloudKey(key.cloud)}.${encodePart(key.dataCenterId)}.${key.gpuCount}x.${encodePart(key.gpuTypeId)}`;
+export const offerId = (key: RunPodOfferKey) =>
+  `${cloudKey(key.cloud)}.${encodePart(key.dataCenterId)}.${key.gpuCount}x.${encodePart(key.gpuTypeId)}`;
 
 export function parseOfferId(id: string): RunPodOfferKey | undefined {
   const [cloud, dataCenter, count, gpu, ...rest] = id.split('.');
   const gpuCount = /^([1-9]\d*)x$/.exec(count ?? '')?.[1];
   const dataCenterId = decodePart(dataCenter ?? '');
   const gpuTypeId = decodePart(gpu ?? '');
-  if (rest.length || (cloud !== 'secure' && cloud !== 'community') || !gpuCount || !dataCenterId || !gpuTypeId) return undefined;
+  if (rest.length || (cloud !== 'secure' && cloud !== 'community') || !gpuCount || !dataCenterId || !gpuTypeId)
+    return undefined;
   return { cloud: cloud === 'secure' ? 'SECURE' : 'COMMUNITY', dataCenterId, gpuCount: Number(gpuCount), gpuTypeId };
 }
 
 /** The newest CUDA version (`major.minor`, compared numerically) some machine of the type has free capacity on. */
 function newestCuda(versions: RunPodGpuType['cudaVersions']): number | null {
-  const parsed = (versions ?? []).filter((v) => v.available).map((v) => v.version.split('.').map(Number) as [number, number]);
+  const parsed = (versions ?? [])
+    .filter((v) => v.available)
+    .map((v) => v.version.split('.').map(Number) as [number, number]);
   parsed.sort((a, b) => b[0] - a[0] || b[1] - a[1]);
   return parsed[0] ? Number(`${parsed[0][0]}.${parsed[0][1]}`) : null;
 }
@@ -104,7 +118,9 @@ function sshOf(pod: RunPodPod): ProviderInstance['ssh'] {
   if (pod.status !== 'RUNNING') return null;
   const direct = pod.ssh?.direct;
   if (direct) return { host: direct.host, port: direct.port, user: direct.username || 'root' };
-  const mapped = pod.runtime?.ports?.find((port) => port.private === 22 && port.type === 'tcp' && port.ip && port.public);
+  const mapped = pod.runtime?.ports?.find(
+    (port) => port.private === 22 && port.type === 'tcp' && port.ip && port.public,
+  );
   return mapped ? { host: mapped.ip!, port: mapped.public!, user: 'root' } : null;
 }
 
@@ -123,7 +139,13 @@ export function toInstance(pod: RunPodPod): ProviderInstance {
 
 export function createRunPodProvider(http: ProviderHttp): GpuProvider {
   const catalog = async (cloud: RunPodCloud, count: number) =>
-    (await http<{ gpus: RunPodGpuType[] }>('list_offers', 'GET', `/catalog/gpus?include=AVAILABILITY&product=POD&cloud=${cloud}&count=${count}`)).gpus;
+    (
+      await http<{ gpus: RunPodGpuType[] }>(
+        'list_offers',
+        'GET',
+        `/catalog/gpus?include=AVAILABILITY&product=POD&cloud=${cloud}&count=${count}`,
+      )
+    ).gpus;
 
   async function offersOf(cloud: RunPodCloud): Promise<ProviderOffer[]> {
     const single = await catalog(cloud, 1);
@@ -142,7 +164,12 @@ export function createRunPodProvider(http: ProviderHttp): GpuProvider {
     async createInstance(request: CreateInstanceRequest) {
       const offer = parseOfferId(request.providerOfferId);
       if (!offer) {
-        throw new ProviderApiError('runpod', 'create_instance', 400, `runpod create_instance: offer id '${request.providerOfferId}' is not <cloud>.<data center>.<count>x.<gpu type>`);
+        throw new ProviderApiError(
+          'runpod',
+          'create_instance',
+          400,
+          `runpod create_instance: offer id '${request.providerOfferId}' is not <cloud>.<data center>.<count>x.<gpu type>`,
+        );
       }
       const body: RunPodCreatePodRequest = {
         name: request.label,
@@ -157,12 +184,20 @@ export function createRunPodProvider(http: ProviderHttp): GpuProvider {
         ...(request.onStartCmd ? { args: request.onStartCmd } : {}),
       };
       const pod = await http<RunPodPod | undefined>('create_instance', 'POST', '/pods', body);
-      if (!pod?.id) throw new ProviderApiError('runpod', 'create_instance', 201, 'runpod create_instance: no pod id in the response');
+      if (!pod?.id)
+        throw new ProviderApiError(
+          'runpod',
+          'create_instance',
+          201,
+          'runpod create_instance: no pod id in the response',
+        );
       return { instanceId: pod.id };
     },
     async getInstance(instanceId) {
       return ignoreGone(
-        http<RunPodPod>('get_instance', 'GET', `/pods/${encodeURIComponent(instanceId)}`).then((pod) => (pod.status === 'TERMINATED' ? undefined : toInstance(pod))),
+        http<RunPodPod>('get_instance', 'GET', `/pods/${encodeURIComponent(instanceId)}`).then((pod) =>
+          pod.status === 'TERMINATED' ? undefined : toInstance(pod),
+        ),
       );
     },
     async listInstances() {

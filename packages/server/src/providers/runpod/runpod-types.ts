@@ -80,7 +80,10 @@ export interface RunPodPod {
   /** USD per hour, 0 when EXITED or TERMINATED */
   cost: number;
   /** null unless RUNNING */
-  runtime: { uptime?: number; ports?: { private: number; public: number | null; type: string; ip: string | null }[] } | null;
+  runtime: {
+    uptime?: number;
+    ports?: { private: number; public: number | null; type: string; ip: string | null }[];
+  } | null;
   createdAt: string;
   startedAt: string | null;
 }

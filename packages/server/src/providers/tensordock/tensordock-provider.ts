@@ -2,14 +2,28 @@
  * The TensorDock adapter: each GPU model in stock at a location is an offer (`<location id>:<gpu v0Name>`,
  * one GPU with the minimum CPU, RAM and disk priced in); instances are VMs whose SSH port is forwarded.
  */
-import type { CreateInstanceRequest, GpuProvider, InstanceStatus, ProviderInstance, ProviderOffer } from '../provider.js';
+import type {
+  CreateInstanceRequest,
+  GpuProvider,
+  InstanceStatus,
+  ProviderInstance,
+  ProviderOffer,
+} from '../provider.js';
 import { ignoreGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
 import type { TensorDockCreateRequest, TensorDockInstance, TensorDockLocation } from './tensordock-types.js';
 
 /** The smallest VM an offer's price includes besides its GPU. */
 export const MIN_RESOURCES = { vcpu_count: 2, ram_gb: 8, storage_gb: 100 };
 
-const STATUS: Record<string, InstanceStatus> = { starting: 'provisioning', running: 'running', stopping: 'stopped', stopped: 'stopped', deleting: 'stopped', deleted: 'stopped', error: 'failed' };
+const STATUS: Record<string, InstanceStatus> = {
+  starting: 'provisioning',
+  running: 'running',
+  stopping: 'stopped',
+  stopped: 'stopped',
+  deleting: 'stopped',
+  deleted: 'stopped',
+  error: 'failed',
+};
 
 export function toOffers(locations: TensorDockLocation[]): ProviderOffer[] {
   return locations.flatMap((location) =>
@@ -17,7 +31,9 @@ export function toOffers(locations: TensorDockLocation[]): ProviderOffer[] {
       .filter((gpu) => gpu.max_count > 0)
       .map((gpu) => {
         const extras = gpu.pricing
-          ? MIN_RESOURCES.vcpu_count * gpu.pricing.per_vcpu_hr + MIN_RESOURCES.ram_gb * gpu.pricing.per_gb_ram_hr + MIN_RESOURCES.storage_gb * gpu.pricing.per_gb_storage_hr
+          ? MIN_RESOURCES.vcpu_count * gpu.pricing.per_vcpu_hr +
+            MIN_RESOURCES.ram_gb * gpu.pricing.per_gb_ram_hr +
+            MIN_RESOURCES.storage_gb * gpu.pricing.per_gb_storage_hr
           : 0;
         const vram = /(\d+)\s*gb/i.exec(gpu.displayName) ?? /(\d+)gb/i.exec(gpu.v0Name);
         return {
@@ -45,7 +61,10 @@ export function toInstance(instance: TensorDockInstance): ProviderInstance {
     instanceId: instance.id,
     status: STATUS[attributes.status] ?? 'unknown',
     label: attributes.name ?? null,
-    ssh: attributes.status === 'running' && attributes.ipAddress && sshPort ? { host: attributes.ipAddress, port: sshPort, user: 'user' } : null,
+    ssh:
+      attributes.status === 'running' && attributes.ipAddress && sshPort
+        ? { host: attributes.ipAddress, port: sshPort, user: 'user' }
+        : null,
     startedAt: null,
     pricePerHour: attributes.rateHourly ?? null,
     lastActivityAt: null,
@@ -61,7 +80,13 @@ export function createTensorDockProvider(http: ProviderHttp): GpuProvider {
     },
     async createInstance(request: CreateInstanceRequest) {
       const [locationId, gpuName] = request.providerOfferId.split(':');
-      if (!locationId || !gpuName) throw new ProviderApiError('tensordock', 'create_instance', 400, `tensordock create_instance: offer id '${request.providerOfferId}' is not <location>:<gpu>`);
+      if (!locationId || !gpuName)
+        throw new ProviderApiError(
+          'tensordock',
+          'create_instance',
+          400,
+          `tensordock create_instance: offer id '${request.providerOfferId}' is not <location>:<gpu>`,
+        );
       const body: TensorDockCreateRequest = {
         data: {
           type: 'virtualmachine',
@@ -69,7 +94,11 @@ export function createTensorDockProvider(http: ProviderHttp): GpuProvider {
             name: request.label,
             type: 'virtualmachine',
             image: request.image,
-            resources: { ...MIN_RESOURCES, storage_gb: Math.max(MIN_RESOURCES.storage_gb, request.diskGb), gpus: { [gpuName]: { count: 1 } } },
+            resources: {
+              ...MIN_RESOURCES,
+              storage_gb: Math.max(MIN_RESOURCES.storage_gb, request.diskGb),
+              gpus: { [gpuName]: { count: 1 } },
+            },
             location_id: locationId,
             useDedicatedIp: false,
             port_forwards: [{ internal_port: 22, external_port: 0 }],
@@ -83,13 +112,17 @@ export function createTensorDockProvider(http: ProviderHttp): GpuProvider {
     },
     async getInstance(instanceId) {
       return ignoreGone(
-        http<{ data: TensorDockInstance }>('get_instance', 'GET', `/instances/${encodeURIComponent(instanceId)}`).then(({ data }) =>
-          data.attributes.status === 'deleted' ? undefined : toInstance(data),
+        http<{ data: TensorDockInstance }>('get_instance', 'GET', `/instances/${encodeURIComponent(instanceId)}`).then(
+          ({ data }) => (data.attributes.status === 'deleted' ? undefined : toInstance(data)),
         ),
       );
     },
     async listInstances() {
-      const { data } = await http<{ data: { attributes: { instances: TensorDockInstance[] } } }>('list_instances', 'GET', '/instances');
+      const { data } = await http<{ data: { attributes: { instances: TensorDockInstance[] } } }>(
+        'list_instances',
+        'GET',
+        '/instances',
+      );
       return data.attributes.instances.filter((instance) => instance.attributes.status !== 'deleted').map(toInstance);
     },
     async destroyInstance(instanceId) {

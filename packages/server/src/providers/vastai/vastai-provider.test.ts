@@ -14,11 +14,18 @@ let errors: Counter<'provider' | 'operation'>;
 const sleeps: number[] = [];
 
 function build(apiKey = 'vast-test-key') {
-  const built = fakeProviderHttp('vastai', fake, { baseUrl: 'https://console.vast.ai', apiKey, retries: 2, threshold: 3, sleeps });
+  const built = fakeProviderHttp('vastai', fake, {
+    baseUrl: 'https://console.vast.ai',
+    apiKey,
+    retries: 2,
+    threshold: 3,
+    sleeps,
+  });
   errors = built.errors;
   provider = createVastAiProvider(built.http);
 }
-const errorCount = async (operation: string) => (await errors.get()).values.find((v) => v.labels.operation === operation)?.value ?? 0;
+const errorCount = async (operation: string) =>
+  (await errors.get()).values.find((v) => v.labels.operation === operation)?.value ?? 0;
 
 beforeEach(() => {
   fake = createFakeVastAi();
@@ -67,8 +74,15 @@ describe('vast.ai provider', () => {
       countCreated: 302,
     });
     // Unix seconds with a fraction, filters given as an object, no disk recommendation, no start command.
-    expect(templates[1]).toMatchObject({ createdAt: new Date('2025-11-01T12:30:00.250Z'), onstart: null, runtype: 'args' });
-    expect(templates[2]).toMatchObject({ extraFilters: '{"cuda_max_good":{"gte":12.4},"num_gpus":{"lte":1}}', recommendedDiskSpace: null });
+    expect(templates[1]).toMatchObject({
+      createdAt: new Date('2025-11-01T12:30:00.250Z'),
+      onstart: null,
+      runtype: 'args',
+    });
+    expect(templates[2]).toMatchObject({
+      extraFilters: '{"cuda_max_good":{"gte":12.4},"num_gpus":{"lte":1}}',
+      recommendedDiskSpace: null,
+    });
     expect(fake.requests.at(-1)).toEqual({ method: 'GET', path: '/api/v0/template/' });
   });
 
@@ -90,9 +104,16 @@ describe('vast.ai provider', () => {
       sshPublicKey: 'ssh-ed25519 AAAA test',
     });
     expect(fake.instances.get(Number(instanceId))!.ssh_keys).toEqual(['ssh-ed25519 AAAA test']);
-    expect(await provider.getInstance(instanceId)).toMatchObject({ status: 'provisioning', label: 'cp:dep_abc:sess_1', ssh: null });
+    expect(await provider.getInstance(instanceId)).toMatchObject({
+      status: 'provisioning',
+      label: 'cp:dep_abc:sess_1',
+      ssh: null,
+    });
     fake.boot(Number(instanceId));
-    expect(await provider.getInstance(instanceId)).toMatchObject({ status: 'running', ssh: { user: 'root', port: expect.any(Number) } });
+    expect(await provider.getInstance(instanceId)).toMatchObject({
+      status: 'running',
+      ssh: { user: 'root', port: expect.any(Number) },
+    });
     await provider.destroyInstance(instanceId);
     await provider.destroyInstance(instanceId);
     expect(await provider.getInstance(instanceId)).toBeUndefined();
@@ -116,7 +137,17 @@ describe('vast.ai provider', () => {
   });
 
   it('does not retry a refused request, and reports the offer that is gone', async () => {
-    await expect(provider.createInstance({ providerOfferId: '9999', image: 'x', label: 'l', diskGb: 10, env: {}, onStartCmd: null, sshPublicKey: 'k' })).rejects.toMatchObject({
+    await expect(
+      provider.createInstance({
+        providerOfferId: '9999',
+        image: 'x',
+        label: 'l',
+        diskGb: 10,
+        env: {},
+        onStartCmd: null,
+        sshPublicKey: 'k',
+      }),
+    ).rejects.toMatchObject({
       name: 'ProviderApiError',
       status: 404,
       message: expect.stringMatching(/no longer available/),

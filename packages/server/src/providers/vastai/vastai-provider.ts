@@ -3,7 +3,14 @@
  * attached per instance, instance states mapped onto the provider layer's, and the recommended
  * templates from the template search.
  */
-import type { CreateInstanceRequest, GpuProvider, InstanceStatus, ProviderInstance, ProviderOffer, ProviderTemplate } from '../provider.js';
+import type {
+  CreateInstanceRequest,
+  GpuProvider,
+  InstanceStatus,
+  ProviderInstance,
+  ProviderOffer,
+  ProviderTemplate,
+} from '../provider.js';
 import { ignoreGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
 import type { VastInstance, VastOffer, VastRentRequest, VastTemplate } from './vastai-types.js';
 
@@ -41,7 +48,10 @@ export function toInstance(instance: VastInstance): ProviderInstance {
     instanceId: String(instance.id),
     status: instance.actual_status === null ? 'provisioning' : (STATUS[instance.actual_status] ?? 'unknown'),
     label: instance.label ?? null,
-    ssh: instance.ssh_host && instance.ssh_port ? { host: instance.ssh_host, port: instance.ssh_port, user: 'root' } : null,
+    ssh:
+      instance.ssh_host && instance.ssh_port
+        ? { host: instance.ssh_host, port: instance.ssh_port, user: 'root' }
+        : null,
     startedAt: instance.start_date ? new Date(instance.start_date * 1000) : null,
     pricePerHour: instance.dph_total ?? null,
     lastActivityAt: null,
@@ -78,12 +88,18 @@ export function createVastAiProvider(http: ProviderHttp): GpuProvider {
   return {
     name: 'vastai',
     async listOffers() {
-      const query = encodeURIComponent(JSON.stringify({ rentable: { eq: true }, order: [['dph_total', 'asc']], type: 'on-demand' }));
+      const query = encodeURIComponent(
+        JSON.stringify({ rentable: { eq: true }, order: [['dph_total', 'asc']], type: 'on-demand' }),
+      );
       const { offers } = await http<{ offers: VastOffer[] }>('list_offers', 'GET', `/api/v0/bundles/?q=${query}`);
       return offers.map(toOffer);
     },
     async listTemplates() {
-      const { templates } = await http<{ templates: VastTemplate[] }>('list_templates', 'GET', `/api/v0/template/?${TEMPLATE_QUERY}`);
+      const { templates } = await http<{ templates: VastTemplate[] }>(
+        'list_templates',
+        'GET',
+        `/api/v0/template/?${TEMPLATE_QUERY}`,
+      );
       return templates.filter((template) => template.hash_id && template.image).map(toTemplate);
     },
     async createInstance(request: CreateInstanceRequest) {
@@ -96,9 +112,19 @@ export function createVastAiProvider(http: ProviderHttp): GpuProvider {
         runtype: 'ssh',
         ...(request.onStartCmd ? { onstart: request.onStartCmd } : {}),
       };
-      const rented = await http<{ success: boolean; new_contract?: number; msg?: string }>('create_instance', 'PUT', `/api/v0/asks/${encodeURIComponent(request.providerOfferId)}/`, body);
+      const rented = await http<{ success: boolean; new_contract?: number; msg?: string }>(
+        'create_instance',
+        'PUT',
+        `/api/v0/asks/${encodeURIComponent(request.providerOfferId)}/`,
+        body,
+      );
       if (!rented.success || rented.new_contract === undefined) {
-        throw new ProviderApiError('vastai', 'create_instance', 200, `vastai create_instance: ${rented.msg ?? 'the offer could not be rented'}`);
+        throw new ProviderApiError(
+          'vastai',
+          'create_instance',
+          200,
+          `vastai create_instance: ${rented.msg ?? 'the offer could not be rented'}`,
+        );
       }
       const instanceId = String(rented.new_contract);
       await http('attach_ssh_key', 'POST', `/api/v0/instances/${instanceId}/ssh/`, { ssh_key: request.sshPublicKey });
@@ -106,9 +132,11 @@ export function createVastAiProvider(http: ProviderHttp): GpuProvider {
     },
     async getInstance(instanceId) {
       return ignoreGone(
-        http<{ instances: VastInstance | null }>('get_instance', 'GET', `/api/v0/instances/${encodeURIComponent(instanceId)}/`).then(({ instances }) =>
-          instances ? toInstance(instances) : undefined,
-        ),
+        http<{ instances: VastInstance | null }>(
+          'get_instance',
+          'GET',
+          `/api/v0/instances/${encodeURIComponent(instanceId)}/`,
+        ).then(({ instances }) => (instances ? toInstance(instances) : undefined)),
       );
     },
     async listInstances() {

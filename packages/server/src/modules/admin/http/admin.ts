@@ -3,7 +3,11 @@ import { routes } from '../../../generated/routes/admin.js';
 import { area } from '../../../platform/module.js';
 import type { AdminUseCases, ApiKeyRow, TenantRow } from '../admin-use-cases.js';
 
-const toTenant = (row: Pick<TenantRow, 'id' | 'name' | 'createdAt'>) => ({ id: row.id, name: row.name, created_at: row.createdAt.toISOString() });
+const toTenant = (row: Pick<TenantRow, 'id' | 'name' | 'createdAt'>) => ({
+  id: row.id,
+  name: row.name,
+  created_at: row.createdAt.toISOString(),
+});
 const toApiKey = (row: Pick<ApiKeyRow, 'id' | 'tenantId' | 'name' | 'prefix' | 'createdAt' | 'revokedAt'>) => ({
   id: row.id,
   tenant_id: row.tenantId,

@@ -23,7 +23,11 @@ export function healthArea(services: Services, broker: () => BrokerHealth, modul
       const body = {
         status: state.ready ? ('ok' as const) : ('unavailable' as const),
         timestamp: services.clock().toISOString(),
-        services: { lifecycle: state.lifecycle, inventory: state.inventory, ready: state.ready ? ('true' as const) : ('false' as const) },
+        services: {
+          lifecycle: state.lifecycle,
+          inventory: state.inventory,
+          ready: state.ready ? ('true' as const) : ('false' as const),
+        },
       };
       return state.ready ? c.json(body, 200) : c.json(body, 503);
     },

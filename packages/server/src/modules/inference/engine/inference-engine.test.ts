@@ -23,7 +23,8 @@ function setup(engineOptions: Parameters<typeof createInferenceEngine>[2], worke
   pool = createWorkerPool({ workers, intraOpNumThreads: 1 });
   const registry = new Registry();
   const engine = createInferenceEngine(pool, createInferenceMetrics(registry), engineOptions);
-  const counter = async (name: string) => (await registry.getSingleMetric(name)!.get()).values.reduce((sum, v) => sum + v.value, 0);
+  const counter = async (name: string) =>
+    (await registry.getSingleMetric(name)!.get()).values.reduce((sum, v) => sum + v.value, 0);
   return { engine, counter };
 }
 
@@ -36,7 +37,9 @@ const handle = (file: string, batchable: boolean, loads = { count: 0 }): ModelHa
     return new Uint8Array(readFileSync(fixturePath(file)));
   },
 });
-const row = (i: number) => ({ input: { type: 'float32' as const, dims: [1, 4], data: Float32Array.from([i, i / 2, -i, 1]) } });
+const row = (i: number) => ({
+  input: { type: 'float32' as const, dims: [1, 4], data: Float32Array.from([i, i / 2, -i, 1]) },
+});
 
 describe('inference engine', () => {
   it('stacks concurrent requests into fewer runs and returns each caller its own rows', async () => {
@@ -45,7 +48,8 @@ describe('inference engine', () => {
     const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) => engine.submit(model, row(i))));
     const session = await ort.InferenceSession.create(fixturePath('tiny-mlp.onnx'));
     const all = Float32Array.from(Array.from({ length: 200 }, (_, i) => [i, i / 2, -i, 1]).flat());
-    const expected = (await session.run({ input: new ort.Tensor('float32', all, [200, 4]) })).probabilities!.data as Float32Array;
+    const expected = (await session.run({ input: new ort.Tensor('float32', all, [200, 4]) })).probabilities!
+      .data as Float32Array;
     outcomes.forEach((outcome, i) => {
       const got = Array.from(outcome.outputs.probabilities!.data as Float32Array);
       got.forEach((value, k) => expect(value).toBeCloseTo(expected[i * 3 + k]!, 5));
@@ -92,7 +96,9 @@ describe('inference engine', () => {
     const { engine } = setup({ maxBatchSize: 1 });
     const model = handle('image-classifier.onnx', true);
     const pixels = { pixels: { type: 'float32' as const, dims: [1, 3, 4, 4], data: new Float32Array(48) } };
-    const settled = await Promise.allSettled(Array.from({ length: 60 }, () => engine.submit(model, pixels, { timeoutMs: 2 })));
+    const settled = await Promise.allSettled(
+      Array.from({ length: 60 }, () => engine.submit(model, pixels, { timeoutMs: 2 })),
+    );
     const timedOut = settled.filter((s) => s.status === 'rejected');
     expect(timedOut.length).toBeGreaterThan(0);
     expect((timedOut[0] as PromiseRejectedResult).reason).toBeInstanceOf(InferenceTimeoutError);
@@ -104,7 +110,9 @@ describe('inference engine', () => {
     const loads = { count: 0 };
     const model = handle('regression.onnx', true, loads);
     // Input buffers are transferred to the worker thread, so each request gets its own.
-    const features = () => ({ features: { type: 'float32' as const, dims: [1, 3], data: Float32Array.from([1, 2, 3]) } });
+    const features = () => ({
+      features: { type: 'float32' as const, dims: [1, 3], data: Float32Array.from([1, 2, 3]) },
+    });
     await engine.submit(model, features());
     await engine.submit(model, features());
     const afterWarm = loads.count;

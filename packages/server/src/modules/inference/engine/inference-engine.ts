@@ -69,7 +69,11 @@ export function createInferenceEngine(pool: WorkerPool, metrics: InferenceMetric
     const rest: Pending[] = [];
     let rows = 0;
     for (const request of queue) {
-      if (rows < maxBatchSize && request.stackKey === head.stackKey && (batch.length === 0 || rows + request.rows <= maxBatchSize)) {
+      if (
+        rows < maxBatchSize &&
+        request.stackKey === head.stackKey &&
+        (batch.length === 0 || rows + request.rows <= maxBatchSize)
+      ) {
         batch.push(request);
         rows += request.rows;
       } else rest.push(request);
@@ -91,10 +95,13 @@ export function createInferenceEngine(pool: WorkerPool, metrics: InferenceMetric
     const age = now - best[0]!.enqueuedAt;
     if (rows >= maxBatchSize || age >= maxQueueDelayMs || !best[0]!.model.batchable) return best;
     if (!delayTimer) {
-      delayTimer = setTimeout(() => {
-        delayTimer = undefined;
-        pump();
-      }, Math.max(0, maxQueueDelayMs - age));
+      delayTimer = setTimeout(
+        () => {
+          delayTimer = undefined;
+          pump();
+        },
+        Math.max(0, maxQueueDelayMs - age),
+      );
     }
     return undefined;
   }
@@ -112,7 +119,8 @@ export function createInferenceEngine(pool: WorkerPool, metrics: InferenceMetric
   async function execute(batch: Pending[]) {
     const model = batch[0]!.model;
     const started = performance.now();
-    for (const request of batch) metrics.queueSeconds.observe({ model: model.label }, (started - request.enqueuedAt) / 1000);
+    for (const request of batch)
+      metrics.queueSeconds.observe({ model: model.label }, (started - request.enqueuedAt) / 1000);
     const names = Object.keys(batch[0]!.feeds);
     const feeds: Feeds = {};
     for (const name of names) feeds[name] = stack(batch.map((request) => request.feeds[name]!));
@@ -139,7 +147,11 @@ export function createInferenceEngine(pool: WorkerPool, metrics: InferenceMetric
         if (request.settled) continue;
         settle(request);
         metrics.failure.inc({ model: model.label, reason: error instanceof ExecutionError ? 'execution' : 'worker' });
-        request.reject(error instanceof ExecutionError ? new ExecutionError(`The model could not run these inputs: ${error.message}`) : (error as Error));
+        request.reject(
+          error instanceof ExecutionError
+            ? new ExecutionError(`The model could not run these inputs: ${error.message}`)
+            : (error as Error),
+        );
       }
     } finally {
       pump();

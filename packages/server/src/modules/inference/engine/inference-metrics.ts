@@ -10,17 +10,44 @@ const BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.0
 export function createInferenceMetrics(registry: Registry) {
   const labelNames = ['model'] as const;
   return {
-    success: new Counter({ name: 'inference_request_success_total', help: 'Inference requests that returned a result', labelNames, registers: [registry] }),
+    success: new Counter({
+      name: 'inference_request_success_total',
+      help: 'Inference requests that returned a result',
+      labelNames,
+      registers: [registry],
+    }),
     failure: new Counter({
       name: 'inference_request_failure_total',
       help: 'Inference requests that failed, by reason',
       labelNames: ['model', 'reason'] as const,
       registers: [registry],
     }),
-    inferences: new Counter({ name: 'inference_count_total', help: 'Inputs (rows) inferred', labelNames, registers: [registry] }),
-    executions: new Counter({ name: 'inference_exec_count_total', help: 'Model executions (run() calls); inference_count / exec_count is the average batch size', labelNames, registers: [registry] }),
-    queueSeconds: new Histogram({ name: 'inference_queue_duration_seconds', help: 'Time a request waited before its batch started', labelNames, buckets: BUCKETS, registers: [registry] }),
-    computeSeconds: new Histogram({ name: 'inference_compute_duration_seconds', help: 'Time of one model execution', labelNames, buckets: BUCKETS, registers: [registry] }),
+    inferences: new Counter({
+      name: 'inference_count_total',
+      help: 'Inputs (rows) inferred',
+      labelNames,
+      registers: [registry],
+    }),
+    executions: new Counter({
+      name: 'inference_exec_count_total',
+      help: 'Model executions (run() calls); inference_count / exec_count is the average batch size',
+      labelNames,
+      registers: [registry],
+    }),
+    queueSeconds: new Histogram({
+      name: 'inference_queue_duration_seconds',
+      help: 'Time a request waited before its batch started',
+      labelNames,
+      buckets: BUCKETS,
+      registers: [registry],
+    }),
+    computeSeconds: new Histogram({
+      name: 'inference_compute_duration_seconds',
+      help: 'Time of one model execution',
+      labelNames,
+      buckets: BUCKETS,
+      registers: [registry],
+    }),
   };
 }
 

@@ -55,7 +55,8 @@ async function handle(message: ToWorker): Promise<void> {
       return reply({ id: message.id, ok: false, needModel: true, feeds: message.feeds }, transfer);
     }
     const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, tensor] of Object.entries(message.feeds)) feeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
+    for (const [name, tensor] of Object.entries(message.feeds))
+      feeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
     const started = performance.now();
     const results = await session.run(feeds);
     const computeMs = performance.now() - started;
@@ -68,7 +69,11 @@ async function handle(message: ToWorker): Promise<void> {
     }
     reply({ id: message.id, ok: true, outputs, computeMs }, transfer);
   } catch (error) {
-    reply({ id: message.id, ok: false, error: (error as Error).message.split('\n')[0]?.slice(0, 500) ?? 'inference failed' });
+    reply({
+      id: message.id,
+      ok: false,
+      error: (error as Error).message.split('\n')[0]?.slice(0, 500) ?? 'inference failed',
+    });
   }
 }
 

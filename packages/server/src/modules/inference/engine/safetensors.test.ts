@@ -4,7 +4,10 @@ import type { Feeds } from './tensors.js';
 
 describe('safetensors', () => {
   it('writes the documented layout: u64 header length, JSON header padded to 8 bytes, then the data', () => {
-    const bytes = encodeSafetensors({ w: { type: 'float32', dims: [2], data: Float32Array.from([1, -2]) } }, { k: 'v' });
+    const bytes = encodeSafetensors(
+      { w: { type: 'float32', dims: [2], data: Float32Array.from([1, -2]) } },
+      { k: 'v' },
+    );
     const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect((8 + headerLength) % 8).toBe(0);
     const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString());
@@ -13,7 +16,12 @@ describe('safetensors', () => {
   });
 
   it('reads a buffer built by hand from the format description', () => {
-    const header = Buffer.from(JSON.stringify({ a: { dtype: 'I64', shape: [1, 2], data_offsets: [0, 16] }, b: { dtype: 'U8', shape: [3], data_offsets: [16, 19] } }));
+    const header = Buffer.from(
+      JSON.stringify({
+        a: { dtype: 'I64', shape: [1, 2], data_offsets: [0, 16] },
+        b: { dtype: 'U8', shape: [3], data_offsets: [16, 19] },
+      }),
+    );
     const length = Buffer.alloc(8);
     length.writeBigUInt64LE(BigInt(header.length));
     const data = Buffer.alloc(19);
@@ -48,6 +56,8 @@ describe('safetensors', () => {
     const header = Buffer.from(JSON.stringify({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }));
     const length = Buffer.alloc(8);
     length.writeBigUInt64LE(BigInt(header.length));
-    expect(() => decodeSafetensors(Buffer.concat([length, header, Buffer.alloc(8)]))).toThrow(/2 elements for shape \[3\]/);
+    expect(() => decodeSafetensors(Buffer.concat([length, header, Buffer.alloc(8)]))).toThrow(
+      /2 elements for shape \[3\]/,
+    );
   });
 });

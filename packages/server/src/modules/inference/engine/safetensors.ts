@@ -19,7 +19,10 @@ const DTYPES: Record<ElementType, string> = {
   uint64: 'U64',
   bool: 'BOOL',
 };
-const TYPES = Object.fromEntries(Object.entries(DTYPES).map(([type, dtype]) => [dtype, type])) as Record<string, ElementType>;
+const TYPES = Object.fromEntries(Object.entries(DTYPES).map(([type, dtype]) => [dtype, type])) as Record<
+  string,
+  ElementType
+>;
 
 interface HeaderEntry {
   dtype: string;
@@ -32,7 +35,11 @@ export function encodeSafetensors(tensors: Feeds, metadata: Record<string, strin
   const header: Record<string, HeaderEntry | Record<string, string>> = { __metadata__: metadata };
   let offset = 0;
   for (const [name, tensor] of Object.entries(tensors)) {
-    header[name] = { dtype: DTYPES[tensor.type], shape: tensor.dims, data_offsets: [offset, offset + tensor.data.byteLength] };
+    header[name] = {
+      dtype: DTYPES[tensor.type],
+      shape: tensor.dims,
+      data_offsets: [offset, offset + tensor.data.byteLength],
+    };
     offset += tensor.data.byteLength;
   }
   let json = JSON.stringify(header);
@@ -54,7 +61,10 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Feeds; metadata
   if (bytes.byteLength < 8) throw new Error('not a safetensors buffer: shorter than its header length');
   const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
   if (8 + headerLength > bytes.byteLength) throw new Error('not a safetensors buffer: header longer than the buffer');
-  const header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, headerLength).toString('utf8')) as Record<string, unknown>;
+  const header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, headerLength).toString('utf8')) as Record<
+    string,
+    unknown
+  >;
   const data = bytes.subarray(8 + headerLength);
   const tensors: Feeds = {};
   for (const [name, value] of Object.entries(header)) {
@@ -64,7 +74,10 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Feeds; metadata
     if (!type) throw new Error(`safetensors tensor '${name}' has the unsupported dtype ${entry.dtype}`);
     const [begin, end] = entry.data_offsets;
     const tensor = { type, dims: entry.shape, data: typedArrayFrom(type, data.subarray(begin, end)) };
-    if (tensor.data.length !== elementCount(entry.shape)) throw new Error(`safetensors tensor '${name}' holds ${tensor.data.length} elements for shape [${entry.shape.join(', ')}]`);
+    if (tensor.data.length !== elementCount(entry.shape))
+      throw new Error(
+        `safetensors tensor '${name}' holds ${tensor.data.length} elements for shape [${entry.shape.join(', ')}]`,
+      );
     tensors[name] = tensor;
   }
   return { tensors, metadata: (header.__metadata__ as Record<string, string> | undefined) ?? {} };

@@ -4,8 +4,18 @@
  * along the first (batch) dimension for the dynamic batcher.
  */
 
-export type ElementType = 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'int64' | 'uint64' | 'bool';
-export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | BigInt64Array | BigUint64Array;
+export type ElementType =
+  'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'int64' | 'uint64' | 'bool';
+export type TypedArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | BigInt64Array
+  | BigUint64Array;
 
 export interface TensorData {
   type: ElementType;
@@ -43,7 +53,8 @@ export const isSupportedType = (type: string): type is ElementType => type in AR
 /** A typed array of `type` over a copy of `bytes` (little-endian element bytes, as typed arrays hold them here). */
 export function typedArrayFrom(type: ElementType, bytes: Uint8Array): TypedArray {
   const Array = ARRAYS[type];
-  if (bytes.byteLength % Array.BYTES_PER_ELEMENT !== 0) throw new Error(`${bytes.byteLength} bytes are not a whole number of ${type} elements`);
+  if (bytes.byteLength % Array.BYTES_PER_ELEMENT !== 0)
+    throw new Error(`${bytes.byteLength} bytes are not a whole number of ${type} elements`);
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return new Array(copy.buffer);
@@ -83,7 +94,8 @@ export function fromJson(type: ElementType, values: readonly unknown[]): { data:
   const data = new ARRAYS[type as 'float32' | 'float64'](length);
   for (let i = 0; i < length; i++) {
     const value = values[i];
-    if (typeof value !== 'number' || !Number.isFinite(value)) return { error: `data[${i}] must be a finite number for a ${type} input` };
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      return { error: `data[${i}] must be a finite number for a ${type} input` };
     data[i] = value;
   }
   return { data };
@@ -100,11 +112,13 @@ export function fromBytes(type: ElementType, bytes: Uint8Array): { data: TypedAr
   const data = typedArrayFrom(type, bytes);
   if (type === 'bool') {
     const bad = (data as Uint8Array).findIndex((value) => value > 1);
-    if (bad >= 0) return { error: `element ${bad} is the byte ${(data as Uint8Array)[bad]}; a bool input takes 0 or 1` };
+    if (bad >= 0)
+      return { error: `element ${bad} is the byte ${(data as Uint8Array)[bad]}; a bool input takes 0 or 1` };
   } else if (type === 'float32' || type === 'float64') {
     const values = data as Float32Array | Float64Array;
     for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i])) return { error: `element ${i} is ${values[i]}; a ${type} input takes finite numbers` };
+      if (!Number.isFinite(values[i]))
+        return { error: `element ${i} is ${values[i]}; a ${type} input takes finite numbers` };
     }
   }
   return { data };
@@ -113,7 +127,8 @@ export function fromBytes(type: ElementType, bytes: Uint8Array): { data: TypedAr
 /** A typed array back to JSON numbers (64-bit integers beyond 2^53 lose precision, as in JSON itself). */
 export function toJson(tensor: TensorData): number[] | boolean[] {
   if (tensor.type === 'bool') return Array.from(tensor.data as Uint8Array, (value) => value !== 0);
-  if (tensor.data instanceof BigInt64Array || tensor.data instanceof BigUint64Array) return Array.from(tensor.data, Number);
+  if (tensor.data instanceof BigInt64Array || tensor.data instanceof BigUint64Array)
+    return Array.from(tensor.data, Number);
   return Array.from(tensor.data as Float32Array);
 }
 

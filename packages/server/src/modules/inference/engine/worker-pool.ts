@@ -43,7 +43,8 @@ export class WorkerCrashedError extends Error {
  * the worker first registers tsx's loader in its own thread, then imports the .ts file.
  */
 function startWorker(settings: WorkerSettings): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./inference-worker.js', import.meta.url), { workerData: settings });
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./inference-worker.js', import.meta.url), { workerData: settings });
   const source = new URL('./inference-worker.ts', import.meta.url).href;
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: settings });
@@ -126,10 +127,18 @@ export function createWorkerPool(options: PoolOptions = {}) {
       slot.busy = true;
       try {
         const model = slot.loaded.has(key) ? undefined : await loadModel();
-        let reply = await send(slot, { type: 'run', id: nextId++, key, feeds, ...(model ? { model } : {}) }, buffersOf(feeds));
+        let reply = await send(
+          slot,
+          { type: 'run', id: nextId++, key, feeds, ...(model ? { model } : {}) },
+          buffersOf(feeds),
+        );
         if (!reply.ok && reply.needModel) {
           // The worker had evicted the session: it returned the inputs, send them again with the model.
-          reply = await send(slot, { type: 'run', id: nextId++, key, feeds: reply.feeds, model: await loadModel() }, buffersOf(reply.feeds));
+          reply = await send(
+            slot,
+            { type: 'run', id: nextId++, key, feeds: reply.feeds, model: await loadModel() },
+            buffersOf(reply.feeds),
+          );
         }
         if (!reply.ok) throw new ExecutionError(reply.needModel ? 'model could not be loaded' : reply.error);
         slot.loaded.add(key);
@@ -161,7 +170,12 @@ function buffersOf(feeds: Feeds): ArrayBuffer[] {
   const buffers: ArrayBuffer[] = [];
   for (const tensor of Object.values(feeds)) {
     const data = tensor.data as TypedArray;
-    if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !buffers.includes(data.buffer as ArrayBuffer)) buffers.push(data.buffer as ArrayBuffer);
+    if (
+      data.byteOffset === 0 &&
+      data.byteLength === data.buffer.byteLength &&
+      !buffers.includes(data.buffer as ArrayBuffer)
+    )
+      buffers.push(data.buffer as ArrayBuffer);
   }
   return buffers;
 }

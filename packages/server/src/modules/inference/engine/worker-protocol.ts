@@ -9,8 +9,7 @@ export interface WorkerSettings {
 }
 
 export type ToWorker =
-  | { type: 'run'; id: number; key: string; model?: Uint8Array; feeds: Feeds }
-  | { type: 'release'; key: string };
+  { type: 'run'; id: number; key: string; model?: Uint8Array; feeds: Feeds } | { type: 'release'; key: string };
 
 export type FromWorker =
   | { id: number; ok: true; outputs: Feeds; computeMs: number }

@@ -14,29 +14,59 @@ export function inferenceArea(inference: InferenceUseCases) {
       const started = performance.now();
       const body = c.req.valid('json');
       const tenantId = tenantOf(c.get('principal'));
-      const isAsync = c.req.valid('query').async === true || c.req.header('x-async')?.toLowerCase() === 'true' || body.async === true;
-      const item = { ...(body.input !== undefined ? { input: body.input } : {}), ...(body.inputs !== undefined ? { inputs: body.inputs } : {}) };
+      const isAsync =
+        c.req.valid('query').async === true || c.req.header('x-async')?.toLowerCase() === 'true' || body.async === true;
+      const item = {
+        ...(body.input !== undefined ? { input: body.input } : {}),
+        ...(body.inputs !== undefined ? { inputs: body.inputs } : {}),
+      };
       if (isAsync) {
         const { job, pollUrl } = await inference.queue(tenantId, body, item);
         c.header('Location', pollUrl);
-        return c.json({ job_id: job.id, status: 'queued' as const, message: 'Inference job queued', poll_url: pollUrl }, 202);
+        return c.json(
+          { job_id: job.id, status: 'queued' as const, message: 'Inference job queued', poll_url: pollUrl },
+          202,
+        );
       }
       const { result, worker } = await inference.run(tenantId, body, item);
       const latency = Math.round((performance.now() - started) * 1000) / 1000;
-      return c.json({ job_id: randomId('infer'), status: 'completed' as const, model_id: body.model_id, result: result as object, latency_ms: latency, device_id: `local/cpu-${worker}` }, 200);
+      return c.json(
+        {
+          job_id: randomId('infer'),
+          status: 'completed' as const,
+          model_id: body.model_id,
+          result: result as object,
+          latency_ms: latency,
+          device_id: `local/cpu-${worker}`,
+        },
+        200,
+      );
     },
 
     submitBatchInference: async (c) => {
       const { job, pollUrl, projectId } = await inference.queueBatch(tenantOf(c.get('principal')), c.req.valid('json'));
       c.header('Location', pollUrl);
-      return c.json({ job_id: job.id, project_id: projectId, status: 'queued' as const, total_tasks: job.totalTasks, poll_url: pollUrl }, 202);
+      return c.json(
+        {
+          job_id: job.id,
+          project_id: projectId,
+          status: 'queued' as const,
+          total_tasks: job.totalTasks,
+          poll_url: pollUrl,
+        },
+        202,
+      );
     },
 
     getInferenceJob: async (c) => {
       const { results_offset: offset, results_limit: limit } = c.req.valid('query');
-      return c.json(await inference.get(tenantOf(c.get('principal')), c.req.valid('param').jobId, { offset, limit }), 200);
+      return c.json(
+        await inference.get(tenantOf(c.get('principal')), c.req.valid('param').jobId, { offset, limit }),
+        200,
+      );
     },
 
-    cancelInferenceJob: async (c) => c.json(await inference.cancel(tenantOf(c.get('principal')), c.req.valid('param').jobId), 200),
+    cancelInferenceJob: async (c) =>
+      c.json(await inference.cancel(tenantOf(c.get('principal')), c.req.valid('param').jobId), 200),
   });
 }

@@ -25,7 +25,13 @@ describe.each(testDrivers)('inference job repository on $name', (driver) => {
   afterAll(() => handle?.dispose());
 
   const newJob = (id: string, items: number) =>
-    jobs.create({ id, tenantId, modelId: 'model_x', kind: 'batch' }, sliceItems(Array.from({ length: items }, (_, i) => i), 1));
+    jobs.create(
+      { id, tenantId, modelId: 'model_x', kind: 'batch' },
+      sliceItems(
+        Array.from({ length: items }, (_, i) => i),
+        1,
+      ),
+    );
 
   it('cancels while every slice is completing, without deadlocks, and keeps the counters exact', async () => {
     for (let round = 0; round < 5; round++) {

@@ -50,7 +50,10 @@ export function jobRepository(db: Db) {
       return row;
     });
     return db.transaction(async (tx) => {
-      const [row] = await tx.insert(inferenceJobs).values({ ...job, totalTasks: firstItem }).returning();
+      const [row] = await tx
+        .insert(inferenceJobs)
+        .values({ ...job, totalTasks: firstItem })
+        .returning();
       // Multi-row inserts of up to 500 slices each: one statement per 500 slices, not one per input.
       for (let i = 0; i < rows.length; i += 500) await tx.insert(inferenceTasks).values(rows.slice(i, i + 500));
       return row!;
@@ -62,7 +65,10 @@ export function jobRepository(db: Db) {
     create,
 
     async get(tenantId: string, id: string): Promise<JobRow | undefined> {
-      const [row] = await db.select().from(inferenceJobs).where(and(eq(inferenceJobs.tenantId, tenantId), eq(inferenceJobs.id, id)));
+      const [row] = await db
+        .select()
+        .from(inferenceJobs)
+        .where(and(eq(inferenceJobs.tenantId, tenantId), eq(inferenceJobs.id, id)));
       return row;
     },
 
@@ -70,9 +76,16 @@ export function jobRepository(db: Db) {
     async resultSlices(jobId: string, offset: number, limit: number): Promise<SliceResultRow[]> {
       if (limit === 0) return [];
       return db
-        .select({ firstItem: inferenceTasks.firstItem, itemCount: inferenceTasks.itemCount, status: inferenceTasks.status, results: inferenceTasks.results })
+        .select({
+          firstItem: inferenceTasks.firstItem,
+          itemCount: inferenceTasks.itemCount,
+          status: inferenceTasks.status,
+          results: inferenceTasks.results,
+        })
         .from(inferenceTasks)
-        .where(sql`${inferenceTasks.jobId} = ${jobId} AND ${inferenceTasks.firstItem} < ${offset + limit} AND ${inferenceTasks.firstItem} + ${inferenceTasks.itemCount} > ${offset}`)
+        .where(
+          sql`${inferenceTasks.jobId} = ${jobId} AND ${inferenceTasks.firstItem} < ${offset + limit} AND ${inferenceTasks.firstItem} + ${inferenceTasks.itemCount} > ${offset}`,
+        )
         .orderBy(inferenceTasks.idx);
     },
 
@@ -94,7 +107,11 @@ export function jobRepository(db: Db) {
         );
         const [row] = await tx
           .update(inferenceJobs)
-          .set({ status: 'cancelled', cancelledTasks: sql`${inferenceJobs.cancelledTasks} + ${cancelled?.items ?? 0}`, completedAt: now })
+          .set({
+            status: 'cancelled',
+            cancelledTasks: sql`${inferenceJobs.cancelledTasks} + ${cancelled?.items ?? 0}`,
+            completedAt: now,
+          })
           .where(eq(inferenceJobs.id, id))
           .returning();
         return row;
@@ -103,7 +120,14 @@ export function jobRepository(db: Db) {
 
     /** Claims up to `limit` queued slices, or running ones whose lease expired, for this worker. */
     async claim(workerId: string, token: string, limit: number, leaseMs: number, now: Date): Promise<ClaimedTask[]> {
-      const rows = await queryRows<{ job_id: string; idx: number; first_item: number; item_count: number; items: string; attempts: number }>(
+      const rows = await queryRows<{
+        job_id: string;
+        idx: number;
+        first_item: number;
+        item_count: number;
+        items: string;
+        attempts: number;
+      }>(
         db,
         sql`WITH picked AS (
               SELECT job_id, idx FROM inference_tasks
@@ -120,18 +144,38 @@ export function jobRepository(db: Db) {
       const jobIds = [...new Set(rows.map((row) => row.job_id))];
       if (jobIds.length > 0) {
         await db.execute(sql`UPDATE inference_jobs SET status = 'running', started_at = COALESCE(started_at, ${iso(now)})
-          WHERE id IN (${sql.join(jobIds.map((id) => sql`${id}`), sql`, `)}) AND status = 'queued'`);
+          WHERE id IN (${sql.join(
+            jobIds.map((id) => sql`${id}`),
+            sql`, `,
+          )}) AND status = 'queued'`);
       }
-      return rows.map((row) => ({ jobId: row.job_id, idx: row.idx, firstItem: row.first_item, itemCount: row.item_count, items: JSON.parse(row.items) as unknown, attempts: row.attempts }));
+      return rows.map((row) => ({
+        jobId: row.job_id,
+        idx: row.idx,
+        firstItem: row.first_item,
+        itemCount: row.item_count,
+        items: JSON.parse(row.items) as unknown,
+        attempts: row.attempts,
+      }));
     },
 
     async renew(token: string, until: Date): Promise<void> {
-      await db.execute(sql`UPDATE inference_tasks SET lease_expires_at = ${iso(until)} WHERE claim_token = ${token} AND status = 'running'`);
+      await db.execute(
+        sql`UPDATE inference_tasks SET lease_expires_at = ${iso(until)} WHERE claim_token = ${token} AND status = 'running'`,
+      );
     },
 
     async jobsById(ids: string[]): Promise<JobRow[]> {
       if (ids.length === 0) return [];
-      return db.select().from(inferenceJobs).where(sql`${inferenceJobs.id} IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+      return db
+        .select()
+        .from(inferenceJobs)
+        .where(
+          sql`${inferenceJobs.id} IN (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+        );
     },
 
     /**
@@ -147,7 +191,14 @@ export function jobRepository(db: Db) {
         const updated = await tx
           .update(inferenceTasks)
           .set({ status: 'completed', results: text, completedAt: now, leaseExpiresAt: null })
-          .where(and(eq(inferenceTasks.jobId, jobId), eq(inferenceTasks.idx, idx), eq(inferenceTasks.claimToken, token), eq(inferenceTasks.status, 'running')))
+          .where(
+            and(
+              eq(inferenceTasks.jobId, jobId),
+              eq(inferenceTasks.idx, idx),
+              eq(inferenceTasks.claimToken, token),
+              eq(inferenceTasks.status, 'running'),
+            ),
+          )
           .returning({ idx: inferenceTasks.idx });
         if (updated.length === 0) return false;
         const ok = tasks - failed;

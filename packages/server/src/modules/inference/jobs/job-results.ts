@@ -16,10 +16,20 @@ async function decode(text: string | null, blobs: BlobStore): Promise<Decoded> {
 }
 
 const resultAt = (value: Decoded, i: number): ItemResult | undefined =>
-  value === undefined ? undefined : Array.isArray(value) ? value[i] : { status: 'completed', result: stackedRowResult(value, i), error: null };
+  value === undefined
+    ? undefined
+    : Array.isArray(value)
+      ? value[i]
+      : { status: 'completed', result: stackedRowResult(value, i), error: null };
 
 /** Item results `offset`..`offset + limit` in input order, including unfinished items. */
-export async function readResults(jobs: JobRepository, blobs: BlobStore, jobId: string, offset: number, limit: number): Promise<TaskView[]> {
+export async function readResults(
+  jobs: JobRepository,
+  blobs: BlobStore,
+  jobId: string,
+  offset: number,
+  limit: number,
+): Promise<TaskView[]> {
   const views: TaskView[] = [];
   for (const row of await jobs.resultSlices(jobId, offset, limit)) {
     const stored = row.status === 'completed' ? await decode(row.results, blobs) : undefined;

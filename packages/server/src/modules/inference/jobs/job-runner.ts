@@ -32,7 +32,6 @@ export interface RunnerOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-
 export function createJobRunner(deps: {
   jobs: JobRepository;
   engine: InferenceEngine;
@@ -58,9 +57,13 @@ export function createJobRunner(deps: {
   let loop: Promise<void> | undefined;
 
   async function runSlice(task: ClaimedTask, job: JobRow | undefined, token: string): Promise<SliceOutcome> {
-    const fail = (error: string) => itemsOutcome(Array.from({ length: task.itemCount }, (): ItemResult => ({ status: 'failed', result: null, error })));
+    const fail = (error: string) =>
+      itemsOutcome(
+        Array.from({ length: task.itemCount }, (): ItemResult => ({ status: 'failed', result: null, error })),
+      );
     if (!job) return fail('job not found');
-    if (task.attempts > maxAttempts) return fail(`abandoned after ${maxAttempts} attempts (the servers running it stopped)`);
+    if (task.attempts > maxAttempts)
+      return fail(`abandoned after ${maxAttempts} attempts (the servers running it stopped)`);
     const options = job.options as { timeout?: number; top_k?: number };
     const deadline = job.deadlineAt?.getTime();
     let model;
@@ -70,11 +73,14 @@ export function createJobRunner(deps: {
       return fail((error as Error).message);
     }
     const renew = setInterval(() => {
-      jobs.renew(token, new Date(clock().getTime() + leaseMs)).catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
+      jobs
+        .renew(token, new Date(clock().getTime() + leaseMs))
+        .catch((error: unknown) => logger.warn({ err: error }, 'lease renewal failed'));
     }, leaseMs / 3);
     try {
       const timeoutMs = deadline === undefined ? undefined : deadline - clock().getTime();
-      if (timeoutMs !== undefined && timeoutMs <= 0) return fail(`timed out: not finished within ${options.timeout} ms (options.timeout)`);
+      if (timeoutMs !== undefined && timeoutMs <= 0)
+        return fail(`timed out: not finished within ${options.timeout} ms (options.timeout)`);
       const runOptions = {
         maxRows: engine.options.maxBatchSize,
         maxInFlight: Math.max(1, Math.floor(engine.options.maxQueue / 4)),
@@ -90,9 +96,18 @@ export function createJobRunner(deps: {
       }
       const outcomes = stacked
         ? await runStacked(engine, model, stacked, runOptions)
-        : await runItems(engine, model, (task.items as unknown[]).map(toRequestItem), { ...runOptions, firstIndex: task.firstItem });
+        : await runItems(engine, model, (task.items as unknown[]).map(toRequestItem), {
+            ...runOptions,
+            firstIndex: task.firstItem,
+          });
       if (!Array.isArray(outcomes)) return storeStackedResults(deps.blobs, outcomes);
-      return itemsOutcome(outcomes.map((outcome): ItemResult => (outcome.ok ? { status: 'completed', result: outcome.result, error: null } : { status: 'failed', result: null, error: outcome.error })));
+      return itemsOutcome(
+        outcomes.map((outcome): ItemResult =>
+          outcome.ok
+            ? { status: 'completed', result: outcome.result, error: null }
+            : { status: 'failed', result: null, error: outcome.error },
+        ),
+      );
     } finally {
       clearInterval(renew);
     }
@@ -103,7 +118,11 @@ export function createJobRunner(deps: {
     try {
       const results = await runSlice(task, await job, token);
       const written = await jobs.complete(token, task.jobId, task.idx, results, clock());
-      if (!written) logger.info({ job_id: task.jobId, slice: task.idx }, 'slice results discarded: cancelled or claimed by another server');
+      if (!written)
+        logger.info(
+          { job_id: task.jobId, slice: task.idx },
+          'slice results discarded: cancelled or claimed by another server',
+        );
     } catch (error) {
       logger.error({ err: error, job_id: task.jobId, slice: task.idx }, 'inference slice failed');
     } finally {
@@ -127,14 +146,24 @@ export function createJobRunner(deps: {
       }
       if (tasks.length === 0) {
         // Idle: poll less and less often (up to 8 x pollMs); work submitted here wakes the loop at once.
-        await Promise.race([sleep(pollMs * Math.min(8, 2 ** idlePolls++)), new Promise<void>((resolve) => (wake = resolve))]);
+        await Promise.race([
+          sleep(pollMs * Math.min(8, 2 ** idlePolls++)),
+          new Promise<void>((resolve) => (wake = resolve)),
+        ]);
         continue;
       }
       idlePolls = 0;
       inFlight += tasks.length;
       // If this read fails, the slices fail without completing and are claimed again when their lease ends.
-      const byId = jobs.jobsById([...new Set(tasks.map((t) => t.jobId))]).then((rows) => new Map(rows.map((job) => [job.id, job])));
-      for (const task of tasks) void processSlice(task, byId.then((map) => map.get(task.jobId)), token);
+      const byId = jobs
+        .jobsById([...new Set(tasks.map((t) => t.jobId))])
+        .then((rows) => new Map(rows.map((job) => [job.id, job])));
+      for (const task of tasks)
+        void processSlice(
+          task,
+          byId.then((map) => map.get(task.jobId)),
+          token,
+        );
     }
   }
 

@@ -33,5 +33,10 @@ export function sliceItems(items: unknown[], chunkSize: number): StoredSlice[] {
 /** One result per task, stored as JSON. */
 export function itemsOutcome(results: ItemResult[]): SliceOutcome {
   const failed = results.filter((item) => item.status === 'failed');
-  return { text: JSON.stringify(results), tasks: results.length, failed: failed.length, firstError: failed[0]?.error ?? null };
+  return {
+    text: JSON.stringify(results),
+    tasks: results.length,
+    failed: failed.length,
+    firstError: failed[0]?.error ?? null,
+  };
 }

@@ -70,19 +70,33 @@ describe('stacked batch storage', () => {
 
   it('keeps raw outputs whole in a blob and cuts one task’s {data, shape} result out of them on read', async () => {
     const blobs = createMemoryBlobStore();
-    const outputs: Feeds = { probabilities: { type: 'float32', dims: [2, 3], data: Float32Array.from([0.5, 0.25, 0.25, 0.125, 0.125, 0.75]) } };
+    const outputs: Feeds = {
+      probabilities: { type: 'float32', dims: [2, 3], data: Float32Array.from([0.5, 0.25, 0.25, 0.125, 0.125, 0.75]) },
+    };
     const stored = await storeStackedResults(blobs, { rows: 2, order: ['probabilities'], outputs });
     expect(stored).toMatchObject({ tasks: 2, failed: 0, firstError: null });
     expect(stored.text.length).toBeLessThan(200); // a reference, not the data
     const read = (await loadStackedResults(JSON.parse(stored.text), blobs))!;
     expect(stackedRowResult(read, 1)).toEqual({ data: [0.125, 0.125, 0.75], shape: [1, 3] });
     const two: Feeds = { ...outputs, logits: { type: 'float32', dims: [2, 1], data: Float32Array.from([7, 8]) } };
-    const named = (await loadStackedResults(JSON.parse((await storeStackedResults(blobs, { rows: 2, order: ['logits', 'probabilities'], outputs: two })).text), blobs))!;
-    expect(stackedRowResult(named, 0)).toEqual({ outputs: { logits: { data: [7], shape: [1, 1] }, probabilities: { data: [0.5, 0.25, 0.25], shape: [1, 3] } } });
+    const named = (await loadStackedResults(
+      JSON.parse(
+        (await storeStackedResults(blobs, { rows: 2, order: ['logits', 'probabilities'], outputs: two })).text,
+      ),
+      blobs,
+    ))!;
+    expect(stackedRowResult(named, 0)).toEqual({
+      outputs: { logits: { data: [7], shape: [1, 1] }, probabilities: { data: [0.5, 0.25, 0.25], shape: [1, 3] } },
+    });
   });
 
   it('sizes slices by input bytes, between 16 and 65,536 rows', () => {
-    const rows = (bytesPerRow: number, sliceBytes?: number) => rowsPerSlice({ x: { type: 'uint8', dims: [4, bytesPerRow], data: new Uint8Array(4 * bytesPerRow) } }, 4, sliceBytes);
+    const rows = (bytesPerRow: number, sliceBytes?: number) =>
+      rowsPerSlice(
+        { x: { type: 'uint8', dims: [4, bytesPerRow], data: new Uint8Array(4 * bytesPerRow) } },
+        4,
+        sliceBytes,
+      );
     expect(rows(16)).toBe(65_536);
     expect(rows(256)).toBe(4_096);
     expect(rows(16, 800)).toBe(50);
@@ -93,7 +107,9 @@ describe('stacked batch storage', () => {
   it('stores the input once and cuts slices of about the given bytes', async () => {
     const blobs = createMemoryBlobStore();
     const rows = 40;
-    const input: Feeds = { x: { type: 'float32', dims: [rows, 4], data: Float32Array.from({ length: rows * 4 }, (_, i) => i) } };
+    const input: Feeds = {
+      x: { type: 'float32', dims: [rows, 4], data: Float32Array.from({ length: rows * 4 }, (_, i) => i) },
+    };
     const slices = await storeStackedSlices(blobs, input, rows, 16 * 16);
     expect(slices.map((slice) => slice.itemCount)).toEqual([16, 16, 8]);
     expect((await blobs.stats()).files).toBe(1);

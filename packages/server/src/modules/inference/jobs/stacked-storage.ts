@@ -19,13 +19,22 @@ import { DEFAULT_SETTINGS } from '../../../platform/settings.js';
  */
 
 /** Rows per stored slice: about `sliceBytes` of input, at least 16 rows and at most 65,536. */
-export function rowsPerSlice(feeds: Feeds, rows: number, sliceBytes = DEFAULT_SETTINGS.inference.stackedSliceBytes): number {
+export function rowsPerSlice(
+  feeds: Feeds,
+  rows: number,
+  sliceBytes = DEFAULT_SETTINGS.inference.stackedSliceBytes,
+): number {
   const bytesPerRow = Object.values(feeds).reduce((sum, tensor) => sum + tensor.data.byteLength / rows, 0);
   return Math.min(65_536, Math.max(16, Math.floor(sliceBytes / Math.max(1, bytesPerRow))));
 }
 
 /** Stores a stacked batch's input (one blob) and returns its slices of about `sliceBytes` of rows each. */
-export async function storeStackedSlices(blobs: BlobStore, feeds: Feeds, rows: number, sliceBytes = DEFAULT_SETTINGS.inference.stackedSliceBytes): Promise<StoredSlice[]> {
+export async function storeStackedSlices(
+  blobs: BlobStore,
+  feeds: Feeds,
+  rows: number,
+  sliceBytes = DEFAULT_SETTINGS.inference.stackedSliceBytes,
+): Promise<StoredSlice[]> {
   // The input is stored before the job row that names it, so a stored job is never without its rows; a
   // crash in between leaves an unreferenced blob, never a broken job.
   const checksum = await storeStackedInput(blobs, feeds);
@@ -109,11 +118,19 @@ export async function loadStackedSlice(stored: unknown, inputs: StackedInputCach
 /** Stores a slice's raw outputs as one blob; its outcome text references it (every row completed). */
 export async function storeStackedResults(blobs: BlobStore, results: StackedResults): Promise<SliceOutcome> {
   const { checksum } = await blobs.put(encodeSafetensors(results.outputs, { content: 'computeplane.stacked_results' }));
-  return { tasks: results.rows, failed: 0, firstError: null, text: JSON.stringify({ stacked_results_blob: { checksum, order: results.order } }) };
+  return {
+    tasks: results.rows,
+    failed: 0,
+    firstError: null,
+    text: JSON.stringify({ stacked_results_blob: { checksum, order: results.order } }),
+  };
 }
 
 /** The outputs behind a slice's stored result text, or undefined when it holds one result per task. */
-export async function loadStackedResults(stored: unknown, blobs: BlobStore): Promise<Omit<StackedResults, 'rows'> | undefined> {
+export async function loadStackedResults(
+  stored: unknown,
+  blobs: BlobStore,
+): Promise<Omit<StackedResults, 'rows'> | undefined> {
   if (isObject(stored) && isObject(stored.stacked_results_blob)) {
     const { checksum, order } = stored.stacked_results_blob as { checksum: string; order: string[] };
     return { order, outputs: decodeSafetensors(await blobs.get(checksum)).tensors };
@@ -121,8 +138,9 @@ export async function loadStackedResults(stored: unknown, blobs: BlobStore): Pro
   return undefined;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Row `row` of stored stacked results, as its task's result. */
-export const stackedRowResult = (results: Omit<StackedResults, 'rows'>, row: number): unknown => rawResult(rowRange(results.outputs, row, row + 1), results.order);
-
+export const stackedRowResult = (results: Omit<StackedResults, 'rows'>, row: number): unknown =>
+  rawResult(rowRange(results.outputs, row, row + 1), results.order);

@@ -22,7 +22,11 @@ export async function submitYielding(
 ): ReturnType<InferenceEngine['submit']> {
   for (;;) {
     try {
-      return await engine.submit(handle, makeFeeds(), options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+      return await engine.submit(
+        handle,
+        makeFeeds(),
+        options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {},
+      );
     } catch (error) {
       if (!(error instanceof QueueFullError) || !options.retryWhenFull) throw error;
       await new Promise((resolve) => setTimeout(resolve, QUEUE_FULL_RETRY_MS));

@@ -33,55 +33,103 @@ function isBase64(text: string): boolean {
 }
 
 export function tensorFor(info: TensorInfo, tensor: unknown, path: string): Feeds[string] {
-  if (!isJsonTensor(tensor)) throw new InputProblem(path, `expected a tensor {data, shape} or {data_base64, shape} for model input '${info.name}'`);
+  if (!isJsonTensor(tensor))
+    throw new InputProblem(
+      path,
+      `expected a tensor {data, shape} or {data_base64, shape} for model input '${info.name}'`,
+    );
   const { data, data_base64: base64, shape } = tensor;
-  if (data !== undefined && base64 !== undefined) throw new InputProblem(path, 'send the elements once: data (JSON numbers) or data_base64 (bytes), not both');
-  if (!shape.every((dim) => Number.isInteger(dim) && dim >= 0)) throw new InputProblem(`${path}.shape`, 'dimensions must be integers >= 0');
+  if (data !== undefined && base64 !== undefined)
+    throw new InputProblem(path, 'send the elements once: data (JSON numbers) or data_base64 (bytes), not both');
+  if (!shape.every((dim) => Number.isInteger(dim) && dim >= 0))
+    throw new InputProblem(`${path}.shape`, 'dimensions must be integers >= 0');
   if (shape.length !== info.shape.length) {
-    throw new InputProblem(`${path}.shape`, `model input '${info.name}' has ${info.shape.length} dimensions ${JSON.stringify(info.shape)}, got ${shape.length} ${JSON.stringify(shape)}`);
+    throw new InputProblem(
+      `${path}.shape`,
+      `model input '${info.name}' has ${info.shape.length} dimensions ${JSON.stringify(info.shape)}, got ${shape.length} ${JSON.stringify(shape)}`,
+    );
   }
   info.shape.forEach((dim, index) => {
     if (typeof dim === 'number' && dim >= 0 && shape[index] !== dim) {
-      throw new InputProblem(`${path}.shape[${index}]`, `model input '${info.name}' fixes dimension ${index} at ${dim}, got ${shape[index]}`);
+      throw new InputProblem(
+        `${path}.shape[${index}]`,
+        `model input '${info.name}' fixes dimension ${index} at ${dim}, got ${shape[index]}`,
+      );
     }
   });
   if (shape[0] === 0) throw new InputProblem(`${path}.shape[0]`, 'the batch dimension must be at least 1');
-  if (!isSupportedType(info.type)) throw new InputProblem(path, `model input '${info.name}' has element type ${info.type}, which this server cannot feed`);
+  if (!isSupportedType(info.type))
+    throw new InputProblem(
+      path,
+      `model input '${info.name}' has element type ${info.type}, which this server cannot feed`,
+    );
   const expected = elementCount(shape);
   if (base64 !== undefined) {
-    if (!isBase64(base64)) throw new InputProblem(`${path}.data_base64`, 'is not base64 (RFC 4648: A-Z, a-z, 0-9, + and /, optional = padding)');
+    if (!isBase64(base64))
+      throw new InputProblem(
+        `${path}.data_base64`,
+        'is not base64 (RFC 4648: A-Z, a-z, 0-9, + and /, optional = padding)',
+      );
     const bytes = Buffer.from(base64, 'base64');
     const needed = expected * bytesPerElement(info.type);
     if (bytes.byteLength !== needed) {
-      throw new InputProblem(`${path}.data_base64`, `shape ${JSON.stringify(shape)} of ${info.type} needs ${needed} bytes (${expected} elements of ${bytesPerElement(info.type)}), got ${bytes.byteLength}`);
+      throw new InputProblem(
+        `${path}.data_base64`,
+        `shape ${JSON.stringify(shape)} of ${info.type} needs ${needed} bytes (${expected} elements of ${bytesPerElement(info.type)}), got ${bytes.byteLength}`,
+      );
     }
     const converted = fromBytes(info.type, bytes);
     if ('error' in converted) throw new InputProblem(`${path}.data_base64`, converted.error);
     return { type: info.type, dims: shape, data: converted.data };
   }
-  if (data!.length !== expected) throw new InputProblem(`${path}.data`, `shape ${JSON.stringify(shape)} needs ${expected} elements, got ${data!.length}`);
+  if (data!.length !== expected)
+    throw new InputProblem(
+      `${path}.data`,
+      `shape ${JSON.stringify(shape)} needs ${expected} elements, got ${data!.length}`,
+    );
   const converted = fromJson(info.type, data!);
-  if ('error' in converted) throw new InputProblem(`${path}.${converted.error.split(' ')[0]}`, converted.error.slice(converted.error.indexOf(' ') + 1));
+  if ('error' in converted)
+    throw new InputProblem(
+      `${path}.${converted.error.split(' ')[0]}`,
+      converted.error.slice(converted.error.indexOf(' ') + 1),
+    );
   return { type: info.type, dims: shape, data: converted.data };
 }
 
 /** Feeds for `input` (single-input models) or `inputs` (by name). */
-export function buildFeeds(modelInputs: TensorInfo[], request: { input?: unknown; inputs?: Record<string, unknown> }, path = ''): Feeds {
+export function buildFeeds(
+  modelInputs: TensorInfo[],
+  request: { input?: unknown; inputs?: Record<string, unknown> },
+  path = '',
+): Feeds {
   const at = (field: string) => (path ? `${path}.${field}` : field);
-  if (request.input !== undefined && request.inputs !== undefined) throw new InputProblem(at('inputs'), 'send either input or inputs, not both');
+  if (request.input !== undefined && request.inputs !== undefined)
+    throw new InputProblem(at('inputs'), 'send either input or inputs, not both');
   if (request.inputs !== undefined) {
     const feeds: Feeds = {};
     for (const info of modelInputs) {
-      if (!(info.name in request.inputs)) throw new InputProblem(at(`inputs.${info.name}`), `missing model input '${info.name}' (the model takes ${modelInputs.map((i) => i.name).join(', ')})`);
+      if (!(info.name in request.inputs))
+        throw new InputProblem(
+          at(`inputs.${info.name}`),
+          `missing model input '${info.name}' (the model takes ${modelInputs.map((i) => i.name).join(', ')})`,
+        );
       feeds[info.name] = tensorFor(info, request.inputs[info.name], at(`inputs.${info.name}`));
     }
     const unknown = Object.keys(request.inputs).filter((name) => !modelInputs.some((info) => info.name === name));
-    if (unknown.length > 0) throw new InputProblem(at(`inputs.${unknown[0]}`), `the model has no input '${unknown[0]}' (it takes ${modelInputs.map((i) => i.name).join(', ')})`);
+    if (unknown.length > 0)
+      throw new InputProblem(
+        at(`inputs.${unknown[0]}`),
+        `the model has no input '${unknown[0]}' (it takes ${modelInputs.map((i) => i.name).join(', ')})`,
+      );
     return feeds;
   }
-  if (request.input === undefined) throw new InputProblem(at('input'), 'send input ({data, shape}) or inputs ({<name>: {data, shape}})');
+  if (request.input === undefined)
+    throw new InputProblem(at('input'), 'send input ({data, shape}) or inputs ({<name>: {data, shape}})');
   if (modelInputs.length !== 1) {
-    throw new InputProblem(at('input'), `the model has ${modelInputs.length} inputs (${modelInputs.map((i) => i.name).join(', ')}): send them by name in inputs`);
+    throw new InputProblem(
+      at('input'),
+      `the model has ${modelInputs.length} inputs (${modelInputs.map((i) => i.name).join(', ')}): send them by name in inputs`,
+    );
   }
   return { [modelInputs[0]!.name]: tensorFor(modelInputs[0]!, request.input, at('input')) };
 }
@@ -89,6 +137,7 @@ export function buildFeeds(modelInputs: TensorInfo[], request: { input?: unknown
 /** Rows of a request: dimension 0 of its tensors, which must agree across inputs. */
 export function rowsOf(feeds: Feeds, path = 'inputs'): number {
   const rows = new Set(Object.values(feeds).map((tensor) => tensor.dims[0]));
-  if (rows.size > 1) throw new InputProblem(path, `all inputs must have the same batch dimension, got ${[...rows].join(' and ')}`);
+  if (rows.size > 1)
+    throw new InputProblem(path, `all inputs must have the same batch dimension, got ${[...rows].join(' and ')}`);
   return [...rows][0] ?? 1;
 }

@@ -11,6 +11,8 @@ export class InputProblem extends Error {
 
   toApiProblem(prefix = 'body'): ApiProblem {
     const path = `${prefix}.${this.path}`;
-    return new ApiProblem(400, 'VALIDATION_ERROR', `${path}: ${this.message}`, { details: [{ path, message: this.message }] });
+    return new ApiProblem(400, 'VALIDATION_ERROR', `${path}: ${this.message}`, {
+      details: [{ path, message: this.message }],
+    });
   }
 }

@@ -21,7 +21,9 @@ export function modelLookup(catalog: Pick<ModelCatalog, 'find'>, blobs: BlobStor
     handle: {
       key: row.checksum,
       label: row.id,
-      batchable: row.inputs.length > 0 && row.inputs.every((input) => typeof input.shape[0] === 'string' || input.shape[0] === -1),
+      batchable:
+        row.inputs.length > 0 &&
+        row.inputs.every((input) => typeof input.shape[0] === 'string' || input.shape[0] === -1),
       load: () => blobs.get(row.checksum),
     },
   });
@@ -38,7 +40,11 @@ export function modelLookup(catalog: Pick<ModelCatalog, 'find'>, blobs: BlobStor
         throw new ApiProblem(404, 'NO_MODEL', `Model '${modelId}' not found`);
       }
       if (row.format !== 'onnx') {
-        throw new ApiProblem(400, 'MODEL_NOT_EXECUTABLE', `Model '${modelId}' is ${row.format}; this server runs ONNX models only (export it with torch.onnx.export)`);
+        throw new ApiProblem(
+          400,
+          'MODEL_NOT_EXECUTABLE',
+          `Model '${modelId}' is ${row.format}; this server runs ONNX models only (export it with torch.onnx.export)`,
+        );
       }
       const model = toExecutable(row);
       cache.set(key, { model, expires: now + ttlMs });

@@ -19,14 +19,18 @@ const rowsOf = (tensor: TensorData): number[][] => {
 const labelOf = (context: PostprocessContext, index: number) => context.labels?.[index] ?? String(index);
 
 export function rawResult(outputs: Feeds, order: string[]): unknown {
-  const tensors = order.filter((name) => name in outputs).map((name) => [name, { data: toJson(outputs[name]!), shape: outputs[name]!.dims }] as const);
+  const tensors = order
+    .filter((name) => name in outputs)
+    .map((name) => [name, { data: toJson(outputs[name]!), shape: outputs[name]!.dims }] as const);
   return tensors.length === 1 ? tensors[0]![1] : { outputs: Object.fromEntries(tensors) };
 }
 
 const postprocessors: Record<string, (first: TensorData, context: PostprocessContext) => unknown> = {
   top_k_labels: (first, context) => ({
     predictions: rowsOf(first).map((row) => {
-      const ranked = row.map((score, index) => ({ label: labelOf(context, index), score })).sort((a, b) => b.score - a.score);
+      const ranked = row
+        .map((score, index) => ({ label: labelOf(context, index), score }))
+        .sort((a, b) => b.score - a.score);
       return { label: ranked[0]?.label ?? null, score: ranked[0]?.score ?? null, top_k: ranked.slice(0, context.topK) };
     }),
   }),
@@ -34,13 +38,22 @@ const postprocessors: Record<string, (first: TensorData, context: PostprocessCon
     predictions: rowsOf(first).map((row) => {
       const score = row.length >= 2 ? row[1]! : row[0]!;
       const positive = score >= 0.5;
-      return { label: context.labels ? labelOf(context, positive ? 1 : 0) : positive ? 'positive' : 'negative', score, positive };
+      return {
+        label: context.labels ? labelOf(context, positive ? 1 : 0) : positive ? 'positive' : 'negative',
+        score,
+        positive,
+      };
     }),
   }),
   regression: (first) => ({ predictions: rowsOf(first).map((row) => (row.length === 1 ? row[0] : row)) }),
 };
 
-export function postprocess(name: string | null, outputs: Feeds, order: string[], context: PostprocessContext): unknown {
+export function postprocess(
+  name: string | null,
+  outputs: Feeds,
+  order: string[],
+  context: PostprocessContext,
+): unknown {
   const adapter = name && name !== 'passthrough' ? postprocessors[name] : undefined;
   if (!adapter) return rawResult(outputs, order);
   return adapter(outputs[order[0]!]!, context);

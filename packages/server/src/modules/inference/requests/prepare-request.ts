@@ -29,14 +29,20 @@ export function prepareRequest(model: ModelRow, item: RequestItem, path = ''): {
     const validate = schemaValidator(model.inputSchema);
     if (!validate(item.input)) {
       const issue = validate.errors?.[0];
-      throw new InputProblem(at(`input${issue?.instancePath.replaceAll('/', '.') ?? ''}`), `does not match the model's input_schema: ${issue?.message ?? 'invalid'}`);
+      throw new InputProblem(
+        at(`input${issue?.instancePath.replaceAll('/', '.') ?? ''}`),
+        `does not match the model's input_schema: ${issue?.message ?? 'invalid'}`,
+      );
     }
   }
   let request = item;
-  const adapter = model.preprocessing && model.preprocessing !== 'passthrough' ? preprocessors[model.preprocessing] : undefined;
+  const adapter =
+    model.preprocessing && model.preprocessing !== 'passthrough' ? preprocessors[model.preprocessing] : undefined;
   if (adapter) {
-    if (item.input === undefined) throw new InputProblem(at('input'), `the model's ${model.preprocessing} adapter takes its input in input`);
-    if (model.inputs.length !== 1) throw new InputProblem(at('input'), `the ${model.preprocessing} adapter needs a model with one input`);
+    if (item.input === undefined)
+      throw new InputProblem(at('input'), `the model's ${model.preprocessing} adapter takes its input in input`);
+    if (model.inputs.length !== 1)
+      throw new InputProblem(at('input'), `the ${model.preprocessing} adapter needs a model with one input`);
     request = { input: adapter(item.input, model.inputs[0]!, at('input')) };
   }
   const feeds = buildFeeds(model.inputs, request, path);

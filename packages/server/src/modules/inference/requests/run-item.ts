@@ -20,13 +20,28 @@ export interface ItemOutcome {
   worker: number;
 }
 
-export async function runItem(engine: InferenceEngine, model: ExecutableModel, item: RequestItem, options: ItemOptions = {}, path = ''): Promise<ItemOutcome> {
+export async function runItem(
+  engine: InferenceEngine,
+  model: ExecutableModel,
+  item: RequestItem,
+  options: ItemOptions = {},
+  path = '',
+): Promise<ItemOutcome> {
   const { feeds } = prepareRequest(model.row, item, path);
-  const outcome = await engine.submit(model.handle, feeds, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
-  const result = postprocess(model.row.postprocessing, outcome.outputs, model.row.outputs.map((output) => output.name), {
-    labels: model.row.labels,
-    topK: options.topK ?? 5,
-  });
+  const outcome = await engine.submit(
+    model.handle,
+    feeds,
+    options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {},
+  );
+  const result = postprocess(
+    model.row.postprocessing,
+    outcome.outputs,
+    model.row.outputs.map((output) => output.name),
+    {
+      labels: model.row.labels,
+      topK: options.topK ?? 5,
+    },
+  );
   return { result, worker: outcome.worker };
 }
 
@@ -61,7 +76,8 @@ export async function runItems(
       const list = byKey.get(entry.key) ?? [[]];
       byKey.set(entry.key, list);
       let group = list[list.length - 1]!;
-      if (group.length > 0 && group.reduce((sum, e) => sum + e.rows, 0) + entry.rows > options.maxRows) list.push((group = []));
+      if (group.length > 0 && group.reduce((sum, e) => sum + e.rows, 0) + entry.rows > options.maxRows)
+        list.push((group = []));
       group.push(entry);
     }
     for (const list of byKey.values()) groups.push(...list);
@@ -71,11 +87,25 @@ export async function runItems(
   const context = { labels: model.row.labels, topK: options.topK ?? 5 };
   const runGroup = async (group: (typeof prepared)[number][]) => {
     const names = Object.keys(group[0]!.feeds);
-    const stacked = () => Object.fromEntries(names.map((name) => [name, stack(group.map((entry) => entry.feeds[name]!), true)])) as Feeds;
+    const stacked = () =>
+      Object.fromEntries(
+        names.map((name) => [
+          name,
+          stack(
+            group.map((entry) => entry.feeds[name]!),
+            true,
+          ),
+        ]),
+      ) as Feeds;
     try {
       const outcome = await submitYielding(engine, model.handle, stacked, options);
       const rowCounts = group.map((entry) => entry.rows);
-      const pieces = Object.fromEntries(Object.entries(outcome.outputs).map(([name, tensor]) => [name, group.length === 1 ? [tensor] : split(tensor, rowCounts)]));
+      const pieces = Object.fromEntries(
+        Object.entries(outcome.outputs).map(([name, tensor]) => [
+          name,
+          group.length === 1 ? [tensor] : split(tensor, rowCounts),
+        ]),
+      );
       group.forEach((entry, i) => {
         const own: Feeds = Object.fromEntries(Object.keys(pieces).map((name) => [name, pieces[name]![i]!]));
         outcomes[entry.index] = { ok: true, result: postprocess(model.row.postprocessing, own, outputNames, context) };

@@ -17,7 +17,10 @@ describe('stacked batches', () => {
     const stacked = stackItems([item([1, 2], 7n), item([3, 4], 8n)])!;
     expect(stacked.x).toEqual({ type: 'float32', dims: [2, 2], data: Float32Array.from([1, 2, 3, 4]) });
     expect(stacked.ids).toEqual({ type: 'int64', dims: [2, 1], data: BigInt64Array.from([7n, 8n]) });
-    const twoRows: Feeds = { x: { type: 'float32', dims: [2, 2], data: new Float32Array(4) }, ids: { type: 'int64', dims: [2, 1], data: new BigInt64Array(2) } };
+    const twoRows: Feeds = {
+      x: { type: 'float32', dims: [2, 2], data: new Float32Array(4) },
+      ids: { type: 'int64', dims: [2, 1], data: new BigInt64Array(2) },
+    };
     expect(stackItems([item([1, 2], 7n), twoRows])).toBeUndefined();
     const wider: Feeds = { ...item([1, 2], 7n), x: { type: 'float32', dims: [1, 3], data: new Float32Array(3) } };
     expect(stackItems([item([1, 2], 7n), wider])).toBeUndefined();
@@ -36,5 +39,4 @@ describe('stacked batches', () => {
     source.x!.data[2] = 42;
     expect(range.x!.data[0]).toBe(42);
   });
-
 });

@@ -26,20 +26,30 @@ export interface StackedRequest {
 export function prepareStacked(model: ModelRow, request: StackedRequest): { feeds: Feeds; rows: number } {
   const field = request.stacked_input !== undefined ? 'stacked_input' : 'stacked_inputs';
   if (model.preprocessing && model.preprocessing !== 'passthrough') {
-    throw new InputProblem(field, `the model has the ${model.preprocessing} preprocessing adapter, which takes one input object per task: send inputs`);
+    throw new InputProblem(
+      field,
+      `the model has the ${model.preprocessing} preprocessing adapter, which takes one input object per task: send inputs`,
+    );
   }
-  if (model.inputSchema) throw new InputProblem(field, "the model has an input_schema, which is checked per input object: send inputs");
+  if (model.inputSchema)
+    throw new InputProblem(field, 'the model has an input_schema, which is checked per input object: send inputs');
   const perRow = (info: TensorInfo, path: string): TensorInfo => {
     const first = info.shape[0];
     if (typeof first === 'number' && first > 1) {
-      throw new InputProblem(path, `model input '${info.name}' fixes dimension 0 at ${first}, so its rows are not tasks: send inputs`);
+      throw new InputProblem(
+        path,
+        `model input '${info.name}' fixes dimension 0 at ${first}, so its rows are not tasks: send inputs`,
+      );
     }
     return { ...info, shape: ['tasks', ...info.shape.slice(1)] };
   };
   const feeds: Feeds = {};
   if (request.stacked_input !== undefined) {
     if (model.inputs.length !== 1) {
-      throw new InputProblem('stacked_input', `the model has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}): send them by name in stacked_inputs`);
+      throw new InputProblem(
+        'stacked_input',
+        `the model has ${model.inputs.length} inputs (${model.inputs.map((i) => i.name).join(', ')}): send them by name in stacked_inputs`,
+      );
     }
     const info = model.inputs[0]!;
     feeds[info.name] = tensorFor(perRow(info, 'stacked_input'), request.stacked_input, 'stacked_input');
@@ -47,14 +57,23 @@ export function prepareStacked(model: ModelRow, request: StackedRequest): { feed
     const named = request.stacked_inputs!;
     for (const info of model.inputs) {
       const path = `stacked_inputs.${info.name}`;
-      if (!(info.name in named)) throw new InputProblem(path, `missing model input '${info.name}' (the model takes ${model.inputs.map((i) => i.name).join(', ')})`);
+      if (!(info.name in named))
+        throw new InputProblem(
+          path,
+          `missing model input '${info.name}' (the model takes ${model.inputs.map((i) => i.name).join(', ')})`,
+        );
       feeds[info.name] = tensorFor(perRow(info, path), named[info.name], path);
     }
     const unknown = Object.keys(named).find((name) => !model.inputs.some((info) => info.name === name));
-    if (unknown !== undefined) throw new InputProblem(`stacked_inputs.${unknown}`, `the model has no input '${unknown}' (it takes ${model.inputs.map((i) => i.name).join(', ')})`);
+    if (unknown !== undefined)
+      throw new InputProblem(
+        `stacked_inputs.${unknown}`,
+        `the model has no input '${unknown}' (it takes ${model.inputs.map((i) => i.name).join(', ')})`,
+      );
   }
   const rows = rowsOf(feeds, field);
-  if (rows > MAX_STACKED_ROWS) throw new InputProblem(`${field}.shape[0]`, `at most ${MAX_STACKED_ROWS} tasks per batch, got ${rows}`);
+  if (rows > MAX_STACKED_ROWS)
+    throw new InputProblem(`${field}.shape[0]`, `at most ${MAX_STACKED_ROWS} tasks per batch, got ${rows}`);
   return { feeds, rows };
 }
 
@@ -75,14 +94,23 @@ export function stackItems(items: Feeds[]): Feeds | undefined {
     for (const name in feeds) {
       const tensor = feeds[name]!;
       const model = first[name];
-      if (!model || tensor.type !== model.type || tensor.dims[0] !== 1 || tensor.dims.length !== model.dims.length) return false;
+      if (!model || tensor.type !== model.type || tensor.dims[0] !== 1 || tensor.dims.length !== model.dims.length)
+        return false;
       for (let d = 1; d < tensor.dims.length; d++) if (tensor.dims[d] !== model.dims[d]) return false;
       count += 1;
     }
     return count === names.length;
   };
   for (const feeds of items) if (!fits(feeds)) return undefined;
-  return Object.fromEntries(names.map((name) => [name, stack(items.map((feeds) => feeds[name]!), true)]));
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      stack(
+        items.map((feeds) => feeds[name]!),
+        true,
+      ),
+    ]),
+  );
 }
 
 /** Rows [start, end) of every tensor, as views (no copy). */
@@ -90,7 +118,11 @@ export function rowRange(feeds: Feeds, start: number, end: number): Feeds {
   const out: Feeds = {};
   for (const [name, tensor] of Object.entries(feeds)) {
     const width = tensor.data.length / tensor.dims[0]!;
-    out[name] = { type: tensor.type, dims: [end - start, ...tensor.dims.slice(1)], data: tensor.data.subarray(start * width, end * width) as TensorData['data'] };
+    out[name] = {
+      type: tensor.type,
+      dims: [end - start, ...tensor.dims.slice(1)],
+      data: tensor.data.subarray(start * width, end * width) as TensorData['data'],
+    };
   }
   return out;
 }
@@ -123,7 +155,9 @@ export async function runStacked(
 ): Promise<ItemsOutcome[] | StackedResults> {
   const rows = rowsOf(feeds);
   const bytesPerRow = Object.values(feeds).reduce((sum, tensor) => sum + tensor.data.byteLength / rows, 0);
-  const step = model.handle.batchable ? Math.max(1, options.maxRows, Math.floor(STACKED_RUN_BYTES / Math.max(1, bytesPerRow))) : 1;
+  const step = model.handle.batchable
+    ? Math.max(1, options.maxRows, Math.floor(STACKED_RUN_BYTES / Math.max(1, bytesPerRow)))
+    : 1;
   const order = model.row.outputs.map((output) => output.name);
   const ranges: { start: number; end: number; outputs?: Feeds; error?: string }[] = [];
   for (let start = 0; start < rows; start += step) ranges.push({ start, end: Math.min(rows, start + step) });
@@ -131,12 +165,19 @@ export async function runStacked(
   const runRange = async (range: (typeof ranges)[number]) => {
     const count = range.end - range.start;
     // Copies: the tensors are moved to the worker thread, and a retry needs them again.
-    const owned = () => Object.fromEntries(Object.entries(rowRange(feeds, range.start, range.end)).map(([name, t]) => [name, { ...t, data: t.data.slice() as TensorData['data'] }])) as Feeds;
+    const owned = () =>
+      Object.fromEntries(
+        Object.entries(rowRange(feeds, range.start, range.end)).map(([name, t]) => [
+          name,
+          { ...t, data: t.data.slice() as TensorData['data'] },
+        ]),
+      ) as Feeds;
     try {
       const { outputs } = await submitYielding(engine, model.handle, owned, options);
       const mismatch = Object.entries(outputs).find(([, tensor]) => tensor.dims[0] !== count);
       range.outputs = outputs;
-      if (mismatch && count > 1) range.error = `output '${mismatch[0]}' has ${mismatch[1].dims[0]} rows for ${count} input rows`;
+      if (mismatch && count > 1)
+        range.error = `output '${mismatch[0]}' has ${mismatch[1].dims[0]} rows for ${count} input rows`;
     } catch (error) {
       range.error = (error as Error).message;
     }
@@ -144,9 +185,16 @@ export async function runStacked(
   await inLanes(ranges, options.maxInFlight ?? 4, runRange);
 
   const raw = !model.row.postprocessing || model.row.postprocessing === 'passthrough';
-  if (raw && ranges.every((range) => range.error === undefined && Object.values(range.outputs!).every((t) => t.dims[0] === range.end - range.start))) {
+  if (
+    raw &&
+    ranges.every(
+      (range) =>
+        range.error === undefined && Object.values(range.outputs!).every((t) => t.dims[0] === range.end - range.start),
+    )
+  ) {
     const outputs: Feeds = {};
-    for (const name of Object.keys(ranges[0]!.outputs!)) outputs[name] = stack(ranges.map((range) => range.outputs![name]!));
+    for (const name of Object.keys(ranges[0]!.outputs!))
+      outputs[name] = stack(ranges.map((range) => range.outputs![name]!));
     return { rows, order, outputs };
   }
   const outcomes: ItemsOutcome[] = new Array(rows);
@@ -157,7 +205,15 @@ export async function runStacked(
       outcomes[range.start + row] =
         range.error !== undefined
           ? { ok: false, error: range.error }
-          : { ok: true, result: postprocess(model.row.postprocessing, count === 1 ? range.outputs! : rowRange(range.outputs!, row, row + 1), order, context) };
+          : {
+              ok: true,
+              result: postprocess(
+                model.row.postprocessing,
+                count === 1 ? range.outputs! : rowRange(range.outputs!, row, row + 1),
+                order,
+                context,
+              ),
+            };
     }
   }
   return outcomes;

@@ -32,7 +32,11 @@ export function toOffer(offer: CachedOffer) {
 function findOffer(inventory: Inventory, id: string): CachedOffer {
   const found = inventory.find(id);
   if (!found || 'stale' in found) {
-    throw new ApiProblem(404, 'NOT_FOUND', found ? `Offer '${id}' is no longer offered by its provider` : `Offer '${id}' not found`);
+    throw new ApiProblem(
+      404,
+      'NOT_FOUND',
+      found ? `Offer '${id}' is no longer offered by its provider` : `Offer '${id}' not found`,
+    );
   }
   return found.offer;
 }
@@ -45,7 +49,12 @@ export function offersArea(inventory: Inventory, ready: Promise<void>, templates
       let accepts: ((offer: CachedOffer) => boolean) | undefined;
       if (q.template_hash_id !== undefined) {
         const template = await templates.get(q.template_hash_id);
-        if (!template) throw new ApiProblem(404, 'NOT_FOUND', `Template '${q.template_hash_id}' not found; list templates with GET /api/v1/templates`);
+        if (!template)
+          throw new ApiProblem(
+            404,
+            'NOT_FOUND',
+            `Template '${q.template_hash_id}' not found; list templates with GET /api/v1/templates`,
+          );
         accepts = (offer) => templates.isCompatible(template, offer);
       }
       const { offers, total } = inventory.search(
@@ -57,7 +66,9 @@ export function offersArea(inventory: Inventory, ready: Promise<void>, templates
           ...(q.max_price !== undefined ? { maxPricePerHour: q.max_price } : {}),
           ...((q.min_gpu_count ?? q.gpu_count) !== undefined ? { minGpuCount: (q.min_gpu_count ?? q.gpu_count)! } : {}),
           ...(q.min_reliability !== undefined ? { minReliability: q.min_reliability } : {}),
-          ...(q.min_availability_confidence !== undefined ? { minAvailabilityConfidence: q.min_availability_confidence } : {}),
+          ...(q.min_availability_confidence !== undefined
+            ? { minAvailabilityConfidence: q.min_availability_confidence }
+            : {}),
           ...(q.min_cuda !== undefined ? { minCuda: q.min_cuda } : {}),
           ...(accepts ? { accepts } : {}),
         },

@@ -14,10 +14,15 @@ export function modelsArea(catalog: ModelCatalog) {
     },
     listModels: async (c) => {
       const { limit, offset, format } = c.req.valid('query');
-      const { rows, total } = await catalog.list(tenantOf(c.get('principal')), { limit, offset, ...(format ? { format } : {}) });
+      const { rows, total } = await catalog.list(tenantOf(c.get('principal')), {
+        limit,
+        offset,
+        ...(format ? { format } : {}),
+      });
       return c.json({ models: rows.map(toModel), total, limit, offset }, 200);
     },
-    getModel: async (c) => c.json(toModel(await catalog.get(tenantOf(c.get('principal')), c.req.valid('param').id)), 200),
+    getModel: async (c) =>
+      c.json(toModel(await catalog.get(tenantOf(c.get('principal')), c.req.valid('param').id)), 200),
     updateModelSchema: async (c) => {
       const row = await catalog.update(tenantOf(c.get('principal')), c.req.valid('param').id, c.req.valid('json'));
       return c.json(toModel(row), 200);

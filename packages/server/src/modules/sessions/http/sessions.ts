@@ -33,11 +33,17 @@ export function sessionsArea(sessions: SessionUseCases) {
         throw error;
       }
       if (outcome === 'conflict') {
-        throw new ApiProblem(409, 'CONFLICT', `Consumer '${body.consumer_id}' already has an active session on offer '${body.offer_id}'; end it first or pick another offer`);
+        throw new ApiProblem(
+          409,
+          'CONFLICT',
+          `Consumer '${body.consumer_id}' already has an active session on offer '${body.offer_id}'; end it first or pick another offer`,
+        );
       }
       if (outcome.kind === 'stale') return c.json(staleBody(c, outcome.offerId, outcome.provider), 503);
       if (outcome.kind === 'failed') {
-        throw new ApiProblem(503, 'PROVIDER_UNAVAILABLE', `Session '${outcome.row.id}' failed: ${outcome.reason}`, { headers: { 'Retry-After': '5' } });
+        throw new ApiProblem(503, 'PROVIDER_UNAVAILABLE', `Session '${outcome.row.id}' failed: ${outcome.reason}`, {
+          headers: { 'Retry-After': '5' },
+        });
       }
       c.header('Location', `/api/v1/sessions/${outcome.row.id}`);
       return c.json({ session: toSession(outcome.row, sessions.now()), ssh_private_key: outcome.privateKey }, 201);
@@ -46,15 +52,23 @@ export function sessionsArea(sessions: SessionUseCases) {
       const q = c.req.valid('query');
       const { rows, total } = await sessions.list(
         tenantOf(c.get('principal')),
-        { ...(q.consumer_id !== undefined ? { consumerId: q.consumer_id } : {}), ...(q.status !== undefined ? { status: q.status } : {}), ...(q.provider !== undefined ? { provider: q.provider } : {}) },
+        {
+          ...(q.consumer_id !== undefined ? { consumerId: q.consumer_id } : {}),
+          ...(q.status !== undefined ? { status: q.status } : {}),
+          ...(q.provider !== undefined ? { provider: q.provider } : {}),
+        },
         { limit: q.limit, offset: q.offset },
       );
       const now = sessions.now();
       return c.json({ sessions: rows.map((row) => toSession(row, now)), count: rows.length, total }, 200);
     },
-    getSession: async (c) => c.json(toSession(await sessions.get(tenantOf(c.get('principal')), c.req.valid('param').id), sessions.now()), 200),
+    getSession: async (c) =>
+      c.json(toSession(await sessions.get(tenantOf(c.get('principal')), c.req.valid('param').id), sessions.now()), 200),
     getSessionDiagnostics: async (c) => {
-      const { row, endpoint, port, sshAvailable, portOpen } = await sessions.diagnose(tenantOf(c.get('principal')), c.req.valid('param').id);
+      const { row, endpoint, port, sshAvailable, portOpen } = await sessions.diagnose(
+        tenantOf(c.get('principal')),
+        c.req.valid('param').id,
+      );
       const now = sessions.now();
       const view = toSession(row, now);
       return c.json(
@@ -88,12 +102,21 @@ export function sessionsArea(sessions: SessionUseCases) {
       return c.json({ message: 'session shutdown initiated', session_id: row.id }, 200);
     },
     extendSession: async (c) => {
-      const { row, expiresAt } = await sessions.extend(tenantOf(c.get('principal')), c.req.valid('param').id, c.req.valid('json').additional_hours);
+      const { row, expiresAt } = await sessions.extend(
+        tenantOf(c.get('principal')),
+        c.req.valid('param').id,
+        c.req.valid('json').additional_hours,
+      );
       return c.json({ message: 'session extended', session_id: row.id, new_expires_at: expiresAt.toISOString() }, 200);
     },
     destroySession: async (c) => {
       const { row, outcome } = await sessions.destroy(tenantOf(c.get('principal')), c.req.valid('param').id);
-      const message = outcome === 'already' ? `session already ${row.status}` : outcome === 'retrying' ? 'session destroy failed at the provider; retrying in the background' : 'session destroyed';
+      const message =
+        outcome === 'already'
+          ? `session already ${row.status}`
+          : outcome === 'retrying'
+            ? 'session destroy failed at the provider; retrying in the background'
+            : 'session destroyed';
       return c.json({ message, session_id: row.id }, 200);
     },
     ...costHandlers(sessions),
