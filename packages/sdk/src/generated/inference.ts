@@ -17,6 +17,13 @@ export interface paths {
          *     stored before the 202 is sent. `options.timeout` (ms) bounds the wait of a sync request (504
          *     `INFERENCE_TIMEOUT`) and the run time of an async one (the job fails). When the model's queue is
          *     full the answer is 429 `RATE_LIMITED` with `Retry-After`.
+         *
+         *     Every input value must be representable in the model input's element type: a float that is not
+         *     finite there (`1e39` for a float32 input, or NaN/Infinity bytes in `data_base64`) or an integer out
+         *     of the type's range (or not whole) is a 400 `VALIDATION_ERROR` naming the element
+         *     (`body.input.data[0]`), also when a preprocessing adapter made the value. A result that is not
+         *     finite (the model overflowed or divided by zero) is never sent as `null`: a sync request answers
+         *     422 `NON_FINITE_RESULT`, and an async job fails with an error starting `NON_FINITE_RESULT:`.
          */
         post: operations["runInference"];
         delete?: never;
@@ -52,6 +59,10 @@ export interface paths {
          *     `data_base64` instead of JSON numbers in `data`; for a large stacked batch that is the fastest form.
          *     An `inputs` batch whose items are all one row of the same shape (after the model's input_schema
          *     and preprocessing, applied when the batch is accepted) is stored and run as a stacked batch too.
+         *     A model whose inputs do not share a batch dimension on axis 0 (a recurrent state `[2, batch, 128]`,
+         *     a scalar) takes its batches as `inputs` only (`stacked_input(s)` is a 400), and each task runs alone.
+         *     A task whose result is not finite fails with an error starting `NON_FINITE_RESULT:`; every value of
+         *     the batch must be representable in the model input's element type (400 otherwise).
          */
         post: operations["submitBatchInference"];
         delete?: never;
@@ -220,7 +231,7 @@ export interface components {
          * @description Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).
          * @enum {string}
          */
-        ErrorCode: "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_ERROR" | "INVALID_MODEL" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "RATE_LIMITED" | "NO_DEVICES" | "NO_TRAINING_DEVICES" | "NO_MODEL" | "CANNOT_CANCEL" | "CANNOT_PAUSE" | "NOT_READY" | "MODEL_NOT_EXECUTABLE" | "INFERENCE_TIMEOUT" | "STALE_INVENTORY" | "PROVIDER_UNAVAILABLE" | "SESSION_NOT_RUNNING" | "INTERNAL_ERROR";
+        ErrorCode: "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_ERROR" | "INVALID_MODEL" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "RATE_LIMITED" | "NO_DEVICES" | "NO_TRAINING_DEVICES" | "NO_MODEL" | "CANNOT_CANCEL" | "CANNOT_PAUSE" | "NOT_READY" | "MODEL_NOT_EXECUTABLE" | "INFERENCE_TIMEOUT" | "NON_FINITE_RESULT" | "STALE_INVENTORY" | "PROVIDER_UNAVAILABLE" | "SESSION_NOT_RUNNING" | "INTERNAL_ERROR";
         /** @description One problem found in the request, with where it is. */
         ErrorIssue: {
             /**
@@ -510,6 +521,25 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description The model ran, but its result for these inputs is not finite (Infinity or NaN, which JSON cannot carry): `NON_FINITE_RESULT`, naming the output and the element. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NON_FINITE_RESULT",
+                     *         "message": "output 'y' element 1 is Infinity: the model's result for these inputs is not a finite number (it overflowed or divided by zero), which JSON cannot carry",
+                     *         "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             504: components["responses"]["GatewayTimeout"];
         };

@@ -569,6 +569,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "NOT_READY",
             "MODEL_NOT_EXECUTABLE",
             "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
@@ -1486,6 +1487,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "NOT_READY",
             "MODEL_NOT_EXECUTABLE",
             "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
@@ -1696,7 +1698,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "inference"
           ],
           "summary": "Submit inference (sync or async)",
-          "description": "Runs one inference. By default it waits and returns the result (200). It is asynchronous (202, a\njob to poll) when `?async=true`, the header `X-Async: true`, or `\"async\": true` is given; the job is\nstored before the 202 is sent. `options.timeout` (ms) bounds the wait of a sync request (504\n`INFERENCE_TIMEOUT`) and the run time of an async one (the job fails). When the model's queue is\nfull the answer is 429 `RATE_LIMITED` with `Retry-After`.\n",
+          "description": "Runs one inference. By default it waits and returns the result (200). It is asynchronous (202, a\njob to poll) when `?async=true`, the header `X-Async: true`, or `\"async\": true` is given; the job is\nstored before the 202 is sent. `options.timeout` (ms) bounds the wait of a sync request (504\n`INFERENCE_TIMEOUT`) and the run time of an async one (the job fails). When the model's queue is\nfull the answer is 429 `RATE_LIMITED` with `Retry-After`.\n\nEvery input value must be representable in the model input's element type: a float that is not\nfinite there (`1e39` for a float32 input, or NaN/Infinity bytes in `data_base64`) or an integer out\nof the type's range (or not whole) is a 400 `VALIDATION_ERROR` naming the element\n(`body.input.data[0]`), also when a preprocessing adapter made the value. A result that is not\nfinite (the model overflowed or divided by zero) is never sent as `null`: a sync request answers\n422 `NON_FINITE_RESULT`, and an async job fails with an error starting `NON_FINITE_RESULT:`.\n",
           "parameters": [
             {
               "$ref": "#/components/parameters/IdempotencyKey"
@@ -1861,6 +1863,28 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "415": {
               "$ref": "#/components/responses/UnsupportedMediaType"
             },
+            "422": {
+              "description": "The model ran, but its result for these inputs is not finite (Infinity or NaN, which JSON cannot carry): `NON_FINITE_RESULT`, naming the output and the element.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Error"
+                  },
+                  "example": {
+                    "error": {
+                      "code": "NON_FINITE_RESULT",
+                      "message": "output 'y' element 1 is Infinity: the model's result for these inputs is not a finite number (it overflowed or divided by zero), which JSON cannot carry",
+                      "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                    }
+                  }
+                }
+              }
+            },
             "429": {
               "$ref": "#/components/responses/TooManyRequests"
             },
@@ -1877,7 +1901,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "inference"
           ],
           "summary": "Submit batch inference",
-          "description": "Stores every input as a task of one job and returns 202 at once; workers on every server sharing the\ndatabase run the tasks in dynamic batches. Poll the job for progress and results. Each item of\n`inputs` is what `input` would be for a single request (or `{inputs: {...}}` for a multi-input\nmodel); adapters apply per item. Bodies may be as large as the server's `MAX_BATCH_BYTES`.\n\nFor large numeric batches, send the rows stacked instead of `inputs`: `stacked_input` is one\ntensor whose first dimension counts the tasks (`{data, shape: [N, ...]}`, row-major), and\n`stacked_inputs` the same per input name for multi-input models. Task `i` is row `i`, and its\nresult is exactly what `{data: <row i>, shape: [1, ...]}` would give as an item of `inputs`; the\nserver stores and runs the rows as tensors, which is several times faster than one object per\nrow. Stacked rows go to the model as they are: a model with a preprocessing adapter or an\n`input_schema` takes its batches as `inputs`. Send exactly one of `inputs`, `stacked_input` and\n`stacked_inputs` (400 `VALIDATION_ERROR` otherwise). Any tensor may carry its elements as bytes in\n`data_base64` instead of JSON numbers in `data`; for a large stacked batch that is the fastest form.\nAn `inputs` batch whose items are all one row of the same shape (after the model's input_schema\nand preprocessing, applied when the batch is accepted) is stored and run as a stacked batch too.\n",
+          "description": "Stores every input as a task of one job and returns 202 at once; workers on every server sharing the\ndatabase run the tasks in dynamic batches. Poll the job for progress and results. Each item of\n`inputs` is what `input` would be for a single request (or `{inputs: {...}}` for a multi-input\nmodel); adapters apply per item. Bodies may be as large as the server's `MAX_BATCH_BYTES`.\n\nFor large numeric batches, send the rows stacked instead of `inputs`: `stacked_input` is one\ntensor whose first dimension counts the tasks (`{data, shape: [N, ...]}`, row-major), and\n`stacked_inputs` the same per input name for multi-input models. Task `i` is row `i`, and its\nresult is exactly what `{data: <row i>, shape: [1, ...]}` would give as an item of `inputs`; the\nserver stores and runs the rows as tensors, which is several times faster than one object per\nrow. Stacked rows go to the model as they are: a model with a preprocessing adapter or an\n`input_schema` takes its batches as `inputs`. Send exactly one of `inputs`, `stacked_input` and\n`stacked_inputs` (400 `VALIDATION_ERROR` otherwise). Any tensor may carry its elements as bytes in\n`data_base64` instead of JSON numbers in `data`; for a large stacked batch that is the fastest form.\nAn `inputs` batch whose items are all one row of the same shape (after the model's input_schema\nand preprocessing, applied when the batch is accepted) is stored and run as a stacked batch too.\nA model whose inputs do not share a batch dimension on axis 0 (a recurrent state `[2, batch, 128]`,\na scalar) takes its batches as `inputs` only (`stacked_input(s)` is a 400), and each task runs alone.\nA task whose result is not finite fails with an error starting `NON_FINITE_RESULT:`; every value of\nthe batch must be representable in the model input's element type (400 otherwise).\n",
           "parameters": [
             {
               "$ref": "#/components/parameters/IdempotencyKey"
@@ -2647,6 +2671,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "NOT_READY",
             "MODEL_NOT_EXECUTABLE",
             "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
@@ -3858,6 +3883,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "NOT_READY",
             "MODEL_NOT_EXECUTABLE",
             "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",

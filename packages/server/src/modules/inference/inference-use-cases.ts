@@ -14,11 +14,13 @@ import type { JobRunner } from './jobs/job-runner.js';
 import { toInferenceJob } from './jobs/job-view.js';
 import { sliceItems, type StoredSlice } from './jobs/slices.js';
 import { storeStackedSlices } from './jobs/stacked-storage.js';
+import { NON_FINITE_RESULT, NonFiniteResultError } from './requests/finite-results.js';
 import { InputProblem } from './requests/input-problem.js';
 import type { ModelLookup } from './requests/model-lookup.js';
 import { prepareRequest } from './requests/prepare-request.js';
 import type { RequestItem } from './requests/prepare-request.js';
 import { runItem, toRequestItem } from './requests/run-item.js';
+import { whyRowsAreNotTasks } from './requests/model-signature.js';
 import { prepareStacked, stackItems, type StackedRequest } from './requests/stacked-batch.js';
 
 export interface InferenceDeps {
@@ -48,6 +50,7 @@ function asApiProblem(error: unknown): unknown {
     return new ApiProblem(429, 'RATE_LIMITED', error.message, { headers: { 'Retry-After': '1' } });
   if (error instanceof InferenceTimeoutError) return new ApiProblem(504, 'INFERENCE_TIMEOUT', error.message);
   if (error instanceof ExecutionError) return new ApiProblem(400, 'VALIDATION_ERROR', error.message);
+  if (error instanceof NonFiniteResultError) return new ApiProblem(422, NON_FINITE_RESULT, error.message);
   return error;
 }
 
@@ -133,8 +136,9 @@ export function inferenceUseCases(deps: InferenceDeps) {
           const prepared = body.inputs.map(
             (item, index) => prepareRequest(model.row, toRequestItem(item), `inputs[${index}]`).feeds,
           );
-          // One row per item (the usual case) is stored and run as a stacked batch; anything else per item.
-          const stacked = stackItems(prepared);
+          // One row per item (the usual case) is stored and run as a stacked batch; anything else per item,
+          // and so is every batch of a model whose rows are not tasks (inputs not stacked on axis 0).
+          const stacked = whyRowsAreNotTasks(model.row) === undefined ? stackItems(prepared) : undefined;
           return stacked
             ? storeStackedSlices(deps.blobs, stacked, prepared.length, deps.stackedSliceBytes)
             : sliceItems(body.inputs, deps.chunkSize);

@@ -3,12 +3,13 @@
  * Requests for the same model whose tensors can be stacked (same names, types and non-batch dimensions)
  * are joined into one `run()` of up to `maxBatchSize` rows, then split back per request. A batch goes out
  * as soon as a worker is free, or, with `maxQueueDelayUs` > 0, after waiting that long for more rows.
- * Models whose first dimension is fixed run one request at a time. The queue is bounded: beyond
+ * Models that cannot be stacked on axis 0 (a fixed first dimension, inputs whose batch is on another axis,
+ * scalars), and requests whose inputs do not share dimension 0, run one request at a time. The queue is bounded: beyond
  * `maxQueue` waiting requests, submit() rejects with QueueFullError (the API answers 429).
  */
 import type { InferenceMetrics } from './inference-metrics.js';
 import { ExecutionError, InferenceTimeoutError, QueueFullError } from './inference-errors.js';
-import { split, stack, stackKey, type Feeds } from './tensors.js';
+import { commonRows, split, stack, stackKey, type Feeds } from './tensors.js';
 import type { WorkerPool } from './worker-pool.js';
 import { DEFAULT_SETTINGS } from '../../../platform/settings.js';
 
@@ -23,7 +24,7 @@ export interface ModelHandle {
   key: string;
   /** Label for metrics (the model id). */
   label: string;
-  /** Whether dimension 0 of every input is free, so requests can be stacked. */
+  /** Whether requests can be stacked on axis 0 of every input, and outputs split back on axis 0. */
   batchable: boolean;
   load(): Promise<Uint8Array>;
 }
@@ -39,6 +40,8 @@ interface Pending {
   model: ModelHandle;
   feeds: Feeds;
   rows: number;
+  /** Runs alone: the model does not stack, or this request's inputs do not share dimension 0. */
+  alone: boolean;
   stackKey: string;
   enqueuedAt: number;
   settled: boolean;
@@ -64,12 +67,13 @@ export function createInferenceEngine(pool: WorkerPool, metrics: InferenceMetric
   /** Takes the head request and every later one that stacks with it, up to maxBatchSize rows (one pass). */
   function takeBatch(queue: Pending[]): Pending[] {
     const head = queue[0]!;
-    if (!head.model.batchable) return queue.splice(0, 1);
+    if (head.alone) return queue.splice(0, 1);
     const batch: Pending[] = [];
     const rest: Pending[] = [];
     let rows = 0;
     for (const request of queue) {
       if (
+        !request.alone &&
         rows < maxBatchSize &&
         request.stackKey === head.stackKey &&
         (batch.length === 0 || rows + request.rows <= maxBatchSize)
@@ -93,7 +97,7 @@ export function createInferenceEngine(pool: WorkerPool, metrics: InferenceMetric
     if (!best || maxQueueDelayMs === 0) return best;
     const rows = best.reduce((sum, request) => sum + request.rows, 0);
     const age = now - best[0]!.enqueuedAt;
-    if (rows >= maxBatchSize || age >= maxQueueDelayMs || !best[0]!.model.batchable) return best;
+    if (rows >= maxBatchSize || age >= maxQueueDelayMs || best[0]!.alone) return best;
     if (!delayTimer) {
       delayTimer = setTimeout(
         () => {
@@ -171,12 +175,13 @@ export function createInferenceEngine(pool: WorkerPool, metrics: InferenceMetric
         return Promise.reject(new QueueFullError(waiting));
       }
       return new Promise<InferenceOutcome>((resolve, reject) => {
-        const first = Object.values(feeds)[0];
+        const rows = model.batchable ? commonRows(feeds) : undefined;
         const request: Pending = {
           model,
           feeds,
-          rows: first?.dims[0] ?? 1,
-          stackKey: stackKey(feeds),
+          rows: rows ?? 1,
+          alone: rows === undefined,
+          stackKey: rows === undefined ? '' : stackKey(feeds),
           enqueuedAt: performance.now(),
           settled: false,
           resolve,

@@ -61,11 +61,19 @@ export function typedArrayFrom(type: ElementType, bytes: Uint8Array): TypedArray
 }
 export const elementCount = (dims: readonly number[]) => dims.reduce((product, dim) => product * dim, 1);
 
+/** A conversion's result: the typed array, or the first element that does not fit and why. */
+export type Converted = { data: TypedArray } | { index: number; error: string };
+
+/** The largest finite float32 (FLT_MAX): a JSON number beyond it becomes Infinity in a float32 tensor. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 /**
- * JSON values to a typed array of `type`. Returns an error message instead of throwing, naming the first
- * offending element, so the caller can report it as a 400.
+ * JSON values to a typed array of `type`. Every value must be representable: floats finite in the element
+ * type (a float32 input rounds to float32, so 1e39 would become Infinity), integers whole and within the
+ * type's range, bools true/false or 0/1. Returns the first offending element instead of throwing, so the
+ * caller can report it as a 400.
  */
-export function fromJson(type: ElementType, values: readonly unknown[]): { data: TypedArray } | { error: string } {
+export function fromJson(type: ElementType, values: readonly unknown[]): Converted {
   const length = values.length;
   if (type === 'bool') {
     const data = new Uint8Array(length);
@@ -73,7 +81,7 @@ export function fromJson(type: ElementType, values: readonly unknown[]): { data:
       const value = values[i];
       if (typeof value === 'boolean') data[i] = value ? 1 : 0;
       else if (value === 0 || value === 1) data[i] = value;
-      else return { error: `data[${i}] must be a boolean (or 0/1) for a bool input` };
+      else return { index: i, error: `${String(value)} is not a boolean (or 0/1), which a bool input takes` };
     }
     return { data };
   }
@@ -85,7 +93,10 @@ export function fromJson(type: ElementType, values: readonly unknown[]): { data:
     for (let i = 0; i < length; i++) {
       const value = values[i];
       if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-        return { error: `data[${i}] must be an integer between ${min} and ${max} for a ${type} input` };
+        return {
+          index: i,
+          error: `${String(value)} is not an integer from ${min} to ${max}, which a ${type} input takes`,
+        };
       }
       (data as unknown as (number | bigint)[])[i] = big ? BigInt(value) : value;
     }
@@ -95,8 +106,13 @@ export function fromJson(type: ElementType, values: readonly unknown[]): { data:
   for (let i = 0; i < length; i++) {
     const value = values[i];
     if (typeof value !== 'number' || !Number.isFinite(value))
-      return { error: `data[${i}] must be a finite number for a ${type} input` };
+      return { index: i, error: `${String(value)} is not a finite number, which a ${type} input takes` };
     data[i] = value;
+    if (!Number.isFinite(data[i]))
+      return {
+        index: i,
+        error: `${value} is beyond the ${type} range (magnitude at most ${FLOAT32_MAX}); it would become ${data[i]}`,
+      };
   }
   return { data };
 }
@@ -106,19 +122,23 @@ export const bytesPerElement = (type: ElementType): number => ARRAYS[type].BYTES
 
 /**
  * Little-endian element bytes (a decoded `data_base64`) to a typed array of `type`, held to what the JSON
- * form allows: floats finite, bools 0 or 1. Returns an error message naming the first offending element.
+ * form allows: floats finite (NaN and Infinity bit patterns are refused), bools 0 or 1. Returns the first
+ * offending element.
  */
-export function fromBytes(type: ElementType, bytes: Uint8Array): { data: TypedArray } | { error: string } {
+export function fromBytes(type: ElementType, bytes: Uint8Array): Converted {
   const data = typedArrayFrom(type, bytes);
   if (type === 'bool') {
     const bad = (data as Uint8Array).findIndex((value) => value > 1);
     if (bad >= 0)
-      return { error: `element ${bad} is the byte ${(data as Uint8Array)[bad]}; a bool input takes 0 or 1` };
+      return {
+        index: bad,
+        error: `element ${bad} is the byte ${(data as Uint8Array)[bad]}; a bool input takes 0 or 1`,
+      };
   } else if (type === 'float32' || type === 'float64') {
     const values = data as Float32Array | Float64Array;
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i]))
-        return { error: `element ${i} is ${values[i]}; a ${type} input takes finite numbers` };
+        return { index: i, error: `element ${i} is ${values[i]}; a ${type} input takes finite numbers` };
     }
   }
   return { data };
@@ -159,6 +179,17 @@ export function split(tensor: TensorData, rowCounts: readonly number[]): TensorD
     offset += length;
     return { type: tensor.type, dims: [rows, ...tensor.dims.slice(1)], data };
   });
+}
+
+/** Dimension 0 shared by every tensor (each of rank 1 or more), or undefined when they do not share one. */
+export function commonRows(feeds: Feeds): number | undefined {
+  let rows: number | undefined;
+  for (const name in feeds) {
+    const dims = feeds[name]!.dims;
+    if (dims.length === 0 || (rows !== undefined && dims[0] !== rows)) return undefined;
+    rows = dims[0];
+  }
+  return rows;
 }
 
 /** A key that is equal for requests whose tensors can be stacked: same names, types and trailing dims. */

@@ -5,7 +5,7 @@
 import type { ItemResult } from '../../../platform/db/schema.js';
 import type { BlobStore } from '../../../platform/storage/blob-store.js';
 import type { JobRepository, TaskView } from './job-repository.js';
-import { loadStackedResults, stackedRowResult } from './stacked-storage.js';
+import { loadStackedResults, stackedRowItem } from './stacked-storage.js';
 
 type Decoded = ItemResult[] | Awaited<ReturnType<typeof loadStackedResults>>;
 
@@ -16,11 +16,7 @@ async function decode(text: string | null, blobs: BlobStore): Promise<Decoded> {
 }
 
 const resultAt = (value: Decoded, i: number): ItemResult | undefined =>
-  value === undefined
-    ? undefined
-    : Array.isArray(value)
-      ? value[i]
-      : { status: 'completed', result: stackedRowResult(value, i), error: null };
+  value === undefined ? undefined : Array.isArray(value) ? value[i] : stackedRowItem(value, i);
 
 /** Item results `offset`..`offset + limit` in input order, including unfinished items. */
 export async function readResults(

@@ -7,7 +7,7 @@ import {
   loadStackedResults,
   loadStackedSlice,
   rowsPerSlice,
-  stackedRowResult,
+  stackedRowItem,
   stackedSliceText,
   storeStackedInput,
   storeStackedResults,
@@ -77,7 +77,7 @@ describe('stacked batch storage', () => {
     expect(stored).toMatchObject({ tasks: 2, failed: 0, firstError: null });
     expect(stored.text.length).toBeLessThan(200); // a reference, not the data
     const read = (await loadStackedResults(JSON.parse(stored.text), blobs))!;
-    expect(stackedRowResult(read, 1)).toEqual({ data: [0.125, 0.125, 0.75], shape: [1, 3] });
+    expect(stackedRowItem(read, 1).result).toEqual({ data: [0.125, 0.125, 0.75], shape: [1, 3] });
     const two: Feeds = { ...outputs, logits: { type: 'float32', dims: [2, 1], data: Float32Array.from([7, 8]) } };
     const named = (await loadStackedResults(
       JSON.parse(
@@ -85,8 +85,32 @@ describe('stacked batch storage', () => {
       ),
       blobs,
     ))!;
-    expect(stackedRowResult(named, 0)).toEqual({
+    expect(stackedRowItem(named, 0).result).toEqual({
       outputs: { logits: { data: [7], shape: [1, 1] }, probabilities: { data: [0.5, 0.25, 0.25], shape: [1, 3] } },
+    });
+  });
+
+  it('counts rows whose outputs are not finite as failed, and reads them as failed, not as nulls', async () => {
+    const blobs = createMemoryBlobStore();
+    const outputs: Feeds = {
+      y: { type: 'float32', dims: [3, 2], data: Float32Array.from([1, 2, Infinity, 1, 3, NaN]) },
+    };
+    const stored = await storeStackedResults(blobs, { rows: 3, order: ['y'], outputs });
+    expect(stored).toMatchObject({
+      tasks: 3,
+      failed: 2,
+      firstError: expect.stringMatching(/^NON_FINITE_RESULT: output 'y' element 0 is Infinity/),
+    });
+    const read = (await loadStackedResults(JSON.parse(stored.text), blobs))!;
+    expect(stackedRowItem(read, 0)).toEqual({
+      status: 'completed',
+      result: { data: [1, 2], shape: [1, 2] },
+      error: null,
+    });
+    expect(stackedRowItem(read, 2)).toEqual({
+      status: 'failed',
+      result: null,
+      error: expect.stringMatching(/^NON_FINITE_RESULT: output 'y' element 1 is NaN/),
     });
   });
 

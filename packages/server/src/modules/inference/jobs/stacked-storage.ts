@@ -8,6 +8,8 @@ import type { Feeds } from '../engine/tensors.js';
 import type { BlobStore } from '../../../platform/storage/blob-store.js';
 import type { SliceOutcome, StoredSlice } from './slices.js';
 import { rawResult } from '../requests/postprocess.js';
+import { nonFiniteProblem, NonFiniteResultError } from '../requests/finite-results.js';
+import type { ItemResult } from '../../../platform/db/schema.js';
 import { rowRange, type StackedResults } from '../requests/stacked-batch.js';
 import { DEFAULT_SETTINGS } from '../../../platform/settings.js';
 
@@ -115,13 +117,28 @@ export async function loadStackedSlice(stored: unknown, inputs: StackedInputCach
   return undefined;
 }
 
-/** Stores a slice's raw outputs as one blob; its outcome text references it (every row completed). */
+/**
+ * Stores a slice's raw outputs as one blob; its outcome text references it. Every row ran; a row whose
+ * outputs are not finite counts as failed here and reads as failed (stackedRowItem), never as `null`s.
+ */
 export async function storeStackedResults(blobs: BlobStore, results: StackedResults): Promise<SliceOutcome> {
   const { checksum } = await blobs.put(encodeSafetensors(results.outputs, { content: 'computeplane.stacked_results' }));
+  let failed = 0;
+  let firstError: string | null = null;
+  // One pass over the whole outputs first: rows are looked at one by one only when something is not finite.
+  if (nonFiniteProblem(results.outputs, results.order) !== undefined) {
+    for (let row = 0; row < results.rows; row++) {
+      const item = stackedRowItem(results, row);
+      if (item.status === 'failed') {
+        failed += 1;
+        firstError ??= item.error;
+      }
+    }
+  }
   return {
     tasks: results.rows,
-    failed: 0,
-    firstError: null,
+    failed,
+    firstError,
     text: JSON.stringify({ stacked_results_blob: { checksum, order: results.order } }),
   };
 }
@@ -141,6 +158,11 @@ export async function loadStackedResults(
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Row `row` of stored stacked results, as its task's result. */
-export const stackedRowResult = (results: Omit<StackedResults, 'rows'>, row: number): unknown =>
-  rawResult(rowRange(results.outputs, row, row + 1), results.order);
+/** Row `row` of stored stacked results, as its task's result: failed when its outputs are not finite. */
+export function stackedRowItem(results: Omit<StackedResults, 'rows'>, row: number): ItemResult {
+  const own = rowRange(results.outputs, row, row + 1);
+  const problem = nonFiniteProblem(own, results.order);
+  return problem !== undefined
+    ? { status: 'failed', result: null, error: new NonFiniteResultError(problem).taskError }
+    : { status: 'completed', result: rawResult(own, results.order), error: null };
+}

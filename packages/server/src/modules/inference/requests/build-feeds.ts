@@ -1,12 +1,13 @@
 /**
  * Turns request tensors (`{data, shape}` or `{data_base64, shape}`, or named ones for multi-input models) into typed input
- * tensors for the model, checked against the model's real inputs: names, rank, fixed dimensions,
- * element count against the shape, element type and value ranges. Every failure is an InputProblem
+ * tensors for the model, checked against the model's real inputs: names, rank, fixed dimensions, symbolic
+ * dimensions of one size across inputs, element count against the shape, element type and value ranges. Every failure is an InputProblem
  * naming the field, never a runtime crash.
  */
 import type { TensorInfo } from '../../../platform/db/schema.js';
 import { bytesPerElement, elementCount, fromBytes, fromJson, isSupportedType, type Feeds } from '../engine/tensors.js';
 import { InputProblem } from './input-problem.js';
+import { checkSymbolicDims } from './model-signature.js';
 
 /** A request tensor: its elements as JSON numbers (`data`) or as base64 bytes (`data_base64`). */
 export interface JsonTensor {
@@ -89,10 +90,7 @@ export function tensorFor(info: TensorInfo, tensor: unknown, path: string): Feed
     );
   const converted = fromJson(info.type, data!);
   if ('error' in converted)
-    throw new InputProblem(
-      `${path}.${converted.error.split(' ')[0]}`,
-      converted.error.slice(converted.error.indexOf(' ') + 1),
-    );
+    throw new InputProblem(`${path}.data[${converted.index}]`, `model input '${info.name}': ${converted.error}`);
   return { type: info.type, dims: shape, data: converted.data };
 }
 
@@ -121,6 +119,7 @@ export function buildFeeds(
         at(`inputs.${unknown[0]}`),
         `the model has no input '${unknown[0]}' (it takes ${modelInputs.map((i) => i.name).join(', ')})`,
       );
+    checkSymbolicDims(modelInputs, feeds, (name) => at(`inputs.${name}`));
     return feeds;
   }
   if (request.input === undefined)
@@ -131,10 +130,12 @@ export function buildFeeds(
       `the model has ${modelInputs.length} inputs (${modelInputs.map((i) => i.name).join(', ')}): send them by name in inputs`,
     );
   }
-  return { [modelInputs[0]!.name]: tensorFor(modelInputs[0]!, request.input, at('input')) };
+  const feeds = { [modelInputs[0]!.name]: tensorFor(modelInputs[0]!, request.input, at('input')) };
+  checkSymbolicDims(modelInputs, feeds, () => at('input'));
+  return feeds;
 }
 
-/** Rows of a request: dimension 0 of its tensors, which must agree across inputs. */
+/** Rows of a stacked batch: dimension 0 of its tensors, which must agree across inputs. */
 export function rowsOf(feeds: Feeds, path = 'inputs'): number {
   const rows = new Set(Object.values(feeds).map((tensor) => tensor.dims[0]));
   if (rows.size > 1)

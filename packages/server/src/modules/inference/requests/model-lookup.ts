@@ -7,6 +7,7 @@ import type { BlobStore } from '../../../platform/storage/blob-store.js';
 import { ApiProblem } from '../../../platform/http/problem.js';
 import type { ModelHandle } from '../engine/inference-engine.js';
 import type { ModelCatalog, ModelRow } from '../../models/module.js';
+import { isStackable } from './model-signature.js';
 
 export interface ExecutableModel {
   row: ModelRow;
@@ -21,9 +22,7 @@ export function modelLookup(catalog: Pick<ModelCatalog, 'find'>, blobs: BlobStor
     handle: {
       key: row.checksum,
       label: row.id,
-      batchable:
-        row.inputs.length > 0 &&
-        row.inputs.every((input) => typeof input.shape[0] === 'string' || input.shape[0] === -1),
+      batchable: isStackable(row),
       load: () => blobs.get(row.checksum),
     },
   });

@@ -48,6 +48,10 @@ const postprocessors: Record<string, (first: TensorData, context: PostprocessCon
   regression: (first) => ({ predictions: rowsOf(first).map((row) => (row.length === 1 ? row[0] : row)) }),
 };
 
+/** The outputs a result is made of: the first one for a postprocessing adapter, else every one, in order. */
+export const resultOutputs = (name: string | null, order: string[]): string[] =>
+  name && name !== 'passthrough' && postprocessors[name] ? order.slice(0, 1) : order;
+
 export function postprocess(
   name: string | null,
   outputs: Feeds,

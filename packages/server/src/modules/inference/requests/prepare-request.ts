@@ -4,10 +4,10 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { ModelRow } from '../../models/module.js';
-import { buildFeeds, rowsOf } from './build-feeds.js';
+import { buildFeeds } from './build-feeds.js';
 import { InputProblem } from './input-problem.js';
 import { preprocessors } from './preprocess.js';
-import type { Feeds } from '../engine/tensors.js';
+import { commonRows, type Feeds } from '../engine/tensors.js';
 
 export interface RequestItem {
   input?: unknown;
@@ -23,6 +23,20 @@ function schemaValidator(schema: Record<string, unknown>): ValidateFunction {
   return validate;
 }
 
+/**
+ * A problem in the tensor a preprocessing adapter made (a value beyond the element type, say), reported on
+ * the request's `input`, which is what the caller sent: `element 5` of the adapter's flat tensor.
+ */
+function adapterProblem(problem: InputProblem, adapter: string, path: string): InputProblem {
+  const element = /\.data\[(\d+)\]$/.exec(problem.path)?.[1];
+  const where = element !== undefined ? `element ${element} of the tensor it made` : 'the tensor it made';
+  return new InputProblem(path, `the ${adapter} preprocessing adapter: ${where}: ${problem.message}`);
+}
+
+/**
+ * The request's tensors, and its rows: dimension 0 when every input shares it, else 1 (a request the
+ * dynamic batcher cannot stack runs alone, and is checked against the model's signature only).
+ */
 export function prepareRequest(model: ModelRow, item: RequestItem, path = ''): { feeds: Feeds; rows: number } {
   const at = (field: string) => (path ? `${path}.${field}` : field);
   if (model.inputSchema && item.input !== undefined) {
@@ -44,7 +58,13 @@ export function prepareRequest(model: ModelRow, item: RequestItem, path = ''): {
     if (model.inputs.length !== 1)
       throw new InputProblem(at('input'), `the ${model.preprocessing} adapter needs a model with one input`);
     request = { input: adapter(item.input, model.inputs[0]!, at('input')) };
+    try {
+      const feeds = buildFeeds(model.inputs, request, path);
+      return { feeds, rows: commonRows(feeds) ?? 1 };
+    } catch (error) {
+      throw error instanceof InputProblem ? adapterProblem(error, model.preprocessing!, at('input')) : error;
+    }
   }
   const feeds = buildFeeds(model.inputs, request, path);
-  return { feeds, rows: rowsOf(feeds, at('inputs')) };
+  return { feeds, rows: commonRows(feeds) ?? 1 };
 }

@@ -6,7 +6,8 @@
 import type { InferenceEngine } from '../engine/inference-engine.js';
 import { inLanes, submitYielding } from './batch-scheduling.js';
 import type { ExecutableModel } from './model-lookup.js';
-import { postprocess } from './postprocess.js';
+import { assertFinite, nonFiniteProblem, NonFiniteResultError, taskErrorOf } from './finite-results.js';
+import { postprocess, resultOutputs } from './postprocess.js';
 import { prepareRequest, type RequestItem } from './prepare-request.js';
 import { split, stack, stackKey, type Feeds } from '../engine/tensors.js';
 
@@ -33,15 +34,12 @@ export async function runItem(
     feeds,
     options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {},
   );
-  const result = postprocess(
-    model.row.postprocessing,
-    outcome.outputs,
-    model.row.outputs.map((output) => output.name),
-    {
-      labels: model.row.labels,
-      topK: options.topK ?? 5,
-    },
-  );
+  const order = model.row.outputs.map((output) => output.name);
+  assertFinite(outcome.outputs, resultOutputs(model.row.postprocessing, order));
+  const result = postprocess(model.row.postprocessing, outcome.outputs, order, {
+    labels: model.row.labels,
+    topK: options.topK ?? 5,
+  });
   return { result, worker: outcome.worker };
 }
 
@@ -66,7 +64,7 @@ export async function runItems(
       const { feeds, rows } = prepareRequest(model.row, item, `inputs[${options.firstIndex + index}]`);
       prepared.push({ index, feeds, rows, key: stackKey(feeds) });
     } catch (error) {
-      outcomes[index] = { ok: false, error: (error as Error).message };
+      outcomes[index] = { ok: false, error: taskErrorOf(error) };
     }
   });
   const groups: (typeof prepared)[] = [];
@@ -84,6 +82,7 @@ export async function runItems(
   } else groups.push(...prepared.map((entry) => [entry]));
 
   const outputNames = model.row.outputs.map((output) => output.name);
+  const checked = resultOutputs(model.row.postprocessing, outputNames);
   const context = { labels: model.row.labels, topK: options.topK ?? 5 };
   const runGroup = async (group: (typeof prepared)[number][]) => {
     const names = Object.keys(group[0]!.feeds);
@@ -108,10 +107,14 @@ export async function runItems(
       );
       group.forEach((entry, i) => {
         const own: Feeds = Object.fromEntries(Object.keys(pieces).map((name) => [name, pieces[name]![i]!]));
-        outcomes[entry.index] = { ok: true, result: postprocess(model.row.postprocessing, own, outputNames, context) };
+        const problem = nonFiniteProblem(own, checked);
+        outcomes[entry.index] =
+          problem !== undefined
+            ? { ok: false, error: new NonFiniteResultError(problem).taskError }
+            : { ok: true, result: postprocess(model.row.postprocessing, own, outputNames, context) };
       });
     } catch (error) {
-      for (const entry of group) outcomes[entry.index] = { ok: false, error: (error as Error).message };
+      for (const entry of group) outcomes[entry.index] = { ok: false, error: taskErrorOf(error) };
     }
   };
   await inLanes(groups, options.maxInFlight ?? 4, runGroup);

@@ -12,8 +12,10 @@ import type { ModelRow } from '../../models/module.js';
 import { rowsOf, tensorFor } from './build-feeds.js';
 import { inLanes, submitYielding } from './batch-scheduling.js';
 import { InputProblem } from './input-problem.js';
+import { checkSymbolicDims, describeSignature, whyRowsAreNotTasks } from './model-signature.js';
 import type { ExecutableModel } from './model-lookup.js';
-import { postprocess } from './postprocess.js';
+import { nonFiniteProblem, NonFiniteResultError, taskErrorOf } from './finite-results.js';
+import { postprocess, resultOutputs } from './postprocess.js';
 import type { ItemOptions, ItemsOutcome } from './run-item.js';
 
 export const MAX_STACKED_ROWS = 1_000_000;
@@ -33,16 +35,14 @@ export function prepareStacked(model: ModelRow, request: StackedRequest): { feed
   }
   if (model.inputSchema)
     throw new InputProblem(field, 'the model has an input_schema, which is checked per input object: send inputs');
-  const perRow = (info: TensorInfo, path: string): TensorInfo => {
-    const first = info.shape[0];
-    if (typeof first === 'number' && first > 1) {
-      throw new InputProblem(
-        path,
-        `model input '${info.name}' fixes dimension 0 at ${first}, so its rows are not tasks: send inputs`,
-      );
-    }
-    return { ...info, shape: ['tasks', ...info.shape.slice(1)] };
-  };
+  const why = whyRowsAreNotTasks(model);
+  if (why !== undefined) {
+    throw new InputProblem(
+      field,
+      `${why}, so its rows are not tasks (the model takes ${describeSignature(model.inputs)}): send inputs, one object per task`,
+    );
+  }
+  const perRow = (info: TensorInfo): TensorInfo => ({ ...info, shape: ['tasks', ...info.shape.slice(1)] });
   const feeds: Feeds = {};
   if (request.stacked_input !== undefined) {
     if (model.inputs.length !== 1) {
@@ -52,7 +52,7 @@ export function prepareStacked(model: ModelRow, request: StackedRequest): { feed
       );
     }
     const info = model.inputs[0]!;
-    feeds[info.name] = tensorFor(perRow(info, 'stacked_input'), request.stacked_input, 'stacked_input');
+    feeds[info.name] = tensorFor(perRow(info), request.stacked_input, 'stacked_input');
   } else {
     const named = request.stacked_inputs!;
     for (const info of model.inputs) {
@@ -62,7 +62,7 @@ export function prepareStacked(model: ModelRow, request: StackedRequest): { feed
           path,
           `missing model input '${info.name}' (the model takes ${model.inputs.map((i) => i.name).join(', ')})`,
         );
-      feeds[info.name] = tensorFor(perRow(info, path), named[info.name], path);
+      feeds[info.name] = tensorFor(perRow(info), named[info.name], path);
     }
     const unknown = Object.keys(named).find((name) => !model.inputs.some((info) => info.name === name));
     if (unknown !== undefined)
@@ -71,6 +71,9 @@ export function prepareStacked(model: ModelRow, request: StackedRequest): { feed
         `the model has no input '${unknown}' (it takes ${model.inputs.map((i) => i.name).join(', ')})`,
       );
   }
+  checkSymbolicDims(model.inputs.map(perRow), feeds, (name) =>
+    request.stacked_input !== undefined ? 'stacked_input' : `stacked_inputs.${name}`,
+  );
   const rows = rowsOf(feeds, field);
   if (rows > MAX_STACKED_ROWS)
     throw new InputProblem(`${field}.shape[0]`, `at most ${MAX_STACKED_ROWS} tasks per batch, got ${rows}`);
@@ -144,8 +147,9 @@ export const STACKED_RUN_BYTES = 64 * 1024;
 
 /**
  * Runs stacked rows through the engine in ranges of `maxRows` rows or STACKED_RUN_BYTES of input,
- * whichever is more rows (one row at a time for models whose first dimension is fixed), a few in flight. Without a postprocessing adapter and with every range
- * run, the outputs come back whole (StackedResults); otherwise one outcome per row.
+ * whichever is more rows (one row at a time for models that do not stack), a few in flight. Without a
+ * postprocessing adapter and with every range run, the outputs come back whole (StackedResults: rows whose
+ * outputs are not finite fail when they are stored and read); otherwise one outcome per row.
  */
 export async function runStacked(
   engine: InferenceEngine,
@@ -179,7 +183,7 @@ export async function runStacked(
       if (mismatch && count > 1)
         range.error = `output '${mismatch[0]}' has ${mismatch[1].dims[0]} rows for ${count} input rows`;
     } catch (error) {
-      range.error = (error as Error).message;
+      range.error = taskErrorOf(error);
     }
   };
   await inLanes(ranges, options.maxInFlight ?? 4, runRange);
@@ -199,21 +203,19 @@ export async function runStacked(
   }
   const outcomes: ItemsOutcome[] = new Array(rows);
   const context = { labels: model.row.labels, topK: options.topK ?? 5 };
+  const checked = resultOutputs(model.row.postprocessing, order);
   for (const range of ranges) {
     const count = range.end - range.start;
     for (let row = 0; row < count; row++) {
+      const own =
+        range.error !== undefined ? undefined : count === 1 ? range.outputs! : rowRange(range.outputs!, row, row + 1);
+      const problem = own && nonFiniteProblem(own, checked);
       outcomes[range.start + row] =
         range.error !== undefined
           ? { ok: false, error: range.error }
-          : {
-              ok: true,
-              result: postprocess(
-                model.row.postprocessing,
-                count === 1 ? range.outputs! : rowRange(range.outputs!, row, row + 1),
-                order,
-                context,
-              ),
-            };
+          : problem !== undefined
+            ? { ok: false, error: new NonFiniteResultError(problem).taskError }
+            : { ok: true, result: postprocess(model.row.postprocessing, own!, order, context) };
     }
   }
   return outcomes;
