@@ -158,7 +158,8 @@ export function toJson(tensor: TensorData): number[] | boolean[] {
  */
 export function stack(tensors: readonly TensorData[], copy = false): TensorData {
   const first = tensors[0]!;
-  if (tensors.length === 1 && !copy) return first;
+  if (tensors.length === 1)
+    return copy ? { type: first.type, dims: [...first.dims], data: first.data.slice() as TypedArray } : first;
   const rows = tensors.reduce((sum, tensor) => sum + tensor.dims[0]!, 0);
   const data = new ARRAYS[first.type](tensors.reduce((sum, tensor) => sum + tensor.data.length, 0));
   let offset = 0;
