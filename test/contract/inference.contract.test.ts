@@ -233,6 +233,45 @@ describe.each(testDrivers)('inference contract on $name', (driver) => {
     );
   });
 
+  it('says why ONNX Runtime could not run the inputs, without its source paths, sync and async', async () => {
+    // Two inputs whose second dimensions the model does not tie together: the request is valid for the
+    // signature, and ONNX Runtime fails in Add with a message that starts with its source location.
+    const model = await unwrap(
+      uploadModel(suite.server.clientA, {
+        name: 'mismatched-add',
+        model: encodeModel({
+          name: 'mismatched_add',
+          inputs: [
+            { name: 'a', type: 'float32', shape: ['batch', 'n'] },
+            { name: 'b', type: 'float32', shape: ['batch', 'm'] },
+          ],
+          outputs: [{ name: 'sum', type: 'float32', shape: ['batch', 'n'] }],
+          initializers: [],
+          nodes: [node('Add', ['a', 'b'], ['sum'])],
+        }),
+      }),
+    );
+    const inputs = { a: { data: [1, 2], shape: [1, 2] }, b: { data: [1, 2, 3], shape: [1, 3] } };
+    const error = await conformError(
+      'runInference',
+      runInference(suite.server.clientA, { body: { model_id: model.id, inputs } }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    expect(error.message).toMatch(/could not run these inputs: .*Add.*Attempting to broadcast an axis/);
+    expect(error.message).not.toMatch(/onnxruntime_src|\.h:\d|onnxruntime::/);
+    const accepted = await unwrap(
+      runInference(suite.server.clientA, { body: { model_id: model.id, inputs, async: true } }),
+    );
+    const job = await waitForInferenceJob(suite.server.clientA, (accepted as { job_id: string }).job_id, {
+      intervalMs: 20,
+      timeoutMs: 20_000,
+    });
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/Attempting to broadcast an axis/);
+    expect(job.error).not.toMatch(/onnxruntime_src|onnxruntime::/);
+  });
+
   it('runs async jobs (query, header or body flag) that are polled to completion', async () => {
     const model = await upload('regression.onnx', { postprocessing: 'regression' });
     const input = { data: [1, 2, 3], shape: [1, 3] };

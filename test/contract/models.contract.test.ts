@@ -12,6 +12,7 @@ import {
 } from '@computeplane/sdk/models';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { fixtureBytes, fixturePath } from '@computeplane/test-support/fixtures';
+import { encodeModel, node } from '../../scripts/fixtures/onnx-graph.js';
 import { conform, conformError, serverFor } from './harness.js';
 
 describe.each(testDrivers)('models contract on $name', (driver) => {
@@ -84,6 +85,38 @@ describe.each(testDrivers)('models contract on $name', (driver) => {
       'INVALID_MODEL',
     );
     expect(error.message).toMatch(/not a valid ONNX model/i);
+  });
+
+  it('says why ONNX Runtime refused a model without its source paths', async () => {
+    // A graph whose output no node makes: ONNX Runtime's message starts with /onnxruntime_src/.../graph.cc:<line>.
+    const broken = encodeModel({
+      name: 'broken',
+      inputs: [{ name: 'x', type: 'float32', shape: ['batch', 4] }],
+      outputs: [{ name: 'y', type: 'float32', shape: ['batch', 4] }],
+      initializers: [],
+      nodes: [],
+    });
+    const error = await conformError(
+      'uploadModel',
+      uploadModel(suite.server.clientA, { model: broken, name: 'broken' }),
+      400,
+      'INVALID_MODEL',
+    );
+    expect(error.message).toMatch(/This is an invalid model\. Graph output \(y\) does not exist in the graph\./);
+    expect(error.message).not.toMatch(/onnxruntime_src|\.cc:\d|onnxruntime::/);
+  });
+
+  it('refuses a model with a fixed dimension beyond 2^53 - 1, which no JSON number holds exactly', async () => {
+    const error = await conformError(
+      'uploadModel',
+      uploadModel(suite.server.clientA, { model: fixturePath('huge-dimension.onnx') }),
+      400,
+      'INVALID_MODEL',
+    );
+    expect(error.message).toMatch(/input 'x' dimension 1 is 4611686018427387904.*9007199254740991/);
+    expect(error.details).toEqual([{ path: 'body.model', message: expect.stringMatching(/dimension 1/) }]);
+    const { data } = await conform('listModels', listModels(suite.server.clientA));
+    expect(data!.models.map((model) => model.name)).not.toContain('huge-dimension');
   });
 
   it('rejects a file over the size limit with 413', async () => {

@@ -7,6 +7,7 @@
 import { InferenceSession } from 'onnxruntime-node';
 import type { TensorInfo } from '../../platform/db/schema.js';
 import { ApiProblem } from '../../platform/http/problem.js';
+import { runtimeMessage } from '../../platform/onnx/runtime-message.js';
 
 const describe = (meta: InferenceSession.ValueMetadata): TensorInfo =>
   meta.isTensor
@@ -17,6 +18,31 @@ const describe = (meta: InferenceSession.ValueMetadata): TensorInfo =>
       }
     : { name: meta.name, type: 'non-tensor', shape: [] };
 
+/**
+ * Refuses a fixed dimension beyond Number.MAX_SAFE_INTEGER (2^53 - 1): ONNX Runtime reports dimensions as
+ * JavaScript numbers, so such a dimension is already rounded here and could only be shown rounded
+ * (2^62 as 4611686018427388000), and a tensor that large can never be fed or produced anyway.
+ */
+function checkExactDimensions({ inputs, outputs }: { inputs: TensorInfo[]; outputs: TensorInfo[] }): void {
+  for (const [kind, tensors] of [
+    ['input', inputs],
+    ['output', outputs],
+  ] as const) {
+    for (const tensor of tensors) {
+      const index = tensor.shape.findIndex((dim) => typeof dim === 'number' && !Number.isSafeInteger(dim));
+      if (index < 0) continue;
+      const dim = BigInt(tensor.shape[index] as number).toString();
+      const why = `${kind} '${tensor.name}' dimension ${index} is ${dim} (about), beyond ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`;
+      throw new ApiProblem(
+        400,
+        'INVALID_MODEL',
+        `The model cannot run here: its ${why}; no tensor of that size can be sent or stored, and the dimension has no exact JSON number`,
+        { details: [{ path: 'body.model', message: why }] },
+      );
+    }
+  }
+}
+
 export async function inspectOnnx(bytes: Uint8Array): Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }> {
   let session: InferenceSession;
   try {
@@ -26,7 +52,7 @@ export async function inspectOnnx(bytes: Uint8Array): Promise<{ inputs: TensorIn
       graphOptimizationLevel: 'disabled',
     });
   } catch (error) {
-    const reason = (error as Error).message.split('\n')[0]?.slice(0, 300) ?? 'unknown error';
+    const reason = runtimeMessage(error, 300);
     throw new ApiProblem(
       400,
       'INVALID_MODEL',
@@ -34,7 +60,9 @@ export async function inspectOnnx(bytes: Uint8Array): Promise<{ inputs: TensorIn
     );
   }
   try {
-    return { inputs: session.inputMetadata.map(describe), outputs: session.outputMetadata.map(describe) };
+    const tensors = { inputs: session.inputMetadata.map(describe), outputs: session.outputMetadata.map(describe) };
+    checkExactDimensions(tensors);
+    return tensors;
   } finally {
     await session.release();
   }

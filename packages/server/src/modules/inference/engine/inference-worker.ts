@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { runtimeMessage } from '../../../platform/onnx/runtime-message.js';
 import type { Feeds, TensorData, TypedArray } from './tensors.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
@@ -69,11 +70,7 @@ async function handle(message: ToWorker): Promise<void> {
     }
     reply({ id: message.id, ok: true, outputs, computeMs }, transfer);
   } catch (error) {
-    reply({
-      id: message.id,
-      ok: false,
-      error: (error as Error).message.split('\n')[0]?.slice(0, 500) ?? 'inference failed',
-    });
+    reply({ id: message.id, ok: false, error: runtimeMessage(error) });
   }
 }
 
