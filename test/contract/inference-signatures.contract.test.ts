@@ -85,7 +85,7 @@ describe.each(testDrivers)('inference on models that do not stack on $name', (dr
         runInference(suite.server.clientA, { body: { model_id: model.id, inputs } }),
       );
       expect(data && isInferenceResult(data)).toBe(true);
-      const { outputs } = (data as { result: Outputs }).result;
+      const { outputs } = (data as unknown as { result: Outputs }).result;
       const expected = await reference(inputs);
       expect(outputs.output!.shape).toEqual([inputs.input.shape[0], 1]);
       expect(outputs.stateN!.shape).toEqual(inputs.state.shape);

@@ -111,7 +111,7 @@ describe.each(testDrivers)('inference values on $name', (driver) => {
       },
     });
     expect(error.message).toMatch(/tabular.*element 5.*1e\+39.*float32/);
-    expect(error.details?.[0]?.path).toBe('body.input');
+    expect(error.details).toEqual([{ path: 'body.input', message: expect.stringMatching(/tabular/) }]);
     expect((await rejectBatch({ model_id: tabular.id, inputs: [{ features: [1e39, 1, 1, 1] }] })).message).toMatch(
       /inputs\[0\]\.input|inputs\[0\]: .*tabular/,
     );

@@ -12,7 +12,7 @@ import {
 } from '@computeplane/sdk/models';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { fixtureBytes, fixturePath } from '@computeplane/test-support/fixtures';
-import { encodeModel, node } from '../../scripts/fixtures/onnx-graph.js';
+import { encodeModel } from '../../scripts/fixtures/onnx-graph.js';
 import { conform, conformError, serverFor } from './harness.js';
 
 describe.each(testDrivers)('models contract on $name', (driver) => {
