@@ -663,10 +663,11 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "name": "offset",
           "in": "query",
           "required": false,
-          "description": "Number of items to skip.",
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
           "schema": {
             "type": "integer",
             "minimum": 0,
+            "maximum": 2147483647,
             "default": 0
           }
         },
@@ -2016,10 +2017,11 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "name": "results_offset",
               "in": "query",
               "required": false,
-              "description": "Skip this many batch results.",
+              "description": "Skip this many batch results (at most 1000000, the most tasks a batch job has).",
               "schema": {
                 "type": "integer",
                 "minimum": 0,
+                "maximum": 1000000,
                 "default": 0
               }
             },
@@ -2165,7 +2167,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "maxItems": 16,
               "items": {
                 "type": "integer",
-                "minimum": 0
+                "minimum": 0,
+                "maximum": 2147483647
               }
             }
           }
@@ -3396,10 +3399,11 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "name": "offset",
           "in": "query",
           "required": false,
-          "description": "Number of items to skip.",
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
           "schema": {
             "type": "integer",
             "minimum": 0,
+            "maximum": 2147483647,
             "default": 0
           }
         },
@@ -3503,11 +3507,12 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
         },
         "Shape": {
           "type": "array",
-          "description": "Tensor shape; -1 marks a dimension of any size.",
+          "description": "Tensor shape; -1 marks a dimension of any size; a dimension is at most 2147483647.",
           "maxItems": 16,
           "items": {
             "type": "integer",
-            "minimum": -1
+            "minimum": -1,
+            "maximum": 2147483647
           }
         },
         "JsonSchema": {
@@ -4171,7 +4176,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Minimum VRAM per GPU, in GB.",
               "schema": {
                 "type": "integer",
-                "minimum": 0
+                "minimum": 0,
+                "maximum": 2147483647
               }
             },
             {
@@ -4191,7 +4197,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Minimum number of GPUs.",
               "schema": {
                 "type": "integer",
-                "minimum": 0
+                "minimum": 0,
+                "maximum": 2147483647
               }
             },
             {
@@ -4201,7 +4208,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Alias for `min_gpu_count`.",
               "schema": {
                 "type": "integer",
-                "minimum": 0
+                "minimum": 0,
+                "maximum": 2147483647
               }
             },
             {
@@ -4822,10 +4830,11 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "name": "offset",
           "in": "query",
           "required": false,
-          "description": "Number of items to skip.",
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
           "schema": {
             "type": "integer",
             "minimum": 0,
+            "maximum": 2147483647,
             "default": 0
           }
         }
@@ -5308,20 +5317,24 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "name": "start_date",
               "in": "query",
               "required": false,
-              "description": "First day (YYYY-MM-DD, UTC).",
+              "description": "First day (YYYY-MM-DD, UTC). Between 1970-01-01 and 2999-12-31.",
               "schema": {
                 "type": "string",
-                "format": "date"
+                "format": "date",
+                "formatMinimum": "1970-01-01",
+                "formatMaximum": "2999-12-31"
               }
             },
             {
               "name": "end_date",
               "in": "query",
               "required": false,
-              "description": "Last day (YYYY-MM-DD, UTC), inclusive.",
+              "description": "Last day (YYYY-MM-DD, UTC), inclusive. Between 1970-01-01 and 2999-12-31.",
               "schema": {
                 "type": "string",
-                "format": "date"
+                "format": "date",
+                "formatMinimum": "1970-01-01",
+                "formatMaximum": "2999-12-31"
               }
             },
             {
@@ -5459,10 +5472,11 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "name": "offset",
           "in": "query",
           "required": false,
-          "description": "Number of items to skip.",
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
           "schema": {
             "type": "integer",
             "minimum": 0,
+            "maximum": 2147483647,
             "default": 0
           }
         },
