@@ -28,7 +28,7 @@ const unbounded = Object.entries(docs).flatMap(([area, doc]) =>
 );
 if (unbounded.length) {
   console.error(
-    `Request values without bounds (add minimum/maximum, or formatMinimum/formatMaximum):\n${unbounded.join('\n')}`,
+    `Request values without bounds (add minimum/maximum, or x-format-minimum/x-format-maximum):\n${unbounded.join('\n')}`,
   );
   process.exit(1);
 }

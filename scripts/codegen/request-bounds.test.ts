@@ -49,7 +49,8 @@ describe('unboundedRequestValues', () => {
     expect(unboundedRequestValues(doc).sort()).toEqual([
       'makeThing body(application/json)(Thing).dims[]: integer without minimum',
       'makeThing path.n: integer without maximum',
-      'makeThing query.day: date without formatMinimum and formatMaximum',
+      'makeThing query.day: date without x-format-maximum',
+      'makeThing query.day: date without x-format-minimum',
     ]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A rule the generator enforces on every spec: each integer a request can carry (path, query, JSON or
  * multipart body, at any depth, through $refs) has a `minimum` and a `maximum`, and each `format: date`
- * string a `formatMinimum` and a `formatMaximum`, so that no client value reaches the database or the
+ * string an `x-format-minimum` and an `x-format-maximum`, so that no client value reaches the database or the
  * engine unbounded (a PostgreSQL int4 overflows at 2147483648). `npm run codegen` fails on a violation.
  */
 import type { OpenApiDocument } from '../lib/specs.js';
@@ -26,8 +26,10 @@ export function unboundedRequestValues(doc: OpenApiDocument): string[] {
       if (!has(schema, 'minimum', 'exclusiveMinimum')) problems.add(`${at}: integer without minimum`);
       if (!has(schema, 'maximum', 'exclusiveMaximum')) problems.add(`${at}: integer without maximum`);
     }
-    if (types.includes('string') && schema.format === 'date' && !has(schema, 'formatMinimum', 'formatMaximum'))
-      problems.add(`${at}: date without formatMinimum and formatMaximum`);
+    if (types.includes('string') && schema.format === 'date') {
+      if (!has(schema, 'x-format-minimum')) problems.add(`${at}: date without x-format-minimum`);
+      if (!has(schema, 'x-format-maximum')) problems.add(`${at}: date without x-format-maximum`);
+    }
     for (const key of ['oneOf', 'anyOf', 'allOf'] as const)
       schema[key]?.forEach((variant, index) => walk(variant, `${at}|${index}`, seen));
     walk(schema.items, `${at}[]`, seen);

@@ -11,14 +11,14 @@ export function enumToZod(schema: SchemaObject): string {
 
 /**
  * Every string is `text()` (no NUL, no lone surrogate: what the database can store), with the spec's
- * length and pattern; `format: date` is a real calendar date within `formatMinimum`..`formatMaximum`.
+ * length and pattern; `format: date` is a real calendar date within `x-format-minimum`..`x-format-maximum`.
  */
 export function stringToZod(schema: SchemaObject, ctx: ZodContext): string {
   if (schema.format === 'binary') return 'uploadedFile()';
   if (schema.format === 'date') {
-    const bounds = [schema.formatMinimum, schema.formatMaximum];
+    const bounds = [schema['x-format-minimum'], schema['x-format-maximum']];
     if (bounds.some((bound) => bound !== undefined && typeof bound !== 'string'))
-      throw new Error(`${ctx.at}: formatMinimum/formatMaximum of a date must be YYYY-MM-DD strings`);
+      throw new Error(`${ctx.at}: x-format-minimum/x-format-maximum of a date must be YYYY-MM-DD strings`);
     const args = bounds.map((bound) => (bound === undefined ? 'undefined' : literal(bound)));
     while (args.at(-1) === 'undefined') args.pop();
     return `isoDate(${args.join(', ')})`;

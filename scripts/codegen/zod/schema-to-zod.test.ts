@@ -91,9 +91,9 @@ describe('text', () => {
 });
 
 describe('dates', () => {
-  it('a date is a real calendar day within formatMinimum..formatMaximum', async () => {
+  it('a date is a real calendar day within x-format-minimum..x-format-maximum', async () => {
     const day = compile(
-      { type: 'string', format: 'date', formatMinimum: '1970-01-01', formatMaximum: '2999-12-31' },
+      { type: 'string', format: 'date', 'x-format-minimum': '1970-01-01', 'x-format-maximum': '2999-12-31' },
       'param',
     );
     for (const ok of ['1970-01-01', '2026-02-28', '2999-12-31']) expect(await accepts(day, ok), ok).toBe(true);
@@ -105,6 +105,6 @@ describe('dates', () => {
   });
 
   it('refuses bounds that are not dates', () => {
-    expect(() => emit({ type: 'string', format: 'date', formatMaximum: 3 })).toThrow(/formatMaximum/);
+    expect(() => emit({ type: 'string', format: 'date', 'x-format-maximum': 3 })).toThrow(/x-format-maximum/);
   });
 });

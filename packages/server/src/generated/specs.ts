@@ -5321,8 +5321,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "format": "date",
-                "formatMinimum": "1970-01-01",
-                "formatMaximum": "2999-12-31"
+                "x-format-minimum": "1970-01-01",
+                "x-format-maximum": "2999-12-31"
               }
             },
             {
@@ -5333,8 +5333,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "format": "date",
-                "formatMinimum": "1970-01-01",
-                "formatMaximum": "2999-12-31"
+                "x-format-minimum": "1970-01-01",
+                "x-format-maximum": "2999-12-31"
               }
             },
             {
