@@ -195,6 +195,9 @@ describe.each(testDrivers)('input checks on $name', (driver) => {
       expectRejected(await send('GET', '/api/v1/sessions?consumer_id=a%00b'), 'query.consumer_id');
       expectRejected(await send('GET', '/api/v1/costs?consumer_id=%00'), 'query.consumer_id');
       expectRejected(await send('GET', '/api/v1/templates?name=x%00'), 'query.name');
+      expectRejected(await send('GET', '/api/v1/models/%00'), 'path.id');
+      // Bytes that are not UTF-8 (an encoded lone surrogate) never reach the database as a broken string.
+      expect((await send('GET', '/api/v1/sessions?consumer_id=%ED%A0%80')).status).toBeLessThan(500);
     });
   });
 
