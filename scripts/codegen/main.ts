@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { bundleAll, mergeAreas, repoRoot } from '../lib/specs.js';
 import { readRetryableGpuErrorTypes, renderGpuErrors } from './gpu-errors.js';
 import { renderMockTypedHttp } from './mock-typed-http.js';
+import { unboundedRequestValues } from './request-bounds.js';
 import { renderSdkOperations } from './sdk-operations.js';
 import { renderSdkPackageJson } from './sdk-package-exports.js';
 import { renderSdkTypes } from './sdk-types.js';
@@ -22,6 +23,15 @@ const mockDir = join(repoRoot, 'packages/mock/src/generated');
 const serverDir = join(repoRoot, 'packages/server/src/generated');
 
 const docs = await bundleAll();
+const unbounded = Object.entries(docs).flatMap(([area, doc]) =>
+  unboundedRequestValues(doc).map((problem) => `  openapi/${area}.yaml ${problem}`),
+);
+if (unbounded.length) {
+  console.error(
+    `Request values without bounds (add minimum/maximum, or x-format-minimum/x-format-maximum):\n${unbounded.join('\n')}`,
+  );
+  process.exit(1);
+}
 const version = JSON.parse(readFileSync(join(repoRoot, 'packages/server/package.json'), 'utf8')).version as string;
 const outputs = new Map<string, string>();
 for (const [area, doc] of Object.entries(docs)) {

@@ -158,7 +158,16 @@ ${renderComponentSchemas(doc).join('\n')}
 // Operations
 ${routes.join('\n\n')}
 `;
-  const helpers = ['jsonText', 'queryBoolean', 'uploadedFile'].filter((name) => body.includes(`${name}(`));
+  const helpers = [
+    'anyJson',
+    'isoDate',
+    'jsonRecord',
+    'jsonText',
+    'queryBoolean',
+    'queryNumber',
+    'text',
+    'uploadedFile',
+  ].filter((name) => new RegExp(`\\b${name}\\(`).test(body));
   const helperImport = helpers.length
     ? `import { ${helpers.join(', ')} } from '../../platform/http/zod-helpers.js';\n`
     : '';

@@ -196,7 +196,7 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
       headers: { 'X-API-Key': suite.server.keyA },
     });
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.get('allow')).toBe('DELETE, GET');
+    expect(wrong.headers.get('allow')).toBe('DELETE, GET, HEAD, OPTIONS');
     expect((await wrong.json()).error).toMatchObject({
       code: 'METHOD_NOT_ALLOWED',
       request_id: wrong.headers.get('x-request-id'),

@@ -21,6 +21,7 @@ import { createDocsRoutes } from './platform/docs/serve-docs.js';
 import type { AppEnv } from './platform/http/app-env.js';
 import { limitBodies } from './platform/http/body-limit.js';
 import { notFoundHandler, onError, validationHook } from './platform/http/error-handler.js';
+import { allowedMethods } from './platform/http/allowed-methods.js';
 import { errorFormatMounts } from './platform/http/error-format.js';
 import { idempotency } from './platform/http/idempotency.js';
 import { createHttpMetrics } from './platform/http/metrics.js';
@@ -108,6 +109,8 @@ export function createApp(options: AppOptions) {
   const areas = modules.flatMap((module) => module.areas);
   // Error formats first: a middleware registered after a route would never see that route's answers.
   for (const mount of errorFormatMounts(areas)) app.use(mount.path, mount.middleware);
+  // Inside the error formats, before any route: 405/OPTIONS per spec path, static segments first.
+  app.use('*', allowedMethods(areas.flatMap((area) => Object.values(area.routes))));
   for (const area of areas) registerRoutes(app, area.routes, area.handlers as never, routeServices);
   for (const module of modules) module.start?.();
   if (options.docsDir) app.route('/docs', createDocsRoutes(options.docsDir));

@@ -9,9 +9,21 @@ export function enumToZod(schema: SchemaObject): string {
   return `z.union([${values.map((value) => `z.literal(${literal(value)})`).join(', ')}])`;
 }
 
+/**
+ * Every string is `text()` (no NUL, no lone surrogate: what the database can store), with the spec's
+ * length and pattern; `format: date` is a real calendar date within `x-format-minimum`..`x-format-maximum`.
+ */
 export function stringToZod(schema: SchemaObject, ctx: ZodContext): string {
   if (schema.format === 'binary') return 'uploadedFile()';
-  let out = 'z.string()';
+  if (schema.format === 'date') {
+    const bounds = [schema['x-format-minimum'], schema['x-format-maximum']];
+    if (bounds.some((bound) => bound !== undefined && typeof bound !== 'string'))
+      throw new Error(`${ctx.at}: x-format-minimum/x-format-maximum of a date must be YYYY-MM-DD strings`);
+    const args = bounds.map((bound) => (bound === undefined ? 'undefined' : literal(bound)));
+    while (args.at(-1) === 'undefined') args.pop();
+    return `isoDate(${args.join(', ')})`;
+  }
+  let out = 'text()';
   if (typeof schema.minLength === 'number') out += `.min(${schema.minLength})`;
   if (typeof schema.maxLength === 'number') out += `.max(${schema.maxLength})`;
   if (typeof schema.pattern === 'string') {
@@ -21,14 +33,18 @@ export function stringToZod(schema: SchemaObject, ctx: ZodContext): string {
   return out;
 }
 
+/**
+ * Numbers with the spec's bounds. Parameters arrive as text and go through `queryNumber()`, which
+ * accepts only plain decimal spellings (an integer is digits only) before converting.
+ */
 export function numberToZod(schema: SchemaObject, ctx: ZodContext, integer: boolean): string {
-  let out = ctx.mode === 'param' ? 'z.coerce.number()' : 'z.number()';
+  let out = 'z.number()';
   if (integer) out += '.int()';
   if (typeof schema.minimum === 'number') out += `.min(${schema.minimum})`;
   if (typeof schema.maximum === 'number') out += `.max(${schema.maximum})`;
   if (typeof schema.exclusiveMinimum === 'number') out += `.gt(${schema.exclusiveMinimum})`;
   if (typeof schema.exclusiveMaximum === 'number') out += `.lt(${schema.exclusiveMaximum})`;
-  return out;
+  return ctx.mode === 'param' ? `queryNumber(${out}, ${integer})` : out;
 }
 
 export function booleanToZod(ctx: ZodContext): string {

@@ -36,7 +36,8 @@ function baseToZod(schema: SchemaObject, ctx: ZodContext): string {
     case 'object':
       return objectToZod(schema, ctx);
     case undefined:
-      return schema.properties ? objectToZod(schema, ctx) : 'z.unknown()';
+      // No type: any JSON value, with every string nested in it checked like a string field.
+      return schema.properties ? objectToZod(schema, ctx) : 'anyJson()';
     default:
       throw new Error(`${ctx.at}: unsupported type ${String(schema.type)}`);
   }

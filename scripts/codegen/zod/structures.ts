@@ -3,7 +3,7 @@ import type { SchemaObject, ZodContext } from './context.js';
 import { schemaToZod } from './schema-to-zod.js';
 
 export function arrayToZod(schema: SchemaObject, ctx: ZodContext): string {
-  const items = schema.items ? schemaToZod(schema.items, { ...ctx, at: `${ctx.at}[]` }) : 'z.unknown()';
+  const items = schema.items ? schemaToZod(schema.items, { ...ctx, at: `${ctx.at}[]` }) : 'anyJson()';
   let out = `z.array(${items})`;
   if (typeof schema.minItems === 'number') out += `.min(${schema.minItems})`;
   if (typeof schema.maxItems === 'number') out += `.max(${schema.maxItems})`;
@@ -19,9 +19,10 @@ export function objectToZod(schema: SchemaObject, ctx: ZodContext): string {
   const names = Object.keys(properties);
 
   if (names.length === 0) {
+    // Free-form objects check their keys (jsonRecord) and values (anyJson: every nested string).
     const values =
-      typeof additional === 'object' ? schemaToZod(additional, { ...ctx, at: `${ctx.at}{}` }) : 'z.unknown()';
-    return additional === false ? 'z.strictObject({})' : `z.record(z.string(), ${values})`;
+      typeof additional === 'object' ? schemaToZod(additional, { ...ctx, at: `${ctx.at}{}` }) : 'anyJson()';
+    return additional === false ? 'z.strictObject({})' : `jsonRecord(${values})`;
   }
 
   const fields = names.map((name) => {
@@ -35,7 +36,7 @@ export function objectToZod(schema: SchemaObject, ctx: ZodContext): string {
   if (additional === false) out = `z.strictObject(${body})`;
   else if (typeof additional === 'object') {
     out = `z.object(${body}).catchall(${schemaToZod(additional, { ...ctx, at: `${ctx.at}{}` })})`;
-  } else out = `z.looseObject(${body})`;
+  } else out = `z.object(${body}).catchall(anyJson())`;
 
   if (typeof schema.minProperties === 'number') {
     const message = `send at least ${schema.minProperties} of: ${names.join(', ')}`;

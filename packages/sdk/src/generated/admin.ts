@@ -287,7 +287,7 @@ export interface components {
     parameters: {
         /** @description Page size. */
         Limit: number;
-        /** @description Number of items to skip. */
+        /** @description Number of items to skip (at most 2147483647, the largest count the database stores). */
         Offset: number;
         /** @description Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`. */
         IdempotencyKey: string;
@@ -306,7 +306,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Number of items to skip. */
+                /** @description Number of items to skip (at most 2147483647, the largest count the database stores). */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -393,7 +393,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Number of items to skip. */
+                /** @description Number of items to skip (at most 2147483647, the largest count the database stores). */
                 offset?: components["parameters"]["Offset"];
                 /** @description Only this tenant's keys. */
                 tenant_id?: components["schemas"]["TenantId"];

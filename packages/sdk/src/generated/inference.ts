@@ -592,7 +592,7 @@ export interface operations {
     getInferenceJob: {
         parameters: {
             query?: {
-                /** @description Skip this many batch results. */
+                /** @description Skip this many batch results (at most 1000000, the most tasks a batch job has). */
                 results_offset?: number;
                 /** @description Return at most this many batch results. */
                 results_limit?: number;

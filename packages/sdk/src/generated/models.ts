@@ -93,7 +93,7 @@ export interface components {
          * @enum {string}
          */
         Postprocessing: "top_k_labels" | "binary_classification" | "regression" | "passthrough";
-        /** @description Tensor shape; -1 marks a dimension of any size. */
+        /** @description Tensor shape; -1 marks a dimension of any size; a dimension is at most 2147483647. */
         Shape: number[];
         /** @description A JSON Schema (draft 2020-12) document. */
         JsonSchema: {
@@ -334,7 +334,7 @@ export interface components {
         ModelId: components["schemas"]["ModelId"];
         /** @description Page size. */
         Limit: number;
-        /** @description Number of items to skip. */
+        /** @description Number of items to skip (at most 2147483647, the largest count the database stores). */
         Offset: number;
         /** @description Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`. */
         IdempotencyKey: string;
@@ -353,7 +353,7 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Number of items to skip. */
+                /** @description Number of items to skip (at most 2147483647, the largest count the database stores). */
                 offset?: components["parameters"]["Offset"];
                 /** @description Only models of this format. */
                 format?: components["schemas"]["ModelFormat"];

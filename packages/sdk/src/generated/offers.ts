@@ -226,7 +226,7 @@ export interface components {
     parameters: {
         /** @description Page size. */
         Limit: number;
-        /** @description Number of items to skip. */
+        /** @description Number of items to skip (at most 2147483647, the largest count the database stores). */
         Offset: number;
     };
     requestBodies: never;
@@ -265,7 +265,7 @@ export interface operations {
                 template_hash_id?: string;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Number of items to skip. */
+                /** @description Number of items to skip (at most 2147483647, the largest count the database stores). */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;

@@ -510,7 +510,7 @@ export interface components {
         SessionId: string;
         /** @description Page size. */
         Limit: number;
-        /** @description Number of items to skip. */
+        /** @description Number of items to skip (at most 2147483647, the largest count the database stores). */
         Offset: number;
         /** @description Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`. */
         IdempotencyKey: string;
@@ -535,7 +535,7 @@ export interface operations {
                 provider?: components["schemas"]["SessionProvider"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Number of items to skip. */
+                /** @description Number of items to skip (at most 2147483647, the largest count the database stores). */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -779,9 +779,9 @@ export interface operations {
             query?: {
                 consumer_id?: string;
                 session_id?: string;
-                /** @description First day (YYYY-MM-DD, UTC). */
+                /** @description First day (YYYY-MM-DD, UTC). Between 1970-01-01 and 2999-12-31. */
                 start_date?: string;
-                /** @description Last day (YYYY-MM-DD, UTC), inclusive. */
+                /** @description Last day (YYYY-MM-DD, UTC), inclusive. Between 1970-01-01 and 2999-12-31. */
                 end_date?: string;
                 period?: "daily" | "monthly";
             };

@@ -664,10 +664,11 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "name": "offset",
           "in": "query",
           "required": false,
-          "description": "Number of items to skip.",
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
           "schema": {
             "type": "integer",
             "minimum": 0,
+            "maximum": 2147483647,
             "default": 0
           }
         },
@@ -2040,10 +2041,11 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "name": "results_offset",
               "in": "query",
               "required": false,
-              "description": "Skip this many batch results.",
+              "description": "Skip this many batch results (at most 1000000, the most tasks a batch job has).",
               "schema": {
                 "type": "integer",
                 "minimum": 0,
+                "maximum": 1000000,
                 "default": 0
               }
             },
@@ -2189,7 +2191,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "maxItems": 16,
               "items": {
                 "type": "integer",
-                "minimum": 0
+                "minimum": 0,
+                "maximum": 2147483647
               }
             }
           }
@@ -3421,10 +3424,11 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "name": "offset",
           "in": "query",
           "required": false,
-          "description": "Number of items to skip.",
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
           "schema": {
             "type": "integer",
             "minimum": 0,
+            "maximum": 2147483647,
             "default": 0
           }
         },
@@ -3528,11 +3532,12 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
         },
         "Shape": {
           "type": "array",
-          "description": "Tensor shape; -1 marks a dimension of any size.",
+          "description": "Tensor shape; -1 marks a dimension of any size; a dimension is at most 2147483647.",
           "maxItems": 16,
           "items": {
             "type": "integer",
-            "minimum": -1
+            "minimum": -1,
+            "maximum": 2147483647
           }
         },
         "JsonSchema": {
@@ -4197,7 +4202,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Minimum VRAM per GPU, in GB.",
               "schema": {
                 "type": "integer",
-                "minimum": 0
+                "minimum": 0,
+                "maximum": 2147483647
               }
             },
             {
@@ -4217,7 +4223,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Minimum number of GPUs.",
               "schema": {
                 "type": "integer",
-                "minimum": 0
+                "minimum": 0,
+                "maximum": 2147483647
               }
             },
             {
@@ -4227,7 +4234,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Alias for `min_gpu_count`.",
               "schema": {
                 "type": "integer",
-                "minimum": 0
+                "minimum": 0,
+                "maximum": 2147483647
               }
             },
             {
@@ -4848,10 +4856,11 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "name": "offset",
           "in": "query",
           "required": false,
-          "description": "Number of items to skip.",
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
           "schema": {
             "type": "integer",
             "minimum": 0,
+            "maximum": 2147483647,
             "default": 0
           }
         }
@@ -5334,20 +5343,24 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "name": "start_date",
               "in": "query",
               "required": false,
-              "description": "First day (YYYY-MM-DD, UTC).",
+              "description": "First day (YYYY-MM-DD, UTC). Between 1970-01-01 and 2999-12-31.",
               "schema": {
                 "type": "string",
-                "format": "date"
+                "format": "date",
+                "x-format-minimum": "1970-01-01",
+                "x-format-maximum": "2999-12-31"
               }
             },
             {
               "name": "end_date",
               "in": "query",
               "required": false,
-              "description": "Last day (YYYY-MM-DD, UTC), inclusive.",
+              "description": "Last day (YYYY-MM-DD, UTC), inclusive. Between 1970-01-01 and 2999-12-31.",
               "schema": {
                 "type": "string",
-                "format": "date"
+                "format": "date",
+                "x-format-minimum": "1970-01-01",
+                "x-format-maximum": "2999-12-31"
               }
             },
             {
@@ -5485,10 +5498,11 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "name": "offset",
           "in": "query",
           "required": false,
-          "description": "Number of items to skip.",
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
           "schema": {
             "type": "integer",
             "minimum": 0,
+            "maximum": 2147483647,
             "default": 0
           }
         },

@@ -1,14 +1,24 @@
 /**
  * zod building blocks the generated routes use for values that do not arrive as plain JSON: files and
- * JSON-encoded fields of multipart bodies, and booleans in query strings.
+ * JSON-encoded fields of multipart bodies; and, re-exported, the text checks (zod-text.ts) and the
+ * query value parsers (zod-query.ts), so generated code imports from one module.
  */
 import { z } from '@hono/zod-openapi';
+import { textProblem } from './zod-text.js';
 
-/** A file part of a multipart body. */
+export { anyJson, jsonRecord, text } from './zod-text.js';
+export { isoDate, queryBoolean, queryNumber } from './zod-query.js';
+
+/** A file part of a multipart body; its file name may become the model name, so it is checked as text. */
 export const uploadedFile = () =>
-  z.custom<File>((value) => typeof File !== 'undefined' && value instanceof File, {
-    message: 'expected a file part (send it as multipart/form-data with a filename)',
-  });
+  z
+    .custom<File>((value) => typeof File !== 'undefined' && value instanceof File, {
+      message: 'expected a file part (send it as multipart/form-data with a filename)',
+    })
+    .superRefine((file, ctx) => {
+      const problem = textProblem(file.name);
+      if (problem) ctx.addIssue({ code: 'custom', message: `file name ${problem}` });
+    });
 
 /**
  * A multipart field whose text is JSON (OpenAPI `encoding.contentType: application/json`). Clients send
@@ -27,7 +37,3 @@ export const jsonText = <T extends z.ZodType>(schema: T) =>
       }
     })
     .pipe(schema);
-
-/** `true` / `false` in a query string. */
-export const queryBoolean = () =>
-  z.enum(['true', 'false'], { message: 'expected true or false' }).transform((value) => value === 'true');
