@@ -18,10 +18,12 @@ const describe = (meta: InferenceSession.ValueMetadata): TensorInfo =>
       }
     : { name: meta.name, type: 'non-tensor', shape: [] };
 
+/** The largest dimension a request may send (the specs' tensor shape bound), and so the largest a model may fix. */
+const MAX_DIMENSION = 2147483647;
+
 /**
- * Refuses a fixed dimension beyond Number.MAX_SAFE_INTEGER (2^53 - 1): ONNX Runtime reports dimensions as
- * JavaScript numbers, so such a dimension is already rounded here and could only be shown rounded
- * (2^62 as 4611686018427388000), and a tensor that large can never be fed or produced anyway.
+ * Refuses a fixed dimension beyond MAX_DIMENSION: no request could feed it, and past 2^53 ONNX Runtime's
+ * JavaScript numbers are already rounded (2^62 would be shown as 4611686018427388000).
  */
 function checkExactDimensions({ inputs, outputs }: { inputs: TensorInfo[]; outputs: TensorInfo[] }): void {
   for (const [kind, tensors] of [
@@ -29,14 +31,14 @@ function checkExactDimensions({ inputs, outputs }: { inputs: TensorInfo[]; outpu
     ['output', outputs],
   ] as const) {
     for (const tensor of tensors) {
-      const index = tensor.shape.findIndex((dim) => typeof dim === 'number' && !Number.isSafeInteger(dim));
+      const index = tensor.shape.findIndex((dim) => typeof dim === 'number' && dim > MAX_DIMENSION);
       if (index < 0) continue;
       const dim = BigInt(tensor.shape[index] as number).toString();
-      const why = `${kind} '${tensor.name}' dimension ${index} is ${dim} (about), beyond ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`;
+      const why = `${kind} '${tensor.name}' dimension ${index} is ${dim} (about), beyond ${MAX_DIMENSION}, the largest dimension a request can send`;
       throw new ApiProblem(
         400,
         'INVALID_MODEL',
-        `The model cannot run here: its ${why}; no tensor of that size can be sent or stored, and the dimension has no exact JSON number`,
+        `The model cannot run here: its ${why}; no request could feed a tensor of that size`,
         { details: [{ path: 'body.model', message: why }] },
       );
     }
