@@ -88,7 +88,7 @@ describe('local provider', () => {
     expect(instance).toMatchObject({ status: 'running', label: 'cp:dep_test:sess_1', ssh: { host: '127.0.0.1' } });
     now = new Date('2026-11-23T00:10:00Z');
     const result = await exec(instance.ssh!.port, keys.privateKey, 'echo $GREETING; pwd; exit 3');
-    expect(result.out).toBe(`hello\n${join(root, instanceId)}\n`);
+    expect(result.out).toBe(`hello\n/workspace\n`);
     expect(result.code).toBe(3);
     expect((await provider.getInstance(instanceId))!.lastActivityAt).toEqual(now);
     expect(await readFile(join(root, instanceId, 'started.txt'), 'utf8')).toBe('started\n');
