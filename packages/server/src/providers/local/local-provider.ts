@@ -17,6 +17,7 @@ import type { CreateInstanceRequest, GpuProvider, ProviderInstance } from '../pr
 import { createUidAllocator, HOME, instanceContainer, VOLUME } from './local-container.js';
 import { LOCAL_TEMPLATES } from './local-templates.js';
 import { offersFor, readGpus } from './machine-offers.js';
+import { exposedPorts, forwardPorts } from './port-forward.js';
 import { startSshEndpoint, type SshEndpoint } from './ssh-endpoint.js';
 
 interface LocalInstance {
@@ -24,6 +25,7 @@ interface LocalInstance {
   label: string;
   workDir: string;
   endpoint: SshEndpoint;
+  forwards: { close(): Promise<void> } | null;
   startedAt: Date;
   lastActivityAt: Date;
   pricePerHour: number;
@@ -98,6 +100,7 @@ export function createLocalProvider(
     instances.delete(id);
     await containers.destroy(id);
     await instance.endpoint.close();
+    await instance.forwards?.close();
     if (instance.userHostId !== null) uids.give(instance.userHostId);
     if (destroyOptions.preserveStorage) {
       await mkdir(join(options.root, 'preserved'), { recursive: true, mode: 0o700 });
@@ -158,6 +161,7 @@ export function createLocalProvider(
         pricePerHour: options.pricePerHour ?? 0,
         userHostId,
         endpoint: undefined as unknown as SshEndpoint,
+        forwards: null,
       };
       instances.set(id, instance);
       try {
@@ -175,6 +179,11 @@ export function createLocalProvider(
         await rm(workDir, { recursive: true, force: true });
         throw error;
       }
+      const ports = exposedPorts(request.env);
+      const activity = () => {
+        instance.lastActivityAt = clock();
+      };
+      if (ports.length) instance.forwards = await forwardPorts(ports, (args) => containers.exec(id, args), activity);
       if (request.onStartCmd)
         containers.exec(id, ['/bin/sh', '-c', request.onStartCmd], { cwd: VOLUME, env: { HOME }, stdio: 'ignore' });
       return { instanceId: id };
@@ -189,6 +198,7 @@ export function createLocalProvider(
     },
     destroyInstance: destroy,
     async close() {
+      await cleanup;
       await Promise.all([...instances.keys()].map((id) => destroy(id)));
     },
   };
