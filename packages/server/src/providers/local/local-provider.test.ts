@@ -34,6 +34,30 @@ function exec(port: number, privateKey: string, command: string): Promise<{ out:
   });
 }
 
+/** A `shell` request without a pty: commands on stdin, output and exit status back. */
+function shell(port: number, privateKey: string, script: string): Promise<{ out: string; code: number }> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    client
+      .on('ready', () => {
+        client.shell(false, (error, stream) => {
+          if (error) return reject(error);
+          let out = '';
+          let code = -1;
+          stream.on('data', (data: Buffer) => (out += data.toString()));
+          stream.on('exit', (exitCode: number) => (code = exitCode));
+          stream.on('close', () => {
+            client.end();
+            resolve({ out, code });
+          });
+          stream.end(script);
+        });
+      })
+      .on('error', reject)
+      .connect({ host: '127.0.0.1', port, username: 'root', privateKey, readyTimeout: 5_000 });
+  });
+}
+
 let root: string;
 let provider: ReturnType<typeof createLocalProvider>;
 let now = new Date('2026-11-23T00:00:00Z');
@@ -92,6 +116,11 @@ describe('local provider', () => {
     expect(result.code).toBe(3);
     expect((await provider.getInstance(instanceId))!.lastActivityAt).toEqual(now);
     expect(await readFile(join(root, instanceId, 'started.txt'), 'utf8')).toBe('started\n');
+
+    expect(await shell(instance.ssh!.port, keys.privateKey, 'echo $GREETING from $(hostname)\nexit 5\n')).toEqual({
+      out: `hello from ${instanceId}\n`,
+      code: 5,
+    });
 
     const stranger = generateEd25519KeyPair();
     await expect(exec(instance.ssh!.port, stranger.privateKey, 'true')).rejects.toThrow(/authentication/i);
