@@ -35,14 +35,22 @@ async function seesLocal(client: Computeplane) {
 async function refused(client: Computeplane) {
   const offerId = await localOfferId();
   await conformError('getOffer', getOffer(client, { params: { path: { id: offerId } } }), 404, 'NOT_FOUND');
-  await conformError('getTemplate', getTemplate(client, { params: { path: { hash_id: localTemplate } } }), 404, 'NOT_FOUND');
+  await conformError(
+    'getTemplate',
+    getTemplate(client, { params: { path: { hash_id: localTemplate } } }),
+    404,
+    'NOT_FOUND',
+  );
   const body = { consumer_id: 'gate', offer_id: offerId, workload_type: 'batch' as const, reservation_hours: 1 };
   const error = await conformError('createSession', createSession(client, { body }), 403, 'FORBIDDEN');
   expect(error.message).toMatch(/may not use the local provider.*LOCAL_PROVIDER_TENANTS/);
 }
 
 describe('local provider gate on PostgreSQL, by default', () => {
-  const suite = serverFor(postgres!, { providers: [local()], settings: { marketplace: { localProviderTenants: undefined } } });
+  const suite = serverFor(postgres!, {
+    providers: [local()],
+    settings: { marketplace: { localProviderTenants: undefined } },
+  });
   it('is closed to every tenant', async () => {
     expect(await seesLocal(suite.server.clientA)).toBe(false);
     expect(await seesLocal(suite.server.clientB)).toBe(false);
@@ -53,12 +61,18 @@ describe('local provider gate on PostgreSQL, by default', () => {
 });
 
 describe('local provider gate on PostgreSQL, with LOCAL_PROVIDER_TENANTS=alpha', () => {
-  const suite = serverFor(postgres!, { providers: [local()], settings: { marketplace: { localProviderTenants: ['alpha'] } } });
+  const suite = serverFor(postgres!, {
+    providers: [local()],
+    settings: { marketplace: { localProviderTenants: ['alpha'] } },
+  });
   it('is open to the listed tenant (by name) only', async () => {
     expect(await seesLocal(suite.server.clientA)).toBe(true);
     expect(await seesLocal(suite.server.clientB)).toBe(false);
     await refused(suite.server.clientB);
-    const { data } = await conform('getOffer', getOffer(suite.server.clientA, { params: { path: { id: await localOfferId() } } }));
+    const { data } = await conform(
+      'getOffer',
+      getOffer(suite.server.clientA, { params: { path: { id: await localOfferId() } } }),
+    );
     expect(data!.provider).toBe('local');
     const health = await conform('getDetailedHealth', getDetailedHealth(suite.server.anonymous));
     expect(health.data!.services.local_provider).toMatchObject({ tenants: 'listed' });
@@ -66,7 +80,10 @@ describe('local provider gate on PostgreSQL, with LOCAL_PROVIDER_TENANTS=alpha',
 });
 
 describe('local provider gate on PGlite, by default', () => {
-  const suite = serverFor(pglite!, { providers: [local()], settings: { marketplace: { localProviderTenants: undefined } } });
+  const suite = serverFor(pglite!, {
+    providers: [local()],
+    settings: { marketplace: { localProviderTenants: undefined } },
+  });
   it('is open to every tenant', async () => {
     expect(await seesLocal(suite.server.clientA)).toBe(true);
     expect(await seesLocal(suite.server.clientB)).toBe(true);

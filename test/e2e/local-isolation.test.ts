@@ -78,7 +78,9 @@ describe('a local instance, seen from inside', () => {
 
   it('sees only its own processes, never the host’s', async () => {
     const [a] = sessions;
-    const out = await a!.run(`ls /proc | grep -cE '^[0-9]+$'; cat /proc/${server.child.pid}/cmdline; cat /proc/1/cmdline`);
+    const out = await a!.run(
+      `ls /proc | grep -cE '^[0-9]+$'; cat /proc/${server.child.pid}/cmdline; cat /proc/1/cmdline`,
+    );
     const [count, ...rest] = out.split('\n');
     expect(Number(count)).toBeLessThan(10);
     expect(rest.join('\n')).toMatch(/No such file or directory/);

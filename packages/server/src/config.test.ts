@@ -22,7 +22,9 @@ describe('loadConfig', () => {
       'tnt_1',
     ]);
     expect(loadConfig({ LOCAL_PROVIDER_TENANTS: '' }).marketplace.localProviderTenants).toEqual([]);
-    expect(loadConfig({ LOCAL_INSTANCE_CPUS: '0.5', LOCAL_INSTANCE_MEMORY_MB: '512' }).marketplace.localInstance).toEqual({
+    expect(
+      loadConfig({ LOCAL_INSTANCE_CPUS: '0.5', LOCAL_INSTANCE_MEMORY_MB: '512' }).marketplace.localInstance,
+    ).toEqual({
       cpus: 0.5,
       memoryMb: 512,
     });

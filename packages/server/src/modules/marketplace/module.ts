@@ -26,13 +26,17 @@ export function createMarketplaceModule(
   });
   for (const provider of deps.providers)
     void provider.unavailableReason?.().then((reason) => {
-      if (reason) platform.logger.warn({ provider: provider.name, reason }, `the ${provider.name} provider is unavailable`);
+      if (reason)
+        platform.logger.warn({ provider: provider.name, reason }, `the ${provider.name} provider is unavailable`);
     });
   // The first refresh starts at once: sessions and offers wait for it, not for start().
   const inventoryReady = inventory.start();
   const templates = createTemplateCatalog({ providers: deps.providers, clock: platform.clock });
   return {
-    areas: [offersArea(inventory, inventoryReady, templates, deps.localAccess), templatesArea(templates, deps.localAccess)],
+    areas: [
+      offersArea(inventory, inventoryReady, templates, deps.localAccess),
+      templatesArea(templates, deps.localAccess),
+    ],
     inventory,
     inventoryReady,
     templates,

@@ -5,14 +5,9 @@
  * earlier process of this node left behind. Drivers live in `drivers/<name>/` (runc today).
  */
 import type { ChildProcess } from 'node:child_process';
-import type { RootfsSource } from './rootfs.js';
+import type { ContainerMount, RootfsSource } from './rootfs.js';
 
-/** A bind mount of a host path into the container. */
-export interface ContainerMount {
-  source: string;
-  destination: string;
-  readonly: boolean;
-}
+export type { ContainerMount };
 
 export interface ContainerLimits {
   /** CPU time as a number of cores (fractions allowed), enforced with a CFS quota. */

@@ -9,10 +9,12 @@ import { dirname, join } from 'node:path';
 export async function createMountPoints(root: string, mounts: { destination: string; source: string; type: string }[]) {
   for (const mount of mounts) {
     const target = join(root, mount.destination);
-    if (await lstat(target).then(
-      () => true,
-      () => false,
-    ))
+    if (
+      await lstat(target).then(
+        () => true,
+        () => false,
+      )
+    )
       continue;
     const isFile = mount.type === 'bind' && (await stat(mount.source)).isFile();
     if (isFile) {

@@ -64,9 +64,7 @@ export function ociConfig(spec: ContainerSpec, rootfs: PreparedRootfs) {
       args: spec.init,
       env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
       cwd: spec.cwd,
-      capabilities: Object.fromEntries(
-        ['bounding', 'effective', 'permitted'].map((set) => [set, CAPABILITIES]),
-      ),
+      capabilities: Object.fromEntries(['bounding', 'effective', 'permitted'].map((set) => [set, CAPABILITIES])),
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: 4096, soft: 4096 }],
       noNewPrivileges: true,
     },

@@ -6,8 +6,14 @@
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContainerMount } from './container-driver.js';
 import { minimalEtc } from './minimal-etc.js';
+
+/** A bind mount of a host path into the container. */
+export interface ContainerMount {
+  source: string;
+  destination: string;
+  readonly: boolean;
+}
 
 export interface PreparedRootfs {
   /** The directory that becomes `/` (made read-only by the driver). */

@@ -44,7 +44,8 @@ export function templatesArea(catalog: TemplateCatalog, localAccess: LocalProvid
     getTemplate: async (c) => {
       const { hash_id: hashId } = c.req.valid('param');
       const template = await catalog.get(hashId);
-      if (!template || !(await visible(c.get('principal')))(template)) throw new ApiProblem(404, 'NOT_FOUND', `Template '${hashId}' not found`);
+      if (!template || !(await visible(c.get('principal')))(template))
+        throw new ApiProblem(404, 'NOT_FOUND', `Template '${hashId}' not found`);
       return c.json(toTemplate(template), 200);
     },
   });

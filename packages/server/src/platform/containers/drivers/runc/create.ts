@@ -14,7 +14,9 @@ export async function create(ctx: RuncContext, spec: ContainerSpec): Promise<voi
   await mkdir(bundle, { recursive: true, mode: 0o711 });
   try {
     const rootfs = await spec.rootfs.prepare(bundle, spec.hostname);
-    if (spec.user) for (const mount of spec.mounts) if (!mount.readonly) await chown(mount.source, spec.user.hostId, spec.user.hostId);
+    if (spec.user)
+      for (const mount of spec.mounts)
+        if (!mount.readonly) await chown(mount.source, spec.user.hostId, spec.user.hostId);
     const config = ociConfig(spec, rootfs);
     await createMountPoints(rootfs.path, config.mounts);
     await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));

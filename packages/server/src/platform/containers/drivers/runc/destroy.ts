@@ -6,8 +6,7 @@ import { runc, type RuncContext } from './run-runc.js';
 
 export async function list(ctx: RuncContext): Promise<ContainerInfo[]> {
   const rows = JSON.parse((await runc(ctx, ['list', '--format', 'json'], { stdout: true })) || 'null') as
-    | { id: string; status: string; pid: number }[]
-    | null;
+    { id: string; status: string; pid: number }[] | null;
   return (rows ?? []).map((row) => ({ id: row.id, status: row.status, pid: row.pid }));
 }
 

@@ -21,7 +21,9 @@ function run(driver: ContainerDriver, id: string, command: string, stdin = '') {
   child.stdout!.on('data', (data: Buffer) => (out += data.toString()));
   child.stderr!.on('data', (data: Buffer) => (out += data.toString()));
   child.stdin!.end(stdin);
-  return new Promise<{ out: string; code: number | null }>((resolve) => child.on('close', (code) => resolve({ out, code })));
+  return new Promise<{ out: string; code: number | null }>((resolve) =>
+    child.on('close', (code) => resolve({ out, code })),
+  );
 }
 
 const available = (await probeRunc()) === null;
@@ -66,7 +68,9 @@ describe.skipIf(!available)('runc driver', () => {
       out: 'hello world\n/workspace\n',
       code: 7,
     });
-    expect((await run(driver, 'cptest-a', 'node -e "console.log(6*7)" && echo hi > file && id -u')).out).toBe('42\n0\n');
+    expect((await run(driver, 'cptest-a', 'node -e "console.log(6*7)" && echo hi > file && id -u')).out).toBe(
+      '42\n0\n',
+    );
     expect(await readFile(join(dir, 'vol-a', 'file'), 'utf8')).toBe('hi\n');
     // Container root is host uid 1500000: the user namespace maps it.
     expect((await run(driver, 'cptest-a', 'cat /proc/self/uid_map')).out.trim().split(/\s+/)).toEqual([
