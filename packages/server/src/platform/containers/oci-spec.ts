@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import type { ContainerSpec } from './container-driver.js';
 import type { PreparedRootfs } from './rootfs.js';
 
-/** Docker's default capabilities less raw sockets and mknod; inside a user namespace they reach only mapped files. */
+/** Docker's default capabilities less NET_RAW, MKNOD and SETFCAP; in a user namespace they reach only mapped files. */
 const CAPABILITIES = [
   'CAP_CHOWN',
   'CAP_DAC_OVERRIDE',
