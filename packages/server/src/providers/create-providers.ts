@@ -12,7 +12,7 @@ import { Counter, type Registry } from 'prom-client';
 import { createRuncDriver } from '../platform/containers/index.js';
 import { createCircuitBreaker } from './circuit-breaker.js';
 import { createLambdaProvider } from './lambda/lambda-provider.js';
-import { createLocalProvider } from './local/local-provider.js';
+import { createLocalProvider, instanceLimits } from './local/local-provider.js';
 import type { ProviderSettings } from '../platform/settings.js';
 import type { GpuProvider } from './provider.js';
 import { createProviderHttp } from './provider-http.js';
@@ -55,7 +55,7 @@ export function createProviders(
     pricePerHour: settings.localPricePerHour ?? 0,
     nodeId,
     containers: createRuncDriver({ stateDir: join(dataDir, 'containers') }),
-    ...(limits ? { limits: { cpus: limits.cpus, memoryBytes: limits.memoryMb * 1024 * 1024, pids: 4096 } } : {}),
+    ...(limits ? { limits: instanceLimits(limits) } : {}),
   });
   const providers: GpuProvider[] = [local];
   const http = (provider: string, config: { apiKey: string; baseUrl: string }) =>

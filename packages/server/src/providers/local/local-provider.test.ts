@@ -122,6 +122,13 @@ describe('local provider', () => {
       code: 5,
     });
 
+    // Its container: a user namespace whose root is an unprivileged host uid, and the default limits.
+    const uidMap = (await exec(instance.ssh!.port, keys.privateKey, 'cat /proc/self/uid_map')).out.trim().split(/\s+/);
+    expect(uidMap[0]).toBe('0');
+    expect(Number(uidMap[1])).toBeGreaterThanOrEqual(1_000_000);
+    const limit = await readFile(`/sys/fs/cgroup/memory/computeplane/${instanceId}/memory.limit_in_bytes`, 'utf8');
+    expect(limit.trim()).toBe(String(4096 * 1024 * 1024));
+
     const stranger = generateEd25519KeyPair();
     await expect(exec(instance.ssh!.port, stranger.privateKey, 'true')).rejects.toThrow(/authentication/i);
 

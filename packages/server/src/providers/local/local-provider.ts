@@ -13,6 +13,7 @@ import { chmod, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerDriver, ContainerLimits } from '../../platform/containers/index.js';
 import { blockedAncestor, createRuncDriver, probeRunc } from '../../platform/containers/index.js';
+import { DEFAULT_SETTINGS } from '../../platform/settings.js';
 import type { CreateInstanceRequest, GpuProvider, ProviderInstance } from '../provider.js';
 import { createUidAllocator, HOME, instanceContainer, VOLUME } from './local-container.js';
 import { LOCAL_TEMPLATES } from './local-templates.js';
@@ -44,13 +45,20 @@ export interface LocalProviderOptions {
   nodeId?: string;
   /** The container runtime; default: runc with its state under `<root>/.containers`. */
   containers?: ContainerDriver;
-  /** CPU, memory and process limits of each instance (default: 2 cores, 4 GiB, 4096 processes). */
+  /** CPU, memory and process limits of each instance (default: `localInstance` of the settings, 4096 processes). */
   limits?: ContainerLimits;
   /** Why containers cannot run here, if it is known already; default: probed (runc present, running as root). */
   unavailableReason?: string | null;
 }
 
-const DEFAULT_LIMITS: ContainerLimits = { cpus: 2, memoryBytes: 4 * 1024 ** 3, pids: 4096 };
+/** Processes and threads an instance may have at most (fork bombs end there). */
+export const INSTANCE_PIDS = 4096;
+const DEFAULT_LIMITS = instanceLimits(DEFAULT_SETTINGS.marketplace.localInstance!);
+
+/** An instance's container limits from the `localInstance` settings. */
+export function instanceLimits(settings: { cpus: number; memoryMb: number }): ContainerLimits {
+  return { cpus: settings.cpus, memoryBytes: settings.memoryMb * 1024 * 1024, pids: INSTANCE_PIDS };
+}
 
 export function createLocalProvider(
   options: LocalProviderOptions,
