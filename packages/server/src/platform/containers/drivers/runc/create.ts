@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ContainerSpec } from '../../container-driver.js';
 import { createMountPoints } from '../../mount-points.js';
 import { ociConfig } from '../../oci-spec.js';
+import { blockedAncestor } from '../../traversable.js';
 import { runc, type RuncContext } from './run-runc.js';
 
 export async function create(ctx: RuncContext, spec: ContainerSpec): Promise<void> {
@@ -17,6 +18,14 @@ export async function create(ctx: RuncContext, spec: ContainerSpec): Promise<voi
     if (spec.user)
       for (const mount of spec.mounts)
         if (!mount.readonly) await chown(mount.source, spec.user.hostId, spec.user.hostId);
+    if (spec.user)
+      for (const path of [rootfs.path, ...spec.mounts.map((mount) => mount.source)]) {
+        const blocked = await blockedAncestor(path);
+        if (blocked)
+          throw new Error(
+            `${blocked} must be traversable by others (o+x) for a user namespace's root to reach ${path}`,
+          );
+      }
     const config = ociConfig(spec, rootfs);
     await createMountPoints(rootfs.path, config.mounts);
     await writeFile(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
