@@ -24,11 +24,15 @@ export function createMarketplaceModule(
     clock: platform.clock,
     refreshMs: platform.settings.marketplace.refreshMs,
   });
-  for (const provider of deps.providers)
+  for (const provider of deps.providers) {
     void provider.unavailableReason?.().then((reason) => {
       if (reason)
         platform.logger.warn({ provider: provider.name, reason }, `the ${provider.name} provider is unavailable`);
     });
+    void provider.notices?.().then((notices) => {
+      for (const notice of notices) platform.logger.warn({ provider: provider.name }, notice);
+    });
+  }
   // The first refresh starts at once: sessions and offers wait for it, not for start().
   const inventoryReady = inventory.start();
   const templates = createTemplateCatalog({ providers: deps.providers, clock: platform.clock });

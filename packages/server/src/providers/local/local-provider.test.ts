@@ -1,6 +1,6 @@
 /** The local provider for real: SSH with the instance's key only, commands in the instance's directory, activity, cleanup. */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -137,5 +137,32 @@ describe('local provider', () => {
     expect(await provider.getInstance(instanceId)).toBeUndefined();
     expect(existsSync(join(root, instanceId))).toBe(false);
     await expect(exec(instance.ssh!.port, keys.privateKey, 'true')).rejects.toThrow();
+  });
+
+  it('falls back to no user namespace, and says so, where DATA_DIR cannot be passed through', async () => {
+    const closed = await mkdtemp(join(tmpdir(), 'cp-local-closed-'));
+    await chmod(closed, 0o700);
+    const inside = createLocalProvider({ root: join(closed, 'instances') });
+    try {
+      expect(await inside.notices()).toEqual([expect.stringMatching(/without a user namespace.*cp-local-closed-/)]);
+      const keys = generateEd25519KeyPair();
+      const { instanceId } = await inside.createInstance({
+        providerOfferId: 'local-cpu',
+        image: 'local',
+        label: 'cp:dep_test:sess_2',
+        diskGb: 1,
+        env: {},
+        onStartCmd: null,
+        sshPublicKey: keys.publicKey,
+      });
+      const { ssh } = (await inside.getInstance(instanceId))!;
+      expect((await exec(ssh!.port, keys.privateKey, 'cat /proc/self/uid_map; ls /')).out).toMatch(
+        /^\s*0\s+0\s+4294967295\nbin\n/,
+      );
+    } finally {
+      await inside.close();
+      await rm(closed, { recursive: true, force: true });
+    }
+    expect(await provider.notices()).toEqual([]);
   });
 });

@@ -60,9 +60,11 @@ export function instanceLimits(settings: { cpus: number; memoryMb: number }): Co
   return { cpus: settings.cpus, memoryBytes: settings.memoryMb * 1024 * 1024, pids: INSTANCE_PIDS };
 }
 
-export function createLocalProvider(
-  options: LocalProviderOptions,
-): GpuProvider & { close(): Promise<void>; unavailableReason(): Promise<string | null> } {
+export function createLocalProvider(options: LocalProviderOptions): GpuProvider & {
+  close(): Promise<void>;
+  unavailableReason(): Promise<string | null>;
+  notices(): Promise<string[]>;
+} {
   const host = options.host ?? '127.0.0.1';
   const clock = options.clock ?? (() => new Date());
   const instances = new Map<string, LocalInstance>();
@@ -84,11 +86,12 @@ export function createLocalProvider(
     );
   })().catch(() => undefined);
   // A user namespace's root must be able to reach the volume; the instances directory is ours to open.
-  const userNamespaces = (async () => {
+  const blocked = (async () => {
     await cleanup;
     await chmod(options.root, 0o711).catch(() => undefined);
-    return (await blockedAncestor(options.root)) === null;
+    return blockedAncestor(options.root);
   })();
+  const userNamespaces = blocked.then((dir) => dir === null);
 
   const view = (instance: LocalInstance): ProviderInstance => ({
     provider: 'local',
@@ -137,6 +140,14 @@ export function createLocalProvider(
     instancesEndWithProcess: true,
     instanceIdPrefix: idPrefix,
     unavailableReason: () => unavailable,
+    async notices() {
+      const dir = !(await unavailable) && (await blocked);
+      return dir
+        ? [
+            `local instances run without a user namespace (their root is the host's root, with few capabilities): ${dir} is not traversable by others (o+x); move DATA_DIR or allow it`,
+          ]
+        : [];
+    },
     async listOffers() {
       await cleanup;
       if (await unavailable) return [];
