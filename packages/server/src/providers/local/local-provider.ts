@@ -108,8 +108,9 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
   async function destroy(id: string, destroyOptions: { preserveStorage?: boolean } = {}) {
     const instance = instances.get(id);
     if (!instance) return;
-    instances.delete(id);
+    // First the container: if runc fails, the instance stays listed and the broker's retry tries again.
     await containers.destroy(id);
+    instances.delete(id);
     await instance.endpoint.close();
     await instance.forwards?.close();
     if (instance.userHostId !== null) uids.give(instance.userHostId);
