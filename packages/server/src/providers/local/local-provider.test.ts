@@ -165,4 +165,24 @@ describe('local provider', () => {
     }
     expect(await provider.notices()).toEqual([]);
   });
+
+  it('keeps the volume written inside the container when destroyed with preserveStorage', async () => {
+    const keys = generateEd25519KeyPair();
+    const { instanceId } = await provider.createInstance({
+      providerOfferId: 'local-cpu',
+      image: 'local',
+      label: 'cp:dep_test:sess_3',
+      diskGb: 1,
+      env: {},
+      onStartCmd: null,
+      sshPublicKey: keys.publicKey,
+    });
+    const { ssh } = (await provider.getInstance(instanceId))!;
+    expect(
+      (await exec(ssh!.port, keys.privateKey, 'echo kept > /workspace/result.txt; echo scratch > /tmp/x')).code,
+    ).toBe(0);
+    await provider.destroyInstance(instanceId, { preserveStorage: true });
+    expect(await readFile(join(root, 'preserved', instanceId, 'result.txt'), 'utf8')).toBe('kept\n');
+    expect(existsSync(join(root, instanceId))).toBe(false);
+  });
 });
