@@ -47,7 +47,12 @@ export async function startTestServer(
     blobs,
     internalToken: INTERNAL_TOKEN,
     adminKey: ADMIN_KEY,
-    ...(options.settings ? { settings: options.settings } : {}),
+    // Test servers are one machine's deployment on either driver: the local provider is open to every tenant
+    // unless a suite says otherwise (the driver's default is tested in providers/local-provider-gate.test.ts).
+    settings: {
+      ...options.settings,
+      marketplace: { localProviderTenants: '*', ...options.settings?.marketplace },
+    },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
   });

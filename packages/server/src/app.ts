@@ -15,6 +15,7 @@ import { createMarketplaceModule } from './modules/marketplace/module.js';
 import { createModelsModule } from './modules/models/module.js';
 import { createSessionsModule } from './modules/sessions/module.js';
 import { createCredentialCache } from './platform/auth/credential-cache.js';
+import { createLocalProviderAccess } from './platform/auth/local-provider-access.js';
 import { createVerifiers } from './platform/auth/verifiers.js';
 import type { Database } from './platform/db/database.js';
 import { createDocsRoutes } from './platform/docs/serve-docs.js';
@@ -29,7 +30,7 @@ import { registerRoutes, type RouteServices } from './platform/http/register-rou
 import { requestContext } from './platform/http/request-context.js';
 import type { Module } from './platform/module.js';
 import type { Lifecycle, Services } from './platform/services.js';
-import { resolveSettings, type SettingsOverrides } from './platform/settings.js';
+import { localProviderTenantsFor, resolveSettings, type SettingsOverrides } from './platform/settings.js';
 import type { BlobStore } from './platform/storage/blob-store.js';
 import { createProviders, providerErrorsCounter } from './providers/create-providers.js';
 import type { GpuProvider } from './providers/provider.js';
@@ -96,11 +97,15 @@ export function createApp(options: AppOptions) {
         providerErrorsCounter(platform.metrics),
       );
   const providers = options.providers ?? owned!.providers;
+  const localAccess = createLocalProviderAccess(
+    options.database.db,
+    settings.marketplace.localProviderTenants ?? localProviderTenantsFor(options.database.driver),
+  );
 
   const models = createModelsModule(platform);
   const inference = createInferenceModule(platform, { models });
-  const marketplace = createMarketplaceModule(platform, { providers });
-  const sessions = createSessionsModule(platform, { providers, marketplace });
+  const marketplace = createMarketplaceModule(platform, { providers, localAccess });
+  const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
   const modules: Module[] = [models, inference, marketplace, sessions, admin];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });

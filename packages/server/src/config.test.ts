@@ -14,7 +14,25 @@ describe('loadConfig', () => {
     expect(config.dataDir).toMatch(/\/data$/);
   });
 
+  it('reads who may use the local provider and its instances’ limits', () => {
+    expect(loadConfig({}).marketplace.localProviderTenants).toBeUndefined();
+    expect(loadConfig({ LOCAL_PROVIDER_TENANTS: '*' }).marketplace.localProviderTenants).toBe('*');
+    expect(loadConfig({ LOCAL_PROVIDER_TENANTS: ' alpha, tnt_1 ,' }).marketplace.localProviderTenants).toEqual([
+      'alpha',
+      'tnt_1',
+    ]);
+    expect(loadConfig({ LOCAL_PROVIDER_TENANTS: '' }).marketplace.localProviderTenants).toEqual([]);
+    expect(
+      loadConfig({ LOCAL_INSTANCE_CPUS: '0.5', LOCAL_INSTANCE_MEMORY_MB: '512' }).marketplace.localInstance,
+    ).toEqual({
+      cpus: 0.5,
+      memoryMb: 512,
+    });
+  });
+
   it.each([
+    [{ LOCAL_INSTANCE_CPUS: 'two' }, /LOCAL_INSTANCE_CPUS must be a number/],
+    [{ LOCAL_INSTANCE_MEMORY_MB: '1' }, /LOCAL_INSTANCE_MEMORY_MB must be an integer/],
     [{ PORT: 'http' }, /PORT must be an integer/],
     [{ PORT: '70000' }, /PORT must be an integer between 0 and 65535/],
     [{ MAX_MODEL_BYTES: '-1' }, /MAX_MODEL_BYTES/],

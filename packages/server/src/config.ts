@@ -73,6 +73,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     marketplace: {
       refreshMs: integer(env, 'INVENTORY_REFRESH_MS', D.marketplace.refreshMs, 1_000, 86_400_000),
       localPricePerHour: Number(env.LOCAL_PRICE_PER_HOUR ?? D.marketplace.localPricePerHour) || 0,
+      ...(env.LOCAL_PROVIDER_TENANTS !== undefined
+        ? { localProviderTenants: tenantList(env.LOCAL_PROVIDER_TENANTS) }
+        : {}),
+      localInstance: {
+        cpus: decimal(env, 'LOCAL_INSTANCE_CPUS', D.marketplace.localInstance!.cpus, 0.01, 1024),
+        memoryMb: integer(env, 'LOCAL_INSTANCE_MEMORY_MB', D.marketplace.localInstance!.memoryMb, 16, 16 * 1024 * 1024),
+      },
       ...(env.VASTAI_API_KEY
         ? { vastai: { apiKey: env.VASTAI_API_KEY, baseUrl: env.VASTAI_BASE_URL ?? URLS.vastai } }
         : {}),
@@ -104,6 +111,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       defaultImage: env.SESSION_DEFAULT_IMAGE?.trim() || D.sessions.defaultImage,
     },
   };
+}
+
+/** `LOCAL_PROVIDER_TENANTS`: `*` for every tenant, else comma-separated tenant ids or names (empty: nobody). */
+function tenantList(raw: string): '*' | string[] {
+  if (raw.trim() === '*') return '*';
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+function decimal(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || value < min || value > max) {
+    throw new Error(`${name} must be a number between ${min} and ${max}; got "${raw}"`);
+  }
+  return value;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -222,6 +222,19 @@ export interface components {
                     files: number;
                     bytes: number;
                 };
+                /** @description The local GPU provider (instances in runc containers on this machine). `degraded` when some tenants may use it but it cannot run containers here (`reason`: runc missing, not root). */
+                local_provider?: {
+                    status: components["schemas"]["ServiceStatus"];
+                    /** @description Whether this machine can run local instances. */
+                    available: boolean;
+                    /** @description Why it cannot, when it cannot. */
+                    reason?: string;
+                    /**
+                     * @description Who may use it (`LOCAL_PROVIDER_TENANTS`; default all on PGlite, none with PostgreSQL).
+                     * @enum {string}
+                     */
+                    tenants: "all" | "listed" | "none";
+                };
             };
         };
         Readiness: {

@@ -425,6 +425,24 @@ export interface components {
                 "application/json": components["schemas"]["GpuError"];
             };
         };
+        /** @description The tenant may not use the offer's provider (the local provider, see `LOCAL_PROVIDER_TENANTS`). */
+        SessionForbidden: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "offer_id: this tenant may not use the local provider (offer 'local-cpu'); the operator enables it per tenant with LOCAL_PROVIDER_TENANTS",
+                 *       "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                 *       "error_type": "forbidden",
+                 *       "retry_suggested": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["GpuError"];
+            };
+        };
         /** @description No such session (or offer, or template). */
         SessionNotFound: {
             headers: {
@@ -599,6 +617,7 @@ export interface operations {
             };
             400: components["responses"]["SessionBadRequest"];
             401: components["responses"]["SessionUnauthorized"];
+            403: components["responses"]["SessionForbidden"];
             404: components["responses"]["SessionNotFound"];
             409: components["responses"]["SessionConflict"];
             413: components["responses"]["SessionPayloadTooLarge"];

@@ -1406,6 +1406,38 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                       "minimum": 0
                     }
                   }
+                },
+                "local_provider": {
+                  "type": "object",
+                  "description": "The local GPU provider (instances in runc containers on this machine). `degraded` when some tenants may use it but it cannot run containers here (`reason`: runc missing, not root).",
+                  "required": [
+                    "status",
+                    "available",
+                    "tenants"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "status": {
+                      "$ref": "#/components/schemas/ServiceStatus"
+                    },
+                    "available": {
+                      "type": "boolean",
+                      "description": "Whether this machine can run local instances."
+                    },
+                    "reason": {
+                      "type": "string",
+                      "description": "Why it cannot, when it cannot."
+                    },
+                    "tenants": {
+                      "type": "string",
+                      "enum": [
+                        "all",
+                        "listed",
+                        "none"
+                      ],
+                      "description": "Who may use it (`LOCAL_PROVIDER_TENANTS`; default all on PGlite, none with PostgreSQL)."
+                    }
+                  }
                 }
               }
             }
@@ -4973,6 +5005,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "401": {
               "$ref": "#/components/responses/SessionUnauthorized"
             },
+            "403": {
+              "$ref": "#/components/responses/SessionForbidden"
+            },
             "404": {
               "$ref": "#/components/responses/SessionNotFound"
             },
@@ -6280,6 +6315,27 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/GpuError"
+              }
+            }
+          }
+        },
+        "SessionForbidden": {
+          "description": "The tenant may not use the offer's provider (the local provider, see `LOCAL_PROVIDER_TENANTS`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/GpuError"
+              },
+              "example": {
+                "error": "offer_id: this tenant may not use the local provider (offer 'local-cpu'); the operator enables it per tenant with LOCAL_PROVIDER_TENANTS",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                "error_type": "forbidden",
+                "retry_suggested": false
               }
             }
           }

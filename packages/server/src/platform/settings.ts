@@ -12,6 +12,22 @@ export interface ProviderSettings {
   runpod?: { apiKey: string; baseUrl: string };
   /** Price per hour shown for this machine's offers (default 0). */
   localPricePerHour?: number;
+  /**
+   * Tenants (ids or names) that may use the local provider, or '*' for every tenant; default
+   * (undefined): `localProviderTenantsFor(driver)`.
+   */
+  localProviderTenants?: '*' | string[];
+  /** Limits of each local instance's container. */
+  localInstance?: { cpus: number; memoryMb: number };
+}
+
+/**
+ * Who may use the local provider when the operator does not say: every tenant on the embedded default
+ * (PGlite: one user, one machine), nobody with PostgreSQL (a shared deployment, where a local instance runs
+ * on the server's own machine).
+ */
+export function localProviderTenantsFor(driver: 'pglite' | 'postgres'): '*' | string[] {
+  return driver === 'pglite' ? '*' : [];
 }
 
 export interface MarketplaceSettings extends ProviderSettings {
@@ -85,7 +101,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     pollMs: 250,
     runJobs: true,
   },
-  marketplace: { refreshMs: 60_000, localPricePerHour: 0 },
+  marketplace: { refreshMs: 60_000, localPricePerHour: 0, localInstance: { cpus: 2, memoryMb: 4096 } },
   sessions: {
     tickMs: 2_000,
     reconcileMs: 5 * 60_000,

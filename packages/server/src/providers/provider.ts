@@ -101,4 +101,8 @@ export interface GpuProvider {
    * can see has an id starting with it, so a replica never judges another node's local instances.
    */
   readonly instanceIdPrefix?: string;
+  /** Why the provider cannot create instances on this machine (the local provider without runc), or null. */
+  unavailableReason?(): Promise<string | null>;
+  /** What an operator should know about how the provider runs here (logged at start-up), e.g. weaker isolation. */
+  notices?(): Promise<string[]>;
 }

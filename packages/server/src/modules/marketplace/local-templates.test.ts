@@ -83,7 +83,7 @@ describe('local templates', () => {
     });
     const { ssh } = (await provider.getInstance(instanceId))!;
     expect(await sshExec(ssh!.host, ssh!.port, ssh!.user, keys.privateKey, 'echo hello; pwd')).toBe(
-      `hello\n${join(root, instanceId)}\n`,
+      `hello\n/workspace\n`,
     );
   });
 
@@ -97,7 +97,8 @@ describe('local templates', () => {
       image: spec.image,
       label: 'cp-test-http',
       diskGb: 1,
-      env: { ...spec.env, HTTP_PORT: String(port) },
+      // The instance's own network has only its loopback: a port is reachable from the host when exposed.
+      env: { ...spec.env, HTTP_PORT: String(port), EXPOSED_PORTS: String(port) },
       // As a session joins its own start command after the template's.
       onStartCmd: `${spec.onStart} && echo after > after.txt`,
       sshPublicKey: keys.publicKey,

@@ -59,6 +59,8 @@ export interface BrokerContext {
   /** Prefix of every instance label this deployment creates: `cp-<deployment id>-`. */
   labelPrefix: string;
   templates?: SessionTemplates;
+  /** Whether the tenant may use the local provider (`LOCAL_PROVIDER_TENANTS`); absent: every tenant may. */
+  localAllowed?: (tenantId: string) => Promise<boolean>;
 }
 
 export const HARD_MAX_HOURS = 12;

@@ -34,6 +34,12 @@ export async function prepareSession(ctx: BrokerContext, tenantId: string, body:
     );
   if ('stale' in found || !found.offer.available) throw new StaleOffer(body.offer_id, body.offer_id.split('-')[0]!);
   const offer = found.offer;
+  if (offer.provider === 'local' && ctx.localAllowed && !(await ctx.localAllowed(tenantId)))
+    throw new ApiProblem(
+      403,
+      'FORBIDDEN',
+      `offer_id: this tenant may not use the local provider (offer '${offer.id}'); the operator enables it per tenant with LOCAL_PROVIDER_TENANTS`,
+    );
   const provider = ctx.providers.get(offer.provider);
   if (!provider) throw new StaleOffer(offer.id, offer.provider);
 

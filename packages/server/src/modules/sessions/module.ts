@@ -4,6 +4,7 @@
  * created once in the database and shared by every replica), and the start-up sweep that runs once the
  * inventory has loaded. Also what the broker's `GET /health` and `GET /ready` report.
  */
+import type { LocalProviderAccess } from '../../platform/auth/local-provider-access.js';
 import { randomBytes } from 'node:crypto';
 import type { Module } from '../../platform/module.js';
 import type { Services } from '../../platform/services.js';
@@ -24,7 +25,7 @@ export interface BrokerHealth {
 
 export function createSessionsModule(
   services: Services,
-  deps: { providers: GpuProvider[]; marketplace: MarketplaceModule },
+  deps: { providers: GpuProvider[]; marketplace: MarketplaceModule; localAccess: LocalProviderAccess },
 ) {
   const { inventory, inventoryReady, templates } = deps.marketplace;
   const repo = sessionRepository(services.database.db);
@@ -37,6 +38,7 @@ export function createSessionsModule(
     metrics: createSessionMetrics(services.metrics, repo.activeCounts),
     settings: { ...DEFAULT_BROKER_SETTINGS, ...services.settings.sessions },
     labelPrefix: '',
+    localAllowed: deps.localAccess.allowsTenant,
     templates: {
       get: templates.launchSpec,
       accepts: async (hashId, offer) => {

@@ -1,6 +1,6 @@
 /** The local provider for real: SSH with the instance's key only, commands in the instance's directory, activity, cleanup. */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -27,6 +27,30 @@ function exec(port: number, privateKey: string, command: string): Promise<{ out:
             client.end();
             resolve({ out, code });
           });
+        });
+      })
+      .on('error', reject)
+      .connect({ host: '127.0.0.1', port, username: 'root', privateKey, readyTimeout: 5_000 });
+  });
+}
+
+/** A `shell` request without a pty: commands on stdin, output and exit status back. */
+function shell(port: number, privateKey: string, script: string): Promise<{ out: string; code: number }> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    client
+      .on('ready', () => {
+        client.shell(false, (error, stream) => {
+          if (error) return reject(error);
+          let out = '';
+          let code = -1;
+          stream.on('data', (data: Buffer) => (out += data.toString()));
+          stream.on('exit', (exitCode: number) => (code = exitCode));
+          stream.on('close', () => {
+            client.end();
+            resolve({ out, code });
+          });
+          stream.end(script);
         });
       })
       .on('error', reject)
@@ -88,10 +112,22 @@ describe('local provider', () => {
     expect(instance).toMatchObject({ status: 'running', label: 'cp:dep_test:sess_1', ssh: { host: '127.0.0.1' } });
     now = new Date('2026-11-23T00:10:00Z');
     const result = await exec(instance.ssh!.port, keys.privateKey, 'echo $GREETING; pwd; exit 3');
-    expect(result.out).toBe(`hello\n${join(root, instanceId)}\n`);
+    expect(result.out).toBe(`hello\n/workspace\n`);
     expect(result.code).toBe(3);
     expect((await provider.getInstance(instanceId))!.lastActivityAt).toEqual(now);
     expect(await readFile(join(root, instanceId, 'started.txt'), 'utf8')).toBe('started\n');
+
+    expect(await shell(instance.ssh!.port, keys.privateKey, 'echo $GREETING from $(hostname)\nexit 5\n')).toEqual({
+      out: `hello from ${instanceId}\n`,
+      code: 5,
+    });
+
+    // Its container: a user namespace whose root is an unprivileged host uid, and the default limits.
+    const uidMap = (await exec(instance.ssh!.port, keys.privateKey, 'cat /proc/self/uid_map')).out.trim().split(/\s+/);
+    expect(uidMap[0]).toBe('0');
+    expect(Number(uidMap[1])).toBeGreaterThanOrEqual(1_000_000);
+    const limit = await readFile(`/sys/fs/cgroup/memory/computeplane/${instanceId}/memory.limit_in_bytes`, 'utf8');
+    expect(limit.trim()).toBe(String(4096 * 1024 * 1024));
 
     const stranger = generateEd25519KeyPair();
     await expect(exec(instance.ssh!.port, stranger.privateKey, 'true')).rejects.toThrow(/authentication/i);
@@ -101,5 +137,52 @@ describe('local provider', () => {
     expect(await provider.getInstance(instanceId)).toBeUndefined();
     expect(existsSync(join(root, instanceId))).toBe(false);
     await expect(exec(instance.ssh!.port, keys.privateKey, 'true')).rejects.toThrow();
+  });
+
+  it('falls back to no user namespace, and says so, where DATA_DIR cannot be passed through', async () => {
+    const closed = await mkdtemp(join(tmpdir(), 'cp-local-closed-'));
+    await chmod(closed, 0o700);
+    const inside = createLocalProvider({ root: join(closed, 'instances') });
+    try {
+      expect(await inside.notices()).toEqual([expect.stringMatching(/without a user namespace.*cp-local-closed-/)]);
+      const keys = generateEd25519KeyPair();
+      const { instanceId } = await inside.createInstance({
+        providerOfferId: 'local-cpu',
+        image: 'local',
+        label: 'cp:dep_test:sess_2',
+        diskGb: 1,
+        env: {},
+        onStartCmd: null,
+        sshPublicKey: keys.publicKey,
+      });
+      const { ssh } = (await inside.getInstance(instanceId))!;
+      expect((await exec(ssh!.port, keys.privateKey, 'cat /proc/self/uid_map; ls /')).out).toMatch(
+        /^\s*0\s+0\s+4294967295\nbin\n/,
+      );
+    } finally {
+      await inside.close();
+      await rm(closed, { recursive: true, force: true });
+    }
+    expect(await provider.notices()).toEqual([]);
+  });
+
+  it('keeps the volume written inside the container when destroyed with preserveStorage', async () => {
+    const keys = generateEd25519KeyPair();
+    const { instanceId } = await provider.createInstance({
+      providerOfferId: 'local-cpu',
+      image: 'local',
+      label: 'cp:dep_test:sess_3',
+      diskGb: 1,
+      env: {},
+      onStartCmd: null,
+      sshPublicKey: keys.publicKey,
+    });
+    const { ssh } = (await provider.getInstance(instanceId))!;
+    expect(
+      (await exec(ssh!.port, keys.privateKey, 'echo kept > /workspace/result.txt; echo scratch > /tmp/x')).code,
+    ).toBe(0);
+    await provider.destroyInstance(instanceId, { preserveStorage: true });
+    expect(await readFile(join(root, 'preserved', instanceId, 'result.txt'), 'utf8')).toBe('kept\n');
+    expect(existsSync(join(root, instanceId))).toBe(false);
   });
 });

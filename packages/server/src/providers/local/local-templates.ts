@@ -1,7 +1,7 @@
 /**
  * The local provider's built-in templates: ones that really run on this machine, where an instance is a
- * directory with an SSH endpoint and an optional start command run by `/bin/sh` in it (the image is a
- * name only). Their hash ids are the first 32 hex digits of the sha256 of their content, so they are
+ * container of the host's system directories with an SSH endpoint and an optional start command run by
+ * `/bin/sh` in its `/workspace` (the image is a name only). Their hash ids are the first 32 hex digits of the sha256 of their content, so they are
  * stable across restarts and replicas and change when a template does.
  */
 import { createHash } from 'node:crypto';
@@ -19,7 +19,7 @@ const DEFINITIONS: Definition[] = [
   },
   {
     // Started in the background (in braces, so a session's own start command can follow with `&&`);
-    // the local provider ends the whole process group with the instance.
+    // the instance's container, and everything in it, ends with the instance.
     name: 'Python HTTP server',
     image: 'computeplane/local-http-server',
     env: '-e HTTP_PORT=8000',

@@ -1,9 +1,11 @@
 /**
  * A real SSH endpoint for a local instance (ssh2's server): it accepts exactly the instance's public key,
- * runs `exec` requests with /bin/sh in the instance's directory, and reports activity, so SSH verification,
- * diagnostics and idle detection work against the local provider as they do against a cloud one.
+ * runs each `exec` request's command (and a `shell` request's shell, without a pty) through `run`, which
+ * starts it inside the instance's container, passes stdin, stdout, stderr and the exit status through,
+ * and reports activity, so SSH verification, diagnostics and idle detection work against the local
+ * provider as they do against a cloud one.
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
@@ -19,15 +21,15 @@ export interface SshEndpoint {
 export async function startSshEndpoint(options: {
   host: string;
   authorizedKey: string;
-  workDir: string;
-  env: Record<string, string>;
+  /** Starts `command` (null: a shell reading its commands from stdin) where the instance runs. */
+  run: (command: string | null) => ChildProcess;
   onActivity: () => void;
 }): Promise<SshEndpoint> {
   const authorized = utils.parseKey(options.authorizedKey);
   if (authorized instanceof Error) throw new Error(`the SSH public key cannot be parsed: ${authorized.message}`);
   const allowed = authorized.getPublicSSH();
   const hostKey = generateEd25519KeyPair().privateKey;
-  const children = new Set<ReturnType<typeof spawn>>();
+  const children = new Set<ChildProcess>();
   const clients = new Set<ssh2.Connection>();
 
   const server = new Server({ hostKeys: [hostKey] }, (client) => {
@@ -45,26 +47,25 @@ export async function startSshEndpoint(options: {
       options.onActivity();
       client.on('session', (accept) => {
         const session = accept();
-        session.on('exec', (acceptExec, _reject, info) => {
+        const start = (channel: ssh2.ServerChannel, command: string | null) => {
           options.onActivity();
-          const channel = acceptExec();
-          const child = spawn('/bin/sh', ['-c', info.command], {
-            cwd: options.workDir,
-            env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.workDir, ...options.env },
-          });
+          const child = options.run(command);
           children.add(child);
           // Not ended by the pipes: the exit status must go out before the channel closes.
-          child.stdout.pipe(channel, { end: false });
-          child.stderr.pipe(channel.stderr, { end: false });
-          channel.on('data', (data: Buffer) => child.stdin.write(data));
-          channel.on('end', () => child.stdin.end());
+          child.stdout!.pipe(channel, { end: false });
+          child.stderr!.pipe(channel.stderr, { end: false });
+          child.stdin!.on('error', () => undefined);
+          channel.on('data', (data: Buffer) => child.stdin!.write(data));
+          channel.on('end', () => child.stdin!.end());
           child.on('close', (code) => {
             children.delete(child);
             options.onActivity();
             channel.exit(code ?? 1);
             channel.end();
           });
-        });
+        };
+        session.on('exec', (acceptExec, _reject, info) => start(acceptExec(), info.command));
+        session.on('shell', (acceptShell) => start(acceptShell(), null));
       });
     });
     client.on('error', () => undefined);

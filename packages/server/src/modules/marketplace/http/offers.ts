@@ -3,6 +3,7 @@
  * templates of the template catalog run on an offer (`compatible-templates`, the `template_hash_id` filter).
  */
 import { routes } from '../../../generated/routes/offers.js';
+import type { LocalProviderAccess } from '../../../platform/auth/local-provider-access.js';
 import { ApiProblem } from '../../../platform/http/problem.js';
 import { area } from '../../../platform/module.js';
 import type { Inventory } from '../inventory.js';
@@ -28,25 +29,29 @@ export function toOffer(offer: CachedOffer) {
   };
 }
 
-/** The cached offer, or the seed's 404 (also for an offer its provider no longer lists). */
-function findOffer(inventory: Inventory, id: string): CachedOffer {
+/** The cached offer, or the seed's 404 (also for an offer its provider no longer lists, or one the tenant may not use). */
+function findOffer(inventory: Inventory, id: string, localAllowed: boolean): CachedOffer {
   const found = inventory.find(id);
-  if (!found || 'stale' in found) {
-    throw new ApiProblem(
-      404,
-      'NOT_FOUND',
-      found ? `Offer '${id}' is no longer offered by its provider` : `Offer '${id}' not found`,
-    );
-  }
+  if (!found || (id.startsWith('local-') && !localAllowed))
+    throw new ApiProblem(404, 'NOT_FOUND', `Offer '${id}' not found`);
+  if ('stale' in found) throw new ApiProblem(404, 'NOT_FOUND', `Offer '${id}' is no longer offered by its provider`);
   return found.offer;
 }
 
-export function offersArea(inventory: Inventory, ready: Promise<void>, templates: TemplateCatalog) {
+export function offersArea(
+  inventory: Inventory,
+  ready: Promise<void>,
+  templates: TemplateCatalog,
+  localAccess: LocalProviderAccess,
+) {
   return area('offers', routes, {
     listOffers: async (c) => {
       await ready;
       const q = c.req.valid('query');
-      let accepts: ((offer: CachedOffer) => boolean) | undefined;
+      const localAllowed = await localAccess.allows(c.get('principal'));
+      let accepts: ((offer: CachedOffer) => boolean) | undefined = localAllowed
+        ? undefined
+        : (offer) => offer.provider !== 'local';
       if (q.template_hash_id !== undefined) {
         const template = await templates.get(q.template_hash_id);
         if (!template)
@@ -55,7 +60,8 @@ export function offersArea(inventory: Inventory, ready: Promise<void>, templates
             'NOT_FOUND',
             `Template '${q.template_hash_id}' not found; list templates with GET /api/v1/templates`,
           );
-        accepts = (offer) => templates.isCompatible(template, offer);
+        const visible = accepts ?? (() => true);
+        accepts = (offer) => visible(offer) && templates.isCompatible(template, offer);
       }
       const { offers, total } = inventory.search(
         {
@@ -79,12 +85,12 @@ export function offersArea(inventory: Inventory, ready: Promise<void>, templates
     getOffer: async (c) => {
       await ready;
       const { id } = c.req.valid('param');
-      return c.json(toOffer(findOffer(inventory, id)), 200);
+      return c.json(toOffer(findOffer(inventory, id, await localAccess.allows(c.get('principal')))), 200);
     },
     listCompatibleTemplates: async (c) => {
       await ready;
       const { id } = c.req.valid('param');
-      const offer = findOffer(inventory, id);
+      const offer = findOffer(inventory, id, await localAccess.allows(c.get('principal')));
       const compatible = (await templates.compatibleWith(offer)).map((template) => ({
         hash_id: template.hashId,
         name: template.name,

@@ -1,0 +1,13 @@
+/** The container layer: the driver contract, root filesystem sources, and the runc driver. */
+export type {
+  ContainerDriver,
+  ContainerInfo,
+  ContainerLimits,
+  ContainerMount,
+  ContainerSpec,
+  ExecOptions,
+  UserMapping,
+} from './container-driver.js';
+export { hostView, imageDirectory, type RootfsSource } from './rootfs.js';
+export { blockedAncestor } from './traversable.js';
+export { createRuncDriver, probeRunc } from './drivers/runc/index.js';
