@@ -3,13 +3,24 @@
  * a status the operation documents, a body that matches the documented schema for that status; plus
  * the checks of each kind of probe (refusals are 4xx, missing or wrong credentials 401/403).
  */
+import { appendFileSync } from 'node:fs';
 import type { SpecValidator } from '@computeplane/test-support/spec-validator';
 import { describeRequest, type FuzzRequest, type FuzzResponse } from './send.js';
 import type { FuzzOperation } from './spec-operations.js';
 
 export class FuzzFailure extends Error {}
 
-export function fail(op: FuzzOperation, request: FuzzRequest, response: FuzzResponse, problem: string): never {
+/**
+ * Fails the property, or with `FUZZ_SURVEY=<file>` appends the failure to that file (one JSON line) and
+ * lets the run go on, to list every distinct failure of a long run rather than the first.
+ */
+export function fail(op: FuzzOperation, request: FuzzRequest, response: FuzzResponse, problem: string): void {
+  const survey = process.env.FUZZ_SURVEY;
+  if (survey) {
+    const record = { operation: op.operationId, problem, request: describeRequest(request), status: response.status };
+    appendFileSync(survey, `${JSON.stringify({ ...record, answer: response.text.slice(0, 300) })}\n`);
+    return;
+  }
   throw new FuzzFailure(
     `${op.operationId}: ${problem}\n  request: ${describeRequest(request)}\n  answer: ${response.status} ${response.text.slice(0, 500)}`,
   );
@@ -28,7 +39,7 @@ export function checkConforms(
   try {
     validator.check(op.operationId, response);
   } catch (error) {
-    fail(op, request, response, (error as Error).message.split('\n')[0]!);
+    fail(op, request, response, (error as Error).message.split('\n')[0]!.slice(0, 300));
   }
 }
 

@@ -26,14 +26,19 @@ export interface RequestContext {
 /** Deleting, ending or revoking: such an operation never gets the shared resources' ids. */
 export const isDestructive = (op: FuzzOperation) => op.method === 'delete' || /\/(done|cancel)$/.test(op.path);
 
-export function generationContext(op: FuzzOperation, known: KnownValue[]): GenerationContext {
+/**
+ * Hints by name, where the value fits the schema; a tenant's resource id only where the schema has an id
+ * pattern (a reference), never in free text that happens to share the name (a session's `model_id`).
+ */
+export function generationContext(op: FuzzOperation, known: KnownValue[], requiredOnly = false): GenerationContext {
   const usable = isDestructive(op) ? known.filter((k) => !k.owned && !k.names.includes('tenant_id')) : known;
   return {
     root: op.doc,
+    requiredOnly,
     hints: (name, schema) =>
       usable
         .filter((k) => name !== undefined && k.names.includes(name))
-        .filter((k) => typeof schema.pattern !== 'string' || new RegExp(schema.pattern, 'u').test(k.value))
+        .filter((k) => (typeof schema.pattern === 'string' ? new RegExp(schema.pattern, 'u').test(k.value) : !k.owned))
         .map((k) => k.value),
   };
 }
@@ -58,7 +63,8 @@ function parametersArbitrary(op: FuzzOperation, gen: GenerationContext) {
     ...op.parameters.map((p) => {
       const value = arbitraryFor(p.schema, gen, p.name);
       const filtered = p.in === 'header' ? value.filter((v) => headerSafe(String(v))) : value;
-      return (p.required ? filtered : fc.option(filtered, { freq: 2 })).map((v) => [p, v] as const);
+      const optional = gen.requiredOnly ? fc.constant(null) : fc.option(filtered, { freq: 2 });
+      return (p.required ? filtered : optional).map((v) => [p, v] as const);
     }),
   );
 }
@@ -81,18 +87,25 @@ function assemble(op: FuzzOperation, ctx: RequestContext, params: (readonly [Par
   return request;
 }
 
-/** Replaces the example's ids with real ones where a known value fits the property's name. */
-function withKnownIds(value: unknown, gen: GenerationContext, name?: string): unknown {
-  if (Array.isArray(value)) return value.map((item) => withKnownIds(item, gen));
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, withKnownIds(v, gen, key)]));
-  if (typeof value === 'string') return gen.hints?.(name, { type: 'string' })[0] ?? value;
+/** Replaces the example's ids with real ones where a known value fits the property (name and schema). */
+function withKnownIds(value: unknown, schema: Schema | undefined, gen: GenerationContext, name?: string): unknown {
+  const resolved = schema === undefined ? {} : resolveRef(schema, gen.root);
+  const node = typeof resolved === 'object' ? resolved : {};
+  if (Array.isArray(value)) return value.map((item) => withKnownIds(item, node.items as Schema | undefined, gen));
+  if (value && typeof value === 'object') {
+    const properties = (node.properties ?? {}) as Record<string, Schema>;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, v]) => [key, withKnownIds(v, properties[key], gen, key)]),
+    );
+  }
+  if (typeof value === 'string') return gen.hints?.(name, { type: 'string', ...node })[0] ?? value;
   return value;
 }
 
-function bodyValueArbitrary(op: FuzzOperation, gen: GenerationContext): fc.Arbitrary<unknown> {
+function bodyValueArbitrary(op: FuzzOperation, gen: GenerationContext, examplesOnly = false): fc.Arbitrary<unknown> {
   const generated = arbitraryFor(op.body!.schema, gen);
-  const examples = op.body!.examples.map((example) => withKnownIds(example, gen));
+  const examples = op.body!.examples.map((example) => withKnownIds(example, op.body!.schema, gen));
+  if (examplesOnly && examples.length) return fc.constantFrom(...examples);
   return examples.length
     ? fc.oneof({ weight: 2, arbitrary: generated }, { weight: 1, arbitrary: fc.constantFrom(...examples) })
     : generated;
@@ -134,9 +147,17 @@ function serverView(op: FuzzOperation, value: unknown): unknown {
   );
 }
 
-export function validRequest(op: FuzzOperation, ctx: RequestContext): fc.Arbitrary<FuzzRequest> {
-  const gen = generationContext(op, ctx.known);
-  const body = op.body ? bodyValueArbitrary(op, gen) : fc.constant(undefined);
+/**
+ * Schema-valid requests; `smallest`: required parameters and properties only; `examples`: the body is one
+ * of the spec's examples (with real ids).
+ */
+export function validRequest(
+  op: FuzzOperation,
+  ctx: RequestContext,
+  mode: 'any' | 'smallest' | 'examples' = 'any',
+): fc.Arbitrary<FuzzRequest> {
+  const gen = generationContext(op, ctx.known, mode === 'smallest');
+  const body = op.body ? bodyValueArbitrary(op, gen, mode === 'examples') : fc.constant(undefined);
   return fc
     .tuple(parametersArbitrary(op, gen), body, fc.constantFrom(...FIXTURE_FILES))
     .map(([params, value, fixture]) => assemble(op, ctx, params, encodeBody(op, value, fixture)));

@@ -16,6 +16,8 @@ export interface GenerationContext {
   root: unknown;
   /** Known values (ids of real resources) worth using for a string at `name`, matching `schema`. */
   hints?: (name: string | undefined, schema: Record<string, unknown>) => string[];
+  /** Objects with their required properties only (the smallest requests, most likely to succeed). */
+  requiredOnly?: boolean;
 }
 
 /** Follows `$ref` (local JSON pointers) until a schema without one. */
@@ -186,7 +188,7 @@ function arrayArbitrary(schema: Record<string, unknown>, ctx: GenerationContext,
 function objectArbitrary(schema: Record<string, unknown>, ctx: GenerationContext, depth: number) {
   const properties = (schema.properties ?? {}) as Record<string, Schema>;
   const required = new Set((schema.required as string[] | undefined) ?? []);
-  const shown = Object.entries(properties).filter(([key]) => required.has(key) || depth < 4);
+  const shown = Object.entries(properties).filter(([key]) => required.has(key) || (depth < 4 && !ctx.requiredOnly));
   const record = fc.record(
     Object.fromEntries(shown.map(([key, value]) => [key, arbitraryFor(value, ctx, key, depth + 1)])),
     { requiredKeys: shown.map(([key]) => key).filter((key) => required.has(key)) },

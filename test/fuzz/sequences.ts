@@ -37,9 +37,11 @@ export function sequencesOf(operations: FuzzOperation[]): Sequence[] {
     });
 }
 
-/** Requests for the create step: the spec's examples (with real ids) first, then generated ones. */
+/** Requests for the create step: the smallest valid ones, the spec's examples, then any valid ones. */
 function createCandidates(op: FuzzOperation, ctx: RequestContext): FuzzRequest[] {
-  return fc.sample(validRequest(op, ctx), { numRuns: 40, seed: FUZZ_SEED });
+  return (['smallest', 'examples', 'any'] as const).flatMap((mode) =>
+    fc.sample(validRequest(op, ctx, mode), { numRuns: 20, seed: FUZZ_SEED }),
+  );
 }
 
 export async function runSequence(
@@ -63,7 +65,7 @@ export async function runSequence(
       break;
     }
   }
-  if (!created) throw new Error(`${sequence.create.operationId}: none of 40 schema-valid requests created anything`);
+  if (!created) throw new Error(`${sequence.create.operationId}: none of 60 schema-valid requests created anything`);
   const strings =
     JSON.stringify(created.response.body)
       .match(/"[^"\\]{1,300}"/g)
