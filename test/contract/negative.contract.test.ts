@@ -203,6 +203,19 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
     });
   });
 
+  it.each([{}, { 'Idempotency-Key': 'malformed-multipart' }])(
+    'a malformed multipart body is 400 VALIDATION_ERROR, never a 500 (headers %j)',
+    async (extra) => {
+      const op = validator.operation('uploadModel');
+      const result = await call(op, {
+        headers: { ...credentials(op, 'a'), ...extra, 'Content-Type': 'multipart/form-data; boundary=fuzz' },
+        body: '"text"',
+      });
+      expectClientError(op, result, 400, 'VALIDATION_ERROR');
+      expect(errorOf(result.body).message).toMatch(/multipart|formdata/i);
+    },
+  );
+
   it('adapter names outside the seed lists are 400 naming the field', async () => {
     const op = validator.operation('uploadModel');
     const form = new FormData();
