@@ -203,7 +203,7 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
     });
   });
 
-  it.each([{}, { 'Idempotency-Key': 'malformed-multipart' }])(
+  it.each<Record<string, string>>([{}, { 'Idempotency-Key': 'malformed-multipart' }])(
     'a malformed multipart body is 400 VALIDATION_ERROR, never a 500 (headers %j)',
     async (extra) => {
       const op = validator.operation('uploadModel');

@@ -3,7 +3,8 @@
  * failure can be replayed): `FUZZ_RUNS`, `FUZZ_SEED`, `FUZZ_PATH` (with `-t` naming the one property),
  * `FUZZ_SHRINK=1` to shrink a failure to a smaller request (slower: every shrink step is a request).
  */
-import type fc from 'fast-check';
+import fc from 'fast-check';
+import { expect } from 'vitest';
 
 const envNumber = (name: string, fallback: number) => {
   const raw = process.env[name];
@@ -15,7 +16,7 @@ const envNumber = (name: string, fallback: number) => {
 
 export const FUZZ_SEED = envNumber('FUZZ_SEED', Math.floor(Math.random() * 2 ** 31));
 /** Examples per property: CI's default keeps the whole suite around a minute and a half on 2 cores. */
-export const FUZZ_RUNS = envNumber('FUZZ_RUNS', 12);
+export const FUZZ_RUNS = envNumber('FUZZ_RUNS', 50);
 
 export function fuzzParameters<T>(): fc.Parameters<T> {
   return {
@@ -26,5 +27,20 @@ export function fuzzParameters<T>(): fc.Parameters<T> {
   };
 }
 
-export const replayHint = (test: string) =>
-  `replay: FUZZ_SEED=${FUZZ_SEED} FUZZ_PATH=<path printed by fast-check> npx vitest run test/fuzz -t '${test}'`;
+export const replayHint = (test: string, path = '<path printed by fast-check>') =>
+  `replay: FUZZ_SEED=${FUZZ_SEED} FUZZ_PATH=${path} npx vitest run test/fuzz/fuzz.test.ts -t "${test}"`;
+
+/** fc.assert with this run's parameters; a failure ends with the command that replays it. */
+export async function assertFuzz<T extends [unknown, ...unknown[]]>(
+  property: fc.IAsyncProperty<T>,
+  overrides: Partial<fc.Parameters<T>> = {},
+) {
+  try {
+    await fc.assert(property, { ...fuzzParameters<T>(), ...overrides });
+  } catch (error) {
+    const path = /path: "([^"]*)"/.exec((error as Error).message)?.[1];
+    const test = expect.getState().currentTestName?.split(' > ').at(-1) ?? '<test name>';
+    (error as Error).message += `\n${replayHint(test, path)}`;
+    throw error;
+  }
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpecValidator } from '@computeplane/test-support/spec-validator';
 import { checkConforms, checkRefused, checkUnauthorized, fail } from './checks.js';
 import { allSecuritySchemes, credentialFor, refusedCredentials, type Secrets } from './credentials.js';
-import { FUZZ_RUNS, FUZZ_SEED, fuzzParameters, replayHint } from './fuzz-config.js';
+import { FUZZ_RUNS, FUZZ_SEED, assertFuzz, replayHint } from './fuzz-config.js';
 import { ADMIN_KEY, INTERNAL_TOKEN, startFuzzServer, type FuzzServer } from './fuzz-server.js';
 import { invalidRequest, validRequest, type RequestContext } from './requests.js';
 import { send, type FuzzRequest } from './send.js';
@@ -67,26 +67,24 @@ describe(`fuzz (seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs per property)`, () => {
 
   describe.each(operations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const))('%s', (_, op) => {
     it(`${op.operationId}: schema-valid requests conform`, async () => {
-      await fc.assert(
+      await assertFuzz(
         fc.asyncProperty(validRequest(op, ctx(op)), async (request) => {
           checkConforms(validator, op, request, await sendTo(request));
         }),
-        fuzzParameters(),
       );
     });
 
     it.runIf(breakable(op))(`${op.operationId}: schema-invalid requests are refused with a 4xx`, async () => {
-      await fc.assert(
+      await assertFuzz(
         fc.asyncProperty(invalidRequest(op, ctx(op)), async ({ request, why, status }) => {
           checkRefused(validator, op, request, await sendTo(request), why, status);
         }),
-        fuzzParameters(),
       );
     });
 
     it.runIf(secured(op))(`${op.operationId}: missing, wrong and other kinds of credentials are refused`, async () => {
       const probes = refusedCredentials(op, secrets, schemes);
-      await fc.assert(
+      await assertFuzz(
         fc.asyncProperty(
           fc.constantFrom(...probes),
           validRequest(op, ctx(op, {})),
@@ -95,7 +93,7 @@ describe(`fuzz (seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs per property)`, () => {
             checkUnauthorized(validator, op, request, await sendTo(request), probe);
           },
         ),
-        { ...fuzzParameters(), numRuns: Math.max(FUZZ_RUNS, probes.length) },
+        { numRuns: Math.max(FUZZ_RUNS, probes.length) },
       );
     });
 
@@ -103,7 +101,7 @@ describe(`fuzz (seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs per property)`, () => {
       `${op.operationId}: another tenant's key never reaches tenant A's resources`,
       async () => {
         const owned = fuzz.known.filter((k) => k.owned).map((k) => k.value);
-        await fc.assert(
+        await assertFuzz(
           fc.asyncProperty(validRequest(op, ctx(op, { 'X-API-Key': fuzz.server.keyB })), async (request) => {
             const response = await sendTo(request);
             checkConforms(validator, op, request, response);
@@ -116,7 +114,6 @@ describe(`fuzz (seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs per property)`, () => {
             );
             if (leaked.length) fail(op, request, response, `tenant B saw tenant A's ${leaked.join(', ')}`);
           }),
-          fuzzParameters(),
         );
       },
     );
