@@ -69,7 +69,12 @@ describe(`fuzz (seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs per property)`, () => {
     it(`${op.operationId}: schema-valid requests conform`, async () => {
       await assertFuzz(
         fc.asyncProperty(validRequest(op, ctx(op)), async (request) => {
-          checkConforms(validator, op, request, await sendTo(request));
+          const response = await sendTo(request);
+          checkConforms(validator, op, request, response);
+          // An answer given without any credential must not name a tenant's resource.
+          const leaked = fuzz.known.filter((k) => k.owned && response.text.includes(k.value)).map((k) => k.value);
+          if (!secured(op) && leaked.length)
+            fail(op, request, response, `an unauthenticated answer names tenant A's ${leaked.join(', ')}`);
         }),
       );
     });
