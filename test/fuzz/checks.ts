@@ -36,11 +36,28 @@ export function checkConforms(
   if (response.status === 500) fail(op, request, response, 'a 500');
   if (response.status >= 500 && !op.statuses.includes(String(response.status)))
     fail(op, request, response, `an undocumented ${response.status}`);
+  checkTensors(op, request, response);
   try {
     validator.check(op.operationId, response);
   } catch (error) {
     fail(op, request, response, (error as Error).message.split('\n')[0]!.slice(0, 300));
   }
+}
+
+/**
+ * A tensor in an answer (`{data: [...], shape: [...]}`, wherever it sits) holds numbers or booleans: a value
+ * that is not finite must be reported as an error, never sent as JSON `null`.
+ */
+export function checkTensors(op: FuzzOperation, request: FuzzRequest, response: FuzzResponse) {
+  const visit = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${at}[${i}]`));
+    if (!node || typeof node !== 'object') return;
+    const { data, shape } = node as { data?: unknown; shape?: unknown };
+    if (Array.isArray(data) && Array.isArray(shape) && data.some((v) => v === null))
+      fail(op, request, response, `${at}.data holds null (a value that is not finite)`);
+    for (const [key, value] of Object.entries(node)) visit(value, `${at}.${key}`);
+  };
+  visit(response.body, 'body');
 }
 
 /** A refusal: any 4xx (or exactly `status` where given), documented and as documented. */

@@ -106,9 +106,42 @@ function bodyValueArbitrary(op: FuzzOperation, gen: GenerationContext, examplesO
   const generated = arbitraryFor(op.body!.schema, gen);
   const examples = op.body!.examples.map((example) => withKnownIds(example, op.body!.schema, gen));
   if (examplesOnly && examples.length) return fc.constantFrom(...examples);
-  return examples.length
-    ? fc.oneof({ weight: 2, arbitrary: generated }, { weight: 1, arbitrary: fc.constantFrom(...examples) })
-    : generated;
+  if (!examples.length) return generated;
+  const varied = fc.oneof(...examples.map((example) => varyNumbers(example, op.body!.schema, gen)));
+  return fc.oneof(
+    { weight: 2, arbitrary: generated },
+    { weight: 1, arbitrary: fc.constantFrom(...examples) },
+    { weight: 1, arbitrary: varied },
+  );
+}
+
+/**
+ * The example with each value at a `number` position drawn from its schema (the whole double range),
+ * the rest kept: requests that get past every other check and reach the engine with extreme values.
+ */
+function varyNumbers(value: unknown, schema: Schema | undefined, gen: GenerationContext): fc.Arbitrary<unknown> {
+  const resolved = schema === undefined ? {} : resolveRef(schema, gen.root);
+  const node = (typeof resolved === 'object' ? resolved : {}) as Record<string, unknown>;
+  if (Array.isArray(value))
+    return fc.tuple(...value.map((item) => varyNumbers(item, node.items as Schema | undefined, gen)));
+  if (value && typeof value === 'object') {
+    const properties = (node.properties ?? {}) as Record<string, Schema>;
+    const anyOf = (node.anyOf ?? node.oneOf) as Schema[] | undefined;
+    const fields = Object.entries(value).map(([key, v]) => {
+      // An anyOf/oneOf of objects: follow the first branch that declares the property.
+      const branch = anyOf
+        ?.map((b) => resolveRef(b, gen.root))
+        .find((b) => typeof b === 'object' && key in ((b.properties as object) ?? {})) as
+        Record<string, unknown> | undefined;
+      const child = properties[key] ?? (branch?.properties as Record<string, Schema> | undefined)?.[key];
+      return varyNumbers(v, child, gen).map((varied) => [key, varied] as const);
+    });
+    return fc.tuple(...fields).map((entries) => Object.fromEntries(entries));
+  }
+  const types = (typeof node.type === 'string' ? [node.type] : (node.type as string[] | undefined)) ?? [];
+  if (typeof value === 'number' && types.includes('number'))
+    return fc.oneof(fc.constant(value), arbitraryFor({ type: 'number' }, gen));
+  return fc.constant(value);
 }
 
 const binaryFields = (op: FuzzOperation) => {
