@@ -42,7 +42,9 @@ export function credentialFor(op: FuzzOperation, secrets: Secrets): Record<strin
         ...alternative.map((name) => headersFor(schemeOf(op.doc, name), secrets.bySchemeName[name]!)),
       );
   }
-  throw new Error(`${op.operationId}: no secret for any of ${JSON.stringify(op.security)}`);
+  throw new Error(
+    `${op.operationId}: no secret for any of ${JSON.stringify(op.security)}: add one to the secrets in fuzz.test.ts`,
+  );
 }
 
 /** Credentials that must be refused by `op` (401/403), each with a name for reports. */
