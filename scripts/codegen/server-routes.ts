@@ -1,8 +1,8 @@
 /**
  * Server routes: for each operation of an area, a `createRoute()` from @hono/zod-openapi with zod
- * validators for path, query and body and zod schemas for every response, all derived from the spec.
- * Handlers are typed from these routes, so the server never re-types a request or response by hand.
- * Header parameters (Idempotency-Key) are enforced by server middleware, not per route.
+ * validators for path, query, header parameters and body and zod schemas for every response, all derived
+ * from the spec. Handlers are typed from these routes, so the server never re-types a request or response
+ * by hand. Idempotency-Key is also checked by server middleware, which needs it before the body is read.
  */
 import type { OpenApiDocument } from '../lib/specs.js';
 import { GENERATED_BANNER } from './banner.js';
@@ -52,13 +52,14 @@ function renderComponentSchemas(doc: OpenApiDocument): string[] {
   return ordered.map((name) => `export const ${schemaConstName(name)} = ${rendered.get(name)!.code};`);
 }
 
-function renderParams(params: Parameter[], location: 'path' | 'query', at: string): string | undefined {
+/** Header names are matched as the validator sees them: lower case (HTTP header names ignore case). */
+function renderParams(params: Parameter[], location: 'path' | 'query' | 'header', at: string): string | undefined {
   const selected = params.filter((param) => param.in === location);
   if (selected.length === 0) return undefined;
   const fields = selected.map((param) => {
     let code = schemaToZod(param.schema, { mode: 'param', refs: new Set(), at: `${at}.${param.name}` });
     if (!param.required && param.schema.default === undefined) code += '.optional()';
-    return `${JSON.stringify(param.name)}: ${code}`;
+    return `${JSON.stringify(location === 'header' ? param.name.toLowerCase() : param.name)}: ${code}`;
   });
   return `z.object({ ${fields.join(', ')} })`;
 }
@@ -140,6 +141,7 @@ export function renderServerRoutes(area: string, doc: OpenApiDocument): string {
     const request = [
       ['params', renderParams(params, 'path', `${operationId}.path`)],
       ['query', renderParams(params, 'query', `${operationId}.query`)],
+      ['headers', renderParams(params, 'header', `${operationId}.header`)],
       ['body', renderBody(doc, operation)],
     ].filter(([, code]) => code !== undefined);
     const requestCode = request.length ? `\n  request: { ${request.map(([k, v]) => `${k}: ${v}`).join(', ')} },` : '';

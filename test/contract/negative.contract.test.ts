@@ -203,6 +203,29 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
     });
   });
 
+  it.each<Record<string, string>>([{}, { 'Idempotency-Key': 'malformed-multipart' }])(
+    'a malformed multipart body is 400 VALIDATION_ERROR, never a 500 (headers %j)',
+    async (extra) => {
+      const op = validator.operation('uploadModel');
+      const result = await call(op, {
+        headers: { ...credentials(op, 'a'), ...extra, 'Content-Type': 'multipart/form-data; boundary=fuzz' },
+        body: '"text"',
+      });
+      expectClientError(op, result, 400, 'VALIDATION_ERROR');
+      expect(errorOf(result.body).message).toMatch(/multipart|formdata/i);
+    },
+  );
+
+  it('header parameters outside their schema are 400 VALIDATION_ERROR naming the header', async () => {
+    const op = validator.operation('runInference');
+    const body = JSON.stringify({ model_id: modelId, input: { data: [1, 2, 3, 4], shape: [1, 4] } });
+    const headers = { ...credentials(op, 'a'), 'Content-Type': 'application/json' };
+    const result = await call(op, { headers: { ...headers, 'X-Async': 'maybe' }, body });
+    expectClientError(op, result, 400, 'VALIDATION_ERROR');
+    expect(JSON.stringify(errorOf(result.body).details)).toContain('header.x-async');
+    expect((await call(op, { headers: { ...headers, 'X-Async': 'true' }, body })).status).toBe(202);
+  });
+
   it('adapter names outside the seed lists are 400 naming the field', async () => {
     const op = validator.operation('uploadModel');
     const form = new FormData();

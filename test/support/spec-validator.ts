@@ -23,6 +23,8 @@ export interface SpecOperation {
 export interface SpecValidator {
   operations: SpecOperation[];
   operation(operationId: string): SpecOperation;
+  /** Whether `value` matches `schema`, a schema of `area`'s bundled document (its `#/components/` refs resolve there). */
+  matches(area: string, schema: unknown, value: unknown): boolean;
   /** Throws with a readable report when status, content type or body do not match the spec. */
   check(operationId: string, response: { status: number; contentType: string | null; body: unknown }): void;
 }
@@ -78,6 +80,7 @@ export async function loadSpecValidator(): Promise<SpecValidator> {
   return {
     operations,
     operation,
+    matches: (area, schema, value) => validatorFor(area, schema)(value) as boolean,
     check(operationId, { status, contentType, body }) {
       const op = operation(operationId);
       const declared = op.responses[String(status)] ?? op.responses[`${String(status)[0]}XX`] ?? op.responses.default;

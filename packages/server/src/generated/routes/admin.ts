@@ -35,7 +35,7 @@ export const createTenant = createRoute({
   method: "post",
   path: "/api/v1/admin/tenants",
   security: [{"AdminKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { body: { required: true, content: { "application/json": { schema: TenantCreateSchema } } } },
+  request: { headers: z.object({ "idempotency-key": text().min(1).max(255).optional() }), body: { required: true, content: { "application/json": { schema: TenantCreateSchema } } } },
   responses: { 201: { description: "The tenant.", content: { "application/json": { schema: TenantSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 409: { description: "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).", content: { "application/json": { schema: ErrorSchema } } }, 413: { description: "The request body is larger than this server accepts.", content: { "application/json": { schema: ErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: ErrorSchema } } } },
 });
 
@@ -55,7 +55,7 @@ export const createApiKey = createRoute({
   method: "post",
   path: "/api/v1/admin/api-keys",
   security: [{"AdminKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { body: { required: true, content: { "application/json": { schema: ApiKeyCreateSchema } } } },
+  request: { headers: z.object({ "idempotency-key": text().min(1).max(255).optional() }), body: { required: true, content: { "application/json": { schema: ApiKeyCreateSchema } } } },
   responses: { 201: { description: "The key, shown once.", content: { "application/json": { schema: ApiKeyWithSecretSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } }, 409: { description: "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).", content: { "application/json": { schema: ErrorSchema } } }, 413: { description: "The request body is larger than this server accepts.", content: { "application/json": { schema: ErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: ErrorSchema } } } },
 });
 

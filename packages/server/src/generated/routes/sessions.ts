@@ -37,7 +37,7 @@ export const createSession = createRoute({
   method: "post",
   path: "/api/v1/sessions",
   security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
-  request: { body: { required: true, content: { "application/json": { schema: CreateSessionRequestSchema } } } },
+  request: { headers: z.object({ "idempotency-key": text().min(1).max(255).optional() }), body: { required: true, content: { "application/json": { schema: CreateSessionRequestSchema } } } },
   responses: { 201: { description: "The instance is being created; the private key is shown only here.", content: { "application/json": { schema: CreatedSessionSchema } } }, 400: { description: "The request is malformed, fails validation, or the session is not in a state that allows it.", content: { "application/json": { schema: GpuErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: GpuErrorSchema } } }, 403: { description: "The tenant may not use the offer's provider (the local provider, see `LOCAL_PROVIDER_TENANTS`).", content: { "application/json": { schema: GpuErrorSchema } } }, 404: { description: "No such session (or offer, or template).", content: { "application/json": { schema: GpuErrorSchema } } }, 409: { description: "The operation conflicts with the session's state, or the consumer already has an active session on this offer.", content: { "application/json": { schema: GpuErrorSchema } } }, 413: { description: "The body is larger than the JSON limit (`MAX_JSON_BYTES`).", content: { "application/json": { schema: GpuErrorSchema } } }, 415: { description: "The body is not `application/json`.", content: { "application/json": { schema: GpuErrorSchema } } }, 503: { description: "The offer is no longer available (stale inventory), the provider failed, or the broker is not ready.", content: { "application/json": { schema: GpuErrorSchema } } } },
 });
 
@@ -77,7 +77,7 @@ export const markSessionDone = createRoute({
   method: "post",
   path: "/api/v1/sessions/{id}/done",
   security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().regex(new RegExp("^sess-[a-z0-9]{4,32}$"), "must match ^sess-[a-z0-9]{4,32}$") }) },
+  request: { params: z.object({ "id": text().regex(new RegExp("^sess-[a-z0-9]{4,32}$"), "must match ^sess-[a-z0-9]{4,32}$") }), headers: z.object({ "idempotency-key": text().min(1).max(255).optional() }) },
   responses: { 200: { description: "Shutdown initiated.", content: { "application/json": { schema: SessionMessageSchema } } }, 400: { description: "The request is malformed, fails validation, or the session is not in a state that allows it.", content: { "application/json": { schema: GpuErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: GpuErrorSchema } } }, 404: { description: "No such session (or offer, or template).", content: { "application/json": { schema: GpuErrorSchema } } }, 409: { description: "The operation conflicts with the session's state, or the consumer already has an active session on this offer.", content: { "application/json": { schema: GpuErrorSchema } } } },
 });
 
@@ -87,7 +87,7 @@ export const extendSession = createRoute({
   method: "post",
   path: "/api/v1/sessions/{id}/extend",
   security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().regex(new RegExp("^sess-[a-z0-9]{4,32}$"), "must match ^sess-[a-z0-9]{4,32}$") }), body: { required: true, content: { "application/json": { schema: z.strictObject({ additional_hours: z.number().int().min(1).max(11) }) } } } },
+  request: { params: z.object({ "id": text().regex(new RegExp("^sess-[a-z0-9]{4,32}$"), "must match ^sess-[a-z0-9]{4,32}$") }), headers: z.object({ "idempotency-key": text().min(1).max(255).optional() }), body: { required: true, content: { "application/json": { schema: z.strictObject({ additional_hours: z.number().int().min(1).max(11) }) } } } },
   responses: { 200: { description: "Extended.", content: { "application/json": { schema: SessionExtendedSchema } } }, 400: { description: "The request is malformed, fails validation, or the session is not in a state that allows it.", content: { "application/json": { schema: GpuErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: GpuErrorSchema } } }, 404: { description: "No such session (or offer, or template).", content: { "application/json": { schema: GpuErrorSchema } } }, 409: { description: "The operation conflicts with the session's state, or the consumer already has an active session on this offer.", content: { "application/json": { schema: GpuErrorSchema } } }, 413: { description: "The body is larger than the JSON limit (`MAX_JSON_BYTES`).", content: { "application/json": { schema: GpuErrorSchema } } }, 415: { description: "The body is not `application/json`.", content: { "application/json": { schema: GpuErrorSchema } } } },
 });
 

@@ -22,7 +22,11 @@ async function fingerprint(c: Context<AppEnv>): Promise<string> {
   const hash = createHash('sha256').update(`${c.req.method} ${c.req.path}\n`);
   const type = c.req.header('content-type') ?? '';
   if (type.toLowerCase().startsWith('multipart/form-data')) {
-    const form = await c.req.formData();
+    const form = await c.req.formData().catch((error: Error) => {
+      throw new ApiProblem(400, 'VALIDATION_ERROR', `body: malformed multipart/form-data (${error.message})`, {
+        details: [{ path: 'body', message: 'malformed multipart/form-data' }],
+      });
+    });
     const parts: string[] = [];
     for (const [name, value] of form.entries()) {
       if (typeof value === 'string') parts.push(`${name}=${value}`);

@@ -1,0 +1,183 @@
+/**
+ * The server the fuzz suite talks to: the real app on PGlite (FUZZ_DRIVER=postgres for PostgreSQL), the
+ * remote GPU providers served by the fakes in test/fakes (nothing leaves the machine) and this machine as
+ * the local provider, plus a few real resources of tenant A (a model, jobs, a session on a fake provider,
+ * a spare tenant and key) whose ids the generators mix into requests so that operations get past "not
+ * found" as well.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testDrivers, type TestDatabase } from '@computeplane/test-support/databases';
+import { ADMIN_KEY, INTERNAL_TOKEN, startTestServer, type TestServer } from '@computeplane/test-support/test-server';
+import { DEFAULT_PROVIDER_BASE_URLS } from '../../packages/server/src/platform/settings.js';
+import { createLambdaProvider } from '../../packages/server/src/providers/lambda/lambda-provider.js';
+import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
+import { createRunPodProvider } from '../../packages/server/src/providers/runpod/runpod-provider.js';
+import { createTensorDockProvider } from '../../packages/server/src/providers/tensordock/tensordock-provider.js';
+import { createVastAiProvider } from '../../packages/server/src/providers/vastai/vastai-provider.js';
+import { fakeProviderHttp } from '../fakes/fake-provider-http.js';
+import { createFakeLambda } from '../fakes/lambda-api.js';
+import { createFakeRunPod } from '../fakes/runpod-api.js';
+import { createFakeTensorDock } from '../fakes/tensordock-api.js';
+import { createFakeVastAi } from '../fakes/vastai-api.js';
+import { send, type FuzzRequest } from './send.js';
+
+/** A real resource: its id, the parameter/property names that may carry it, and whether tenant A owns it. */
+export interface KnownValue {
+  value: string;
+  names: string[];
+  owned: boolean;
+}
+
+export interface FuzzServer {
+  server: TestServer;
+  known: KnownValue[];
+  /** An API key of tenant A, revoked. */
+  revokedKey: string;
+  close(): Promise<void>;
+}
+
+export async function startFuzzServer(): Promise<FuzzServer> {
+  const driver = testDrivers.find((d) => d.name === (process.env.FUZZ_DRIVER ?? 'pglite'))!;
+  const db: TestDatabase = await driver.create();
+  const root = await mkdtemp(join(tmpdir(), 'cp-fuzz-instances-'));
+  const remote = <T>(
+    name: keyof typeof DEFAULT_PROVIDER_BASE_URLS,
+    fake: { fetch: typeof fetch },
+    make: (h: never) => T,
+  ) =>
+    make(
+      fakeProviderHttp(name, fake, {
+        baseUrl: DEFAULT_PROVIDER_BASE_URLS[name],
+        apiKey: `${name}-test-key`,
+        retries: 0,
+      }).http as never,
+    );
+  const local = createLocalProvider({ root, pricePerHour: 0.5 });
+  const server = await startTestServer(db.database, {
+    providers: [
+      local,
+      remote('vastai', createFakeVastAi('vastai-test-key'), createVastAiProvider),
+      remote('lambda', createFakeLambda(), createLambdaProvider),
+      remote('tensordock', createFakeTensorDock(), createTensorDockProvider),
+      remote('runpod', createFakeRunPod(), createRunPodProvider),
+    ],
+    settings: { sessions: { tickMs: 500, reconcileMs: 60_000, keyGraceMinutes: 15 } },
+  });
+  const { known, revokedKey } = await seed(server);
+  return {
+    server,
+    known,
+    revokedKey,
+    async close() {
+      await server.close();
+      await db.dispose();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedKey: string }> {
+  const call = async (request: Partial<FuzzRequest> & Pick<FuzzRequest, 'method' | 'path'>) => {
+    const response = await send(server.baseUrl, {
+      pathValues: {},
+      query: [],
+      headers: {},
+      body: { kind: 'none' },
+      ...request,
+    });
+    if (response.status >= 300)
+      throw new Error(`fuzz seed ${request.method} ${request.path}: ${response.status} ${response.text}`);
+    return response.body as Record<string, unknown>;
+  };
+  const asA = { 'X-API-Key': server.keyA };
+  const json = (value: unknown) => ({
+    kind: 'raw' as const,
+    contentType: 'application/json',
+    text: JSON.stringify(value),
+  });
+  const model = await call({
+    method: 'post',
+    path: '/api/v1/models',
+    headers: asA,
+    body: { kind: 'multipart', fields: { name: 'fuzz-mlp' }, files: { model: 'tiny-mlp.onnx' }, encoding: {} },
+  });
+  const input = { data: [5.1, 3.5, 1.4, 0.2], shape: [1, 4] };
+  const job = await call({
+    method: 'post',
+    path: '/api/v1/inference',
+    query: [['async', 'true']],
+    headers: asA,
+    body: json({ model_id: model.id, input }),
+  });
+  const batch = await call({
+    method: 'post',
+    path: '/api/v1/inference/batch',
+    headers: asA,
+    body: json({ model_id: model.id, inputs: [input, input] }),
+  });
+  let offers: { id: string; provider: string }[] = [];
+  // The inventory is refreshed in the background at start: wait until the fakes' offers are in it.
+  for (let tries = 0; !offers.some((offer) => offer.provider === 'vastai'); tries++) {
+    if (tries > 200) throw new Error(`fuzz seed: no Vast.ai offers in ${JSON.stringify(offers)}`);
+    if (tries) await new Promise((resolve) => setTimeout(resolve, 50));
+    const listed = await call({ method: 'get', path: '/api/v1/inventory', query: [['limit', '1000']], headers: asA });
+    offers = listed.offers as typeof offers;
+  }
+  const templates = (await call({ method: 'get', path: '/api/v1/templates', headers: asA })).templates as {
+    hash_id: string;
+  }[];
+  const remoteOffer = offers.find((offer) => offer.provider === 'vastai')!;
+  const session = await call({
+    method: 'post',
+    path: '/api/v1/sessions',
+    headers: asA,
+    body: json({ consumer_id: 'fuzz', offer_id: remoteOffer.id, workload_type: 'batch', reservation_hours: 1 }),
+  });
+  const admin = { 'X-Admin-Key': ADMIN_KEY };
+  const tenant = await call({
+    method: 'post',
+    path: '/api/v1/admin/tenants',
+    headers: admin,
+    body: json({ name: 'fuzz-spare' }),
+  });
+  const key = await call({
+    method: 'post',
+    path: '/api/v1/admin/api-keys',
+    headers: admin,
+    body: json({ tenant_id: tenant.id, name: 'spare' }),
+  });
+  const revoked = await call({
+    method: 'post',
+    path: '/api/v1/admin/api-keys',
+    headers: admin,
+    body: json({ tenant_id: tenant.id }),
+  });
+  await call({
+    method: 'delete',
+    path: '/api/v1/admin/api-keys/{id}',
+    pathValues: { id: revoked.id as string },
+    headers: admin,
+  });
+  const known = [
+    { value: model.id as string, names: ['id', 'model_id'], owned: true },
+    { value: job.job_id as string, names: ['jobId'], owned: true },
+    { value: batch.job_id as string, names: ['jobId'], owned: true },
+    { value: (session.session as { id: string }).id, names: ['id', 'session_id'], owned: true },
+    { value: 'fuzz', names: ['consumer_id'], owned: false },
+    { value: tenant.id as string, names: ['tenant_id'], owned: false },
+    { value: key.id as string, names: ['id'], owned: false },
+    { value: 'models.yaml', names: ['file'], owned: false },
+    // Sessions are rented on the fakes only: a real local instance per fuzz example would be too many.
+    ...offers.map((offer) => ({
+      value: offer.id,
+      names: offer.provider === 'local' ? ['id'] : ['id', 'offer_id'],
+      owned: false,
+    })),
+    ...templates.map((t) => ({ value: t.hash_id, names: ['hash_id', 'template_hash_id'], owned: false })),
+  ];
+  return { known, revokedKey: revoked.key as string };
+}
+
+export { ADMIN_KEY, INTERNAL_TOKEN };
