@@ -17,16 +17,19 @@ const describe = (meta: InferenceSession.ValueMetadata): TensorInfo =>
       }
     : { name: meta.name, type: 'non-tensor', shape: [] };
 
-export async function inspectOnnx(bytes: Uint8Array): Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }> {
+/** Inspects the model file at `path`: ONNX Runtime reads it from disk, so no copy is held in this process' heap. */
+export async function inspectOnnx(path: string): Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }> {
   let session: InferenceSession;
   try {
-    session = await InferenceSession.create(bytes, {
+    session = await InferenceSession.create(path, {
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'disabled',
     });
   } catch (error) {
-    const reason = (error as Error).message.split('\n')[0]?.slice(0, 300) ?? 'unknown error';
+    // The staging path is the server's business: the message names "the file" instead.
+    const message = (error as Error).message.split(path).join('the file');
+    const reason = message.split('\n')[0]?.slice(0, 300) ?? 'unknown error';
     throw new ApiProblem(
       400,
       'INVALID_MODEL',

@@ -18,6 +18,9 @@ export interface EngineOptions {
   maxQueue?: number;
 }
 
+export type { ModelSource } from './worker-protocol.js';
+import type { ModelSource } from './worker-protocol.js';
+
 export interface ModelHandle {
   /** Cache key of the model's bytes (its checksum). */
   key: string;
@@ -25,7 +28,8 @@ export interface ModelHandle {
   label: string;
   /** Whether dimension 0 of every input is free, so requests can be stacked. */
   batchable: boolean;
-  load(): Promise<Uint8Array>;
+  /** The model: a file path ONNX Runtime opens itself (no copy in this process), or its bytes. */
+  load(): Promise<ModelSource>;
 }
 
 export interface InferenceOutcome {

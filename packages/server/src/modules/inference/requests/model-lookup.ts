@@ -24,7 +24,8 @@ export function modelLookup(catalog: Pick<ModelCatalog, 'find'>, blobs: BlobStor
       batchable:
         row.inputs.length > 0 &&
         row.inputs.every((input) => typeof input.shape[0] === 'string' || input.shape[0] === -1),
-      load: () => blobs.get(row.checksum),
+      // From the file where the store keeps one (ONNX Runtime reads it itself), else the bytes.
+      load: async () => (await blobs.localPath?.(row.checksum)) ?? blobs.get(row.checksum),
     },
   });
 
