@@ -61,7 +61,7 @@ describe.each(testDrivers)('health contract on $name', (driver) => {
     const text = await unwrap(getMetrics(suite.server.admin));
     expect(text).toContain('http_requests_total');
     for (const client of [suite.server.anonymous, suite.server.clientA, suite.server.clientB]) {
-      const error = await conformError('getMetrics', getMetrics(client), 401, 'UNAUTHORIZED');
+      const error = await conformError('getMetrics', getMetrics(client), 401, 'AUTH_REQUIRED');
       expect(JSON.stringify(error)).not.toContain(model!.id);
     }
     const raw = await fetch(`${suite.server.baseUrl}/metrics`);
