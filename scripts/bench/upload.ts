@@ -9,6 +9,7 @@ import { openAsBlob } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createPostgresDatabase } from '@computeplane/test-support/databases';
 import { mainScript, startServerProcess } from '@computeplane/test-support/server-process';
 import { largeOnnxModel } from './large-model.js';
 
@@ -23,6 +24,20 @@ async function memory(pid: number): Promise<{ rss: number; hwm: number }> {
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 
+/** A tenant and its key through the admin API (PostgreSQL seeds no development key). */
+async function issueKey(baseUrl: string): Promise<string> {
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${baseUrl}/api/v1/admin/${path}`, {
+      method: 'POST',
+      headers: { 'X-Admin-Key': 'bench-admin-key-0123456789', 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return (await response.json()) as { id: string; key: string };
+  };
+  const tenant = await post('tenants', { name: 'bench' });
+  return (await post('api-keys', { tenant_id: tenant.id })).key;
+}
+
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 
@@ -30,12 +45,20 @@ const dir = await mkdtemp(join(tmpdir(), 'cp-bench-upload-'));
 const file = join(dir, 'large.onnx');
 await writeFile(file, largeOnnxModel(sizeMb * MB));
 const fileSize = (await openAsBlob(file)).size;
+// `--postgres`: a fresh PostgreSQL database (DATABASE_URL), where files are stored in the `blobs` tables.
+const postgres = process.argv.includes('--postgres') ? await createPostgresDatabase() : undefined;
+const ADMIN = 'bench-admin-key-0123456789';
 const server = await startServerProcess(
-  { DATA_DIR: join(dir, 'data'), MAX_MODEL_BYTES: String(fileSize + 64 * MB) },
+  {
+    DATA_DIR: join(dir, 'data'),
+    MAX_MODEL_BYTES: String(fileSize + 64 * MB),
+    ...(postgres ? { DATABASE_URL: postgres.url, ADMIN_KEY: ADMIN } : {}),
+  },
   script,
 );
 try {
   const pid = server.child.pid!;
+  const apiKey = postgres ? await issueKey(server.baseUrl) : 'test-api-key';
   // A warm-up upload (a tenth of the size) first: ONNX Runtime is loaded and start-up garbage collected,
   // so the baseline is the server's steady state rather than its start-up peak.
   const upload = (model: Blob, name: string) => {
@@ -43,7 +66,7 @@ try {
     form.set('model', model, name);
     return fetch(`${server.baseUrl}/api/v1/models`, {
       method: 'POST',
-      headers: { 'X-API-Key': 'test-api-key' },
+      headers: { 'X-API-Key': apiKey },
       body: form,
     });
   };
@@ -69,7 +92,7 @@ try {
   await sampler;
   const after = await memory(pid);
   peak = Math.max(peak, after.hwm);
-  console.log(`server: ${script}`);
+  console.log(`server: ${script}${postgres ? ' on PostgreSQL' : ' on PGlite'}`);
   console.log(`file: ${mb(fileSize)}, upload ${seconds.toFixed(1)} s`);
   console.log(`RSS before ${mb(before.rss)}, peak ${mb(peak)}, after ${mb(after.rss)}`);
   console.log(
@@ -78,5 +101,6 @@ try {
   );
 } finally {
   await server.stop();
+  await postgres?.drop();
   await rm(dir, { recursive: true, force: true });
 }
