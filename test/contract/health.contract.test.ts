@@ -56,7 +56,7 @@ describe.each(testDrivers)('health contract on $name', (driver) => {
     expect(text).toMatch(/http_request_duration_seconds_bucket\{/);
   });
 
-  it('answers /metrics only to the operator: its labels name tenants\' models', async () => {
+  it("answers /metrics only to the operator: its labels name tenants' models", async () => {
     const { data: model } = await uploadModel(suite.server.clientA, { model: fixturePath('tiny-mlp.onnx') });
     const text = await unwrap(getMetrics(suite.server.admin));
     expect(text).toContain('http_requests_total');

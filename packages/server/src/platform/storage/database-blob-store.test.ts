@@ -32,10 +32,7 @@ describe.each(testDrivers)('database blob store on $name', (driver) => {
     expect(await blobs.putFile(path, file)).toEqual(file); // stored once
     const parts = async () =>
       (
-        await handle.database.db
-          .select({ n: count() })
-          .from(blobChunks)
-          .where(eq(blobChunks.checksum, file.checksum))
+        await handle.database.db.select({ n: count() }).from(blobChunks).where(eq(blobChunks.checksum, file.checksum))
       )[0]!.n;
     expect(await parts()).toBe(3);
     expect(Buffer.from(await blobs.get(file.checksum)).equals(bytes)).toBe(true);
