@@ -15,6 +15,7 @@ import { openDatabase } from './platform/db/open-database.js';
 import { defaultSiteDir } from './platform/docs/serve-docs.js';
 import { purgeExpiredIdempotencyKeys } from './platform/http/idempotency.js';
 import { listenForMetrics } from './platform/http/metrics-listener.js';
+import { sweepStagedFiles } from './platform/http/multipart-stream.js';
 import { limitBodyIdleTime, slowClientServerOptions } from './platform/http/slow-clients.js';
 import { createDatabaseBlobStore } from './platform/storage/database-blob-store.js';
 import { createLocalBlobStore } from './platform/storage/local-blob-store.js';
@@ -39,6 +40,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     );
   }
   const internalToken = await loadOrCreateInternalToken(config.dataDir);
+  const uploadDir = join(config.dataDir, 'uploads');
+  const swept = await sweepStagedFiles(uploadDir);
+  if (swept > 0) logger.info({ files: swept }, 'removed staging files left by an earlier process');
   const {
     app,
     lifecycle,
@@ -64,7 +68,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     docsDir: defaultSiteDir(),
     dataDir: config.dataDir,
-    uploadDir: join(config.dataDir, 'uploads'),
+    uploadDir,
     processMetrics: true,
   });
   if (!config.adminKey) logger.info('ADMIN_KEY not set: the admin area answers 401');

@@ -13,7 +13,7 @@ import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { MiddlewareHandler } from 'hono';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, openAsBlob } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -130,4 +130,19 @@ export function streamMultipart(limits: MultipartLimits): MiddlewareHandler<AppE
       await Promise.all(paths.map((path) => rm(path, { force: true })));
     }
   };
+}
+
+/** Removes staging files a previous process left behind (it stopped mid-request); recent ones may be another's. */
+export async function sweepStagedFiles(uploadDir: string, olderThanMs = 24 * 60 * 60 * 1000): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(uploadDir).catch(() => [] as string[])) {
+    if (!name.endsWith('.upload')) continue;
+    const path = join(uploadDir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > olderThanMs) {
+      await rm(path, { force: true });
+      removed += 1;
+    }
+  }
+  return removed;
 }
