@@ -41,6 +41,9 @@ export interface MultipartLimits {
   maxBodyBytes: number;
 }
 
+/** Text fields (names, labels, schemas) are held in memory: at most this much of them in one body. */
+const FIELD_BYTES = 16 * 1024 * 1024;
+
 const tooLarge = (message: string) =>
   new ApiProblem(413, 'PAYLOAD_TOO_LARGE', message, { headers: { Connection: 'close' } });
 
@@ -52,7 +55,7 @@ async function parse(body: ReadableStream<Uint8Array>, contentType: string, limi
   try {
     parser = Busboy({
       headers: { 'content-type': contentType },
-      limits: { fileSize: limits.maxFileBytes, fieldSize: limits.maxBodyBytes, parts: 1_000 },
+      limits: { fileSize: limits.maxFileBytes, fieldSize: FIELD_BYTES, parts: 1_000 },
     });
   } catch (error) {
     throw new ApiProblem(400, 'VALIDATION_ERROR', `Malformed multipart body: ${(error as Error).message}`);
@@ -84,8 +87,11 @@ async function parse(body: ReadableStream<Uint8Array>, contentType: string, limi
     written.catch(() => undefined); // reported through `files` below
     files.push(written);
   });
+  let fieldBytes = 0;
   parser.on('field', (name, value, nameTruncated, valueTruncated) => {
-    if (nameTruncated || valueTruncated) fail(tooLarge(`Multipart field '${name}' is too large`));
+    fieldBytes += value.length;
+    if (nameTruncated || valueTruncated || fieldBytes > FIELD_BYTES)
+      fail(tooLarge(`Multipart text fields exceed ${FIELD_BYTES} bytes (at '${name}')`));
     else form.append(name, value);
   });
   parser.on('partsLimit', () => fail(tooLarge('The multipart body has too many parts')));
