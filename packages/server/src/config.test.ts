@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ HEADERS_TIMEOUT_MS: '0' }, /HEADERS_TIMEOUT_MS must be an integer between 100/],
     [{ BODY_IDLE_TIMEOUT_MS: 'soon' }, /BODY_IDLE_TIMEOUT_MS/],
+    [{ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '2000' }, /must not exceed REQUEST_TIMEOUT_MS/],
     [{ METRICS_PORT: '99999' }, /METRICS_PORT must be an integer between 0 and 65535/],
   ])('rejects %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
