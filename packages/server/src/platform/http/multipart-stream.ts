@@ -61,7 +61,7 @@ async function parse(body: ReadableStream<Uint8Array>, contentType: string, limi
     throw new ApiProblem(400, 'VALIDATION_ERROR', `Malformed multipart body: ${(error as Error).message}`);
   }
   const source = Readable.fromWeb(body as never);
-  const fail = (problem: ApiProblem) => source.destroy(problem);
+  const fail = (problem: Error) => source.destroy(problem);
   parser.on('file', (name, stream, filename, _encoding, mimeType) => {
     const path = join(limits.uploadDir, `${randomUUID()}.upload`);
     paths.push(path);
@@ -84,7 +84,7 @@ async function parse(body: ReadableStream<Uint8Array>, contentType: string, limi
       staged.set(file, { path, size, checksum: `sha256:${hash.digest('hex')}` });
       form.append(name, file);
     });
-    written.catch(() => undefined); // reported through `files` below
+    written.catch(fail); // a file that cannot be written (a full disk) ends the whole parse
     files.push(written);
   });
   let fieldBytes = 0;
@@ -109,7 +109,8 @@ async function parse(body: ReadableStream<Uint8Array>, contentType: string, limi
     await pipeline(source, counted, parser as unknown as Writable);
     await Promise.all(files);
   } catch (error) {
-    if (error instanceof ApiProblem) throw error;
+    // Ours (413) and the system's (a full disk: a logged 500) pass through; the parser's are the client's.
+    if (error instanceof ApiProblem || (error as NodeJS.ErrnoException).syscall) throw error;
     throw new ApiProblem(400, 'VALIDATION_ERROR', `Malformed multipart body: ${(error as Error).message}`);
   }
   return form;
