@@ -27,9 +27,15 @@ export async function listenForMetrics(
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          `the metrics listener cannot listen on ${options.host}:${options.port} (${error.code ?? error.message}); set METRICS_PORT (0: any free port) or METRICS_HOST`,
+        ),
+      ),
+    );
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });
