@@ -104,7 +104,14 @@ async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'cp-bench-'));
   const port = await freePort();
   const server = spawn(process.execPath, [join(repoRoot, 'packages/server/dist/main.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      METRICS_PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
     stdio: 'ignore',
   });
   const batches: Record<string, { rows: number; seconds: number; rowsPerSecond: number; runs: number[] }> = {};

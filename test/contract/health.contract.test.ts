@@ -48,12 +48,25 @@ describe.each(testDrivers)('health contract on $name', (driver) => {
   it('exposes Prometheus metrics per route and status', async () => {
     await listModels(suite.server.clientA);
     await listModels(suite.server.anonymous);
-    const { data: text } = await conform('getMetrics', getMetrics(suite.server.anonymous));
+    const { data: text } = await conform('getMetrics', getMetrics(suite.server.admin));
     expect(text).toMatch(
       /http_requests_total\{[^}]*method="GET"[^}]*route="\/api\/v1\/models"[^}]*status="200"[^}]*\} [1-9]/,
     );
     expect(text).toMatch(/http_requests_total\{[^}]*route="\/api\/v1\/models"[^}]*status="401"[^}]*\} [1-9]/);
     expect(text).toMatch(/http_request_duration_seconds_bucket\{/);
+  });
+
+  it("answers /metrics only to the operator: its labels name tenants' models", async () => {
+    const { data: model } = await uploadModel(suite.server.clientA, { model: fixturePath('tiny-mlp.onnx') });
+    const text = await unwrap(getMetrics(suite.server.admin));
+    expect(text).toContain('http_requests_total');
+    for (const client of [suite.server.anonymous, suite.server.clientA, suite.server.clientB]) {
+      const error = await conformError('getMetrics', getMetrics(client), 401, 'AUTH_REQUIRED');
+      expect(JSON.stringify(error)).not.toContain(model!.id);
+    }
+    const raw = await fetch(`${suite.server.baseUrl}/metrics`);
+    expect(raw.status).toBe(401);
+    expect(await raw.text()).not.toMatch(/model_|http_requests_total/);
   });
 
   it('serves each hand spec as YAML and the merged document as JSON', async () => {

@@ -82,7 +82,7 @@ describe.each(testDrivers)('inference contract on $name', (driver) => {
     expect(completed(body).latency_ms).toBeGreaterThan(0);
 
     // Triton-style metrics per model: requests, inferences (rows) and executions, queue and compute time.
-    const metrics = await unwrap(getMetrics(suite.server.anonymous));
+    const metrics = await unwrap(getMetrics(suite.server.admin));
     const sample = (name: string) =>
       Number(new RegExp(`^${name}\\{model="${model.id}"\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
     expect(sample('inference_request_success_total')).toBe(1);

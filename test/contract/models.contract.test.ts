@@ -13,6 +13,7 @@ import {
 import { testDrivers } from '@computeplane/test-support/databases';
 import { fixtureBytes, fixturePath } from '@computeplane/test-support/fixtures';
 import { encodeModel } from '../../scripts/fixtures/onnx-graph.js';
+import { largeOnnxModel } from '../../scripts/bench/large-model.js';
 import { conform, conformError, serverFor } from './harness.js';
 
 describe.each(testDrivers)('models contract on $name', (driver) => {
@@ -233,6 +234,22 @@ describe.each(testDrivers)('models contract on $name', (driver) => {
       'NOT_FOUND',
     );
     expect(await suite.server.blobs.has(model.checksum)).toBe(false);
+  });
+
+  it('stores no file when the record cannot be saved, and never removes a file another model uses', async () => {
+    const bytes = largeOnnxModel(4 * 1237); // a file no other test uploads
+    const checksum = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const before = await suite.server.blobs.stats();
+    // Every check of the file passes; saving the record fails (PostgreSQL refuses a NUL in text).
+    const failed = await uploadModel(suite.server.clientA, { model: bytes, name: 'bad\u0000name' });
+    expect(failed.response?.status).not.toBe(201);
+    expect(await suite.server.blobs.has(checksum)).toBe(false);
+    expect(await suite.server.blobs.stats()).toEqual(before);
+
+    const kept = await unwrap(uploadModel(suite.server.clientA, { model: bytes, name: 'kept' }));
+    const failedAgain = await uploadModel(suite.server.clientB, { model: bytes, name: 'bad\u0000name' });
+    expect(failedAgain.response?.status).not.toBe(201);
+    expect(await suite.server.blobs.has(kept.checksum)).toBe(true);
   });
 
   it('replays a POST with the same Idempotency-Key instead of storing the model twice', async () => {

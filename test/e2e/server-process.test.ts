@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, unwrap } from '@computeplane/sdk';
 import { getDetailedHealth, getHealth } from '@computeplane/sdk/health';
+import { runInference } from '@computeplane/sdk/inference';
 import { getModel, uploadModel } from '@computeplane/sdk/models';
 import { createPostgresDatabase } from '@computeplane/test-support/databases';
 import { fixtureBytes, fixturePath } from '@computeplane/test-support/fixtures';
 import { startServerProcess } from '@computeplane/test-support/server-process';
+import { largeOnnxModel } from '../../scripts/bench/large-model.js';
 
 describe('embedded default (PGlite under DATA_DIR)', () => {
   let root: string;
@@ -130,6 +132,20 @@ describe('PostgreSQL (DATABASE_URL)', () => {
         uploadModel(createClient({ baseUrl: a.baseUrl, apiKey: key }), { model: fixturePath('tiny-mlp.onnx') }),
       );
       expect((await unwrap(getModel(viaB, { params: { path: { id: model.id } } }))).checksum).toBe(model.checksum);
+      // Stored in the database in parts by A, loaded by B's engine.
+      const ran = await unwrap(
+        runInference(viaB, { body: { model_id: model.id, input: { data: [0.1, 0.2, 0.3, 0.4], shape: [1, 4] } } }),
+      );
+      expect(ran.status).toBe('completed');
+
+      // An upload whose record cannot be saved (PostgreSQL refuses a NUL) leaves no file in the database.
+      const files = (await unwrap(getDetailedHealth(viaB))).services.storage;
+      const refused = await uploadModel(createClient({ baseUrl: a.baseUrl, apiKey: key }), {
+        model: largeOnnxModel(4 * 1301),
+        name: 'bad\u0000name',
+      });
+      expect(refused.response?.status).not.toBe(201);
+      expect((await unwrap(getDetailedHealth(viaB))).services.storage).toEqual(files);
     } finally {
       expect(await a.stop()).toBe(0);
       expect(await b.stop()).toBe(0);

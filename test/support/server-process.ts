@@ -10,15 +10,18 @@ export const mainScript = fileURLToPath(new URL('../../packages/server/dist/main
 export interface ServerProcess {
   child: ChildProcess;
   baseUrl: string;
+  /** The metrics listener (loopback): `${metricsUrl}/metrics`. */
+  metricsUrl: string;
   logs: Record<string, unknown>[];
   /** Resolves with the exit code once the process ends. */
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [mainScript], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+/** `script`: another build of the server to run (a benchmark's baseline); default the built one. */
+export async function startServerProcess(env: Record<string, string>, script = mainScript): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -50,6 +53,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   return {
     child,
     baseUrl: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${Number(logs.find((entry) => typeof entry.metrics_port === 'number')?.metrics_port)}`,
     logs,
     exited,
     async stop(signal = 'SIGTERM') {

@@ -1,7 +1,8 @@
 /**
  * createMockComputeplane(): msw handlers that answer every SDK call in-process by running the real
  * reference app on an in-memory database and in-memory file store. State behaves like the server's
- * (upload then get returns the model; another tenant gets a 404), with no network and no files.
+ * (upload then get returns the model; another tenant gets a 404), with no network; an uploaded file is
+ * staged in the system temp directory only while its request runs (the server checks it from disk).
  */
 import { http, type RequestHandler } from 'msw';
 import {

@@ -20,12 +20,13 @@ import { createVerifiers } from './platform/auth/verifiers.js';
 import type { Database } from './platform/db/database.js';
 import { createDocsRoutes } from './platform/docs/serve-docs.js';
 import type { AppEnv } from './platform/http/app-env.js';
-import { limitBodies } from './platform/http/body-limit.js';
+import { limitBodies, MULTIPART_OVERHEAD } from './platform/http/body-limit.js';
 import { notFoundHandler, onError, validationHook } from './platform/http/error-handler.js';
 import { allowedMethods } from './platform/http/allowed-methods.js';
 import { errorFormatMounts } from './platform/http/error-format.js';
 import { idempotency } from './platform/http/idempotency.js';
 import { createHttpMetrics } from './platform/http/metrics.js';
+import { streamMultipart } from './platform/http/multipart-stream.js';
 import { registerRoutes, type RouteServices } from './platform/http/register-routes.js';
 import { requestContext } from './platform/http/request-context.js';
 import type { Module } from './platform/module.js';
@@ -47,12 +48,14 @@ export interface AppOptions {
   settings?: SettingsOverrides;
   /** Directory of the built docs site served at /docs; omitted: no /docs. */
   docsDir?: string;
-  /** Collect process metrics (CPU, memory, event loop) on /metrics; off for in-process test apps. */
+  /** Collect process metrics (CPU, memory, event loop) in the metrics registry; off for in-process test apps. */
   processMetrics?: boolean;
   /** GPU providers to offer from; default: this machine, plus the remote providers configured in settings. */
   providers?: GpuProvider[];
   /** Where the local provider keeps instance directories (default: the system temp directory). */
   dataDir?: string;
+  /** Where uploaded files are staged while a request is checked (default: the system temp directory). */
+  uploadDir?: string;
 }
 
 export function createApp(options: AppOptions) {
@@ -77,6 +80,14 @@ export function createApp(options: AppOptions) {
   app.use('*', requestContext(logger));
   app.use('*', metrics.middleware);
   app.use('*', limitBodies(settings));
+  app.use(
+    '*',
+    streamMultipart({
+      uploadDir: options.uploadDir ?? join(tmpdir(), 'computeplane-uploads'),
+      maxFileBytes: settings.maxModelBytes,
+      maxBodyBytes: settings.maxModelBytes + MULTIPART_OVERHEAD,
+    }),
+  );
 
   const credentials = createCredentialCache();
   const routeServices: RouteServices = {

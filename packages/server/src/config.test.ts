@@ -10,6 +10,11 @@ describe('loadConfig', () => {
       adminKey: undefined,
       maxModelBytes: 256 * 1024 * 1024,
       logLevel: 'info',
+      headersTimeoutMs: 10_000,
+      bodyIdleTimeoutMs: 30_000,
+      requestTimeoutMs: 900_000,
+      metricsPort: 9464,
+      metricsHost: '127.0.0.1',
     });
     expect(config.dataDir).toMatch(/\/data$/);
   });
@@ -39,6 +44,10 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres/],
     [{ ADMIN_KEY: 'short' }, /ADMIN_KEY must be at least 16/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ HEADERS_TIMEOUT_MS: '0' }, /HEADERS_TIMEOUT_MS must be an integer between 100/],
+    [{ BODY_IDLE_TIMEOUT_MS: 'soon' }, /BODY_IDLE_TIMEOUT_MS/],
+    [{ HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '2000' }, /must not exceed REQUEST_TIMEOUT_MS/],
+    [{ METRICS_PORT: '99999' }, /METRICS_PORT must be an integer between 0 and 65535/],
   ])('rejects %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -23,6 +23,11 @@ export interface ServerConfig {
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownGraceMs: number;
   maxBatchBytes: number;
+  headersTimeoutMs: number;
+  bodyIdleTimeoutMs: number;
+  requestTimeoutMs: number;
+  metricsPort: number;
+  metricsHost: string;
   marketplace: MarketplaceSettings;
   inference: Pick<
     InferenceSettings,
@@ -59,6 +64,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   }
   const adminKey = env.ADMIN_KEY?.trim() || undefined;
   if (adminKey !== undefined && adminKey.length < 16) throw new Error('ADMIN_KEY must be at least 16 characters');
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', D.headersTimeoutMs, 100, 600_000);
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', D.requestTimeoutMs, 1_000, 86_400_000);
+  if (headersTimeoutMs > requestTimeoutMs)
+    throw new Error(
+      `HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
   return {
     port: integer(env, 'PORT', 8080, 0, 65_535),
     host: env.HOST ?? '0.0.0.0',
@@ -70,6 +81,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel,
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     maxBatchBytes: integer(env, 'MAX_BATCH_BYTES', D.maxBatchBytes, 1, Number.MAX_SAFE_INTEGER),
+    headersTimeoutMs,
+    bodyIdleTimeoutMs: integer(env, 'BODY_IDLE_TIMEOUT_MS', D.bodyIdleTimeoutMs, 100, 3_600_000),
+    requestTimeoutMs,
+    metricsPort: integer(env, 'METRICS_PORT', D.metricsPort, 0, 65_535),
+    metricsHost: env.METRICS_HOST?.trim() || D.metricsHost,
     marketplace: {
       refreshMs: integer(env, 'INVENTORY_REFRESH_MS', D.marketplace.refreshMs, 1_000, 86_400_000),
       localPricePerHour: Number(env.LOCAL_PRICE_PER_HOUR ?? D.marketplace.localPricePerHour) || 0,

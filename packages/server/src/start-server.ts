@@ -4,6 +4,7 @@
  * drains: readiness turns 503, the listener stops accepting, in-flight requests finish, the database closes.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createApp } from './app.js';
@@ -13,11 +14,16 @@ import type { ServerConfig } from './config.js';
 import { openDatabase } from './platform/db/open-database.js';
 import { defaultSiteDir } from './platform/docs/serve-docs.js';
 import { purgeExpiredIdempotencyKeys } from './platform/http/idempotency.js';
+import { listenForMetrics } from './platform/http/metrics-listener.js';
+import { sweepStagedFiles } from './platform/http/multipart-stream.js';
+import { limitBodyIdleTime, slowClientServerOptions } from './platform/http/slow-clients.js';
 import { createDatabaseBlobStore } from './platform/storage/database-blob-store.js';
 import { createLocalBlobStore } from './platform/storage/local-blob-store.js';
 
 export interface RunningServer {
   port: number;
+  /** Port of the metrics listener (loopback by default). */
+  metricsPort: number;
   close(): Promise<void>;
 }
 
@@ -34,9 +40,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     );
   }
   const internalToken = await loadOrCreateInternalToken(config.dataDir);
+  const uploadDir = join(config.dataDir, 'uploads');
+  const swept = await sweepStagedFiles(uploadDir);
+  if (swept > 0) logger.info({ files: swept }, 'removed staging files left by an earlier process');
   const {
     app,
     lifecycle,
+    services,
     close: closeApp,
   } = createApp({
     database,
@@ -58,13 +68,26 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     docsDir: defaultSiteDir(),
     dataDir: config.dataDir,
+    uploadDir,
     processMetrics: true,
   });
   if (!config.adminKey) logger.info('ADMIN_KEY not set: the admin area answers 401');
 
-  const server = await new Promise<ServerType>((resolve) => {
-    const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(listening));
+  const metricsListener = await listenForMetrics(services.metrics, {
+    port: config.metricsPort,
+    host: config.metricsHost,
   });
+  logger.info(
+    { metrics_port: metricsListener.port, metrics_host: config.metricsHost },
+    `metrics on http://${config.metricsHost}:${metricsListener.port}/metrics`,
+  );
+  const server = await new Promise<ServerType>((resolve) => {
+    const listening = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: slowClientServerOptions(config) },
+      () => resolve(listening),
+    );
+  });
+  limitBodyIdleTime(server as Server, config);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, data_dir: config.dataDir }, `listening on http://localhost:${port} (docs at /docs)`);
@@ -88,10 +111,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       await Promise.race([drained, grace]);
+      await metricsListener.close();
       await closeApp();
       await database.close();
       logger.info('shutdown complete');
       logger.flush();
     })());
-  return { port, close };
+  return { port, metricsPort: metricsListener.port, close };
 }

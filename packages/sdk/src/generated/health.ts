@@ -110,7 +110,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Prometheus text exposition: `http_requests_total{method,route,status}`, `http_request_duration_seconds{method,route,status}` (histogram), plus process metrics.
+         * @description Prometheus text exposition: `http_requests_total{method,route,status}`, `http_request_duration_seconds{method,route,status}` (histogram), the engine's per-model metrics, plus process metrics. Labels name every tenant's model ids, so on the API port this takes the operator's key (`X-Admin-Key`, the server's `ADMIN_KEY`). Scrapers on the server's machine read the same text without a credential from the metrics listener (`METRICS_PORT`, default 9464, bound to `METRICS_HOST`, default 127.0.0.1).
          */
         get: operations["getMetrics"];
         put?: never;
@@ -304,6 +304,25 @@ export interface components {
                  *       "error": {
                  *         "code": "NOT_READY",
                  *         "message": "Server is shutting down",
+                 *         "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No credential was sent, or it is not valid. */
+        Unauthorized: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "AUTH_REQUIRED",
+                 *         "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
                  *         "request_id": "req_01hz8k3m2q7r4t6v8x0y"
                  *       }
                  *     }
@@ -590,6 +609,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            401: components["responses"]["Unauthorized"];
         };
     };
     getOpenApiDocument: {

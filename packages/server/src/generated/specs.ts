@@ -840,7 +840,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
       "title": "Computeplane Health API",
       "version": "0.1.0",
       "summary": "Liveness, readiness, service status, the GPU session broker's health, Prometheus metrics and the API's own specs.",
-      "description": "Health endpoints need no credential (seed: distributed-compute-platform.md, \"Health Endpoints\"). They report real state: the database is pinged, the model store is counted.",
+      "description": "Health endpoints need no credential (seed: distributed-compute-platform.md, \"Health Endpoints\"); `GET /metrics` takes the operator's key, since its labels name tenants' models. They report real state: the database is pinged, the model store is counted.",
       "license": {
         "name": "Apache-2.0",
         "identifier": "Apache-2.0"
@@ -1103,8 +1103,12 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "meta"
           ],
           "summary": "Prometheus metrics",
-          "description": "Prometheus text exposition: `http_requests_total{method,route,status}`, `http_request_duration_seconds{method,route,status}` (histogram), plus process metrics.",
-          "security": [],
+          "description": "Prometheus text exposition: `http_requests_total{method,route,status}`, `http_request_duration_seconds{method,route,status}` (histogram), the engine's per-model metrics, plus process metrics. Labels name every tenant's model ids, so on the API port this takes the operator's key (`X-Admin-Key`, the server's `ADMIN_KEY`). Scrapers on the server's machine read the same text without a credential from the metrics listener (`METRICS_PORT`, default 9464, bound to `METRICS_HOST`, default 127.0.0.1).",
+          "security": [
+            {
+              "AdminKeyAuth": []
+            }
+          ],
           "responses": {
             "200": {
               "description": "Metrics in the Prometheus text format 0.0.4.",
@@ -1116,6 +1120,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                   "example": "# HELP http_requests_total HTTP requests served, by route and status.\n# TYPE http_requests_total counter\nhttp_requests_total{method=\"GET\",route=\"/api/v1/health\",status=\"200\"} 3\n"
                 }
               }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
             }
           }
         }
@@ -1198,6 +1205,14 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
       }
     },
     "components": {
+      "securitySchemes": {
+        "AdminKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-Admin-Key",
+          "description": "Operator key, the server's `ADMIN_KEY` environment variable."
+        }
+      },
       "schemas": {
         "BrokerHealth": {
           "type": "object",
@@ -1632,6 +1647,28 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 "error": {
                   "code": "NOT_READY",
                   "message": "Server is shutting down",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
                   "request_id": "req_01hz8k3m2q7r4t6v8x0y"
                 }
               }

@@ -79,6 +79,16 @@ export interface ServerSettings {
   maxJsonBytes: number;
   /** Largest batch inference body, in bytes. */
   maxBatchBytes: number;
+  /** How long a client may take to send a request's headers (slow clients are cut off). */
+  headersTimeoutMs: number;
+  /** How long a request body may stall between two chunks before its connection is closed. */
+  bodyIdleTimeoutMs: number;
+  /** How long receiving one whole request (headers and body) may take at most. */
+  requestTimeoutMs: number;
+  /** Port of the metrics listener (`GET /metrics` without a credential); 0 picks a free port. */
+  metricsPort: number;
+  /** Address the metrics listener binds to: loopback, so only this machine can scrape it. */
+  metricsHost: string;
   inference: InferenceSettings;
   sessions: SessionSettings;
   marketplace: MarketplaceSettings;
@@ -90,6 +100,12 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   maxModelBytes: 256 * 1024 * 1024,
   maxJsonBytes: 1024 * 1024,
   maxBatchBytes: 64 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  bodyIdleTimeoutMs: 30_000,
+  // 256 MiB (the default model limit) in 15 minutes is 2.4 Mbit/s.
+  requestTimeoutMs: 15 * 60_000,
+  metricsPort: 9464,
+  metricsHost: '127.0.0.1',
   inference: {
     maxSessions: 8,
     maxBatchSize: 64,

@@ -67,8 +67,8 @@ export const getMetrics = createRoute({
   operationId: "getMetrics",
   method: "get",
   path: "/metrics",
-  security: [] as Array<Record<string, string[]>>,
-  responses: { 200: { description: "Metrics in the Prometheus text format 0.0.4.", content: { "text/plain": { schema: z.string() } } } },
+  security: [{"AdminKeyAuth":[]}] as Array<Record<string, string[]>>,
+  responses: { 200: { description: "Metrics in the Prometheus text format 0.0.4.", content: { "text/plain": { schema: z.string() } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } } },
 });
 
 /** All specs merged into one OpenAPI document */

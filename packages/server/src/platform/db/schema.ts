@@ -124,8 +124,23 @@ export const blobs = pgTable('blobs', {
   checksum: text('checksum').primaryKey(),
   size: bigint('size', { mode: 'number' }).notNull(),
   bytes: bytea('bytes').notNull(),
+  /** 0: the file is in `bytes`; otherwise it is split over this many `blob_chunks` rows (and `bytes` is empty). */
+  chunks: integer('chunks').notNull().default(0),
   createdAt: createdAt(),
 });
+
+/** Parts of a large blob, in order: a file is written and read a part at a time, never whole in one value. */
+export const blobChunks = pgTable(
+  'blob_chunks',
+  {
+    checksum: text('checksum')
+      .notNull()
+      .references(() => blobs.checksum, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.checksum, table.seq] })],
+);
 
 export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type TaskStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -287,6 +302,7 @@ export const schema = {
   models,
   idempotencyKeys,
   blobs,
+  blobChunks,
   inferenceJobs,
   inferenceTasks,
   platformSettings,

@@ -1,14 +1,15 @@
 /**
  * Request size limits, checked before a body is read: model uploads (multipart) may be as large as
  * `MAX_MODEL_BYTES` plus room for the other fields; batch inference bodies to `MAX_BATCH_BYTES`; every
- * other body is held to `MAX_JSON_BYTES`.
+ * other body is held to `MAX_JSON_BYTES`. A body without a usable Content-Length is counted as it
+ * arrives: multipart ones by the streaming parser (multipart-stream.ts), the others by hono's bodyLimit.
  */
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from './app-env.js';
 import { ApiProblem } from './problem.js';
 
-const MULTIPART_OVERHEAD = 1024 * 1024;
+export const MULTIPART_OVERHEAD = 1024 * 1024;
 /**
  * An oversized body that announced its length is read and discarded (up to this much) before the 413
  * goes out: HTTP clients that are still sending when the server answers and closes (undici's fetch,
@@ -54,13 +55,10 @@ export function limitBodies(options: {
       : isBatch
         ? options.maxBatchBytes
         : options.maxJsonBytes;
-    if (
-      c.req.header('transfer-encoding') === undefined &&
-      Number.isFinite(declared) &&
-      declared >= 0 &&
-      declared <= max
-    )
-      return next();
+    const usable = c.req.header('transfer-encoding') === undefined && Number.isFinite(declared) && declared >= 0;
+    if (usable && declared <= max) return next();
+    // Multipart without a length: streamMultipart counts the bytes and stops at the same limit.
+    if (isMultipart && !usable) return next();
     return isMultipart ? multipart(c, next) : isBatch ? batch(c, next) : other(c, next);
   };
 }

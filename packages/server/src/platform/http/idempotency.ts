@@ -6,12 +6,14 @@
  * can run. A key whose first request died with its process is taken over after `abandonAfterMs`.
  */
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { and, eq, lt, or } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Db } from '../db/database.js';
 import { idempotencyKeys } from '../db/schema.js';
 import { scopeOf } from '../auth/principal.js';
 import type { AppEnv } from './app-env.js';
+import { stagedFileOf } from './multipart-stream.js';
 import { ApiProblem } from './problem.js';
 
 const KEPT_HEADERS = ['content-type', 'location'];
@@ -31,9 +33,13 @@ async function fingerprint(c: Context<AppEnv>): Promise<string> {
     for (const [name, value] of form.entries()) {
       if (typeof value === 'string') parts.push(`${name}=${value}`);
       else {
-        const digest = createHash('sha256')
-          .update(new Uint8Array(await value.arrayBuffer()))
-          .digest('hex');
+        // A staged upload was hashed as it arrived; anything else is hashed a chunk at a time.
+        let digest = stagedFileOf(value)?.checksum;
+        if (!digest) {
+          const hashing = createHash('sha256');
+          for await (const chunk of Readable.fromWeb(value.stream() as never)) hashing.update(chunk as Buffer);
+          digest = `sha256:${hashing.digest('hex')}`;
+        }
         parts.push(`${name}=file:${value.name}:${digest}`);
       }
     }

@@ -10,6 +10,13 @@ export interface StoredBlob {
 
 export interface BlobStore {
   put(bytes: Uint8Array): Promise<StoredBlob>;
+  /**
+   * Stores a file already on disk whose checksum and size the caller computed while writing it (an
+   * upload staged by the multipart parser). The file itself is left in place for the caller to remove.
+   */
+  putFile(path: string, file: StoredBlob): Promise<StoredBlob>;
+  /** A path ONNX Runtime can open directly, when the store keeps blobs as files; otherwise undefined. */
+  localPath?(checksum: string): Promise<string | undefined>;
   get(checksum: string): Promise<Uint8Array>;
   has(checksum: string): Promise<boolean>;
   delete(checksum: string): Promise<void>;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,6 +23,20 @@ describe('local blob store', () => {
     await blobs.delete(stored.checksum);
     expect(await blobs.has(stored.checksum)).toBe(false);
     await expect(blobs.get(stored.checksum)).rejects.toThrow();
+  });
+
+  it('takes a staged file without copying it into memory, leaves the staged file, and names its path', async () => {
+    const blobs = createLocalBlobStore(join(root, 'store'));
+    const staged = join(root, 'staged.upload');
+    await writeFile(staged, 'model bytes');
+    const file = { checksum: sha256Checksum(new TextEncoder().encode('model bytes')), size: 11 };
+    expect(await blobs.putFile(staged, file)).toEqual(file);
+    expect(await readFile(staged, 'utf8')).toBe('model bytes');
+    const path = await blobs.localPath!(file.checksum);
+    expect(await readFile(path!, 'utf8')).toBe('model bytes');
+    expect(await blobs.stats()).toEqual({ files: 1, bytes: 11 });
+    await blobs.delete(file.checksum);
+    expect(await blobs.localPath!(file.checksum)).toBeUndefined();
   });
 
   it('counts what a previous process left, then keeps the totals through puts and deletes', async () => {

@@ -3,9 +3,10 @@
  * are renamed into place, so a crash never leaves a half-written file under a valid checksum. Totals for
  * `stats()` (read by every /health call) come from one scan of the directory, then are kept by put and
  * delete: stacked batches add blobs with every job, and a scan per health check would grow with them.
+ * Uploaded files arrive staged on disk and are hard-linked into place (copied across file systems).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hexOf, type BlobStore, type StoredBlob } from './blob-store.js';
 import { sha256Checksum } from './sha256.js';
@@ -61,9 +62,22 @@ export function createLocalBlobStore(root: string): BlobStore {
       }
       return { checksum, size: bytes.byteLength };
     },
+    async putFile(source, file): Promise<StoredBlob> {
+      const path = pathOf(file.checksum);
+      if (!(await exists(path))) {
+        await mkdir(dirname(path), { recursive: true });
+        const temp = `${path}.${randomUUID()}.tmp`;
+        // A hard link costs no copy and leaves the staged file to its owner; another file system needs a copy.
+        await link(source, temp).catch(() => copyFile(source, temp));
+        await rename(temp, path);
+        adjust(1, file.size);
+      }
+      return { checksum: file.checksum, size: file.size };
+    },
     async get(checksum) {
       return new Uint8Array(await readFile(pathOf(checksum)));
     },
+    localPath: async (checksum) => ((await exists(pathOf(checksum))) ? pathOf(checksum) : undefined),
     has: (checksum) => exists(pathOf(checksum)),
     async delete(checksum) {
       const size = await stat(pathOf(checksum)).then(

@@ -1,4 +1,5 @@
 /** Blobs in a Map: for tests and the in-process mock, where nothing must touch the disk. */
+import { readFile } from 'node:fs/promises';
 import type { BlobStore } from './blob-store.js';
 import { sha256Checksum } from './sha256.js';
 
@@ -9,6 +10,10 @@ export function createMemoryBlobStore(): BlobStore {
       const checksum = sha256Checksum(bytes);
       if (!blobs.has(checksum)) blobs.set(checksum, bytes.slice());
       return { checksum, size: bytes.byteLength };
+    },
+    async putFile(path, file) {
+      if (!blobs.has(file.checksum)) blobs.set(file.checksum, new Uint8Array(await readFile(path)));
+      return { checksum: file.checksum, size: file.size };
     },
     async get(checksum) {
       const blob = blobs.get(checksum);

@@ -19,6 +19,9 @@ export interface EngineOptions {
   maxQueue?: number;
 }
 
+export type { ModelSource } from './worker-protocol.js';
+import type { ModelSource } from './worker-protocol.js';
+
 export interface ModelHandle {
   /** Cache key of the model's bytes (its checksum). */
   key: string;
@@ -26,7 +29,8 @@ export interface ModelHandle {
   label: string;
   /** Whether requests can be stacked on axis 0 of every input, and outputs split back on axis 0. */
   batchable: boolean;
-  load(): Promise<Uint8Array>;
+  /** The model: a file path ONNX Runtime opens itself (no copy in this process), or its bytes. */
+  load(): Promise<ModelSource>;
 }
 
 export interface InferenceOutcome {

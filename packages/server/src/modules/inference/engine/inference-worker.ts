@@ -7,12 +7,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { runtimeMessage } from '../../../platform/onnx/runtime-message.js';
 import type { Feeds, TensorData, TypedArray } from './tensors.js';
-import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
+import type { FromWorker, ModelSource, ToWorker, WorkerSettings } from './worker-protocol.js';
 
 const settings = workerData as WorkerSettings;
 const sessions = new Map<string, ort.InferenceSession>();
 
-async function sessionFor(key: string, model: Uint8Array | undefined): Promise<ort.InferenceSession | undefined> {
+async function sessionFor(key: string, model: ModelSource | undefined): Promise<ort.InferenceSession | undefined> {
   const cached = sessions.get(key);
   if (cached) {
     sessions.delete(key);
@@ -20,12 +20,16 @@ async function sessionFor(key: string, model: Uint8Array | undefined): Promise<o
     return cached;
   }
   if (!model) return undefined;
-  const session = await ort.InferenceSession.create(model, {
+  const options: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: settings.intraOpNumThreads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
-  });
+  };
+  const session =
+    typeof model === 'string'
+      ? await ort.InferenceSession.create(model, options)
+      : await ort.InferenceSession.create(model, options);
   sessions.set(key, session);
   while (sessions.size > settings.maxSessions) {
     const [oldest, evicted] = sessions.entries().next().value as [string, ort.InferenceSession];
@@ -70,7 +74,10 @@ async function handle(message: ToWorker): Promise<void> {
     }
     reply({ id: message.id, ok: true, outputs, computeMs }, transfer);
   } catch (error) {
-    reply({ id: message.id, ok: false, error: runtimeMessage(error) });
+    // A model loaded from its file: the server's path is not the client's business.
+    let text = runtimeMessage(error);
+    if (typeof message.model === 'string') text = text.split(message.model).join('the model file');
+    reply({ id: message.id, ok: false, error: text });
   }
 }
 

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ExecutionError } from './inference-errors.js';
 import type { Feeds, TypedArray } from './tensors.js';
-import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
+import type { FromWorker, ModelSource, ToWorker, WorkerSettings } from './worker-protocol.js';
 import { DEFAULT_SETTINGS } from '../../../platform/settings.js';
 
 export interface PoolOptions {
@@ -120,7 +120,7 @@ export function createWorkerPool(options: PoolOptions = {}) {
     },
 
     /** Runs on an idle worker; the caller must have checked idleCount() > 0. */
-    async run(key: string, loadModel: () => Promise<Uint8Array>, feeds: Feeds): Promise<RunResult> {
+    async run(key: string, loadModel: () => Promise<ModelSource>, feeds: Feeds): Promise<RunResult> {
       if (closed) throw new Error('the inference pool is closed');
       const slot = pick(key);
       if (!slot) throw new Error('no idle inference worker');

@@ -8,8 +8,11 @@ export interface WorkerSettings {
   maxSessions: number;
 }
 
+/** A model file's path (ONNX Runtime reads it from disk) or its bytes. */
+export type ModelSource = string | Uint8Array;
+
 export type ToWorker =
-  { type: 'run'; id: number; key: string; model?: Uint8Array; feeds: Feeds } | { type: 'release'; key: string };
+  { type: 'run'; id: number; key: string; model?: ModelSource; feeds: Feeds } | { type: 'release'; key: string };
 
 export type FromWorker =
   | { id: number; ok: true; outputs: Feeds; computeMs: number }

@@ -23,7 +23,8 @@ export function modelLookup(catalog: Pick<ModelCatalog, 'find'>, blobs: BlobStor
       key: row.checksum,
       label: row.id,
       batchable: isStackable(row),
-      load: () => blobs.get(row.checksum),
+      // From the file where the store keeps one (ONNX Runtime reads it itself), else the bytes.
+      load: async () => (await blobs.localPath?.(row.checksum)) ?? blobs.get(row.checksum),
     },
   });
 
