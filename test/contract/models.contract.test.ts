@@ -1,5 +1,6 @@
 /** Contract: the models area through the SDK, against a real server, on both database drivers. */
 import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
 import {
@@ -237,18 +238,26 @@ describe.each(testDrivers)('models contract on $name', (driver) => {
   });
 
   it('stores no file when the record cannot be saved, and never removes a file another model uses', async () => {
+    // A database that refuses the record after every check of the file passed: a trigger on the real table.
+    for (const statement of [
+      `CREATE OR REPLACE FUNCTION refuse_model() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RAISE EXCEPTION 'refused by the test'; END $$`,
+      `DROP TRIGGER IF EXISTS refuse_model ON models`,
+      `CREATE TRIGGER refuse_model BEFORE INSERT ON models FOR EACH ROW
+         WHEN (NEW.name = 'refused') EXECUTE FUNCTION refuse_model()`,
+    ])
+      await suite.server.database.db.execute(sql.raw(statement));
     const bytes = largeOnnxModel(4 * 1237); // a file no other test uploads
     const checksum = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     const before = await suite.server.blobs.stats();
-    // Every check of the file passes; saving the record fails (PostgreSQL refuses a NUL in text).
-    const failed = await uploadModel(suite.server.clientA, { model: bytes, name: 'bad\u0000name' });
-    expect(failed.response?.status).not.toBe(201);
+    const failed = await uploadModel(suite.server.clientA, { model: bytes, name: 'refused' });
+    expect(failed.response?.status).toBe(500);
     expect(await suite.server.blobs.has(checksum)).toBe(false);
     expect(await suite.server.blobs.stats()).toEqual(before);
 
     const kept = await unwrap(uploadModel(suite.server.clientA, { model: bytes, name: 'kept' }));
-    const failedAgain = await uploadModel(suite.server.clientB, { model: bytes, name: 'bad\u0000name' });
-    expect(failedAgain.response?.status).not.toBe(201);
+    const failedAgain = await uploadModel(suite.server.clientB, { model: bytes, name: 'refused' });
+    expect(failedAgain.response?.status).toBe(500);
     expect(await suite.server.blobs.has(kept.checksum)).toBe(true);
   });
 

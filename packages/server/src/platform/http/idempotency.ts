@@ -24,11 +24,21 @@ async function fingerprint(c: Context<AppEnv>): Promise<string> {
   const hash = createHash('sha256').update(`${c.req.method} ${c.req.path}\n`);
   const type = c.req.header('content-type') ?? '';
   if (type.toLowerCase().startsWith('multipart/form-data')) {
-    const form = await c.req.formData().catch((error: Error) => {
-      throw new ApiProblem(400, 'VALIDATION_ERROR', `body: malformed multipart/form-data (${error.message})`, {
-        details: [{ path: 'body', message: 'malformed multipart/form-data' }],
-      });
-    });
+    let form: FormData;
+    try {
+      // A thenable where the body is streamed (multipart-stream.ts), so awaited rather than `.catch`ed.
+      form = await c.req.formData();
+    } catch (error) {
+      if (error instanceof ApiProblem) throw error; // e.g. the streamed parser's 413 or 400
+      throw new ApiProblem(
+        400,
+        'VALIDATION_ERROR',
+        `body: malformed multipart/form-data (${(error as Error).message})`,
+        {
+          details: [{ path: 'body', message: 'malformed multipart/form-data' }],
+        },
+      );
+    }
     const parts: string[] = [];
     for (const [name, value] of form.entries()) {
       if (typeof value === 'string') parts.push(`${name}=${value}`);
