@@ -11,7 +11,7 @@ import {
   updateModelSchema,
   uploadModel,
 } from '@computeplane/sdk/models';
-import { testDrivers } from '@computeplane/test-support/databases';
+import { refuseModelsNamed, testDrivers } from '@computeplane/test-support/databases';
 import { fixtureBytes, fixturePath } from '@computeplane/test-support/fixtures';
 import { encodeModel } from '../../scripts/fixtures/onnx-graph.js';
 import { largeOnnxModel } from '../../scripts/bench/large-model.js';
@@ -239,14 +239,7 @@ describe.each(testDrivers)('models contract on $name', (driver) => {
 
   it('stores no file when the record cannot be saved, and never removes a file another model uses', async () => {
     // A database that refuses the record after every check of the file passed: a trigger on the real table.
-    for (const statement of [
-      `CREATE OR REPLACE FUNCTION refuse_model() RETURNS trigger LANGUAGE plpgsql AS $$
-         BEGIN RAISE EXCEPTION 'refused by the test'; END $$`,
-      `DROP TRIGGER IF EXISTS refuse_model ON models`,
-      `CREATE TRIGGER refuse_model BEFORE INSERT ON models FOR EACH ROW
-         WHEN (NEW.name = 'refused') EXECUTE FUNCTION refuse_model()`,
-    ])
-      await suite.server.database.db.execute(sql.raw(statement));
+    await refuseModelsNamed((statement) => suite.server.database.db.execute(sql.raw(statement)), 'refused');
     const bytes = largeOnnxModel(4 * 1237); // a file no other test uploads
     const checksum = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     const before = await suite.server.blobs.stats();

@@ -3,14 +3,16 @@
  * embedded default and on PostgreSQL. Data survives restarts; SIGTERM finishes in-flight requests.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, unwrap } from '@computeplane/sdk';
 import { getDetailedHealth, getHealth } from '@computeplane/sdk/health';
 import { runInference } from '@computeplane/sdk/inference';
 import { getModel, uploadModel } from '@computeplane/sdk/models';
-import { createPostgresDatabase } from '@computeplane/test-support/databases';
+import { createPostgresDatabase, refuseModelsNamed } from '@computeplane/test-support/databases';
 import { fixtureBytes, fixturePath } from '@computeplane/test-support/fixtures';
 import { startServerProcess } from '@computeplane/test-support/server-process';
 import { largeOnnxModel } from '../../scripts/bench/large-model.js';
@@ -108,6 +110,25 @@ describe('embedded default (PGlite under DATA_DIR)', () => {
     const failed = startServerProcess({ DATA_DIR: dataDir, PORT: 'eighty' });
     await expect(failed).rejects.toThrow(/PORT must be an integer/);
   });
+
+  it('says in one line which port is in use when it cannot listen', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const busy: Record<string, string>[] = [
+        { METRICS_PORT: String(port) },
+        { PORT: String(port), HOST: '127.0.0.1' },
+      ];
+      for (const env of busy) {
+        const failed = startServerProcess({ DATA_DIR: dataDir, METRICS_PORT: '0', ...env });
+        await expect(failed).rejects.toThrow(/cannot start: .*EADDRINUSE.*set (METRICS_PORT|PORT)/);
+        await expect(failed).rejects.not.toThrow(/\n\s+at /); // no stack trace
+      }
+    } finally {
+      taken.close();
+    }
+  });
 });
 
 describe('PostgreSQL (DATABASE_URL)', () => {
@@ -138,13 +159,15 @@ describe('PostgreSQL (DATABASE_URL)', () => {
       );
       expect(ran.status).toBe('completed');
 
-      // An upload whose record cannot be saved (PostgreSQL refuses a NUL) leaves no file in the database.
+      // An upload whose record cannot be saved (the database refuses it) leaves no file in the database.
+      const direct = postgres(url, { max: 1, onnotice: () => undefined });
+      await refuseModelsNamed((statement) => direct.unsafe(statement), 'refused').finally(() => direct.end());
       const files = (await unwrap(getDetailedHealth(viaB))).services.storage;
       const refused = await uploadModel(createClient({ baseUrl: a.baseUrl, apiKey: key }), {
         model: largeOnnxModel(4 * 1301),
-        name: 'bad\u0000name',
+        name: 'refused',
       });
-      expect(refused.response?.status).not.toBe(201);
+      expect(refused.response?.status).toBe(500);
       expect((await unwrap(getDetailedHealth(viaB))).services.storage).toEqual(files);
     } finally {
       expect(await a.stop()).toBe(0);

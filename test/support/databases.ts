@@ -98,3 +98,16 @@ const postgresDriver: TestDriver = {
 };
 
 export const testDrivers: TestDriver[] = [pglite, postgresDriver];
+
+/**
+ * Makes the database refuse to insert a model record named `name` (a trigger on the real table), so a test
+ * can reach the path where every check of an upload passed and saving its record still failed.
+ */
+export async function refuseModelsNamed(execute: (statement: string) => Promise<unknown>, name: string) {
+  const quoted = `'${name.replaceAll("'", "''")}'`;
+  await execute(`CREATE OR REPLACE FUNCTION refuse_model() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'model record refused by the test'; END $$`);
+  await execute(`DROP TRIGGER IF EXISTS refuse_model ON models`);
+  await execute(`CREATE TRIGGER refuse_model BEFORE INSERT ON models FOR EACH ROW
+    WHEN (NEW.name = ${quoted}) EXECUTE FUNCTION refuse_model()`);
+}

@@ -11,7 +11,11 @@ try {
   process.exit(2);
 }
 
-const server = await startServer(config);
+const server = await startServer(config).catch((error: unknown) => {
+  // A start-up failure (a port in use, an unreachable database) is one line naming what to change.
+  console.error(`computeplane-server: cannot start: ${(error as Error).message}`);
+  process.exit(1);
+});
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     server.close().then(

@@ -81,10 +81,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     { metrics_port: metricsListener.port, metrics_host: config.metricsHost },
     `metrics on http://${config.metricsHost}:${metricsListener.port}/metrics`,
   );
-  const server = await new Promise<ServerType>((resolve) => {
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const listening = serve(
       { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: slowClientServerOptions(config) },
-      () => resolve(listening),
+      () => {
+        listening.removeAllListeners('error');
+        resolve(listening);
+      },
+    );
+    listening.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(`cannot listen on ${config.host}:${config.port} (${error.code ?? error.message}); set PORT or HOST`),
+      ),
     );
   });
   limitBodyIdleTime(server as Server, config);
