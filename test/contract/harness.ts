@@ -61,3 +61,23 @@ export function serverFor(driver: TestDriver, options: Parameters<typeof startTe
   });
   return suite;
 }
+
+/** The inference settings the inference suites share: small slices and batches, so jobs split and run fast. */
+export const contractInferenceSettings = {
+  leaseMs: 5_000,
+  pollMs: 50,
+  maxBatchSize: 16,
+  maxSessions: 8,
+  maxQueueDelayUs: 0,
+  maxQueue: 1024,
+  chunkSize: 64,
+  stackedSliceBytes: 16 * 1024,
+  runJobs: true,
+};
+
+/** Each value is within 1e-5 of the expected one (float32 results against ONNX Runtime in-process). */
+export function expectClose(actual: unknown, expected: ArrayLike<number>) {
+  const values = actual as number[];
+  expect(values).toHaveLength(expected.length);
+  values.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 5));
+}

@@ -17,7 +17,7 @@ import { getMetrics } from '@computeplane/sdk/health';
 import { uploadModel } from '@computeplane/sdk/models';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { fixturePath } from '@computeplane/test-support/fixtures';
-import { conform, conformError, serverFor } from './harness.js';
+import { conform, conformError, contractInferenceSettings, expectClose, serverFor } from './harness.js';
 
 type Outputs = { outputs: Record<string, { data: number[]; shape: number[] }> };
 
@@ -49,26 +49,11 @@ async function reference(inputs: ReturnType<typeof vadInputs>) {
   }
 }
 
-const close = (actual: number[], expected: number[]) => {
-  expect(actual).toHaveLength(expected.length);
-  actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 5));
-};
+const close = expectClose;
 
 describe.each(testDrivers)('inference on models that do not stack on $name', (driver) => {
   const suite = serverFor(driver, {
-    settings: {
-      inference: {
-        leaseMs: 5_000,
-        pollMs: 50,
-        maxBatchSize: 16,
-        maxSessions: 8,
-        maxQueueDelayUs: 0,
-        maxQueue: 1024,
-        chunkSize: 64,
-        stackedSliceBytes: 16 * 1024,
-        runJobs: true,
-      },
-    },
+    settings: { inference: contractInferenceSettings },
   });
   const upload = () => unwrap(uploadModel(suite.server.clientA, { model: fixturePath('recurrent-state.onnx') }));
 
@@ -195,7 +180,7 @@ describe('dynamic batching by model signature', () => {
       ),
     ]);
     expect(answers.map((answer) => answer.response?.status)).toEqual(answers.map(() => 200));
-    const metrics = await unwrap(getMetrics(suite.server.anonymous));
+    const metrics = await unwrap(getMetrics(suite.server.admin));
     const sample = (name: string, model: string) =>
       Number(new RegExp(`^${name}\\{model="${model}"\\} (\\S+)$`, 'm').exec(metrics)?.[1]);
     expect(sample('inference_count_total', mlp.id)).toBe(8);

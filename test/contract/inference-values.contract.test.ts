@@ -15,25 +15,13 @@ import {
 import { uploadModel } from '@computeplane/sdk/models';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { fixturePath } from '@computeplane/test-support/fixtures';
-import { conform, conformError, serverFor } from './harness.js';
+import { conform, conformError, contractInferenceSettings, serverFor } from './harness.js';
 
 const f32Base64 = (values: number[]) => Buffer.from(Float32Array.from(values).buffer).toString('base64');
 
 describe.each(testDrivers)('inference values on $name', (driver) => {
   const suite = serverFor(driver, {
-    settings: {
-      inference: {
-        leaseMs: 5_000,
-        pollMs: 50,
-        maxBatchSize: 16,
-        maxSessions: 8,
-        maxQueueDelayUs: 0,
-        maxQueue: 1024,
-        chunkSize: 64,
-        stackedSliceBytes: 16 * 1024,
-        runJobs: true,
-      },
-    },
+    settings: { inference: contractInferenceSettings },
   });
   const upload = async (file: string, extra: Record<string, unknown> = {}) =>
     unwrap(uploadModel(suite.server.clientA, { model: fixturePath(file), ...extra }));

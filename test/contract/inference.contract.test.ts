@@ -22,7 +22,7 @@ import { updateModelSchema, uploadModel } from '@computeplane/sdk/models';
 import { encodeModel, floatTensor, node, seededWeights } from '../../scripts/fixtures/onnx-graph.js';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { fixturePath } from '@computeplane/test-support/fixtures';
-import { conform, conformError, serverFor } from './harness.js';
+import { conform, conformError, contractInferenceSettings, expectClose, serverFor } from './harness.js';
 
 const reference = async (file: string, feeds: Record<string, ort.Tensor>) => {
   const session = await ort.InferenceSession.create(fixturePath(file));
@@ -38,27 +38,11 @@ const completed = (body: InferenceResult | InferenceAccepted | undefined): Infer
   return body as InferenceResult;
 };
 const f32 = (data: number[], dims: number[]) => new ort.Tensor('float32', Float32Array.from(data), dims);
-const close = (actual: unknown, expected: ArrayLike<number>) => {
-  const values = actual as number[];
-  expect(values).toHaveLength(expected.length);
-  values.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 5));
-};
+const close = expectClose;
 
 describe.each(testDrivers)('inference contract on $name', (driver) => {
   const suite = serverFor(driver, {
-    settings: {
-      inference: {
-        leaseMs: 5_000,
-        pollMs: 50,
-        maxBatchSize: 16,
-        maxSessions: 8,
-        maxQueueDelayUs: 0,
-        maxQueue: 1024,
-        chunkSize: 64,
-        stackedSliceBytes: 16 * 1024,
-        runJobs: true,
-      },
-    },
+    settings: { inference: contractInferenceSettings },
   });
   const upload = async (file: string, extra: Record<string, unknown> = {}) =>
     unwrap(uploadModel(suite.server.clientA, { model: fixturePath(file), ...extra }));
