@@ -11,16 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, unwrap, type Computeplane } from '@computeplane/sdk';
 import { getBrokerHealth } from '@computeplane/sdk/health';
-import { listOffers } from '@computeplane/sdk/offers';
-import {
-  createSession,
-  getCosts,
-  getSession,
-  markSessionDone,
-  waitForSessionRunning,
-} from '@computeplane/sdk/sessions';
+import { getCosts, getSession, markSessionDone } from '@computeplane/sdk/sessions';
 import { startServerProcess, type ServerProcess } from '@computeplane/test-support/server-process';
 import { sshExec } from '@computeplane/test-support/ssh-exec';
+import { startLocalSession } from '@computeplane/test-support/local-session';
 
 const PRICE = 3.6; // USD per hour: 0.001 per second
 
@@ -45,22 +39,8 @@ describe('GPU session on the local provider, built server', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function runningSession(client: Computeplane, consumer: string) {
-    const offer = (await unwrap(listOffers(client, { params: { query: { provider: 'local' } } }))).offers[0]!;
-    const created = await unwrap(
-      createSession(client, {
-        body: {
-          consumer_id: consumer,
-          offer_id: offer.id,
-          workload_type: 'batch',
-          reservation_hours: 1,
-          on_start_cmd: 'echo up > state.txt',
-        },
-      }),
-    );
-    const session = await waitForSessionRunning(client, created.session.id, { intervalMs: 50, timeoutMs: 20_000 });
-    return { session, key: created.ssh_private_key };
-  }
+  const runningSession = (client: Computeplane, consumer: string) =>
+    startLocalSession(client, consumer, 'echo up > state.txt');
 
   it('rents this machine, runs a command over SSH with the returned key, and bills the seconds used', async () => {
     server = await startServerProcess(env());

@@ -8,12 +8,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, unwrap, type Computeplane } from '@computeplane/sdk';
+import { createClient, type Computeplane } from '@computeplane/sdk';
 import { getBrokerHealth } from '@computeplane/sdk/health';
-import { listOffers } from '@computeplane/sdk/offers';
-import { createSession, waitForSessionRunning } from '@computeplane/sdk/sessions';
 import { startServerProcess, type ServerProcess } from '@computeplane/test-support/server-process';
 import { sshExec } from '@computeplane/test-support/ssh-exec';
+import { startLocalSession } from '@computeplane/test-support/local-session';
 
 describe('a local instance, seen from inside', () => {
   let dataDir: string;
@@ -22,21 +21,9 @@ describe('a local instance, seen from inside', () => {
   const sessions: { id: string; instance: string; run: (command: string) => Promise<string> }[] = [];
 
   async function start(consumer: string) {
-    const offer = (await unwrap(listOffers(client, { params: { query: { provider: 'local' } } }))).offers[0]!;
-    const created = await unwrap(
-      createSession(client, {
-        body: {
-          consumer_id: consumer,
-          offer_id: offer.id,
-          workload_type: 'batch',
-          reservation_hours: 1,
-          on_start_cmd: `echo ${consumer} > mine.txt`,
-        },
-      }),
-    );
-    const session = await waitForSessionRunning(client, created.session.id, { intervalMs: 50, timeoutMs: 20_000 });
+    const { session, key } = await startLocalSession(client, consumer, `echo ${consumer} > mine.txt`);
     const run = (command: string) =>
-      sshExec(session.ssh_host!, session.ssh_port!, session.ssh_user!, created.ssh_private_key, `{ ${command}; } 2>&1`);
+      sshExec(session.ssh_host!, session.ssh_port!, session.ssh_user!, key, `{ ${command}; } 2>&1`);
     return { id: session.id, instance: session.provider_instance_id!, run };
   }
 
