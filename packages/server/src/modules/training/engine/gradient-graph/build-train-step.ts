@@ -13,7 +13,7 @@ import { meanSquaredError } from './losses/mean-squared-error.js';
 import { DOUBLE, FLOAT, INT64, decodeModel, dimsOf, encodeModel, tensorValues, toNumber } from './onnx.js';
 import type { NodeProto, ValueInfoProto } from './onnx.js';
 import { inferShapes } from './shapes.js';
-import { modelToFloat64 } from './to-float64.js';
+import { expandForFloat64, modelToFloat64 } from './to-float64.js';
 import { topologicalOrder } from './topological-order.js';
 import type { TrainStep, TrainStepOptions } from './train-step-types.js';
 
@@ -94,7 +94,7 @@ export function buildTrainStep(modelBytes: Uint8Array, options: TrainStepOptions
     ...model,
     graph: {
       name: `${graph.name ?? 'model'}_train_step`,
-      node: [...forward, ...e.nodes],
+      node: [...(float64 ? expandForFloat64(forward, e) : forward), ...e.nodes],
       initializer: [...initializers.filter((t) => !trainedNames.has(t.name ?? '')), ...e.initializers],
       input: [
         ...dataInputs,

@@ -3,7 +3,9 @@
  * targets and Constant values. Used to build the float64 reference graphs the gradient tests compare with
  * central finite differences; the arithmetic is the same, only the precision changes.
  */
-import { DOUBLE, FLOAT, onnx, tensorValues, type ModelProto, type TensorProto, type ValueInfoProto } from './onnx.js';
+import type { Emitter } from './emitter.js';
+import { DOUBLE, FLOAT, floatAttribute, onnx, tensorValues } from './onnx.js';
+import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from './onnx.js';
 
 function toDouble(tensor: TensorProto): TensorProto {
   if (tensor.dataType !== FLOAT) return tensor;
@@ -36,5 +38,22 @@ export function modelToFloat64(model: ModelProto): ModelProto {
       output: (graph.output ?? []).map(valueToDouble),
       valueInfo: (graph.valueInfo ?? []).map(valueToDouble),
     },
+  });
+}
+
+/**
+ * onnxruntime's CPU provider has no double kernel for LeakyRelu, so a float64 reference graph computes it as
+ * Where(X > 0, X, alpha·X) under the same output name. Run after differentiation: the backward pass still
+ * comes from the LeakyRelu rule.
+ */
+export function expandForFloat64(nodes: NodeProto[], e: Emitter): NodeProto[] {
+  return nodes.flatMap((n) => {
+    if (n.opType !== 'LeakyRelu') return [n];
+    const [x, y] = [n.input![0]!, n.output![0]!];
+    const before = e.nodes.length;
+    const positive = e.op('Greater', [x, e.constant([0])]);
+    const scaled = e.op('Mul', [x, e.constant([floatAttribute(n, 'alpha', 0.01)])]);
+    e.op('Where', [positive, x, scaled], {}, y);
+    return e.nodes.splice(before);
   });
 }
