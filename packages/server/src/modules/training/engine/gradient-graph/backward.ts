@@ -40,10 +40,25 @@ function markDependents({ order, info, candidates }: BackwardInput): Set<string>
   return dependent;
 }
 
+/** Refuses the first operator (from the loss back) a gradient must pass through without a rule. */
+function refuseUnsupported(order: NodeProto[], dependent: Set<string>, start: string): void {
+  const reached = new Set([start]);
+  for (let index = order.length - 1; index >= 0; index--) {
+    const node = order[index]!;
+    if (!reached.has(node.output?.[0] ?? '')) continue;
+    const needed = differentiableInputs(node).filter((i) => dependent.has(node.input?.[i] ?? ''));
+    if (needed.length === 0) continue;
+    if (!GRADIENT_RULES[node.opType ?? ''])
+      throw new UnsupportedOperatorError(node.opType ?? '', nodeLabel(node, index));
+    needed.forEach((i) => reached.add(node.input![i]!));
+  }
+}
+
 /** Returns the gradient tensor of each candidate the loss depends on. */
 export function backward(input: BackwardInput): Map<string, string> {
   const { e, order, info, candidates, start, startGradient } = input;
   const dependent = markDependents(input);
+  refuseUnsupported(order, dependent, start);
   const pending = new Map<string, string[]>([[start, [startGradient]]]);
   const gradientOf = (name: string) => {
     const parts = pending.get(name);

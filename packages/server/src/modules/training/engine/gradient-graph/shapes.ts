@@ -65,7 +65,7 @@ function inferNode(node: NodeProto, info: Map<string, TensorInfo>, constants: Ma
     return { type: x.type, dims: [m, n] };
   }
   if (op === 'Flatten') {
-    if (!x.dims) return { type: x.type };
+    if (!x.dims) return { type: x.type, dims: [null, null] };
     const axis = (intAttribute(node, 'axis', 1) + x.dims.length) % (x.dims.length || 1);
     return { type: x.type, dims: [product(x.dims.slice(0, axis)), product(x.dims.slice(axis))] };
   }

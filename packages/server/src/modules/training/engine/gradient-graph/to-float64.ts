@@ -9,7 +9,7 @@ import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from './onnx.
 
 function toDouble(tensor: TensorProto): TensorProto {
   if (tensor.dataType !== FLOAT) return tensor;
-  return { ...tensor, dataType: DOUBLE, doubleData: tensorValues(tensor), floatData: [], rawData: new Uint8Array() };
+  return { ...tensor, dataType: DOUBLE, doubleData: tensorValues(tensor), floatData: [], rawData: null };
 }
 
 function valueToDouble(value: ValueInfoProto): ValueInfoProto {

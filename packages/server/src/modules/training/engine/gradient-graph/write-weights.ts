@@ -17,7 +17,7 @@ export function writeWeights(modelBytes: Uint8Array, weights: Readonly<Record<st
       throw new GradientGraphError(`initializer "${name}" has ${size} values; ${values.length} were given`);
     }
     tensor.floatData = Array.from(values);
-    tensor.rawData = new Uint8Array();
+    tensor.rawData = null; // protobufjs writes an empty bytes field when it is set, and onnxruntime reads it
   }
   return encodeModel(model);
 }
