@@ -72,7 +72,10 @@ export function buildTrainStep(modelBytes: Uint8Array, options: TrainStepOptions
     value: choice.value,
     labels: labelsName,
   });
-  const candidates = new Set(initializers.filter((t) => t.dataType === elemType).map((t) => t.name ?? ''));
+  const frozen = new Set(options.frozen ?? []);
+  const candidates = new Set(
+    initializers.filter((t) => t.dataType === elemType && !frozen.has(t.name ?? '')).map((t) => t.name ?? ''),
+  );
   const forward = ancestors(order, choice.value);
   const gradients = backward({
     e,

@@ -6,6 +6,8 @@ export interface TrainStepOptions {
   loss?: LossKind;
   /** The model output the loss reads; the first output by default. */
   output?: string;
+  /** Float initializers to keep as constants although a gradient reaches them (a normalisation's mean, say). */
+  frozen?: string[];
   /** The element type of the train-step graph's floating-point tensors; float64 builds test references. */
   elementType?: 'float32' | 'float64';
 }

@@ -185,6 +185,14 @@ describe('refusals', () => {
     expect(gradients[0]!.length).toBe(8);
   });
 
+  it('frozen initializers stay constants of the train-step graph', () => {
+    const step = buildTrainStep(fixtureBytes('tiny-mlp.onnx'), { frozen: ['w1', 'b2'] });
+    expect(step.weights.map((w) => w.name)).toEqual(['b1', 'w2']);
+    const graph = decodeModel(step.model).graph!;
+    expect(graph.initializer!.map((t) => t.name)).toEqual(expect.arrayContaining(['w1', 'b2']));
+    expect(graph.input!.map((i) => i.name)).toEqual(['input', 'labels', 'b1', 'w2']);
+  });
+
   it('bad options and models are GradientGraphErrors that say what to fix', () => {
     const mlp = fixtureBytes('tiny-mlp.onnx');
     expect(() => buildTrainStep(mlp, { output: 'nope' })).toThrow('the model has no output named "nope"');

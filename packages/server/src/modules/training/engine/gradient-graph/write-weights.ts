@@ -16,8 +16,9 @@ export function writeWeights(modelBytes: Uint8Array, weights: Readonly<Record<st
     if (values.length !== size) {
       throw new GradientGraphError(`initializer "${name}" has ${size} values; ${values.length} were given`);
     }
-    tensor.floatData = Array.from(values);
-    tensor.rawData = null; // protobufjs writes an empty bytes field when it is set, and onnxruntime reads it
+    // raw_data is little-endian; a Float32Array's bytes are too on every platform Node runs on here (x64, arm64).
+    tensor.floatData = [];
+    tensor.rawData = new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
   }
   return encodeModel(model);
 }
