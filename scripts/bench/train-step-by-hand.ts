@@ -47,22 +47,23 @@ export function handWrittenStep(
     new Float32Array(c),
   ];
   const dHidden = new Float32Array(batch * h);
+  // Inner loops run over contiguous rows (row-major weights), so the baseline is not slowed by strided access.
   for (let b = 0; b < batch; b++) {
-    for (let j = 0; j < c; j++) {
-      const d = dLogits[b * c + j]!;
-      gb2[j]! += d;
-      for (let k = 0; k < h; k++) {
-        gw2[k * c + j]! += hidden[b * h + k]! * d;
-        dHidden[b * h + k]! += w2[k * c + j]! * d;
-      }
-    }
-  }
-  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < c; j++) gb2[j]! += dLogits[b * c + j]!;
     for (let k = 0; k < h; k++) {
-      const d = hidden[b * h + k]! > 0 ? dHidden[b * h + k]! : 0;
-      if (d === 0) continue;
-      gb1[k]! += d;
-      for (let i = 0; i < n; i++) gw1[i * h + k]! += x[b * n + i]! * d;
+      const activation = hidden[b * h + k]!;
+      let sum = 0;
+      for (let j = 0; j < c; j++) {
+        const d = dLogits[b * c + j]!;
+        gw2[k * c + j]! += activation * d;
+        sum += w2[k * c + j]! * d;
+      }
+      dHidden[b * h + k] = activation > 0 ? sum : 0;
+      gb1[k]! += dHidden[b * h + k]!;
+    }
+    for (let i = 0; i < n; i++) {
+      const v = x[b * n + i]!;
+      for (let k = 0; k < h; k++) gw1[i * h + k]! += v * dHidden[b * h + k]!;
     }
   }
   return { loss: loss / batch, gradients: [gw1, gb1, gw2, gb2] };
