@@ -216,6 +216,11 @@ export interface components {
                     /** @description Models stored, across all tenants. */
                     models: number;
                 };
+                dataset_store?: {
+                    status: components["schemas"]["ServiceStatus"];
+                    /** @description Datasets stored, across all tenants. */
+                    datasets: number;
+                };
                 storage: {
                     status: components["schemas"]["ServiceStatus"];
                     /** @description Distinct files in the content-addressed store. */

@@ -2119,6 +2119,24 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                     }
                   }
                 },
+                "dataset_store": {
+                  "type": "object",
+                  "required": [
+                    "status",
+                    "datasets"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "status": {
+                      "$ref": "#/components/schemas/ServiceStatus"
+                    },
+                    "datasets": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "Datasets stored, across all tenants."
+                    }
+                  }
+                },
                 "storage": {
                   "type": "object",
                   "required": [
