@@ -21,6 +21,7 @@ export async function* csvRecords(
       trim: true,
       skip_empty_lines: true,
       relax_column_count: true,
+      record_delimiter: ['\r\n', '\n'], // either, also mixed in one file
       max_record_size: MAX_RECORD_BYTES,
     }),
   );
