@@ -105,6 +105,7 @@ describe.each(testDrivers)('datasets contract on $name', (driver) => {
       /Line 2: its keys differ from the first row's; not in the first row: b/,
     ],
     ['a header without rows', 'a,label\n', 'z.csv', 'label', /no data rows/],
+    ['a column name with U+0000', 'a\u0000,label\n1,0\n', 'u.csv', 'label', /name of column 1 contains U\+0000/],
   ] as const)('refuses %s with 400 INVALID_DATASET and stores nothing', async (_name, text, filename, label, message) => {
     const before = await unwrap(listDatasets(suite.server.clientA));
     const files = await suite.server.blobs.stats();

@@ -2,7 +2,7 @@
  * CSV rows with csv-parse (a maintained streaming parser: quoting, CRLF, BOM). The first record is the
  * header; every later record must have as many fields, each a decimal number.
  */
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import { csvNumber, featureColumns, invalidDataset, isDecimal, type DatasetRecord } from './dataset-values.js';
 
@@ -54,7 +54,7 @@ export async function* csvRecords(
       yield { line, features, label };
     }
   } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('CSV_'))
+    if (error instanceof CsvError)
       throw invalidDataset(`Not a valid CSV file: ${(error as Error).message}`);
     throw error;
   } finally {

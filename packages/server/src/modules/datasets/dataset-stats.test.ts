@@ -1,5 +1,7 @@
 /** Dataset checks at upload: what a valid CSV or JSONL file yields, and each rule's 400 with its line. */
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { fixturePath } from '@computeplane/test-support/fixtures';
 import { describe, expect, it } from 'vitest';
 import { ApiProblem } from '../../platform/http/problem.js';
 import { datasetStats, MAX_CLASSES } from './dataset-stats.js';
@@ -51,9 +53,19 @@ describe('dataset stats', () => {
     expect(stats).toMatchObject({ labelType: 'float', numClasses: null, labelMin: 0, labelMax: MAX_CLASSES });
   });
 
+  it('refuses a binary file (an ONNX model) as CSV with 400, not a parser crash', async () => {
+    const onnx = readFileSync(fixturePath('tiny-mlp.onnx'));
+    const error = await datasetStats(Readable.from([onnx]), 'csv', 'label').catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ApiProblem);
+    expect((error as ApiProblem).code).toBe('INVALID_DATASET');
+    expect((error as ApiProblem).message).toMatch(/^Not a valid CSV file: Invalid Opening Quote/);
+  });
+
   it.each([
     ['an empty CSV file', '\n\n', 'csv', 'label', /empty/],
     ['an empty JSONL file', '  \n', 'jsonl', 'label', /empty/],
+    ['a column name with U+0000', 'a\u0000b,label\n1,0\n', 'csv', 'label', /name of column 1 contains U\+0000/],
+    ['a JSONL key with U+0000', '{"a\\u0000":1,"label":0}\n', 'jsonl', 'label', /name of column 1 contains U\+0000/],
     ['a header and no rows', 'a,label\n', 'csv', 'label', /no data rows/],
     ['no header row', '1,2\n3,4\n', 'csv', 'label', /Line 1: expected a header row/],
     ['a missing label column', 'a,b\n1,2\n', 'csv', 'label', /Line 1: there is no label column 'label' \(columns: a, b\)/],

@@ -19,12 +19,14 @@ export function featureColumns(names: string[], labelColumn: string, line: numbe
   const seen = new Set<string>();
   names.forEach((name, index) => {
     if (name === '') throw invalidDataset(`Line ${line}: column ${index + 1} has no name`);
+    // PostgreSQL cannot store U+0000 in text or jsonb: refused here rather than failing the insert.
+    if (name.includes('\u0000')) throw invalidDataset(`Line ${line}: the name of column ${index + 1} contains U+0000`);
     if (seen.has(name)) throw invalidDataset(`Line ${line}: column '${name}' appears twice`);
     seen.add(name);
   });
   if (!seen.has(labelColumn))
     throw invalidDataset(
-      `Line ${line}: there is no label column '${labelColumn}' (columns: ${names.join(', ')}); ` +
+      `Line ${line}: there is no label column '${labelColumn}' (columns: ${clip(names.join(', '), 200)}); ` +
         'name the label column with label_column',
     );
   const features = names.filter((name) => name !== labelColumn);
@@ -55,4 +57,4 @@ export function jsonNumber(value: unknown, column: string, line: number): number
   return value;
 }
 
-const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+const clip = (text: string, length = 40) => (text.length > length ? `${text.slice(0, length)}…` : text);
