@@ -3,13 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
-import {
-  deleteDataset,
-  getDataset,
-  iterateDatasets,
-  listDatasets,
-  uploadDataset,
-} from '@computeplane/sdk/datasets';
+import { deleteDataset, getDataset, iterateDatasets, listDatasets, uploadDataset } from '@computeplane/sdk/datasets';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { datasetFixturePath } from '@computeplane/test-support/fixtures';
 import { conform, conformError, serverFor } from './harness.js';
@@ -106,19 +100,22 @@ describe.each(testDrivers)('datasets contract on $name', (driver) => {
     ],
     ['a header without rows', 'a,label\n', 'z.csv', 'label', /no data rows/],
     ['a column name with U+0000', 'a\u0000,label\n1,0\n', 'u.csv', 'label', /name of column 1 contains U\+0000/],
-  ] as const)('refuses %s with 400 INVALID_DATASET and stores nothing', async (_name, text, filename, label, message) => {
-    const before = await unwrap(listDatasets(suite.server.clientA));
-    const files = await suite.server.blobs.stats();
-    const error = await conformError(
-      'uploadDataset',
-      uploadDataset(suite.server.clientA, { file: Buffer.from(text), filename, label_column: label }),
-      400,
-      'INVALID_DATASET',
-    );
-    expect(error.message).toMatch(message);
-    expect((await unwrap(listDatasets(suite.server.clientA))).total).toBe(before.total);
-    expect(await suite.server.blobs.stats()).toEqual(files);
-  });
+  ] as const)(
+    'refuses %s with 400 INVALID_DATASET and stores nothing',
+    async (_name, text, filename, label, message) => {
+      const before = await unwrap(listDatasets(suite.server.clientA));
+      const files = await suite.server.blobs.stats();
+      const error = await conformError(
+        'uploadDataset',
+        uploadDataset(suite.server.clientA, { file: Buffer.from(text), filename, label_column: label }),
+        400,
+        'INVALID_DATASET',
+      );
+      expect(error.message).toMatch(message);
+      expect((await unwrap(listDatasets(suite.server.clientA))).total).toBe(before.total);
+      expect(await suite.server.blobs.stats()).toEqual(files);
+    },
+  );
 
   it('refuses a request without a file, an empty label column and an unknown format with 400 VALIDATION_ERROR', async () => {
     const form = new FormData();

@@ -54,8 +54,7 @@ export async function* csvRecords(
       yield { line, features, label };
     }
   } catch (error) {
-    if (error instanceof CsvError)
-      throw invalidDataset(`Not a valid CSV file: ${(error as Error).message}`);
+    if (error instanceof CsvError) throw invalidDataset(`Not a valid CSV file: ${(error as Error).message}`);
     throw error;
   } finally {
     source.destroy();

@@ -19,7 +19,11 @@ export interface DatasetStats {
   labelMax: number;
 }
 
-export async function datasetStats(source: Readable, format: DatasetFormat, labelColumn: string): Promise<DatasetStats> {
+export async function datasetStats(
+  source: Readable,
+  format: DatasetFormat,
+  labelColumn: string,
+): Promise<DatasetStats> {
   let columns: string[] = [];
   let rows = 0;
   let labelMin = Infinity;

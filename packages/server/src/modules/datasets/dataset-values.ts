@@ -50,8 +50,7 @@ export function csvNumber(text: string, column: string, line: number): number {
 
 /** A JSONL value as a number, or a 400 naming the line and key. */
 export function jsonNumber(value: unknown, column: string, line: number): number {
-  if (value === null || value === undefined)
-    throw invalidDataset(`Line ${line}: the value of '${column}' is missing`);
+  if (value === null || value === undefined) throw invalidDataset(`Line ${line}: the value of '${column}' is missing`);
   if (typeof value !== 'number')
     throw invalidDataset(`Line ${line}: the value of '${column}' is not a number (${clip(JSON.stringify(value))})`);
   return value;

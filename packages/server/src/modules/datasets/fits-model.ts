@@ -23,7 +23,11 @@ const lastDimension = (tensor: TensorInfo | undefined): number | undefined => {
 
 export function checkDatasetFitsModel(dataset: DatasetFacts, model: ModelSignature): void {
   const problem = (message: string) =>
-    new ApiProblem(400, 'VALIDATION_ERROR', `Dataset '${dataset.id}' does not fit model${model.id ? ` '${model.id}'` : ''}: ${message}`);
+    new ApiProblem(
+      400,
+      'VALIDATION_ERROR',
+      `Dataset '${dataset.id}' does not fit model${model.id ? ` '${model.id}'` : ''}: ${message}`,
+    );
   const input = model.inputs[0];
   if (!input) throw problem('the model has no inputs');
   const features = lastDimension(input);

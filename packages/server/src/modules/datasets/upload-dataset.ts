@@ -35,7 +35,12 @@ async function detectFormat(form: DatasetUploadForm, path: string): Promise<Data
   const name = form.file.name.toLowerCase();
   if (name.endsWith('.csv')) return 'csv';
   if (/\.(jsonl|ndjson)$/.test(name)) return 'jsonl';
-  return (await headOf(path)).replace(/^\uFEFF/, '').trimStart().startsWith('{') ? 'jsonl' : 'csv';
+  return (await headOf(path))
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('{')
+    ? 'jsonl'
+    : 'csv';
 }
 
 const baseName = (fileName: string) => fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') || 'dataset';

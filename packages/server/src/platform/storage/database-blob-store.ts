@@ -67,10 +67,7 @@ export function createDatabaseBlobStore(db: Db): BlobStore {
       return whole;
     },
     async *read(checksum) {
-      const [row] = await db
-        .select({ chunks: blobs.chunks })
-        .from(blobs)
-        .where(eq(blobs.checksum, checksum));
+      const [row] = await db.select({ chunks: blobs.chunks }).from(blobs).where(eq(blobs.checksum, checksum));
       if (!row) throw new Error(`no stored file ${checksum}`);
       if (row.chunks === 0) {
         const [whole] = await db.select({ bytes: blobs.bytes }).from(blobs).where(eq(blobs.checksum, checksum));
