@@ -143,12 +143,13 @@ describe.each(testDrivers)('datasets contract on $name', (driver) => {
 
   it('refuses a file over the upload limit with 413', async () => {
     const big = `a,label\n${'1,0\n'.repeat(20_000)}`;
-    await conformError(
+    const error = await conformError(
       'uploadDataset',
       uploadDataset(suite.server.clientA, { file: Buffer.from(big), filename: 'big.csv' }),
       413,
       'PAYLOAD_TOO_LARGE',
     );
+    expect(error.message).toMatch(/uploaded file is larger than this server accepts \(65536 bytes, MAX_MODEL_BYTES\)/);
   });
 
   it('gets, lists with pagination, and hides other tenants', async () => {
