@@ -10,10 +10,11 @@ import {
   getOpenApiDocument,
   getReadiness,
 } from '@computeplane/sdk/health';
+import { uploadDataset } from '@computeplane/sdk/datasets';
 import { listModels, uploadModel } from '@computeplane/sdk/models';
 import { bundleArea } from '../../scripts/lib/specs.js';
 import { testDrivers } from '@computeplane/test-support/databases';
-import { fixturePath } from '@computeplane/test-support/fixtures';
+import { datasetFixturePath, fixturePath } from '@computeplane/test-support/fixtures';
 import { conform, conformError, serverFor } from './harness.js';
 
 describe.each(testDrivers)('health contract on $name', (driver) => {
@@ -26,10 +27,12 @@ describe.each(testDrivers)('health contract on $name', (driver) => {
 
   it('reports real service states and counts', async () => {
     await unwrap(uploadModel(suite.server.clientA, { model: fixturePath('tiny-mlp.onnx') }));
+    await unwrap(uploadDataset(suite.server.clientA, { file: datasetFixturePath('iris-small.csv') }));
     const { data } = await conform('getDetailedHealth', getDetailedHealth(suite.server.anonymous));
     expect(data!.services.database).toMatchObject({ status: 'healthy', driver: driver.name });
     expect(data!.services.model_store).toEqual({ status: 'healthy', models: 1 });
-    expect(data!.services.storage).toMatchObject({ status: 'healthy', files: 1 });
+    expect(data!.services.dataset_store).toEqual({ status: 'healthy', datasets: 1 });
+    expect(data!.services.storage).toMatchObject({ status: 'healthy', files: 2 });
     expect(data!.status).toBe('healthy');
   });
 

@@ -103,6 +103,12 @@ async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedK
     headers: asA,
     body: { kind: 'multipart', fields: { name: 'fuzz-mlp' }, files: { model: 'tiny-mlp.onnx' }, encoding: {} },
   });
+  const dataset = await call({
+    method: 'post',
+    path: '/api/v1/datasets',
+    headers: asA,
+    body: { kind: 'multipart', fields: {}, files: { file: '../datasets/iris-small.csv' }, encoding: {} },
+  });
   const input = { data: [5.1, 3.5, 1.4, 0.2], shape: [1, 4] };
   const job = await call({
     method: 'post',
@@ -162,6 +168,7 @@ async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedK
   });
   const known = [
     { value: model.id as string, names: ['id', 'model_id'], owned: true },
+    { value: dataset.id as string, names: ['id', 'dataset_id'], owned: true },
     { value: job.job_id as string, names: ['jobId'], owned: true },
     { value: batch.job_id as string, names: ['jobId'], owned: true },
     { value: (session.session as { id: string }).id, names: ['id', 'session_id'], owned: true },

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { readdirSync } from 'node:fs';
-import { fixturesDir } from '@computeplane/test-support/fixtures';
+import { datasetFixturesDir, fixturesDir } from '@computeplane/test-support/fixtures';
 import type { SpecValidator } from '@computeplane/test-support/spec-validator';
 import type { KnownValue } from './fuzz-server.js';
 import { invalidRawParameters, mutationsOf, type Mutation } from './invalid-values.js';
@@ -15,6 +15,15 @@ import type { FuzzOperation, Parameter } from './spec-operations.js';
 
 /** Every file of fixtures/models (valid and broken models alike): what a binary part is filled with. */
 const FIXTURE_FILES = readdirSync(fixturesDir).filter((file) => file !== 'manifest.json');
+/** The datasets area's files come from fixtures/datasets (named relative to fixtures/models), plus one model. */
+const DATASET_FILES = [...readdirSync(datasetFixturesDir).map((file) => `../datasets/${file}`), 'tiny-mlp.onnx'];
+const isDatasets = (op: FuzzOperation) => op.path.startsWith('/api/v1/datasets');
+const fixtureFilesFor = (op: FuzzOperation) => (isDatasets(op) ? DATASET_FILES : FIXTURE_FILES);
+/** Files the operation accepts: what an otherwise broken request carries, so its one defect is what is refused. */
+const validFilesFor = (op: FuzzOperation) =>
+  isDatasets(op)
+    ? DATASET_FILES.filter((file) => /\.(csv|jsonl)$/.test(file) && !file.includes('ragged'))
+    : FIXTURE_FILES.filter((file) => file.endsWith('.onnx') && file !== 'not-a-model.onnx');
 
 export interface RequestContext {
   known: KnownValue[];
@@ -192,7 +201,7 @@ export function validRequest(
   const gen = generationContext(op, ctx.known, mode === 'smallest');
   const body = op.body ? bodyValueArbitrary(op, gen, mode === 'examples') : fc.constant(undefined);
   return fc
-    .tuple(parametersArbitrary(op, gen), body, fc.constantFrom(...FIXTURE_FILES))
+    .tuple(parametersArbitrary(op, gen), body, fc.constantFrom(...fixtureFilesFor(op)))
     .map(([params, value, fixture]) => assemble(op, ctx, params, encodeBody(op, value, fixture)));
 }
 
@@ -215,7 +224,7 @@ export function invalidRequest(op: FuzzOperation, ctx: RequestContext): fc.Arbit
   const base = fc.tuple(
     parametersArbitrary(op, gen),
     op.body ? bodyValueArbitrary(op, gen) : fc.constant(undefined),
-    fc.constantFrom(...FIXTURE_FILES.filter((file) => file.endsWith('.onnx') && file !== 'not-a-model.onnx')),
+    fc.constantFrom(...validFilesFor(op)),
   );
   const kinds: fc.Arbitrary<InvalidRequest>[] = [];
   const brokenParams = op.parameters.flatMap((p) =>

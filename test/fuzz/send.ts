@@ -70,10 +70,11 @@ export async function send(baseUrl: string, request: FuzzRequest): Promise<FuzzR
   return { status: response.status, contentType, headers: response.headers, body: parsed, text };
 }
 
-/** Multipart as the spec's `encoding` says: JSON-typed parts as JSON text, files from fixtures/models. */
+/** Multipart as the spec's `encoding` says: JSON-typed parts as JSON text, files from fixtures/models (or ../datasets). */
 function formOf(body: Extract<Body, { kind: 'multipart' }>): FormData {
   const form = new FormData();
-  for (const [name, fixture] of Object.entries(body.files)) form.set(name, new Blob([fixtureBytes(fixture)]), fixture);
+  for (const [name, fixture] of Object.entries(body.files))
+    form.set(name, new Blob([fixtureBytes(fixture)]), fixture.replace(/^.*\//, ''));
   for (const [name, value] of Object.entries(body.fields)) form.set(name, multipartText(value, body.encoding[name]));
   return form;
 }

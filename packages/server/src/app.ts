@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createAdminModule } from './modules/admin/module.js';
+import { createDatasetsModule } from './modules/datasets/module.js';
 import { createHealthModule } from './modules/health/module.js';
 import { createInferenceModule } from './modules/inference/module.js';
 import { createMarketplaceModule } from './modules/marketplace/module.js';
@@ -115,10 +116,11 @@ export function createApp(options: AppOptions) {
 
   const models = createModelsModule(platform);
   const inference = createInferenceModule(platform, { models });
+  const datasets = createDatasetsModule(platform);
   const marketplace = createMarketplaceModule(platform, { providers, localAccess });
   const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
-  const modules: Module[] = [models, inference, marketplace, sessions, admin];
+  const modules: Module[] = [models, datasets, inference, marketplace, sessions, admin];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
 

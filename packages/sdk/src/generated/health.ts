@@ -216,6 +216,11 @@ export interface components {
                     /** @description Models stored, across all tenants. */
                     models: number;
                 };
+                dataset_store?: {
+                    status: components["schemas"]["ServiceStatus"];
+                    /** @description Datasets stored, across all tenants. */
+                    datasets: number;
+                };
                 storage: {
                     status: components["schemas"]["ServiceStatus"];
                     /** @description Distinct files in the content-addressed store. */
@@ -259,7 +264,7 @@ export interface components {
          * @description Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).
          * @enum {string}
          */
-        ErrorCode: "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_ERROR" | "INVALID_MODEL" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "RATE_LIMITED" | "NO_DEVICES" | "NO_TRAINING_DEVICES" | "NO_MODEL" | "CANNOT_CANCEL" | "CANNOT_PAUSE" | "NOT_READY" | "MODEL_NOT_EXECUTABLE" | "INFERENCE_TIMEOUT" | "NON_FINITE_RESULT" | "STALE_INVENTORY" | "PROVIDER_UNAVAILABLE" | "SESSION_NOT_RUNNING" | "INTERNAL_ERROR";
+        ErrorCode: "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_ERROR" | "INVALID_MODEL" | "INVALID_DATASET" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "RATE_LIMITED" | "NO_DEVICES" | "NO_TRAINING_DEVICES" | "NO_MODEL" | "CANNOT_CANCEL" | "CANNOT_PAUSE" | "NOT_READY" | "MODEL_NOT_EXECUTABLE" | "INFERENCE_TIMEOUT" | "NON_FINITE_RESULT" | "STALE_INVENTORY" | "PROVIDER_UNAVAILABLE" | "SESSION_NOT_RUNNING" | "INTERNAL_ERROR";
         /** @description One problem found in the request, with where it is. */
         ErrorIssue: {
             /**

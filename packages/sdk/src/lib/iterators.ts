@@ -5,6 +5,8 @@
  * They return an AsyncGenerator and throw the failing page's typed error.
  */
 import { paginate, type Computeplane } from '../core/index.js';
+import type { paths as DatasetsPaths } from '../generated/datasets.js';
+import { listDatasets, type Dataset } from '../generated/datasets.operations.js';
 import { getInferenceJob, type TaskResult } from '../generated/inference.operations.js';
 import type { paths as ModelsPaths } from '../generated/models.js';
 import { listModels, type Model } from '../generated/models.operations.js';
@@ -16,6 +18,7 @@ import { listSessions, type Session } from '../generated/sessions.operations.js'
 /** A list operation's query without the paging parameters the iterator sets. */
 type Filters<Query> = Omit<NonNullable<Query>, 'limit' | 'offset'>;
 
+export type DatasetFilters = Filters<DatasetsPaths['/api/v1/datasets']['get']['parameters']['query']>;
 export type ModelFilters = Filters<ModelsPaths['/api/v1/models']['get']['parameters']['query']>;
 export type OfferFilters = Filters<OffersPaths['/api/v1/inventory']['get']['parameters']['query']>;
 export type SessionFilters = Filters<SessionsPaths['/api/v1/sessions']['get']['parameters']['query']>;
@@ -29,6 +32,19 @@ export function iterateModels(
   return paginate(
     (page) => listModels(client, { params: { query: { ...filters, ...page } } }),
     (body) => body.models,
+    { pageSize },
+  );
+}
+
+/** Every dataset of the client's tenant, newest first (`@computeplane/sdk/datasets`). */
+export function iterateDatasets(
+  client: Computeplane,
+  filters: DatasetFilters = {},
+  pageSize = 100,
+): AsyncGenerator<Dataset, void, undefined> {
+  return paginate(
+    (page) => listDatasets(client, { params: { query: { ...filters, ...page } } }),
+    (body) => body.datasets,
     { pageSize },
   );
 }

@@ -6,12 +6,12 @@
 import type { FetchResponse } from 'openapi-fetch';
 import { areaClient, send, type Computeplane, type RequestOptions } from '../internal/index.js';
 import type { components, paths } from '../generated/models.js';
+import { baseNameOf, toBlob, type UploadSource } from './upload-source.js';
 
 type ModelUpload = components['schemas']['ModelUpload'];
 
 /** Where the model bytes come from. A string is a file path (Node.js only). */
-export type ModelSource =
-  string | Blob | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+export type ModelSource = UploadSource;
 
 export type UploadModelInput = Omit<ModelUpload, 'model'> & {
   model: ModelSource;
@@ -48,37 +48,8 @@ export async function uploadModel(client: Computeplane, input: UploadModelInput,
   );
 }
 
-async function toBlob(source: ModelSource): Promise<Blob> {
-  if (typeof source === 'string') {
-    // Lazy import keeps the SDK loadable in browsers; openAsBlob streams from disk on each read.
-    const { openAsBlob } = await import('node:fs');
-    return openAsBlob(source);
-  }
-  if (source instanceof Blob) return source;
-  if (source instanceof ArrayBuffer) return new Blob([source]);
-  if (source instanceof Uint8Array) return new Blob([source as Uint8Array<ArrayBuffer>]);
-  // FormData needs a Blob, so a stream is read to the end first (the server's size limit bounds it).
-  const chunks: Uint8Array<ArrayBuffer>[] = [];
-  const iterable = isReadableStream(source) ? streamChunks(source) : source;
-  for await (const chunk of iterable) chunks.push(chunk as Uint8Array<ArrayBuffer>);
-  return new Blob(chunks);
-}
-
-function isReadableStream(source: object): source is ReadableStream<Uint8Array> {
-  return typeof (source as ReadableStream).getReader === 'function';
-}
-
-async function* streamChunks(stream: ReadableStream<Uint8Array>) {
-  const reader = stream.getReader();
-  try {
-    for (let next = await reader.read(); !next.done; next = await reader.read()) yield next.value;
-  } finally {
-    reader.releaseLock();
-  }
-}
-
 function defaultFilename(input: UploadModelInput): string {
-  if (typeof input.model === 'string') return input.model.split(/[\\/]/).pop() || 'model';
+  if (typeof input.model === 'string') return baseNameOf(input.model) || 'model';
   const extension = input.format === 'torchscript' ? 'pt' : 'onnx';
   return `${input.name ?? 'model'}.${extension}`;
 }

@@ -554,6 +554,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "NOT_FOUND",
             "VALIDATION_ERROR",
             "INVALID_MODEL",
+            "INVALID_DATASET",
             "UNSUPPORTED_MEDIA_TYPE",
             "PAYLOAD_TOO_LARGE",
             "METHOD_NOT_ALLOWED",
@@ -682,6 +683,725 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "minLength": 1,
             "maxLength": 255
           }
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        }
+      },
+      "responses": {
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Conflict": {
+          "description": "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "IDEMPOTENCY_KEY_REUSED",
+                  "message": "Idempotency-Key 'k1' was already used with a different request body",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "PayloadTooLarge": {
+          "description": "The request body is larger than this server accepts.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "PAYLOAD_TOO_LARGE",
+                  "message": "Request body exceeds the limit of 1048576 bytes",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "UnsupportedMediaType": {
+          "description": "The request body has a content type this operation does not take.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "UNSUPPORTED_MEDIA_TYPE",
+                  "message": "Send this request as application/json",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "datasets": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Datasets API",
+      "version": "0.1.0",
+      "summary": "Upload tabular training data (CSV or JSONL) with numeric features and a numeric label.",
+      "description": "Datasets for training (distributed-compute-platform.md, \"Training\": `data_config.type: dataset`). The seed names no datasets API: this area is Computeplane's (see docs/compatibility.md). A dataset is a CSV file with a header row or a JSONL file (one JSON object per line). Every column but the label column is a feature, and every feature value must be a number; the label is a number too: an integer class index (`label_type: class`) or a float regression target (`label_type: float`). The file is checked row by row as it streams in, and stored by its sha256 only when every row is valid.",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "datasets",
+        "description": "Upload, list, inspect and delete datasets."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/datasets": {
+        "post": {
+          "operationId": "uploadDataset",
+          "tags": [
+            "datasets"
+          ],
+          "summary": "Upload a dataset",
+          "description": "Upload a CSV (`.csv`, first line a header naming the columns) or JSONL (`.jsonl`/`.ndjson`, one JSON object per line, every object with the same keys) file as multipart/form-data. The format is `format` when given, else the file name's extension, else the content (a first character `{` means JSONL). Every value must be a number (features in CSV as decimal numbers, in JSONL as JSON numbers); the label column (`label_column`, default `label`) must be present. A file that breaks a rule is a 400 `INVALID_DATASET` whose message names the line and column; nothing is stored then. Blank lines are skipped. Files larger than the server's `MAX_MODEL_BYTES` are a 413.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "multipart/form-data": {
+                "schema": {
+                  "$ref": "#/components/schemas/DatasetUpload"
+                }
+              }
+            }
+          },
+          "responses": {
+            "201": {
+              "description": "The dataset was stored.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Dataset"
+                  },
+                  "examples": {
+                    "iris": {
+                      "$ref": "#/components/examples/IrisDataset"
+                    }
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            }
+          }
+        },
+        "get": {
+          "operationId": "listDatasets",
+          "tags": [
+            "datasets"
+          ],
+          "summary": "List datasets",
+          "description": "Datasets owned by the caller's tenant, newest first.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/Limit"
+            },
+            {
+              "$ref": "#/components/parameters/Offset"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "One page of datasets.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/DatasetList"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/datasets/{id}": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/DatasetId"
+          }
+        ],
+        "get": {
+          "operationId": "getDataset",
+          "tags": [
+            "datasets"
+          ],
+          "summary": "Get a dataset",
+          "description": "One dataset with its columns and label statistics.",
+          "responses": {
+            "200": {
+              "description": "The dataset.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Dataset"
+                  },
+                  "examples": {
+                    "iris": {
+                      "$ref": "#/components/examples/IrisDataset"
+                    }
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        },
+        "delete": {
+          "operationId": "deleteDataset",
+          "tags": [
+            "datasets"
+          ],
+          "summary": "Delete a dataset",
+          "description": "Deletes the dataset. Its file is removed from storage once no other dataset refers to the same content. Returns 204 No Content.",
+          "responses": {
+            "204": {
+              "description": "Deleted.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "parameters": {
+        "DatasetId": {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "Dataset id.",
+          "schema": {
+            "$ref": "#/components/schemas/DatasetId"
+          }
+        },
+        "Limit": {
+          "name": "limit",
+          "in": "query",
+          "required": false,
+          "description": "Page size.",
+          "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000,
+            "default": 100
+          }
+        },
+        "Offset": {
+          "name": "offset",
+          "in": "query",
+          "required": false,
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
+          "schema": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
+            "default": 0
+          }
+        },
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
+        }
+      },
+      "examples": {
+        "IrisDataset": {
+          "value": {
+            "id": "ds_k3v9x2m4q7r8",
+            "name": "iris",
+            "format": "csv",
+            "size": 2790,
+            "checksum": "sha256:9f2b5c0e1d4a7b8c3e6f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d",
+            "rows": 150,
+            "columns": [
+              "sepal_length",
+              "sepal_width",
+              "petal_length",
+              "petal_width"
+            ],
+            "feature_count": 4,
+            "label_column": "label",
+            "label_type": "class",
+            "num_classes": 3,
+            "label_min": 0,
+            "label_max": 2,
+            "created_at": "2026-02-08T10:30:00.000Z"
+          }
+        }
+      },
+      "schemas": {
+        "DatasetId": {
+          "type": "string",
+          "pattern": "^ds_[a-z0-9]{4,32}$",
+          "examples": [
+            "ds_k3v9x2m4q7r8"
+          ]
+        },
+        "DatasetFormat": {
+          "type": "string",
+          "enum": [
+            "csv",
+            "jsonl"
+          ]
+        },
+        "LabelType": {
+          "type": "string",
+          "description": "`class` when every label is an integer (a class index), `float` otherwise (a regression target).",
+          "enum": [
+            "class",
+            "float"
+          ]
+        },
+        "Dataset": {
+          "type": "object",
+          "required": [
+            "id",
+            "name",
+            "format",
+            "size",
+            "checksum",
+            "rows",
+            "columns",
+            "feature_count",
+            "label_column",
+            "label_type",
+            "num_classes",
+            "label_min",
+            "label_max",
+            "created_at"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "id": {
+              "$ref": "#/components/schemas/DatasetId"
+            },
+            "name": {
+              "type": "string"
+            },
+            "format": {
+              "$ref": "#/components/schemas/DatasetFormat"
+            },
+            "size": {
+              "type": "integer",
+              "minimum": 0,
+              "description": "File size in bytes."
+            },
+            "checksum": {
+              "type": "string",
+              "pattern": "^sha256:[0-9a-f]{64}$",
+              "description": "sha256 of the file, as `sha256:<hex>`."
+            },
+            "rows": {
+              "type": "integer",
+              "minimum": 1,
+              "description": "Number of data rows (the CSV header and blank lines not counted)."
+            },
+            "columns": {
+              "type": "array",
+              "description": "The feature columns, in the order of the file (the label column left out).",
+              "items": {
+                "type": "string"
+              }
+            },
+            "feature_count": {
+              "type": "integer",
+              "minimum": 1,
+              "description": "Number of feature columns (`columns.length`)."
+            },
+            "label_column": {
+              "type": "string"
+            },
+            "label_type": {
+              "$ref": "#/components/schemas/LabelType"
+            },
+            "num_classes": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "minimum": 1,
+              "description": "Number of distinct label values when `label_type` is `class`; null for `float`."
+            },
+            "label_min": {
+              "type": "number",
+              "description": "Smallest label value."
+            },
+            "label_max": {
+              "type": "number",
+              "description": "Largest label value."
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
+        "DatasetList": {
+          "type": "object",
+          "required": [
+            "datasets",
+            "total",
+            "limit",
+            "offset"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "datasets": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/Dataset"
+              }
+            },
+            "total": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "limit": {
+              "type": "integer"
+            },
+            "offset": {
+              "type": "integer"
+            }
+          }
+        },
+        "DatasetUpload": {
+          "type": "object",
+          "required": [
+            "file"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "file": {
+              "type": "string",
+              "format": "binary",
+              "description": "The data file (CSV with a header row, or JSONL)."
+            },
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 255,
+              "description": "Dataset name (defaults to the file name without its extension)."
+            },
+            "label_column": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 255,
+              "default": "label",
+              "description": "The column (CSV header name or JSONL key) holding the label."
+            },
+            "format": {
+              "$ref": "#/components/schemas/DatasetFormat"
+            }
+          }
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
         }
       },
       "headers": {
@@ -1399,6 +2119,24 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                     }
                   }
                 },
+                "dataset_store": {
+                  "type": "object",
+                  "required": [
+                    "status",
+                    "datasets"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "status": {
+                      "$ref": "#/components/schemas/ServiceStatus"
+                    },
+                    "datasets": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "Datasets stored, across all tenants."
+                    }
+                  }
+                },
                 "storage": {
                   "type": "object",
                   "required": [
@@ -1520,6 +2258,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "NOT_FOUND",
             "VALIDATION_ERROR",
             "INVALID_MODEL",
+            "INVALID_DATASET",
             "UNSUPPORTED_MEDIA_TYPE",
             "PAYLOAD_TOO_LARGE",
             "METHOD_NOT_ALLOWED",
@@ -2728,6 +3467,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "NOT_FOUND",
             "VALIDATION_ERROR",
             "INVALID_MODEL",
+            "INVALID_DATASET",
             "UNSUPPORTED_MEDIA_TYPE",
             "PAYLOAD_TOO_LARGE",
             "METHOD_NOT_ALLOWED",
@@ -3942,6 +4682,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "NOT_FOUND",
             "VALIDATION_ERROR",
             "INVALID_MODEL",
+            "INVALID_DATASET",
             "UNSUPPORTED_MEDIA_TYPE",
             "PAYLOAD_TOO_LARGE",
             "METHOD_NOT_ALLOWED",

@@ -89,6 +89,34 @@ export const models = pgTable(
   ],
 );
 
+/** Uploaded training data (openapi/datasets.yaml): the file is in the blob store under `checksum`. */
+export const datasets = pgTable(
+  'datasets',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    format: text('format', { enum: ['csv', 'jsonl'] }).notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    checksum: text('checksum').notNull(),
+    rows: bigint('rows', { mode: 'number' }).notNull(),
+    /** Feature column names in file order (the label column left out). */
+    columns: jsonb('columns').$type<string[]>().notNull(),
+    labelColumn: text('label_column').notNull(),
+    labelType: text('label_type', { enum: ['class', 'float'] }).notNull(),
+    numClasses: integer('num_classes'),
+    labelMin: doublePrecision('label_min').notNull(),
+    labelMax: doublePrecision('label_max').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('datasets_tenant_created_idx').on(table.tenantId, table.createdAt.desc()),
+    index('datasets_checksum_idx').on(table.checksum),
+  ],
+);
+
 /**
  * Responses to POSTs sent with an Idempotency-Key, kept 24 hours. `state` is `processing` while the
  * first request runs, so a concurrent retry is told to wait instead of doing the work twice.
@@ -300,6 +328,7 @@ export const schema = {
   apiKeys,
   sdkTokens,
   models,
+  datasets,
   idempotencyKeys,
   blobs,
   blobChunks,

@@ -69,7 +69,9 @@ async function parse(body: ReadableStream<Uint8Array>, contentType: string, limi
     let size = 0;
     stream.once('limit', () =>
       fail(
-        tooLarge(`The model file is larger than this server accepts (${limits.maxFileBytes} bytes, MAX_MODEL_BYTES)`),
+        tooLarge(
+          `The uploaded file is larger than this server accepts (${limits.maxFileBytes} bytes, MAX_MODEL_BYTES)`,
+        ),
       ),
     );
     const hashing = async function* (chunks: AsyncIterable<Buffer>) {

@@ -18,6 +18,8 @@ export interface BlobStore {
   /** A path ONNX Runtime can open directly, when the store keeps blobs as files; otherwise undefined. */
   localPath?(checksum: string): Promise<string | undefined>;
   get(checksum: string): Promise<Uint8Array>;
+  /** The stored bytes as a stream of parts, for files read front to back without holding them whole. */
+  read(checksum: string): AsyncIterable<Uint8Array>;
   has(checksum: string): Promise<boolean>;
   delete(checksum: string): Promise<void>;
   stats(): Promise<{ files: number; bytes: number }>;

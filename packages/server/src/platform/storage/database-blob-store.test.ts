@@ -36,6 +36,10 @@ describe.each(testDrivers)('database blob store on $name', (driver) => {
       )[0]!.n;
     expect(await parts()).toBe(3);
     expect(Buffer.from(await blobs.get(file.checksum)).equals(bytes)).toBe(true);
+    const streamed: Uint8Array[] = [];
+    for await (const part of blobs.read(file.checksum)) streamed.push(part);
+    expect(streamed.map((part) => part.byteLength)).toEqual([4 * 1024 * 1024, 4 * 1024 * 1024, 1024 * 1024 + 5]);
+    expect(Buffer.concat(streamed).equals(bytes)).toBe(true);
     expect(await blobs.stats()).toEqual({ files: 1, bytes: bytes.byteLength });
 
     const small = await blobs.put(new Uint8Array([1, 2, 3]));

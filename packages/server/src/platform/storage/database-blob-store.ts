@@ -18,6 +18,14 @@ export function createDatabaseBlobStore(db: Db): BlobStore {
     const [row] = await db.select({ n: count() }).from(blobs).where(eq(blobs.checksum, checksum));
     return (row?.n ?? 0) > 0;
   };
+  const chunkOf = async (checksum: string, seq: number): Promise<Uint8Array> => {
+    const [part] = await db
+      .select({ bytes: blobChunks.bytes })
+      .from(blobChunks)
+      .where(and(eq(blobChunks.checksum, checksum), eq(blobChunks.seq, seq)));
+    if (!part) throw new Error(`stored file ${checksum} is missing part ${seq}`);
+    return part.bytes;
+  };
   return {
     async put(bytes): Promise<StoredBlob> {
       const checksum = sha256Checksum(bytes);
@@ -52,15 +60,21 @@ export function createDatabaseBlobStore(db: Db): BlobStore {
       const whole = new Uint8Array(row.size);
       let offset = 0;
       for (let seq = 0; seq < row.chunks; seq++) {
-        const [part] = await db
-          .select({ bytes: blobChunks.bytes })
-          .from(blobChunks)
-          .where(and(eq(blobChunks.checksum, checksum), eq(blobChunks.seq, seq)));
-        if (!part) throw new Error(`stored file ${checksum} is missing part ${seq}`);
-        whole.set(part.bytes, offset);
-        offset += part.bytes.byteLength;
+        const part = await chunkOf(checksum, seq);
+        whole.set(part, offset);
+        offset += part.byteLength;
       }
       return whole;
+    },
+    async *read(checksum) {
+      const [row] = await db.select({ chunks: blobs.chunks }).from(blobs).where(eq(blobs.checksum, checksum));
+      if (!row) throw new Error(`no stored file ${checksum}`);
+      if (row.chunks === 0) {
+        const [whole] = await db.select({ bytes: blobs.bytes }).from(blobs).where(eq(blobs.checksum, checksum));
+        if (whole) yield new Uint8Array(whole.bytes);
+        return;
+      }
+      for (let seq = 0; seq < row.chunks; seq++) yield await chunkOf(checksum, seq);
     },
     has,
     async delete(checksum) {

@@ -6,6 +6,7 @@
  * Uploaded files arrive staged on disk and are hard-linked into place (copied across file systems).
  */
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hexOf, type BlobStore, type StoredBlob } from './blob-store.js';
@@ -77,6 +78,7 @@ export function createLocalBlobStore(root: string): BlobStore {
     async get(checksum) {
       return new Uint8Array(await readFile(pathOf(checksum)));
     },
+    read: (checksum) => createReadStream(pathOf(checksum)),
     localPath: async (checksum) => ((await exists(pathOf(checksum))) ? pathOf(checksum) : undefined),
     has: (checksum) => exists(pathOf(checksum)),
     async delete(checksum) {

@@ -20,6 +20,11 @@ export function createMemoryBlobStore(): BlobStore {
       if (!blob) throw new Error(`no blob ${checksum}`);
       return blob;
     },
+    async *read(checksum) {
+      const blob = blobs.get(checksum);
+      if (!blob) throw new Error(`no blob ${checksum}`);
+      for (let at = 0; at < blob.byteLength; at += 64 * 1024) yield blob.subarray(at, at + 64 * 1024);
+    },
     has: async (checksum) => blobs.has(checksum),
     delete: async (checksum) => void blobs.delete(checksum),
     stats: async () => ({ files: blobs.size, bytes: [...blobs.values()].reduce((sum, b) => sum + b.byteLength, 0) }),
