@@ -3,6 +3,7 @@
  * (port 0), with two tenants and their API keys, an admin key, and SDK clients for each.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import {
   createApp,
   createMemoryBlobStore,
@@ -63,6 +64,7 @@ export async function startTestServer(
   const server = await new Promise<ServerType>((resolve) => {
     const listening = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(listening));
   });
+  app.attachSockets(server as Server);
   const address = server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const client = (clientOptions: ClientOptions = {}) =>

@@ -48,6 +48,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     lifecycle,
     services,
     close: closeApp,
+    attachSockets,
   } = createApp({
     database,
     // Replicas on one PostgreSQL share model files through it; the embedded default keeps them on disk.
@@ -65,6 +66,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       marketplace: config.marketplace,
       inference: config.inference,
       sessions: config.sessions,
+      devices: config.devices,
     },
     docsDir: defaultSiteDir(),
     dataDir: config.dataDir,
@@ -96,6 +98,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     );
   });
   limitBodyIdleTime(server as Server, config);
+  attachSockets(server as Server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, data_dir: config.dataDir }, `listening on http://localhost:${port} (docs at /docs)`);

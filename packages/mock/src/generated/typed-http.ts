@@ -2,6 +2,7 @@
 
 import { createOpenApiHttp } from 'openapi-msw';
 import type { paths as AdminPaths } from '@computeplane/sdk/types/admin';
+import type { paths as DevicesPaths } from '@computeplane/sdk/types/devices';
 import type { paths as HealthPaths } from '@computeplane/sdk/types/health';
 import type { paths as InferencePaths } from '@computeplane/sdk/types/inference';
 import type { paths as ModelsPaths } from '@computeplane/sdk/types/models';
@@ -13,6 +14,7 @@ import type { paths as TemplatesPaths } from '@computeplane/sdk/types/templates'
 export function createTypedHttp(options: { baseUrl: string }) {
   return {
     admin: createOpenApiHttp<AdminPaths>(options),
+    devices: createOpenApiHttp<DevicesPaths>(options),
     health: createOpenApiHttp<HealthPaths>(options),
     inference: createOpenApiHttp<InferencePaths>(options),
     models: createOpenApiHttp<ModelsPaths>(options),
