@@ -20,7 +20,9 @@ const parseAs = ({ operation }: OperationInfo) => {
   const success = Object.entries(operation.responses).find(([status]) => status.startsWith('2'))?.[1];
   const types = Object.keys(success?.content ?? {});
   if (types.length === 0 || types.some((type) => type.includes('json'))) return '';
-  return types.includes('application/octet-stream') ? `, parseAs: 'arrayBuffer' as const` : `, parseAs: 'text' as const`;
+  return types.includes('application/octet-stream')
+    ? `, parseAs: 'arrayBuffer' as const`
+    : `, parseAs: 'text' as const`;
 };
 
 function renderOperation(info: OperationInfo): string {

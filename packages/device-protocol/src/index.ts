@@ -17,7 +17,15 @@ export const CLOSE_CODES = {
 const id = z.string().min(1).max(128);
 const tensor = z.object({
   type: z.string().min(1).max(16),
-  dims: z.array(z.number().int().min(0).max(2 ** 31 - 1)).max(16),
+  dims: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1),
+    )
+    .max(16),
   data: z.array(z.union([z.number(), z.boolean()])).max(16 * 1024 * 1024),
 });
 export type WireTensor = z.infer<typeof tensor>;
@@ -28,9 +36,20 @@ export const capabilitiesSchema = z.object({
   sdk_type: z.string().min(1).max(32),
   sdk_version: z.string().min(1).max(64),
   cpu_cores: z.number().int().min(1).max(4096),
-  memory_bytes: z.number().int().min(0).max(2 ** 53 - 1),
+  memory_bytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 53 - 1),
   gpu: z
-    .object({ name: z.string().max(256), memory_bytes: z.number().int().min(0).max(2 ** 53 - 1) })
+    .object({
+      name: z.string().max(256),
+      memory_bytes: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 53 - 1),
+    })
     .nullable()
     .optional(),
   execution_providers: z.array(z.string().min(1).max(64)).max(32),
@@ -55,7 +74,12 @@ export const deviceMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('heartbeat'),
     running_tasks: z.number().int().min(0).max(1024),
   }),
-  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('logs'), request_id: id, entries: z.array(logEntry).max(10_000) }),
+  z.object({
+    v: z.literal(PROTOCOL_VERSION),
+    type: z.literal('logs'),
+    request_id: id,
+    entries: z.array(logEntry).max(10_000),
+  }),
   z.object({
     v: z.literal(PROTOCOL_VERSION),
     type: z.literal('result'),
@@ -107,7 +131,10 @@ function parseWith<T>(schema: z.ZodType<T>, raw: string): Parsed<T> {
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, message: result.data };
   const issue = result.error.issues[0];
-  return { ok: false, error: `invalid frame: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown'}` };
+  return {
+    ok: false,
+    error: `invalid frame: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown'}`,
+  };
 }
 
 export const parseDeviceMessage = (raw: string): Parsed<DeviceMessage> => parseWith(deviceMessageSchema, raw);

@@ -26,9 +26,13 @@ export function builtinDevice(options: { node: string; registry: Registry; start
     cpu_cores: availableParallelism(),
     memory_bytes: totalmem(),
     gpu: null,
-    execution_providers: [...new Set(listSupportedBackends()
-        .filter((backend) => backend.bundled)
-        .map((backend) => backend.name))],
+    execution_providers: [
+      ...new Set(
+        listSupportedBackends()
+          .filter((backend) => backend.bundled)
+          .map((backend) => backend.name),
+      ),
+    ],
   };
   const id = `local/${options.node}`;
   return {

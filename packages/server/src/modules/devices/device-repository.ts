@@ -3,7 +3,7 @@
  * (`connected_node` null) or its last heartbeat is older than the offline grace; otherwise its stored
  * status (idle or busy). Every replica computes this the same way from the database.
  */
-import { and, count, desc, eq, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database.js';
 import { devices } from '../../platform/db/schema.js';
 
@@ -17,7 +17,7 @@ export function deviceRepository(db: Db) {
     if (status === 'offline') return offlineWhere(staleBefore);
     return and(
       isNotNull(devices.connectedNode),
-      sql`${devices.lastHeartbeatAt} >= ${staleBefore}`,
+      gte(devices.lastHeartbeatAt, staleBefore),
       eq(devices.status, status),
     )!;
   };

@@ -56,7 +56,12 @@ export function devicesUseCases(deps: {
       const skip = withBuiltin ? Math.max(0, query.offset - 1) : query.offset;
       const take = withBuiltin && query.offset === 0 ? query.limit - 1 : query.limit;
       const before = staleBefore();
-      const { rows, total } = await repository.list(tenantId, { ...query, offset: skip, limit: Math.max(take, 1), staleBefore: before });
+      const { rows, total } = await repository.list(tenantId, {
+        ...query,
+        offset: skip,
+        limit: Math.max(take, 1),
+        staleBefore: before,
+      });
       const devices: DeviceView[] = rows.slice(0, take).map((row) => toDevice(row, before));
       if (withBuiltin && query.offset === 0) devices.unshift(await builtin.view(clock()));
       return { devices, total: total + (withBuiltin ? 1 : 0) };
@@ -80,20 +85,36 @@ export function devicesUseCases(deps: {
       if (id === builtin.id) return builtin.view(clock());
       return toDevice(await find(tenantId, id), staleBefore());
     },
-    async logs(tenantId: string, id: string, query: { lines: number; level: 'all' | 'debug' | 'info' | 'warn' | 'error'; timeout: number }) {
+    async logs(
+      tenantId: string,
+      id: string,
+      query: { lines: number; level: 'all' | 'debug' | 'info' | 'warn' | 'error'; timeout: number },
+    ) {
       if (id === builtin.id)
-        throw new ApiProblem(409, 'DEVICE_OFFLINE', `Device '${id}' is the server's built-in engine: it has no socket; read the server's log`);
+        throw new ApiProblem(
+          409,
+          'DEVICE_OFFLINE',
+          `Device '${id}' is the server's built-in engine: it has no socket; read the server's log`,
+        );
       const row = await find(tenantId, id);
-      if (statusOf(row, staleBefore()) === 'offline') throw new ApiProblem(409, 'DEVICE_OFFLINE', `Device '${id}' is offline`);
+      if (statusOf(row, staleBefore()) === 'offline')
+        throw new ApiProblem(409, 'DEVICE_OFFLINE', `Device '${id}' is offline`);
       if (!hub.isConnected(id))
         throw new ApiProblem(503, 'DEVICE_ELSEWHERE', `Device '${id}' is connected to another server replica; retry`, {
           headers: { 'Retry-After': '1' },
         });
       try {
-        return { device_id: id, entries: await hub.logs(id, { lines: query.lines, level: query.level, timeoutMs: query.timeout }) };
+        return {
+          device_id: id,
+          entries: await hub.logs(id, { lines: query.lines, level: query.level, timeoutMs: query.timeout }),
+        };
       } catch (error) {
         if (error instanceof DeviceTimeout)
-          throw new ApiProblem(504, 'DEVICE_TIMEOUT', `Device '${id}' did not answer within ${query.timeout} ms (timeout)`);
+          throw new ApiProblem(
+            504,
+            'DEVICE_TIMEOUT',
+            `Device '${id}' did not answer within ${query.timeout} ms (timeout)`,
+          );
         if (error instanceof DeviceGone) throw new ApiProblem(409, 'DEVICE_OFFLINE', `Device '${id}' disconnected`);
         throw error;
       }

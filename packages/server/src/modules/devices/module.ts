@@ -39,7 +39,9 @@ export function createDevicesModule(platform: Services, deps: { models: ModelsMo
     useCases,
     /** Serves the devices' WebSocket endpoint on an HTTP server (start-server.ts and the test server). */
     attach(server: Server) {
-      detach.add(attachDeviceSockets(server, { hub, verifyToken: (token) => verifySdkToken(database.db, token, clock()) }));
+      detach.add(
+        attachDeviceSockets(server, { hub, verifyToken: (token) => verifySdkToken(database.db, token, clock()) }),
+      );
     },
     async stop() {
       for (const off of detach) off();

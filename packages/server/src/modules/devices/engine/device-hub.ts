@@ -44,7 +44,12 @@ export function createDeviceHub(deps: {
     connection.socket.send(encodeServerMessage(message));
   }
 
-  function request(deviceId: string, key: string, message: Parameters<typeof encodeServerMessage>[0], timeoutMs: number) {
+  function request(
+    deviceId: string,
+    key: string,
+    message: Parameters<typeof encodeServerMessage>[0],
+    timeoutMs: number,
+  ) {
     const connection = connections.get(deviceId);
     if (!connection) return Promise.reject(new DeviceGone(deviceId));
     return new Promise<DeviceMessage>((resolve, reject) => {
@@ -151,7 +156,13 @@ export function createDeviceHub(deps: {
         answer = await request(
           deviceId,
           taskId,
-          { v: PROTOCOL_VERSION, type: 'run_inference', task_id: taskId, model_checksum: task.checksum, inputs: task.inputs },
+          {
+            v: PROTOCOL_VERSION,
+            type: 'run_inference',
+            task_id: taskId,
+            model_checksum: task.checksum,
+            inputs: task.inputs,
+          },
           timeoutMs,
         );
       } catch (error) {
