@@ -29,6 +29,9 @@ export interface TestServer {
   anonymous: Computeplane;
   keyA: string;
   keyB: string;
+  /** The tenant ids behind keyA and keyB. */
+  tenantA: string;
+  tenantB: string;
   client(options?: ClientOptions): Computeplane;
   close(): Promise<void>;
 }
@@ -76,6 +79,8 @@ export async function startTestServer(
     app,
     keyA,
     keyB,
+    tenantA: alpha.id,
+    tenantB: beta.id,
     clientA: client({ apiKey: keyA }),
     clientB: client({ apiKey: keyB }),
     admin: client({ adminKey: ADMIN_KEY }),
