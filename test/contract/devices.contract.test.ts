@@ -221,7 +221,7 @@ describe.each(testDrivers)('devices contract on $name', (driver) => {
     const bytes = new Uint8Array(data as unknown as ArrayBuffer);
     expect(bytes).toEqual(fixtureBytes('tiny-mlp.onnx'));
     expect(`sha256:${createHash('sha256').update(bytes).digest('hex')}`).toBe(model.checksum);
-    expect(response.headers.get('x-checksum')).toBe(model.checksum);
+    expect(response?.headers.get('x-checksum')).toBe(model.checksum);
     const other = suite.server.client({ sdkToken: theirs.sdk_token });
     await conformError('downloadDeviceModel', downloadDeviceModel(other, { params: { path } }), 404, 'NOT_FOUND');
     await conformError(
