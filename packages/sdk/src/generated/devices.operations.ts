@@ -33,11 +33,11 @@ export function getDeviceStats(client: Computeplane, init: InitOf<paths, "/api/v
   );
 }
 
-/** Download a model file by checksum (devices) (GET /api/v1/devices/models/{checksum}). */
-export function downloadDeviceModel(client: Computeplane, init: InitOf<paths, "/api/v1/devices/models/{checksum}", "get">, options?: RequestOptions) {
+/** Download a model file by checksum (devices) (GET /api/v1/devices/models/{checksum}/file). */
+export function downloadDeviceModel(client: Computeplane, init: InitOf<paths, "/api/v1/devices/models/{checksum}/file", "get">, options?: RequestOptions) {
   return send(client, options, (fetchOptions) =>
-    api(client).GET("/api/v1/devices/models/{checksum}", { ...init, ...fetchOptions, parseAs: 'arrayBuffer' as const } as never) as Promise<
-      FetchResponse<paths["/api/v1/devices/models/{checksum}"]["get"], InitOf<paths, "/api/v1/devices/models/{checksum}", "get">, `${string}/${string}`>
+    api(client).GET("/api/v1/devices/models/{checksum}/file", { ...init, ...fetchOptions, parseAs: 'arrayBuffer' as const } as never) as Promise<
+      FetchResponse<paths["/api/v1/devices/models/{checksum}/file"]["get"], InitOf<paths, "/api/v1/devices/models/{checksum}/file", "get">, `${string}/${string}`>
     >,
   );
 }

@@ -61,7 +61,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/devices/models/{checksum}": {
+    "/api/v1/devices/models/{checksum}/file": {
         parameters: {
             query?: never;
             header?: never;

@@ -1030,7 +1030,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           }
         }
       },
-      "/api/v1/devices/models/{checksum}": {
+      "/api/v1/devices/models/{checksum}/file": {
         "get": {
           "operationId": "downloadDeviceModel",
           "tags": [

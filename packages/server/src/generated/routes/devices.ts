@@ -54,7 +54,7 @@ export const getDeviceStats = createRoute({
 export const downloadDeviceModel = createRoute({
   operationId: "downloadDeviceModel",
   method: "get",
-  path: "/api/v1/devices/models/{checksum}",
+  path: "/api/v1/devices/models/{checksum}/file",
   security: [{"SdkTokenAuth":[]}] as Array<Record<string, string[]>>,
   request: { params: z.object({ "checksum": text().regex(new RegExp("^sha256:[0-9a-f]{64}$"), "must match ^sha256:[0-9a-f]{64}$") }) },
   responses: { 200: { description: "The model file.", content: { "application/octet-stream": { schema: z.string() } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } } },
