@@ -45,6 +45,7 @@ describe('two workers and the built server process', () => {
       DATA_DIR: join(root, 'data'),
       DEVICE_HEARTBEAT_MS: String(HEARTBEAT_MS),
       DEVICE_OFFLINE_AFTER_MS: String(OFFLINE_AFTER_MS),
+      SHUTDOWN_GRACE_MS: '20000',
     });
     client = createClient({ baseUrl: server.baseUrl, apiKey: 'test-api-key', maxRetries: 0 });
     for (const name of ['worker-one', 'worker-two'])
@@ -97,6 +98,13 @@ describe('two workers and the built server process', () => {
     // The socket closing is seen at once; at worst the heartbeat grace runs out.
     expect(Date.now() - killedAt).toBeLessThan(OFFLINE_AFTER_MS + 2 * HEARTBEAT_MS + 1000);
     expect((await unwrap(getDevice(client, { params: { path: { id: one.id } } }))).status).toBe('idle');
+  });
+
+  it('SIGTERM closes the device sockets first: shutdown does not wait out the 20 s grace for them', async () => {
+    expect((await deviceNamed(client, 'worker-one'))?.status).toBe('idle');
+    const started = Date.now();
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 

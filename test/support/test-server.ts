@@ -67,7 +67,7 @@ export async function startTestServer(
   const server = await new Promise<ServerType>((resolve) => {
     const listening = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(listening));
   });
-  app.attachSockets(server as Server);
+  const closeDeviceSockets = app.attachSockets(server as Server);
   const address = server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const client = (clientOptions: ClientOptions = {}) =>
@@ -87,6 +87,7 @@ export async function startTestServer(
     anonymous: client({ apiKey: '' }),
     client,
     async close() {
+      await closeDeviceSockets();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.close();
     },

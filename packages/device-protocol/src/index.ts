@@ -1,7 +1,7 @@
 /**
  * The device protocol (docs/device-protocol.md): JSON text frames over one WebSocket per device. Every frame
  * is validated with these zod schemas by both sides; a frame that fails is answered with an `error` frame
- * and dropped. `v` is the protocol version; a peer speaking another major version is closed with 4400.
+ * and dropped. `v` is the protocol version: a frame of another version fails validation like any other.
  */
 import { z } from 'zod';
 
@@ -9,7 +9,6 @@ export const PROTOCOL_VERSION = 1;
 
 /** Close codes the server uses (4000-4999 are free for applications). */
 export const CLOSE_CODES = {
-  protocolError: 4400,
   replaced: 4409,
   serverShutdown: 4503,
 } as const;

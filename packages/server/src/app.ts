@@ -146,7 +146,7 @@ export function createApp(options: AppOptions) {
     close,
     sessions: sessions.broker,
     devices: devices.useCases,
-    /** Serves the devices' WebSocket endpoint on the server that serves `app` (call once it exists). */
+    /** Serves the devices' WebSocket endpoint on the server that serves `app`; returns what closes the sockets. */
     attachSockets: (server: Server) => devices.attach(server),
   };
 }

@@ -98,7 +98,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     );
   });
   limitBodyIdleTime(server as Server, config);
-  attachSockets(server as Server);
+  const closeDeviceSockets = attachSockets(server as Server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, data_dir: config.dataDir }, `listening on http://localhost:${port} (docs at /docs)`);
@@ -118,6 +118,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       lifecycle.draining = true;
       clearInterval(purge);
       logger.info('shutting down: draining in-flight requests');
+      // Device sockets are long-lived connections: closed first (the workers reconnect elsewhere), or the
+      // drain below would wait the whole grace period for them.
+      await closeDeviceSockets();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
       if ('closeIdleConnections' in server) server.closeIdleConnections();

@@ -37,11 +37,20 @@ export function createDevicesModule(platform: Services, deps: { models: ModelsMo
   return {
     areas: [devicesArea(useCases)],
     useCases,
-    /** Serves the devices' WebSocket endpoint on an HTTP server (start-server.ts and the test server). */
-    attach(server: Server) {
-      detach.add(
-        attachDeviceSockets(server, { hub, verifyToken: (token) => verifySdkToken(database.db, token, clock()) }),
-      );
+    /**
+     * Serves the devices' WebSocket endpoint on an HTTP server (start-server.ts and the test server). The
+     * returned function stops it and closes the devices' sockets: call it before `server.close()`, which
+     * otherwise waits for those long-lived connections.
+     */
+    attach(server: Server): () => Promise<void> {
+      const verifyToken = (token: string) => verifySdkToken(database.db, token, clock());
+      const off = attachDeviceSockets(server, { hub, verifyToken });
+      detach.add(off);
+      return async () => {
+        off();
+        detach.delete(off);
+        await hub.close();
+      };
     },
     async stop() {
       for (const off of detach) off();

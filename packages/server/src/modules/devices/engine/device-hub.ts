@@ -38,7 +38,14 @@ export function createDeviceHub(deps: {
 }) {
   const { repository, node, settings, clock, logger } = deps;
   const connections = new Map<string, Connection>();
-  const warn = (error: unknown) => logger.warn({ err: error }, 'device bookkeeping failed');
+  /** Database writes in flight, awaited by close() so none outlives the database. */
+  const writes = new Set<Promise<void>>();
+  const track = (write: Promise<void>) => {
+    const tracked = write
+      .catch((error: unknown) => logger.warn({ err: error }, 'device bookkeeping failed'))
+      .finally(() => writes.delete(tracked));
+    writes.add(tracked);
+  };
 
   function send(connection: Connection, message: Parameters<typeof encodeServerMessage>[0]) {
     connection.socket.send(encodeServerMessage(message));
@@ -72,20 +79,21 @@ export function createDeviceHub(deps: {
     connection.lastSeen = Date.now();
     switch (message.type) {
       case 'hello':
-        repository
-          .touch(connection.deviceId, { node, now: clock(), runningTasks: 0, capabilities: message.capabilities })
-          .then(() =>
-            send(connection, {
-              v: PROTOCOL_VERSION,
-              type: 'welcome',
-              device_id: connection.deviceId,
-              heartbeat_interval_ms: settings.heartbeatIntervalMs,
-            }),
-          )
-          .catch(warn);
+        track(
+          repository
+            .touch(connection.deviceId, { node, now: clock(), runningTasks: 0, capabilities: message.capabilities })
+            .then(() =>
+              send(connection, {
+                v: PROTOCOL_VERSION,
+                type: 'welcome',
+                device_id: connection.deviceId,
+                heartbeat_interval_ms: settings.heartbeatIntervalMs,
+              }),
+            ),
+        );
         return;
       case 'heartbeat':
-        repository.touch(connection.deviceId, { node, now: clock(), runningTasks: message.running_tasks }).catch(warn);
+        track(repository.touch(connection.deviceId, { node, now: clock(), runningTasks: message.running_tasks }));
         return;
       case 'logs':
       case 'result': {
@@ -129,7 +137,7 @@ export function createDeviceHub(deps: {
         }
         if (connections.get(deviceId) !== connection) return;
         connections.delete(deviceId);
-        repository.disconnect(deviceId, node).catch(warn);
+        track(repository.disconnect(deviceId, node));
       });
     },
     isConnected: (deviceId: string) => connections.has(deviceId),
@@ -188,6 +196,7 @@ export function createDeviceHub(deps: {
           }),
       );
       await Promise.all(closing);
+      await Promise.all([...writes]);
     },
   };
 }
