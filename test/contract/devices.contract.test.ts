@@ -1,9 +1,12 @@
 /** Contract: the devices area (register, list, stats, get, live logs over the socket, model files by checksum). */
 import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION, parseServerMessage, type ServerMessage } from '@computeplane/device-protocol';
-import { unwrap } from '@computeplane/sdk';
+import { createClient, unwrap } from '@computeplane/sdk';
+import { createApp } from '@computeplane/server';
 import {
   downloadDeviceModel,
   getDevice,
@@ -185,6 +188,39 @@ describe.each(testDrivers)('devices contract on $name', (driver) => {
       device.close();
     }
     await conformError('getDeviceLogs', getDeviceLogs(suite.server.clientB, { params: { path } }), 404, 'NOT_FOUND');
+  });
+
+  it('a second replica lists the device from the database and answers 503 DEVICE_ELSEWHERE for its logs', async () => {
+    const registration = await register();
+    const device = await connect(suite.server.baseUrl, registration.ws_path, registration.sdk_token);
+    // Another server process on the same database: its own node id, none of this process's sockets.
+    const replica = createApp({ database: suite.server.database, blobs: suite.server.blobs, internalToken: 'replica' });
+    const listening = await new Promise<ServerType>((resolve) => {
+      const started = serve({ fetch: replica.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
+    });
+    const { port } = listening.address() as AddressInfo;
+    const client = createClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: suite.server.keyA, maxRetries: 0 });
+    try {
+      const { data } = await conform(
+        'getDevice',
+        getDevice(client, { params: { path: { id: registration.device_id } } }),
+      );
+      expect(data!.status).toBe('idle');
+      const { data: list } = await conform('listDevices', listDevices(client));
+      expect(list!.devices[0]!.id).not.toBe((await unwrap(listDevices(suite.server.clientA))).devices[0]!.id);
+      const path = { id: registration.device_id };
+      const settled = await conformError(
+        'getDeviceLogs',
+        getDeviceLogs(client, { params: { path } }),
+        503,
+        'DEVICE_ELSEWHERE',
+      );
+      expect(settled.message).toMatch(/another server replica/);
+    } finally {
+      device.close();
+      await new Promise<void>((resolve) => listening.close(() => resolve()));
+      await replica.close();
+    }
   });
 
   it('goes offline when heartbeats stop', async () => {
