@@ -61,7 +61,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const logEntry = z.object({
   at: z.string().max(64),
   level: z.enum(LOG_LEVELS),
-  message: z.string().max(8192),
+  message: z.string().max(4096),
 });
 export type LogEntry = z.infer<typeof logEntry>;
 

@@ -7,7 +7,7 @@ import type { LogEntry, LogLevel } from '@computeplane/device-protocol';
 export function createLogRing(capacity = 10_000, echo: (line: string) => void = (line) => process.stderr.write(line)) {
   const entries: LogEntry[] = [];
   const write = (level: LogLevel, message: string) => {
-    const entry = { at: new Date().toISOString(), level, message: message.slice(0, 8192) };
+    const entry = { at: new Date().toISOString(), level, message: message.slice(0, 4096) };
     entries.push(entry);
     if (entries.length > capacity) entries.shift();
     echo(`${entry.at} ${level} ${entry.message}\n`);

@@ -65,7 +65,14 @@ export function createDeviceHub(deps: {
         reject(new DeviceTimeout(deviceId));
       }, timeoutMs);
       connection.pending.set(key, { resolve, reject, timer });
-      send(connection, message);
+      try {
+        send(connection, message);
+      } catch {
+        // The socket is closing: its close handler may already have run.
+        clearTimeout(timer);
+        connection.pending.delete(key);
+        reject(new DeviceGone(deviceId));
+      }
     });
   }
 
