@@ -5,6 +5,13 @@ import { promisify } from 'node:util';
 import type { Capabilities } from '@computeplane/device-protocol';
 import { listSupportedBackends } from 'onnxruntime-node';
 
+/** The first line of `nvidia-smi --query-gpu=name,memory.total --format=csv,noheader,nounits` (MiB). */
+export function parseNvidiaSmi(stdout: string): Capabilities['gpu'] {
+  const [name, memoryMib] = (stdout.split('\n')[0] ?? '').split(',').map((part) => part.trim());
+  if (!name || !memoryMib || !/^\d+$/.test(memoryMib)) return null;
+  return { name: name.slice(0, 256), memory_bytes: Number(memoryMib) * 1024 * 1024 };
+}
+
 /** The first GPU `nvidia-smi` lists, or null when it is missing or does not answer within 3 s. */
 async function gpu(): Promise<Capabilities['gpu']> {
   try {
@@ -13,9 +20,7 @@ async function gpu(): Promise<Capabilities['gpu']> {
       ['--query-gpu=name,memory.total', '--format=csv,noheader,nounits'],
       { timeout: 3000 },
     );
-    const [name, memoryMib] = (stdout.split('\n')[0] ?? '').split(',').map((part) => part.trim());
-    if (!name || !memoryMib || !/^\d+$/.test(memoryMib)) return null;
-    return { name, memory_bytes: Number(memoryMib) * 1024 * 1024 };
+    return parseNvidiaSmi(stdout);
   } catch {
     return null;
   }

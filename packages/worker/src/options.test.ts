@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from './backoff.js';
+import { parseNvidiaSmi } from './capabilities.js';
 import { createLogRing } from './log-ring.js';
 import { parseOptions } from './options.js';
 
@@ -49,5 +50,17 @@ describe('log ring', () => {
     expect(log.tail(10, 'all').map((entry) => entry.message)).toEqual(['b', 'c', 'd']);
     expect(log.tail(1, 'all').map((entry) => entry.message)).toEqual(['d']);
     expect(log.tail(10, 'warn').map((entry) => entry.message)).toEqual(['b']);
+  });
+});
+
+describe('nvidia-smi output', () => {
+  it('reads the first GPU, and nothing from an answer it does not understand', () => {
+    expect(parseNvidiaSmi('NVIDIA H100 80GB HBM3, 81559\nNVIDIA H100 80GB HBM3, 81559\n')).toEqual({
+      name: 'NVIDIA H100 80GB HBM3',
+      memory_bytes: 81559 * 1024 * 1024,
+    });
+    expect(parseNvidiaSmi('')).toBeNull();
+    expect(parseNvidiaSmi('NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.')).toBeNull();
+    expect(parseNvidiaSmi('Tesla T4, [N/A]')).toBeNull();
   });
 });
