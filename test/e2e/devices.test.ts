@@ -100,11 +100,31 @@ describe('two workers and the built server process', () => {
     expect((await unwrap(getDevice(client, { params: { path: { id: one.id } } }))).status).toBe('idle');
   });
 
-  it('SIGTERM closes the device sockets first: shutdown does not wait out the 20 s grace for them', async () => {
-    expect((await deviceNamed(client, 'worker-one'))?.status).toBe('idle');
+  it('SIGTERM closes the device sockets first (no wait for the 20 s grace); the worker reconnects to the restarted server', async () => {
+    const before = (await deviceNamed(client, 'worker-one'))!;
+    expect(before.status).toBe('idle');
     const started = Date.now();
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
+
+    // Same data and port: the worker's backoff finds it again, with its token, as the same device.
+    server = await startServerProcess({
+      DATA_DIR: join(root, 'data'),
+      PORT: new URL(server.baseUrl).port,
+      DEVICE_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      DEVICE_OFFLINE_AFTER_MS: String(OFFLINE_AFTER_MS),
+    });
+    await expect
+      .poll(async () => (await unwrap(getDevice(client, { params: { path: { id: before.id } } }))).status, {
+        timeout: 30_000,
+        interval: 200,
+      })
+      .toBe('idle');
+    expect(
+      (await unwrap(listDevices(client, { params: { query: { limit: 1000 } } }))).devices.filter(
+        (d) => d.name === 'worker-one',
+      ),
+    ).toHaveLength(1);
   });
 });
 
