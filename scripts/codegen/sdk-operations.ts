@@ -15,17 +15,21 @@ const needsInit = ({ operation }: OperationInfo) =>
 const isMultipart = ({ operation }: OperationInfo) =>
   Object.keys(operation.requestBody?.content ?? {}).includes('multipart/form-data');
 
-const parsesAsText = ({ operation }: OperationInfo) => {
+/** How openapi-fetch reads the success body: binary files as an ArrayBuffer, other non-JSON as text. */
+const parseAs = ({ operation }: OperationInfo) => {
   const success = Object.entries(operation.responses).find(([status]) => status.startsWith('2'))?.[1];
   const types = Object.keys(success?.content ?? {});
-  return types.length > 0 && !types.some((type) => type.includes('json'));
+  if (types.length === 0 || types.some((type) => type.includes('json'))) return '';
+  return types.includes('application/octet-stream')
+    ? `, parseAs: 'arrayBuffer' as const`
+    : `, parseAs: 'text' as const`;
 };
 
 function renderOperation(info: OperationInfo): string {
   const { operationId, method, path, operation } = info;
   const initType = `InitOf<paths, ${JSON.stringify(path)}, ${JSON.stringify(method)}>`;
   const init = needsInit(info) ? `init: ${initType}` : `init: ${initType} = {}`;
-  const extra = parsesAsText(info) ? `, parseAs: 'text' as const` : '';
+  const extra = parseAs(info);
   return `/** ${operation.summary ?? operationId} (${method.toUpperCase()} ${path}). */
 export function ${operationId}(client: Computeplane, ${init}, options?: RequestOptions) {
   return send(client, options, (fetchOptions) =>

@@ -35,6 +35,8 @@ export interface FuzzServer {
   known: KnownValue[];
   /** An API key of tenant A, revoked. */
   revokedKey: string;
+  /** The X-SDK-Token of a device of tenant A. */
+  sdkToken: string;
   close(): Promise<void>;
 }
 
@@ -65,11 +67,12 @@ export async function startFuzzServer(): Promise<FuzzServer> {
     ],
     settings: { sessions: { tickMs: 500, reconcileMs: 60_000, keyGraceMinutes: 15 } },
   });
-  const { known, revokedKey } = await seed(server);
+  const { known, revokedKey, sdkToken } = await seed(server);
   return {
     server,
     known,
     revokedKey,
+    sdkToken,
     async close() {
       await server.close();
       await db.dispose();
@@ -78,7 +81,7 @@ export async function startFuzzServer(): Promise<FuzzServer> {
   };
 }
 
-async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedKey: string }> {
+async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedKey: string; sdkToken: string }> {
   const call = async (request: Partial<FuzzRequest> & Pick<FuzzRequest, 'method' | 'path'>) => {
     const response = await send(server.baseUrl, {
       pathValues: {},
@@ -141,6 +144,22 @@ async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedK
     headers: asA,
     body: json({ consumer_id: 'fuzz', offer_id: remoteOffer.id, workload_type: 'batch', reservation_hours: 1 }),
   });
+  const device = await call({
+    method: 'post',
+    path: '/api/v1/devices/register',
+    headers: asA,
+    body: json({
+      name: 'fuzz-device',
+      capabilities: {
+        platform: 'linux',
+        sdk_type: 'nodejs',
+        sdk_version: '20.19.0',
+        cpu_cores: 1,
+        memory_bytes: 1024,
+        execution_providers: ['cpu'],
+      },
+    }),
+  });
   const admin = { 'X-Admin-Key': ADMIN_KEY };
   const tenant = await call({
     method: 'post',
@@ -169,6 +188,8 @@ async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedK
   const known = [
     { value: model.id as string, names: ['id', 'model_id'], owned: true },
     { value: dataset.id as string, names: ['id', 'dataset_id'], owned: true },
+    { value: model.checksum as string, names: ['checksum'], owned: true },
+    { value: device.device_id as string, names: ['id'], owned: true },
     { value: job.job_id as string, names: ['jobId'], owned: true },
     { value: batch.job_id as string, names: ['jobId'], owned: true },
     { value: (session.session as { id: string }).id, names: ['id', 'session_id'], owned: true },
@@ -184,7 +205,7 @@ async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedK
     })),
     ...templates.map((t) => ({ value: t.hash_id, names: ['hash_id', 'template_hash_id'], owned: false })),
   ];
-  return { known, revokedKey: revoked.key as string };
+  return { known, revokedKey: revoked.key as string, sdkToken: device.sdk_token as string };
 }
 
 export { ADMIN_KEY, INTERNAL_TOKEN };

@@ -42,6 +42,7 @@ describe(`fuzz (seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs per property)`, () => {
         BearerAuth: fuzz.server.keyA,
         AdminKeyAuth: ADMIN_KEY,
         InternalTokenAuth: INTERNAL_TOKEN,
+        SdkTokenAuth: fuzz.sdkToken,
       },
       revokedApiKey: fuzz.revokedKey,
     };

@@ -55,8 +55,18 @@ export async function send(baseUrl: string, request: FuzzRequest): Promise<FuzzR
     ...(body !== undefined ? { body } : {}),
     redirect: 'manual',
   });
-  const text = await response.text();
   const contentType = response.headers.get('content-type');
+  if (contentType?.startsWith('application/octet-stream')) {
+    const bytes = await response.arrayBuffer();
+    return {
+      status: response.status,
+      contentType,
+      headers: response.headers,
+      body: bytes,
+      text: `<${bytes.byteLength} bytes>`,
+    };
+  }
+  const text = await response.text();
   let parsed: unknown = text;
   if (contentType?.includes('json') && text) {
     try {

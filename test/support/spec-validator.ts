@@ -103,6 +103,11 @@ export async function loadSpecValidator(): Promise<SpecValidator> {
         );
       const schema = match[1].schema;
       if (!schema) return;
+      // A binary file (`format: binary`) is bytes, not a JSON value: the SDK hands it over as an ArrayBuffer.
+      if ((schema as { format?: string }).format === 'binary') {
+        if (!(body instanceof ArrayBuffer)) throw new Error(`${operationId} ${status} binary body is not bytes`);
+        return;
+      }
       const validate = validatorFor(op.area, schema);
       if (!validate(body)) {
         throw new Error(

@@ -3,6 +3,7 @@
  * (port 0), with two tenants and their API keys, an admin key, and SDK clients for each.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import {
   createApp,
   createMemoryBlobStore,
@@ -28,6 +29,9 @@ export interface TestServer {
   anonymous: Computeplane;
   keyA: string;
   keyB: string;
+  /** The tenant ids behind keyA and keyB. */
+  tenantA: string;
+  tenantB: string;
   client(options?: ClientOptions): Computeplane;
   close(): Promise<void>;
 }
@@ -63,6 +67,7 @@ export async function startTestServer(
   const server = await new Promise<ServerType>((resolve) => {
     const listening = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(listening));
   });
+  const closeDeviceSockets = app.attachSockets(server as Server);
   const address = server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const client = (clientOptions: ClientOptions = {}) =>
@@ -74,12 +79,15 @@ export async function startTestServer(
     app,
     keyA,
     keyB,
+    tenantA: alpha.id,
+    tenantB: beta.id,
     clientA: client({ apiKey: keyA }),
     clientB: client({ apiKey: keyB }),
     admin: client({ adminKey: ADMIN_KEY }),
     anonymous: client({ apiKey: '' }),
     client,
     async close() {
+      await closeDeviceSockets();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await app.close();
     },

@@ -5,9 +5,11 @@
  * build it their own way. A new module is one line here (see docs/adding-an-area.md).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { createDevicesModule } from './modules/devices/module.js';
 import { createAdminModule } from './modules/admin/module.js';
 import { createDatasetsModule } from './modules/datasets/module.js';
 import { createHealthModule } from './modules/health/module.js';
@@ -120,7 +122,8 @@ export function createApp(options: AppOptions) {
   const marketplace = createMarketplaceModule(platform, { providers, localAccess });
   const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
-  const modules: Module[] = [models, datasets, inference, marketplace, sessions, admin];
+  const devices = createDevicesModule(platform, { models });
+  const modules: Module[] = [models, datasets, inference, marketplace, sessions, admin, devices];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
 
@@ -138,7 +141,16 @@ export function createApp(options: AppOptions) {
     for (const module of [...modules].reverse()) await module.stop?.();
     await owned?.close();
   };
-  return { app, services: platform, lifecycle, close, sessions: sessions.broker };
+  return {
+    app,
+    services: platform,
+    lifecycle,
+    close,
+    sessions: sessions.broker,
+    devices: devices.useCases,
+    /** Serves the devices' WebSocket endpoint on the server that serves `app`; returns what closes the sockets. */
+    attachSockets: (server: Server) => devices.attach(server),
+  };
 }
 
 export type ComputeplaneApp = ReturnType<typeof createApp>;

@@ -19,6 +19,18 @@ describe('loadConfig', () => {
     expect(config.dataDir).toMatch(/\/data$/);
   });
 
+  it('reads the device liveness settings and refuses a grace not longer than the heartbeat', () => {
+    expect(loadConfig({}).devices).toEqual({ heartbeatIntervalMs: 5_000, offlineAfterMs: 15_000 });
+    expect(loadConfig({ DEVICE_HEARTBEAT_MS: '1000', DEVICE_OFFLINE_AFTER_MS: '4000' }).devices).toEqual({
+      heartbeatIntervalMs: 1_000,
+      offlineAfterMs: 4_000,
+    });
+    expect(() => loadConfig({ DEVICE_HEARTBEAT_MS: '20000' })).toThrow(
+      /DEVICE_OFFLINE_AFTER_MS \(15000\) must be larger/,
+    );
+    expect(() => loadConfig({ DEVICE_HEARTBEAT_MS: '10' })).toThrow(/DEVICE_HEARTBEAT_MS/);
+  });
+
   it('reads who may use the local provider and its instances’ limits', () => {
     expect(loadConfig({}).marketplace.localProviderTenants).toBeUndefined();
     expect(loadConfig({ LOCAL_PROVIDER_TENANTS: '*' }).marketplace.localProviderTenants).toBe('*');

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import {
   DEFAULT_PROVIDER_BASE_URLS,
   DEFAULT_SETTINGS,
+  type DeviceSettings,
   type InferenceSettings,
   type MarketplaceSettings,
   type SessionSettings,
@@ -41,6 +42,7 @@ export interface ServerConfig {
     | 'runJobs'
   >;
   sessions: SessionSettings;
+  devices: DeviceSettings;
 }
 
 const D = DEFAULT_SETTINGS;
@@ -126,7 +128,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       ...(env.DEPLOYMENT_ID ? { deploymentId: deploymentIdFrom(env.DEPLOYMENT_ID) } : {}),
       defaultImage: env.SESSION_DEFAULT_IMAGE?.trim() || D.sessions.defaultImage,
     },
+    devices: deviceSettings({
+      heartbeatIntervalMs: integer(env, 'DEVICE_HEARTBEAT_MS', D.devices.heartbeatIntervalMs, 100, 600_000),
+      offlineAfterMs: integer(env, 'DEVICE_OFFLINE_AFTER_MS', D.devices.offlineAfterMs, 300, 3_600_000),
+    }),
   };
+}
+
+function deviceSettings(devices: DeviceSettings): DeviceSettings {
+  if (devices.offlineAfterMs <= devices.heartbeatIntervalMs)
+    throw new Error(
+      `DEVICE_OFFLINE_AFTER_MS (${devices.offlineAfterMs}) must be larger than DEVICE_HEARTBEAT_MS (${devices.heartbeatIntervalMs})`,
+    );
+  return devices;
 }
 
 /** `LOCAL_PROVIDER_TENANTS`: `*` for every tenant, else comma-separated tenant ids or names (empty: nobody). */

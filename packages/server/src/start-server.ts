@@ -48,6 +48,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     lifecycle,
     services,
     close: closeApp,
+    attachSockets,
   } = createApp({
     database,
     // Replicas on one PostgreSQL share model files through it; the embedded default keeps them on disk.
@@ -65,6 +66,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       marketplace: config.marketplace,
       inference: config.inference,
       sessions: config.sessions,
+      devices: config.devices,
     },
     docsDir: defaultSiteDir(),
     dataDir: config.dataDir,
@@ -96,6 +98,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     );
   });
   limitBodyIdleTime(server as Server, config);
+  const closeDeviceSockets = attachSockets(server as Server);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, data_dir: config.dataDir }, `listening on http://localhost:${port} (docs at /docs)`);
@@ -115,6 +118,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       lifecycle.draining = true;
       clearInterval(purge);
       logger.info('shutting down: draining in-flight requests');
+      // Device sockets are long-lived connections: closed first (the workers reconnect elsewhere), or the
+      // drain below would wait the whole grace period for them.
+      await closeDeviceSockets();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
       if ('closeIdleConnections' in server) server.closeIdleConnections();

@@ -7,6 +7,8 @@
 import { paginate, type Computeplane } from '../core/index.js';
 import type { paths as DatasetsPaths } from '../generated/datasets.js';
 import { listDatasets, type Dataset } from '../generated/datasets.operations.js';
+import type { paths as DevicesPaths } from '../generated/devices.js';
+import { listDevices, type Device } from '../generated/devices.operations.js';
 import { getInferenceJob, type TaskResult } from '../generated/inference.operations.js';
 import type { paths as ModelsPaths } from '../generated/models.js';
 import { listModels, type Model } from '../generated/models.operations.js';
@@ -19,6 +21,7 @@ import { listSessions, type Session } from '../generated/sessions.operations.js'
 type Filters<Query> = Omit<NonNullable<Query>, 'limit' | 'offset'>;
 
 export type DatasetFilters = Filters<DatasetsPaths['/api/v1/datasets']['get']['parameters']['query']>;
+export type DeviceFilters = Filters<DevicesPaths['/api/v1/devices']['get']['parameters']['query']>;
 export type ModelFilters = Filters<ModelsPaths['/api/v1/models']['get']['parameters']['query']>;
 export type OfferFilters = Filters<OffersPaths['/api/v1/inventory']['get']['parameters']['query']>;
 export type SessionFilters = Filters<SessionsPaths['/api/v1/sessions']['get']['parameters']['query']>;
@@ -89,6 +92,19 @@ export function iterateBatchResults(
       return result.error ? result : { ...result, data: { ...result.data, total: result.data.progress.total } };
     },
     (job) => job.results,
+    { pageSize },
+  );
+}
+
+/** Every device of the client's tenant, the built-in one first (`@computeplane/sdk/devices`). */
+export function iterateDevices(
+  client: Computeplane,
+  filters: DeviceFilters = {},
+  pageSize = 100,
+): AsyncGenerator<Device, void, undefined> {
+  return paginate(
+    (page) => listDevices(client, { params: { query: { ...filters, ...page } } }),
+    (body) => body.devices,
     { pageSize },
   );
 }

@@ -574,6 +574,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
             "INTERNAL_ERROR"
           ]
         },
@@ -1330,6 +1333,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
             "INTERNAL_ERROR"
           ]
         },
@@ -1545,6 +1551,1132 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 "error": {
                   "code": "NOT_FOUND",
                   "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "devices": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Devices API",
+      "version": "0.1.0",
+      "summary": "Devices that join the platform over WebSocket, their status, metrics and live logs.",
+      "description": "The Devices section of distributed-compute-platform.md. A device (the `computeplane-worker` runtime, or any client speaking docs/device-protocol.md) registers with an API key and receives an `X-SDK-Token`, then holds a WebSocket open at `ws_path` with that token, sending heartbeats. Its status comes from the database, so every replica lists the same devices: `offline` once no heartbeat arrived for `offline_after_ms`, otherwise `busy` while it runs tasks and `idle` when it runs none. Each server process also lists its in-process ONNX Runtime engine as the built-in device `local/<node>`, so a single machine always has one device.",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "devices",
+        "description": "Register devices, list them, read their metrics and pull their logs."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/devices/register": {
+        "post": {
+          "operationId": "registerDevice",
+          "tags": [
+            "devices"
+          ],
+          "summary": "Register a device",
+          "description": "Creates a device of the caller's tenant and issues its `X-SDK-Token` (shown once; only its hash is stored). The device then opens the WebSocket at `ws_path` with the token in the `X-SDK-Token` header (docs/device-protocol.md). The device is `offline` until its socket says hello.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeviceRegistrationRequest"
+                },
+                "example": {
+                  "name": "lab-box-1",
+                  "capabilities": {
+                    "platform": "linux",
+                    "arch": "x64",
+                    "sdk_type": "nodejs",
+                    "sdk_version": "20.19.0",
+                    "cpu_cores": 8,
+                    "memory_bytes": 17179869184,
+                    "gpu": null,
+                    "execution_providers": [
+                      "cpu"
+                    ]
+                  }
+                }
+              }
+            }
+          },
+          "responses": {
+            "201": {
+              "description": "The device was registered.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/DeviceRegistration"
+                  },
+                  "example": {
+                    "device_id": "dev_k3v9x2m4q7r8",
+                    "sdk_token": "cp_sdk_0123456789abcdefghijklmnopqrstuv",
+                    "protocol_version": 1,
+                    "ws_path": "/api/v1/devices/dev_k3v9x2m4q7r8/socket",
+                    "heartbeat_interval_ms": 5000,
+                    "offline_after_ms": 15000
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            }
+          }
+        }
+      },
+      "/api/v1/devices": {
+        "get": {
+          "operationId": "listDevices",
+          "tags": [
+            "devices"
+          ],
+          "summary": "List devices",
+          "description": "The built-in device of the answering server process first, then the tenant's registered devices, newest first. `status` filters both.",
+          "parameters": [
+            {
+              "name": "status",
+              "in": "query",
+              "required": false,
+              "description": "Only devices with this status.",
+              "schema": {
+                "$ref": "#/components/schemas/DeviceStatus"
+              }
+            },
+            {
+              "$ref": "#/components/parameters/Limit"
+            },
+            {
+              "$ref": "#/components/parameters/Offset"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "One page of devices.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/DeviceList"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/devices/stats": {
+        "get": {
+          "operationId": "getDeviceStats",
+          "tags": [
+            "devices"
+          ],
+          "summary": "Get device statistics",
+          "description": "Counts by status and task totals over the tenant's devices plus the built-in one.",
+          "responses": {
+            "200": {
+              "description": "The statistics.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/DeviceStats"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/devices/models/{checksum}/file": {
+        "get": {
+          "operationId": "downloadDeviceModel",
+          "tags": [
+            "devices"
+          ],
+          "summary": "Download a model file by checksum (devices)",
+          "description": "The file of a model of the device's tenant whose checksum is `checksum`; a checksum that only another tenant's model has is a 404. The device verifies the sha256 of what it receives against the checksum before using it. Sent as `application/octet-stream` with the checksum in `X-Checksum`.",
+          "security": [
+            {
+              "SdkTokenAuth": []
+            }
+          ],
+          "parameters": [
+            {
+              "name": "checksum",
+              "in": "path",
+              "required": true,
+              "description": "The model's checksum, `sha256:<64 hex digits>`.",
+              "schema": {
+                "type": "string",
+                "pattern": "^sha256:[0-9a-f]{64}$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The model file.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                },
+                "X-Checksum": {
+                  "description": "The file's checksum, `sha256:<hex>`.",
+                  "schema": {
+                    "type": "string"
+                  }
+                }
+              },
+              "content": {
+                "application/octet-stream": {
+                  "schema": {
+                    "type": "string",
+                    "format": "binary"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/devices/{id}": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/DeviceId"
+          }
+        ],
+        "get": {
+          "operationId": "getDevice",
+          "tags": [
+            "devices"
+          ],
+          "summary": "Get device details",
+          "description": "One device with its hardware, capabilities and live metrics.",
+          "responses": {
+            "200": {
+              "description": "The device.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Device"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/devices/{id}/logs": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/DeviceId"
+          }
+        ],
+        "get": {
+          "operationId": "getDeviceLogs",
+          "tags": [
+            "devices"
+          ],
+          "summary": "Pull logs from a device",
+          "description": "Asks the device over its WebSocket for its most recent log lines and returns them. 409 `DEVICE_OFFLINE` when the device is offline (also for the built-in device, whose log is the server's own); 504 `DEVICE_TIMEOUT` when it does not answer within `timeout`; 503 `DEVICE_ELSEWHERE` when its socket is held by another server replica (retry: a load balancer may route the retry there).",
+          "parameters": [
+            {
+              "name": "lines",
+              "in": "query",
+              "required": false,
+              "description": "Number of most recent log lines.",
+              "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 10000,
+                "default": 100
+              }
+            },
+            {
+              "name": "level",
+              "in": "query",
+              "required": false,
+              "description": "Only lines of this level (`all` for every level).",
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "all",
+                  "debug",
+                  "info",
+                  "warn",
+                  "error"
+                ],
+                "default": "all"
+              }
+            },
+            {
+              "name": "timeout",
+              "in": "query",
+              "required": false,
+              "description": "How long to wait for the device, in milliseconds.",
+              "schema": {
+                "type": "integer",
+                "minimum": 100,
+                "maximum": 30000,
+                "default": 30000
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The device's log lines, oldest first.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/DeviceLogs"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+            },
+            "504": {
+              "$ref": "#/components/responses/GatewayTimeout"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        },
+        "SdkTokenAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-SDK-Token",
+          "description": "Session token issued to a device when it registers."
+        }
+      },
+      "parameters": {
+        "DeviceId": {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "Device id (`dev_…`, or `local/<node>` for a server's built-in device, sent URL-encoded).",
+          "schema": {
+            "$ref": "#/components/schemas/DeviceId"
+          }
+        },
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
+        },
+        "Limit": {
+          "name": "limit",
+          "in": "query",
+          "required": false,
+          "description": "Page size.",
+          "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000,
+            "default": 100
+          }
+        },
+        "Offset": {
+          "name": "offset",
+          "in": "query",
+          "required": false,
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
+          "schema": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
+            "default": 0
+          }
+        }
+      },
+      "schemas": {
+        "DeviceId": {
+          "type": "string",
+          "pattern": "^(dev_[a-z0-9]{8,32}|local/[a-z0-9-]{1,64})$",
+          "examples": [
+            "dev_k3v9x2m4q7r8"
+          ]
+        },
+        "DeviceStatus": {
+          "type": "string",
+          "enum": [
+            "idle",
+            "busy",
+            "offline"
+          ]
+        },
+        "GpuInfo": {
+          "type": "object",
+          "required": [
+            "name",
+            "memory_bytes"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string",
+              "maxLength": 256
+            },
+            "memory_bytes": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 9007199254740991
+            }
+          }
+        },
+        "Capabilities": {
+          "type": "object",
+          "description": "What the device reported about itself.",
+          "required": [
+            "platform",
+            "sdk_type",
+            "sdk_version",
+            "cpu_cores",
+            "memory_bytes",
+            "execution_providers"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "platform": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 64,
+              "examples": [
+                "linux"
+              ]
+            },
+            "arch": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 32
+            },
+            "sdk_type": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 32,
+              "description": "The runtime, e.g. `nodejs`."
+            },
+            "sdk_version": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 64
+            },
+            "cpu_cores": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 4096
+            },
+            "memory_bytes": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 9007199254740991
+            },
+            "gpu": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/GpuInfo"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "execution_providers": {
+              "type": "array",
+              "maxItems": 32,
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64
+              }
+            },
+            "max_tasks": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1024
+            }
+          }
+        },
+        "DeviceRegistrationRequest": {
+          "type": "object",
+          "required": [
+            "name",
+            "capabilities"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 100
+            },
+            "capabilities": {
+              "$ref": "#/components/schemas/Capabilities"
+            }
+          }
+        },
+        "DeviceRegistration": {
+          "type": "object",
+          "required": [
+            "device_id",
+            "sdk_token",
+            "protocol_version",
+            "ws_path",
+            "heartbeat_interval_ms",
+            "offline_after_ms"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "device_id": {
+              "$ref": "#/components/schemas/DeviceId"
+            },
+            "sdk_token": {
+              "type": "string",
+              "description": "The device's `X-SDK-Token`; shown once."
+            },
+            "protocol_version": {
+              "type": "integer",
+              "description": "Version of docs/device-protocol.md this server speaks."
+            },
+            "ws_path": {
+              "type": "string",
+              "description": "Path of the device's WebSocket on this server."
+            },
+            "heartbeat_interval_ms": {
+              "type": "integer"
+            },
+            "offline_after_ms": {
+              "type": "integer",
+              "description": "A device with no heartbeat for this long is `offline`."
+            }
+          }
+        },
+        "DeviceMetrics": {
+          "type": "object",
+          "required": [
+            "tasks_completed",
+            "tasks_failed",
+            "avg_latency_ms",
+            "running_tasks"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "tasks_completed": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "tasks_failed": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "avg_latency_ms": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Mean duration of completed tasks; null before the first."
+            },
+            "running_tasks": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "Device": {
+          "type": "object",
+          "required": [
+            "id",
+            "name",
+            "kind",
+            "status",
+            "capabilities",
+            "metrics",
+            "last_heartbeat_at",
+            "registered_at"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "id": {
+              "$ref": "#/components/schemas/DeviceId"
+            },
+            "name": {
+              "type": "string"
+            },
+            "kind": {
+              "type": "string",
+              "enum": [
+                "builtin",
+                "worker"
+              ],
+              "description": "`builtin`: a server process's own engine; `worker`: a registered device."
+            },
+            "status": {
+              "$ref": "#/components/schemas/DeviceStatus"
+            },
+            "capabilities": {
+              "$ref": "#/components/schemas/Capabilities"
+            },
+            "metrics": {
+              "$ref": "#/components/schemas/DeviceMetrics"
+            },
+            "last_heartbeat_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "registered_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
+        "DeviceList": {
+          "type": "object",
+          "required": [
+            "devices",
+            "total",
+            "limit",
+            "offset"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "devices": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/Device"
+              }
+            },
+            "total": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "limit": {
+              "type": "integer"
+            },
+            "offset": {
+              "type": "integer"
+            }
+          }
+        },
+        "DeviceStats": {
+          "type": "object",
+          "required": [
+            "total",
+            "idle",
+            "busy",
+            "offline",
+            "tasks_completed",
+            "tasks_failed",
+            "avg_latency_ms"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "total": {
+              "type": "integer"
+            },
+            "idle": {
+              "type": "integer"
+            },
+            "busy": {
+              "type": "integer"
+            },
+            "offline": {
+              "type": "integer"
+            },
+            "tasks_completed": {
+              "type": "integer"
+            },
+            "tasks_failed": {
+              "type": "integer"
+            },
+            "avg_latency_ms": {
+              "type": [
+                "number",
+                "null"
+              ]
+            }
+          }
+        },
+        "DeviceLogs": {
+          "type": "object",
+          "required": [
+            "device_id",
+            "entries"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "device_id": {
+              "$ref": "#/components/schemas/DeviceId"
+            },
+            "entries": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "at",
+                  "level",
+                  "message"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "at": {
+                    "type": "string"
+                  },
+                  "level": {
+                    "type": "string",
+                    "enum": [
+                      "debug",
+                      "info",
+                      "warn",
+                      "error"
+                    ]
+                  },
+                  "message": {
+                    "type": "string"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        },
+        "Retry-After": {
+          "description": "Seconds to wait before retrying.",
+          "schema": {
+            "type": "integer"
+          }
+        }
+      },
+      "responses": {
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Conflict": {
+          "description": "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "IDEMPOTENCY_KEY_REUSED",
+                  "message": "Idempotency-Key 'k1' was already used with a different request body",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "PayloadTooLarge": {
+          "description": "The request body is larger than this server accepts.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "PAYLOAD_TOO_LARGE",
+                  "message": "Request body exceeds the limit of 1048576 bytes",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "UnsupportedMediaType": {
+          "description": "The request body has a content type this operation does not take.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "UNSUPPORTED_MEDIA_TYPE",
+                  "message": "Send this request as application/json",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "ServiceUnavailable": {
+          "description": "The server is not ready (starting, shutting down, or its database is unreachable).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "Retry-After": {
+              "$ref": "#/components/headers/Retry-After"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_READY",
+                  "message": "Server is shutting down",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "GatewayTimeout": {
+          "description": "The work did not finish within the requested `options.timeout`.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "INFERENCE_TIMEOUT",
+                  "message": "Inference did not complete within 50 ms (options.timeout)",
                   "request_id": "req_01hz8k3m2q7r4t6v8x0y"
                 }
               }
@@ -2278,6 +3410,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
             "INTERNAL_ERROR"
           ]
         },
@@ -3487,6 +4622,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
             "INTERNAL_ERROR"
           ]
         },
@@ -4702,6 +5840,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
             "INTERNAL_ERROR"
           ]
         },

@@ -71,6 +71,14 @@ export interface SessionSettings {
   defaultImage: string;
 }
 
+/** Device liveness (docs/device-protocol.md). */
+export interface DeviceSettings {
+  /** How often a device sends a heartbeat. */
+  heartbeatIntervalMs: number;
+  /** A device with no heartbeat for this long is offline (three missed heartbeats by default). */
+  offlineAfterMs: number;
+}
+
 export interface ServerSettings {
   version: string;
   /** Largest model file accepted, in bytes. */
@@ -92,6 +100,7 @@ export interface ServerSettings {
   inference: InferenceSettings;
   sessions: SessionSettings;
   marketplace: MarketplaceSettings;
+  devices: DeviceSettings;
 }
 
 /** What a server does when nothing says otherwise. */
@@ -124,6 +133,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     keyGraceMinutes: 15,
     defaultImage: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04',
   },
+  devices: { heartbeatIntervalMs: 5_000, offlineAfterMs: 15_000 },
 };
 
 /** Where each remote provider's API is when its `*_BASE_URL` is not set. */
@@ -135,7 +145,8 @@ export const DEFAULT_PROVIDER_BASE_URLS = {
 } as const;
 
 /** Settings a caller gives: any part of any group. */
-export type SettingsOverrides = Partial<Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace'>> & {
+export type SettingsOverrides = Partial<Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace' | 'devices'>> & {
+  devices?: Partial<DeviceSettings>;
   inference?: Partial<InferenceSettings>;
   sessions?: Partial<SessionSettings>;
   marketplace?: Partial<MarketplaceSettings>;
@@ -149,5 +160,6 @@ export function resolveSettings(overrides: SettingsOverrides = {}): ServerSettin
     inference: { ...DEFAULT_SETTINGS.inference, ...overrides.inference },
     sessions: { ...DEFAULT_SETTINGS.sessions, ...overrides.sessions },
     marketplace: { ...DEFAULT_SETTINGS.marketplace, ...overrides.marketplace },
+    devices: { ...DEFAULT_SETTINGS.devices, ...overrides.devices },
   };
 }

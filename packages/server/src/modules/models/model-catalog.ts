@@ -44,6 +44,11 @@ export function modelCatalog(deps: {
       repository.list(tenantId, page),
     /** The tenant's model, or undefined (another tenant's model does not exist here). */
     find: (tenantId: string, id: string): Promise<ModelRow | undefined> => repository.get(tenantId, id),
+    /** The bytes of a file one of the tenant's models has, by checksum; undefined when the tenant has none. */
+    async fileByChecksum(tenantId: string, checksum: string): Promise<Uint8Array | undefined> {
+      if (!(await repository.tenantHasChecksum(tenantId, checksum))) return undefined;
+      return blobs.get(checksum);
+    },
     async get(tenantId: string, id: string): Promise<ModelRow> {
       const row = await repository.get(tenantId, id);
       if (!row) throw notFound('Model', id);

@@ -53,6 +53,14 @@ export function modelRepository(db: Db) {
       const [row] = await db.select({ n: count() }).from(models);
       return row?.n ?? 0;
     },
+    /** Whether the tenant has a model whose file has this checksum (devices download files by checksum). */
+    async tenantHasChecksum(tenantId: string, checksum: string): Promise<boolean> {
+      const [row] = await db
+        .select({ n: count() })
+        .from(models)
+        .where(and(eq(models.tenantId, tenantId), eq(models.checksum, checksum)));
+      return (row?.n ?? 0) > 0;
+    },
     /** How many models (of any tenant) still refer to a stored file. */
     async countByChecksum(checksum: string): Promise<number> {
       const [row] = await db.select({ n: count() }).from(models).where(eq(models.checksum, checksum));

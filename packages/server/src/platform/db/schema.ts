@@ -323,6 +323,32 @@ export const gpuSessions = pgTable(
   ],
 );
 
+/**
+ * Registered devices (the devices area). `status` is what the device last said (idle or busy); it is
+ * offline when `last_heartbeat_at` is older than the offline grace, which every replica computes alike.
+ */
+export const devices = pgTable(
+  'devices',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    capabilities: jsonb('capabilities').$type<Record<string, unknown>>().notNull(),
+    status: text('status').$type<'idle' | 'busy'>().notNull().default('idle'),
+    runningTasks: integer('running_tasks').notNull().default(0),
+    /** The server process holding its socket (a replica's node id), null when none does. */
+    connectedNode: text('connected_node'),
+    lastHeartbeatAt: at('last_heartbeat_at'),
+    tasksCompleted: integer('tasks_completed').notNull().default(0),
+    tasksFailed: integer('tasks_failed').notNull().default(0),
+    totalLatencyMs: doublePrecision('total_latency_ms').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (table) => [index('devices_tenant_idx').on(table.tenantId, table.createdAt)],
+);
+
 export const schema = {
   tenants,
   apiKeys,
@@ -336,4 +362,5 @@ export const schema = {
   inferenceTasks,
   platformSettings,
   gpuSessions,
+  devices,
 };

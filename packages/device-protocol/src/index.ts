@@ -1,0 +1,148 @@
+/**
+ * The device protocol (docs/device-protocol.md): JSON text frames over one WebSocket per device. Every frame
+ * is validated with these zod schemas by both sides; a frame that fails is answered with an `error` frame
+ * and dropped. `v` is the protocol version: a frame of another version fails validation like any other.
+ */
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Close codes the server uses (4000-4999 are free for applications). */
+export const CLOSE_CODES = {
+  replaced: 4409,
+  serverShutdown: 4503,
+} as const;
+
+const id = z.string().min(1).max(128);
+const tensor = z.object({
+  type: z.string().min(1).max(16),
+  dims: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1),
+    )
+    .max(16),
+  data: z.array(z.union([z.number(), z.boolean()])).max(16 * 1024 * 1024),
+});
+export type WireTensor = z.infer<typeof tensor>;
+
+export const capabilitiesSchema = z.object({
+  platform: z.string().min(1).max(64),
+  arch: z.string().min(1).max(32).optional(),
+  sdk_type: z.string().min(1).max(32),
+  sdk_version: z.string().min(1).max(64),
+  cpu_cores: z.number().int().min(1).max(4096),
+  memory_bytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 53 - 1),
+  gpu: z
+    .object({
+      name: z.string().max(256),
+      memory_bytes: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 53 - 1),
+    })
+    .nullable()
+    .optional(),
+  execution_providers: z.array(z.string().min(1).max(64)).max(32),
+  max_tasks: z.number().int().min(1).max(1024).optional(),
+});
+export type Capabilities = z.infer<typeof capabilitiesSchema>;
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const logEntry = z.object({
+  at: z.string().max(64),
+  level: z.enum(LOG_LEVELS),
+  message: z.string().max(4096),
+});
+export type LogEntry = z.infer<typeof logEntry>;
+
+/** Frames a device sends. */
+export const deviceMessageSchema = z.discriminatedUnion('type', [
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('hello'), capabilities: capabilitiesSchema }),
+  z.object({
+    v: z.literal(PROTOCOL_VERSION),
+    type: z.literal('heartbeat'),
+    running_tasks: z.number().int().min(0).max(1024),
+  }),
+  z.object({
+    v: z.literal(PROTOCOL_VERSION),
+    type: z.literal('logs'),
+    request_id: id,
+    entries: z.array(logEntry).max(10_000),
+  }),
+  z.object({
+    v: z.literal(PROTOCOL_VERSION),
+    type: z.literal('result'),
+    task_id: id,
+    ok: z.boolean(),
+    outputs: z.record(z.string().max(256), tensor).optional(),
+    error: z.string().max(4096).optional(),
+    duration_ms: z.number().min(0).max(86_400_000),
+  }),
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('error'), message: z.string().max(4096) }),
+]);
+export type DeviceMessage = z.infer<typeof deviceMessageSchema>;
+
+/** Frames the server sends. */
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    v: z.literal(PROTOCOL_VERSION),
+    type: z.literal('welcome'),
+    device_id: id,
+    heartbeat_interval_ms: z.number().int().min(100).max(600_000),
+  }),
+  z.object({
+    v: z.literal(PROTOCOL_VERSION),
+    type: z.literal('get_logs'),
+    request_id: id,
+    lines: z.number().int().min(1).max(10_000),
+    level: z.enum(['all', ...LOG_LEVELS]),
+  }),
+  z.object({
+    v: z.literal(PROTOCOL_VERSION),
+    type: z.literal('run_inference'),
+    task_id: id,
+    model_checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+    inputs: z.record(z.string().max(256), tensor),
+  }),
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('error'), message: z.string().max(4096) }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
+
+function parseWith<T>(schema: z.ZodType<T>, raw: string): Parsed<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: 'frame is not JSON' };
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return { ok: true, message: result.data };
+  const issue = result.error.issues[0];
+  return {
+    ok: false,
+    error: `invalid frame: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown'}`,
+  };
+}
+
+export const parseDeviceMessage = (raw: string): Parsed<DeviceMessage> => parseWith(deviceMessageSchema, raw);
+export const parseServerMessage = (raw: string): Parsed<ServerMessage> => parseWith(serverMessageSchema, raw);
+
+/** Serialises a frame after checking it against its schema: a peer never receives a frame we would refuse. */
+export function encodeServerMessage(message: ServerMessage): string {
+  return JSON.stringify(serverMessageSchema.parse(message));
+}
+export function encodeDeviceMessage(message: DeviceMessage): string {
+  return JSON.stringify(deviceMessageSchema.parse(message));
+}

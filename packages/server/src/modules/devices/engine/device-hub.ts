@@ -1,0 +1,211 @@
+/**
+ * The sockets of the devices connected to this process: hello/heartbeat bookkeeping in the database, log
+ * requests and run-inference tasks sent to one device and matched with its answer, and the liveness check
+ * that closes a socket which stopped sending heartbeats (docs/device-protocol.md).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  CLOSE_CODES,
+  PROTOCOL_VERSION,
+  encodeServerMessage,
+  parseDeviceMessage,
+  type DeviceMessage,
+  type LogEntry,
+  type WireTensor,
+} from '@computeplane/device-protocol';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { DeviceSettings } from '../../../platform/settings.js';
+import type { DeviceRepository } from '../device-repository.js';
+
+type Pending = { resolve(message: DeviceMessage): void; reject(error: Error): void; timer: NodeJS.Timeout };
+interface Connection {
+  socket: WebSocket;
+  deviceId: string;
+  lastSeen: number;
+  pending: Map<string, Pending>;
+}
+
+export class DeviceTimeout extends Error {}
+export class DeviceGone extends Error {}
+
+export function createDeviceHub(deps: {
+  repository: DeviceRepository;
+  node: string;
+  settings: DeviceSettings;
+  clock: () => Date;
+  logger: Logger;
+}) {
+  const { repository, node, settings, clock, logger } = deps;
+  const connections = new Map<string, Connection>();
+  /** Database writes in flight, awaited by close() so none outlives the database. */
+  const writes = new Set<Promise<void>>();
+  const track = (write: Promise<void>) => {
+    const tracked = write
+      .catch((error: unknown) => logger.warn({ err: error }, 'device bookkeeping failed'))
+      .finally(() => writes.delete(tracked));
+    writes.add(tracked);
+  };
+
+  function send(connection: Connection, message: Parameters<typeof encodeServerMessage>[0]) {
+    connection.socket.send(encodeServerMessage(message));
+  }
+
+  function request(
+    deviceId: string,
+    key: string,
+    message: Parameters<typeof encodeServerMessage>[0],
+    timeoutMs: number,
+  ) {
+    const connection = connections.get(deviceId);
+    if (!connection) return Promise.reject(new DeviceGone(deviceId));
+    return new Promise<DeviceMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        connection.pending.delete(key);
+        reject(new DeviceTimeout(deviceId));
+      }, timeoutMs);
+      connection.pending.set(key, { resolve, reject, timer });
+      try {
+        send(connection, message);
+      } catch {
+        // The socket is closing: its close handler may already have run.
+        clearTimeout(timer);
+        connection.pending.delete(key);
+        reject(new DeviceGone(deviceId));
+      }
+    });
+  }
+
+  function onMessage(connection: Connection, raw: string) {
+    const parsed = parseDeviceMessage(raw);
+    if (!parsed.ok) {
+      send(connection, { v: PROTOCOL_VERSION, type: 'error', message: parsed.error });
+      return;
+    }
+    const message = parsed.message;
+    connection.lastSeen = Date.now();
+    switch (message.type) {
+      case 'hello':
+        track(
+          repository
+            .touch(connection.deviceId, { node, now: clock(), runningTasks: 0, capabilities: message.capabilities })
+            .then(() =>
+              send(connection, {
+                v: PROTOCOL_VERSION,
+                type: 'welcome',
+                device_id: connection.deviceId,
+                heartbeat_interval_ms: settings.heartbeatIntervalMs,
+              }),
+            ),
+        );
+        return;
+      case 'heartbeat':
+        track(repository.touch(connection.deviceId, { node, now: clock(), runningTasks: message.running_tasks }));
+        return;
+      case 'logs':
+      case 'result': {
+        const key = message.type === 'logs' ? message.request_id : message.task_id;
+        const pending = connection.pending.get(key);
+        if (!pending) return;
+        connection.pending.delete(key);
+        clearTimeout(pending.timer);
+        pending.resolve(message);
+        return;
+      }
+      case 'error':
+        logger.warn({ device_id: connection.deviceId, message: message.message }, 'device reported an error');
+    }
+  }
+
+  /** Closes sockets that sent nothing for the offline grace (a half-open connection never says goodbye). */
+  const sweep = setInterval(() => {
+    const cutoff = Date.now() - settings.offlineAfterMs;
+    for (const connection of connections.values()) if (connection.lastSeen < cutoff) connection.socket.terminate();
+  }, settings.heartbeatIntervalMs).unref();
+
+  return {
+    node,
+    /** A socket authenticated for `deviceId` was opened: it replaces an older one of the same device. */
+    accept(socket: WebSocket, deviceId: string) {
+      connections.get(deviceId)?.socket.close(CLOSE_CODES.replaced, 'replaced by a newer connection');
+      const connection: Connection = { socket, deviceId, lastSeen: Date.now(), pending: new Map() };
+      connections.set(deviceId, connection);
+      socket.on('message', (data, isBinary) => {
+        if (isBinary) {
+          send(connection, { v: PROTOCOL_VERSION, type: 'error', message: 'frames are JSON text' });
+          return;
+        }
+        onMessage(connection, data.toString());
+      });
+      socket.on('close', () => {
+        for (const pending of connection.pending.values()) {
+          clearTimeout(pending.timer);
+          pending.reject(new DeviceGone(deviceId));
+        }
+        if (connections.get(deviceId) !== connection) return;
+        connections.delete(deviceId);
+        track(repository.disconnect(deviceId, node));
+      });
+    },
+    isConnected: (deviceId: string) => connections.has(deviceId),
+    async logs(deviceId: string, query: { lines: number; level: 'all' | LogEntry['level']; timeoutMs: number }) {
+      const requestId = randomUUID();
+      const answer = await request(
+        deviceId,
+        requestId,
+        { v: PROTOCOL_VERSION, type: 'get_logs', request_id: requestId, lines: query.lines, level: query.level },
+        query.timeoutMs,
+      );
+      return answer.type === 'logs' ? answer.entries : [];
+    },
+    /** Runs one inference task on the device and records it in the device's counters. */
+    async runInference(
+      deviceId: string,
+      task: { checksum: string; inputs: Record<string, WireTensor> },
+      timeoutMs: number,
+    ): Promise<Record<string, WireTensor>> {
+      const taskId = randomUUID();
+      const started = Date.now();
+      let answer: DeviceMessage;
+      try {
+        answer = await request(
+          deviceId,
+          taskId,
+          {
+            v: PROTOCOL_VERSION,
+            type: 'run_inference',
+            task_id: taskId,
+            model_checksum: task.checksum,
+            inputs: task.inputs,
+          },
+          timeoutMs,
+        );
+      } catch (error) {
+        await repository.recordTask(deviceId, false, Date.now() - started);
+        throw error;
+      }
+      if (answer.type !== 'result') throw new Error('unexpected answer');
+      await repository.recordTask(deviceId, answer.ok, answer.duration_ms);
+      if (!answer.ok || !answer.outputs) throw new Error(`device failed the task: ${answer.error ?? 'no outputs'}`);
+      return answer.outputs;
+    },
+    async close() {
+      clearInterval(sweep);
+      const closing = [...connections.values()].map(
+        (connection) =>
+          new Promise<void>((resolve) => {
+            connection.socket.once('close', () => resolve());
+            connection.socket.close(CLOSE_CODES.serverShutdown, 'server shutting down');
+            setTimeout(() => {
+              connection.socket.terminate();
+              resolve();
+            }, 1000).unref();
+          }),
+      );
+      await Promise.all(closing);
+      await Promise.all([...writes]);
+    },
+  };
+}
+
+export type DeviceHub = ReturnType<typeof createDeviceHub>;

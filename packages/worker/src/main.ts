@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/** `computeplane-worker`: starts one device from flags and environment variables; SIGTERM/SIGINT stop it. */
+import { startDeviceWorker } from './device-worker.js';
+import { parseOptions, USAGE } from './options.js';
+
+if (process.argv.includes('--help')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+let options;
+try {
+  options = parseOptions(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error(`computeplane-worker: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  process.exit(2);
+}
+const worker = await startDeviceWorker(options);
+worker.log.info(`computeplane-worker ${options.name} joining ${options.server}`);
+for (const signal of ['SIGTERM', 'SIGINT'] as const)
+  process.once(signal, () => {
+    void worker.stop().then(() => process.exit(0));
+  });
