@@ -117,13 +117,14 @@ export function createApp(options: AppOptions) {
   );
 
   const models = createModelsModule(platform);
-  const inference = createInferenceModule(platform, { models });
+  const devices = createDevicesModule(platform, { models });
+  const inference = createInferenceModule(platform, { models, devices });
   const datasets = createDatasetsModule(platform);
   const marketplace = createMarketplaceModule(platform, { providers, localAccess });
   const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
-  const devices = createDevicesModule(platform, { models });
-  const modules: Module[] = [models, datasets, inference, marketplace, sessions, admin, devices];
+  // Devices before inference: inference runs work on the devices, and stops (giving slices back) first.
+  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, admin];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
 

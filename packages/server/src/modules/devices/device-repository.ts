@@ -90,6 +90,13 @@ export function deviceRepository(db: Db) {
         .set({ connectedNode: null, runningTasks: 0, status: 'idle' })
         .where(and(eq(devices.id, id), eq(devices.connectedNode, node)));
     },
+    /** Tasks this node sent the device and has not had answered: `busy` while there are any. */
+    async setRunning(id: string, node: string, runningTasks: number): Promise<void> {
+      await db
+        .update(devices)
+        .set({ runningTasks, status: runningTasks > 0 ? 'busy' : 'idle' })
+        .where(and(eq(devices.id, id), eq(devices.connectedNode, node)));
+    },
     async recordTask(id: string, ok: boolean, durationMs: number): Promise<void> {
       await db
         .update(devices)

@@ -12,11 +12,12 @@ import type { ModelsModule } from '../models/module.js';
 import { builtinDevice } from './builtin-device.js';
 import { deviceRepository } from './device-repository.js';
 import { devicesUseCases } from './devices-use-cases.js';
-import { createDeviceHub } from './engine/device-hub.js';
+import { createDeviceHub, DeviceGone, DeviceTimeout } from './engine/device-hub.js';
 import { attachDeviceSockets } from './engine/socket-server.js';
 import { devicesArea } from './http/devices.js';
 
 export type { DevicesUseCases } from './devices-use-cases.js';
+export type { ConnectedDevice } from './engine/device-hub.js';
 
 export function createDevicesModule(platform: Services, deps: { models: ModelsModule }) {
   const { database, clock, logger } = platform;
@@ -37,6 +38,15 @@ export function createDevicesModule(platform: Services, deps: { models: ModelsMo
   return {
     areas: [devicesArea(useCases)],
     useCases,
+    /** What the inference scheduler uses: the devices connected to this process, and tasks sent to them. */
+    executors: {
+      connected: () => hub.connected(),
+      watch: hub.watch,
+      run: hub.runInference,
+      /** A failed `run`: the socket closed (`gone`), no answer in time, or the device failed the task. */
+      classify: (error: unknown): 'gone' | 'timeout' | 'failed' =>
+        error instanceof DeviceGone ? 'gone' : error instanceof DeviceTimeout ? 'timeout' : 'failed',
+    },
     /**
      * Serves the devices' WebSocket endpoint on an HTTP server (start-server.ts and the test server). The
      * returned function stops it and closes the devices' sockets: call it before `server.close()`, which

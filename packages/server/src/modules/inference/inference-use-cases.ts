@@ -22,6 +22,18 @@ import type { RequestItem } from './requests/prepare-request.js';
 import { runItem, toRequestItem } from './requests/run-item.js';
 import { whyRowsAreNotTasks } from './requests/model-signature.js';
 import { prepareStacked, stackItems, type StackedRequest } from './requests/stacked-batch.js';
+import { DeviceLost } from './engine/device-engine.js';
+import type { EngineLike } from './engine/inference-engine.js';
+import type { SyncRouter } from './requests/sync-router.js';
+
+/** The devices connected to this process, as sync requests and job submission see them. */
+export interface DevicePlacement {
+  router: SyncRouter;
+  /** An engine that runs on the device `deviceId` (device-engine.ts). */
+  engineFor(deviceId: string): EngineLike;
+  /** New work was stored: the devices' runners look now. */
+  notify(): void;
+}
 
 export interface InferenceDeps {
   engine: InferenceEngine;
@@ -34,12 +46,13 @@ export interface InferenceDeps {
   chunkSize: number;
   /** Input bytes per stored slice of a stacked batch. */
   stackedSliceBytes: number;
+  devices?: DevicePlacement;
 }
 
 interface JobBody {
   model_id: string;
   project_id?: string;
-  options?: { timeout?: number; top_k?: number } & Record<string, unknown>;
+  options?: { timeout?: number; top_k?: number; prefer_gpu?: boolean } & Record<string, unknown>;
   name?: string;
 }
 
@@ -89,6 +102,7 @@ export function inferenceUseCases(deps: InferenceDeps) {
       slices,
     );
     runner.notify();
+    deps.devices?.notify();
     return { job, pollUrl: `/api/v1/inference/${job.id}` };
   }
 
@@ -96,15 +110,37 @@ export function inferenceUseCases(deps: InferenceDeps) {
     toInferenceJob(job, await readResults(jobs, deps.blobs, job.id, page.offset, page.limit), page);
 
   return {
-    /** Runs one request now; `worker` names the engine worker that ran it. */
-    async run(tenantId: string, body: JobBody, item: RequestItem) {
+    /**
+     * Runs one request now, in-process or on a device connected here (requests/sync-router.ts); `worker`
+     * names the engine worker that ran it, `deviceId` the device when one did.
+     */
+    async run(
+      tenantId: string,
+      body: JobBody,
+      item: RequestItem,
+    ): Promise<{ result: unknown; worker: number; deviceId?: string }> {
       const model = await models.get(tenantId, body.model_id);
-      return apiErrors(() =>
-        runItem(engine, model, item, {
-          ...(body.options?.timeout ? { timeoutMs: body.options.timeout } : {}),
-          ...(body.options?.top_k ? { topK: body.options.top_k } : {}),
-        }),
-      );
+      const options = {
+        ...(body.options?.timeout ? { timeoutMs: body.options.timeout } : {}),
+        ...(body.options?.top_k ? { topK: body.options.top_k } : {}),
+      };
+      const placement = deps.devices;
+      const route = placement?.router.route(tenantId, model, { preferGpu: body.options?.prefer_gpu === true });
+      if (placement && route?.where === 'device') {
+        const started = performance.now();
+        try {
+          const outcome = await runItem(placement.engineFor(route.deviceId), model, item, options);
+          placement.router.record(model, route.deviceId, performance.now() - started);
+          return { ...outcome, deviceId: route.deviceId };
+        } catch (error) {
+          // The device went away: the request runs in-process instead (nothing was returned yet).
+          if (!(error instanceof DeviceLost)) throw asApiProblem(error);
+        }
+      }
+      const started = performance.now();
+      const outcome = await apiErrors(() => runItem(engine, model, item, options));
+      placement?.router.record(model, 'local', performance.now() - started);
+      return outcome;
     },
 
     /** Checks one request against its model and stores it as a single job. */

@@ -1,21 +1,29 @@
 /**
  * The inference module: the engine (worker threads running ONNX Runtime, with a dynamic batcher), the
- * job repository and runner for async and batch jobs, and the area. Models come from the models module;
- * when one changes or goes, its cached rows and loaded sessions are dropped.
+ * job repository and runner for async and batch jobs, a runner per device connected to this process
+ * (devices module), the sync router, and the area. Models come from the models module; when one changes
+ * or goes, its cached rows and loaded sessions are dropped.
  */
 import type { Module } from '../../platform/module.js';
 import type { Services } from '../../platform/services.js';
+import type { DevicesModule } from '../devices/module.js';
 import type { ModelsModule } from '../models/module.js';
+import { createDeviceEngine } from './engine/device-engine.js';
 import { createInferenceEngine } from './engine/inference-engine.js';
 import { createInferenceMetrics } from './engine/inference-metrics.js';
 import { createWorkerPool } from './engine/worker-pool.js';
 import { inferenceArea } from './http/inference.js';
 import { inferenceUseCases } from './inference-use-cases.js';
 import { jobRepository } from './jobs/job-repository.js';
+import { createDeviceRunners } from './jobs/device-runners.js';
 import { createJobRunner } from './jobs/job-runner.js';
 import { modelLookup } from './requests/model-lookup.js';
+import { createSyncRouter } from './requests/sync-router.js';
 
-export function createInferenceModule(platform: Services, deps: { models: ModelsModule }) {
+export function createInferenceModule(
+  platform: Services,
+  deps: { models: ModelsModule; devices: Pick<DevicesModule, 'executors'> },
+) {
   const settings = platform.settings.inference;
   const pool = createWorkerPool({
     ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
@@ -25,6 +33,7 @@ export function createInferenceModule(platform: Services, deps: { models: Models
   const engine = createInferenceEngine(pool, createInferenceMetrics(platform.metrics), settings);
   const models = modelLookup(deps.models.catalog, platform.blobs);
   const jobs = jobRepository(platform.database.db);
+  const staleBefore = () => new Date(platform.clock().getTime() - platform.settings.devices.offlineAfterMs);
   const runner = createJobRunner({
     jobs,
     engine,
@@ -33,7 +42,23 @@ export function createInferenceModule(platform: Services, deps: { models: Models
     logger: platform.logger,
     clock: platform.clock,
     options: { leaseMs: settings.leaseMs, pollMs: settings.pollMs },
+    // The built-in engine leaves prefer_gpu jobs to a GPU device while the tenant has one online.
+    placement: { scope: () => ({ gpu: false, staleBefore: staleBefore() }) },
   });
+  const executors = deps.devices.executors;
+  const deviceRunners = createDeviceRunners({
+    executors,
+    jobs,
+    models,
+    blobs: platform.blobs,
+    logger: platform.logger,
+    clock: platform.clock,
+    engineOptions: engine.options,
+    leaseMs: settings.leaseMs,
+    pollMs: settings.pollMs,
+    offlineAfterMs: platform.settings.devices.offlineAfterMs,
+  });
+  const router = createSyncRouter({ connected: executors.connected, engine });
   const stopListening = deps.models.catalog.onChanged(({ tenantId, modelId, checksum, fileRemoved }) => {
     models.invalidate(tenantId, modelId);
     if (fileRemoved) engine.release(checksum);
@@ -47,17 +72,24 @@ export function createInferenceModule(platform: Services, deps: { models: Models
     clock: platform.clock,
     chunkSize: settings.chunkSize,
     stackedSliceBytes: settings.stackedSliceBytes,
+    devices: {
+      router,
+      engineFor: (deviceId) => createDeviceEngine({ deviceId, run: executors.run }, engine.options, executors.classify),
+      notify: () => deviceRunners.notify(),
+    },
   });
 
   return {
     areas: [inferenceArea(useCases)],
     start() {
       if (settings.runJobs) runner.start();
+      // Connected devices take slices even where INFERENCE_RUN_JOBS=false (the built-in engine then takes none).
+      deviceRunners.start();
     },
     /** Stops the job runner (in-flight slices finish) and the inference workers. */
     async stop() {
       stopListening();
-      await runner.stop();
+      await Promise.all([runner.stop(), deviceRunners.stop()]);
       await pool.close();
     },
   } satisfies Module;

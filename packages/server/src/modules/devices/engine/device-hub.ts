@@ -9,6 +9,7 @@ import {
   PROTOCOL_VERSION,
   encodeServerMessage,
   parseDeviceMessage,
+  type Capabilities,
   type DeviceMessage,
   type LogEntry,
   type WireTensor,
@@ -22,9 +23,24 @@ type Pending = { resolve(message: DeviceMessage): void; reject(error: Error): vo
 interface Connection {
   socket: WebSocket;
   deviceId: string;
+  tenantId: string;
   lastSeen: number;
   pending: Map<string, Pending>;
+  /** Set by `hello`: the device is ready for tasks. */
+  capabilities?: Capabilities;
+  /** Run-inference tasks sent and not answered (the device is `busy` while > 0). */
+  running: number;
 }
+
+/** A device connected to this process that said hello: what the scheduler needs to know of it. */
+export interface ConnectedDevice {
+  deviceId: string;
+  tenantId: string;
+  capabilities: Capabilities;
+  running: number;
+}
+type ReadyListener = (device: ConnectedDevice) => void;
+type GoneListener = (deviceId: string) => void;
 
 export class DeviceTimeout extends Error {}
 export class DeviceGone extends Error {}
@@ -38,6 +54,14 @@ export function createDeviceHub(deps: {
 }) {
   const { repository, node, settings, clock, logger } = deps;
   const connections = new Map<string, Connection>();
+  const readyListeners = new Set<ReadyListener>();
+  const goneListeners = new Set<GoneListener>();
+  const describe = (connection: Connection): ConnectedDevice => ({
+    deviceId: connection.deviceId,
+    tenantId: connection.tenantId,
+    capabilities: connection.capabilities!,
+    running: connection.running,
+  });
   /** Database writes in flight, awaited by close() so none outlives the database. */
   const writes = new Set<Promise<void>>();
   const track = (write: Promise<void>) => {
@@ -89,18 +113,29 @@ export function createDeviceHub(deps: {
         track(
           repository
             .touch(connection.deviceId, { node, now: clock(), runningTasks: 0, capabilities: message.capabilities })
-            .then(() =>
+            .then(() => {
               send(connection, {
                 v: PROTOCOL_VERSION,
                 type: 'welcome',
                 device_id: connection.deviceId,
                 heartbeat_interval_ms: settings.heartbeatIntervalMs,
-              }),
-            ),
+              });
+              const first = connection.capabilities === undefined;
+              connection.capabilities = message.capabilities;
+              if (first && connections.get(connection.deviceId) === connection)
+                for (const listener of readyListeners) listener(describe(connection));
+            }),
         );
         return;
       case 'heartbeat':
-        track(repository.touch(connection.deviceId, { node, now: clock(), runningTasks: message.running_tasks }));
+        // Tasks this hub sent count as running even before the device's own count says so.
+        track(
+          repository.touch(connection.deviceId, {
+            node,
+            now: clock(),
+            runningTasks: Math.max(message.running_tasks, connection.running),
+          }),
+        );
         return;
       case 'logs':
       case 'result': {
@@ -126,9 +161,16 @@ export function createDeviceHub(deps: {
   return {
     node,
     /** A socket authenticated for `deviceId` was opened: it replaces an older one of the same device. */
-    accept(socket: WebSocket, deviceId: string) {
+    accept(socket: WebSocket, deviceId: string, tenantId: string) {
       connections.get(deviceId)?.socket.close(CLOSE_CODES.replaced, 'replaced by a newer connection');
-      const connection: Connection = { socket, deviceId, lastSeen: Date.now(), pending: new Map() };
+      const connection: Connection = {
+        socket,
+        deviceId,
+        tenantId,
+        lastSeen: Date.now(),
+        pending: new Map(),
+        running: 0,
+      };
       connections.set(deviceId, connection);
       socket.on('message', (data, isBinary) => {
         if (isBinary) {
@@ -145,9 +187,23 @@ export function createDeviceHub(deps: {
         if (connections.get(deviceId) !== connection) return;
         connections.delete(deviceId);
         track(repository.disconnect(deviceId, node));
+        if (connection.capabilities) for (const listener of goneListeners) listener(deviceId);
       });
     },
     isConnected: (deviceId: string) => connections.has(deviceId),
+    /** The devices connected here that said hello (ready for tasks). */
+    connected(): ConnectedDevice[] {
+      return [...connections.values()].filter((c) => c.capabilities !== undefined).map(describe);
+    },
+    /** Calls `ready` when a device says hello here and `gone` when its socket closes; returns the unsubscribe. */
+    watch(ready: ReadyListener, gone: GoneListener): () => void {
+      readyListeners.add(ready);
+      goneListeners.add(gone);
+      return () => {
+        readyListeners.delete(ready);
+        goneListeners.delete(gone);
+      };
+    },
     async logs(deviceId: string, query: { lines: number; level: 'all' | LogEntry['level']; timeoutMs: number }) {
       const requestId = randomUUID();
       const answer = await request(
@@ -166,6 +222,14 @@ export function createDeviceHub(deps: {
     ): Promise<Record<string, WireTensor>> {
       const taskId = randomUUID();
       const started = Date.now();
+      const connection = connections.get(deviceId);
+      const load = (delta: number) => {
+        if (!connection || connections.get(deviceId) !== connection) return;
+        connection.running += delta;
+        if (connection.running === 0 || (delta > 0 && connection.running === 1))
+          track(repository.setRunning(deviceId, node, connection.running));
+      };
+      load(1);
       let answer: DeviceMessage;
       try {
         answer = await request(
@@ -181,9 +245,11 @@ export function createDeviceHub(deps: {
           timeoutMs,
         );
       } catch (error) {
+        load(-1);
         await repository.recordTask(deviceId, false, Date.now() - started);
         throw error;
       }
+      load(-1);
       if (answer.type !== 'result') throw new Error('unexpected answer');
       await repository.recordTask(deviceId, answer.ok, answer.duration_ms);
       if (!answer.ok || !answer.outputs) throw new Error(`device failed the task: ${answer.error ?? 'no outputs'}`);

@@ -40,7 +40,7 @@ export function attachDeviceSockets(
       .then((found) => {
         if (!found || found.deviceId !== deviceId)
           return refuse(socket, 401, 'AUTH_INVALID', 'The X-SDK-Token is not valid for this device');
-        wss.handleUpgrade(request, socket, head, (ws) => deps.hub.accept(ws, deviceId));
+        wss.handleUpgrade(request, socket, head, (ws) => deps.hub.accept(ws, deviceId, found.tenantId));
       })
       .catch(() => socket.destroy());
   };

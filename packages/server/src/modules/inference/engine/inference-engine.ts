@@ -218,3 +218,6 @@ export function createInferenceEngine(pool: WorkerPool, metrics: InferenceMetric
 }
 
 export type InferenceEngine = ReturnType<typeof createInferenceEngine>;
+
+/** What batch and item runs need of an engine: the in-process one, or a device's (device-engine.ts). */
+export type EngineLike = Pick<InferenceEngine, 'submit' | 'options'>;

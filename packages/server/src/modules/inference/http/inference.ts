@@ -28,7 +28,7 @@ export function inferenceArea(inference: InferenceUseCases) {
           202,
         );
       }
-      const { result, worker } = await inference.run(tenantId, body, item);
+      const { result, worker, deviceId } = await inference.run(tenantId, body, item);
       const latency = Math.round((performance.now() - started) * 1000) / 1000;
       return c.json(
         {
@@ -37,7 +37,7 @@ export function inferenceArea(inference: InferenceUseCases) {
           model_id: body.model_id,
           result: result as object,
           latency_ms: latency,
-          device_id: `local/cpu-${worker}`,
+          device_id: deviceId ?? `local/cpu-${worker}`,
         },
         200,
       );

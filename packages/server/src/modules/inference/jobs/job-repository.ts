@@ -40,6 +40,37 @@ export interface TaskView {
 
 const iso = (date: Date) => date.toISOString();
 
+/**
+ * Which slices a runner may claim. The in-process runner (no tenant, no GPU) takes any tenant's slices but
+ * leaves `prefer_gpu` jobs to a GPU device while the job's tenant has one online; a device's runner takes
+ * only its own tenant's slices, and never those of `skipJobs` (models it cannot run).
+ */
+export interface ClaimScope {
+  tenantId?: string;
+  gpu: boolean;
+  skipJobs?: string[];
+  /** Devices whose last heartbeat is older are offline (DEVICE_OFFLINE_AFTER_MS). */
+  staleBefore: Date;
+}
+
+function scopeWhere(scope: ClaimScope | undefined) {
+  if (!scope) return sql``;
+  const parts = [];
+  if (scope.tenantId !== undefined) parts.push(sql` AND j.tenant_id = ${scope.tenantId}`);
+  if (scope.skipJobs && scope.skipJobs.length > 0)
+    parts.push(
+      sql` AND j.id NOT IN (${sql.join(
+        scope.skipJobs.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
+  if (!scope.gpu)
+    parts.push(sql` AND NOT (COALESCE(j.options->>'prefer_gpu', 'false') = 'true' AND EXISTS (
+      SELECT 1 FROM devices d WHERE d.tenant_id = j.tenant_id AND d.connected_node IS NOT NULL
+        AND d.last_heartbeat_at >= ${iso(scope.staleBefore)} AND jsonb_typeof(d.capabilities->'gpu') = 'object'))`);
+  return sql.join(parts, sql``);
+}
+
 export function jobRepository(db: Db) {
   /** Stores the job and its slices as given (stored text and item count each), in one transaction. */
   async function create(job: NewJob, slices: StoredSlice[]): Promise<JobRow> {
@@ -119,7 +150,14 @@ export function jobRepository(db: Db) {
     },
 
     /** Claims up to `limit` queued slices, or running ones whose lease expired, for this worker. */
-    async claim(workerId: string, token: string, limit: number, leaseMs: number, now: Date): Promise<ClaimedTask[]> {
+    async claim(
+      workerId: string,
+      token: string,
+      limit: number,
+      leaseMs: number,
+      now: Date,
+      scope?: ClaimScope,
+    ): Promise<ClaimedTask[]> {
       const rows = await queryRows<{
         job_id: string;
         idx: number;
@@ -130,11 +168,11 @@ export function jobRepository(db: Db) {
       }>(
         db,
         sql`WITH picked AS (
-              SELECT job_id, idx FROM inference_tasks
-              WHERE status = 'queued' OR (status = 'running' AND lease_expires_at < ${iso(now)})
-              ORDER BY job_id, idx
+              SELECT t.job_id, t.idx FROM inference_tasks t JOIN inference_jobs j ON j.id = t.job_id
+              WHERE (t.status = 'queued' OR (t.status = 'running' AND t.lease_expires_at < ${iso(now)}))${scopeWhere(scope)}
+              ORDER BY t.job_id, t.idx
               LIMIT ${limit}
-              FOR UPDATE SKIP LOCKED)
+              FOR UPDATE OF t SKIP LOCKED)
             UPDATE inference_tasks t
             SET status = 'running', claimed_by = ${workerId}, claim_token = ${token},
                 lease_expires_at = ${iso(new Date(now.getTime() + leaseMs))}, attempts = t.attempts + 1
@@ -162,6 +200,13 @@ export function jobRepository(db: Db) {
     async renew(token: string, until: Date): Promise<void> {
       await db.execute(
         sql`UPDATE inference_tasks SET lease_expires_at = ${iso(until)} WHERE claim_token = ${token} AND status = 'running'`,
+      );
+    },
+
+    /** Gives a claimed slice back (its device went away, or cannot run it): queued again at once. */
+    async release(token: string): Promise<void> {
+      await db.execute(
+        sql`UPDATE inference_tasks SET status = 'queued', lease_expires_at = NULL WHERE claim_token = ${token} AND status = 'running'`,
       );
     },
 

@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ItemResult } from '../../../platform/db/schema.js';
 
-import type { InferenceEngine } from '../engine/inference-engine.js';
-import type { ClaimedTask, JobRepository, JobRow } from './job-repository.js';
-import type { ModelLookup } from '../requests/model-lookup.js';
+import type { EngineLike } from '../engine/inference-engine.js';
+import type { ClaimScope, ClaimedTask, JobRepository, JobRow } from './job-repository.js';
+import type { ExecutableModel, ModelLookup } from '../requests/model-lookup.js';
 import type { BlobStore } from '../../../platform/storage/blob-store.js';
 import { runItems, toRequestItem } from '../requests/run-item.js';
 import { runStacked } from '../requests/stacked-batch.js';
@@ -28,14 +28,27 @@ export interface RunnerOptions {
   pollMs?: number;
   /** A slice claimed this many times (its servers kept dying) is failed instead of retried. */
   maxAttempts?: number;
+  /** Names the claims (`claimed_by`); a device's runner uses the device id. */
+  workerId?: string;
+}
+
+/** What makes a runner a device's (jobs/device-runners.ts); the in-process runner has none of it. */
+export interface RunnerPlacement {
+  /** Which slices to claim (tenant, GPU preference); evaluated at each claim. */
+  scope(): ClaimScope;
+  /** A model this runner cannot run: its slice is given back, and its job skipped by this runner. */
+  canRun?(model: ExecutableModel): boolean;
+  /** The runner's device went away: slices it held are given back (queued again), not completed. */
+  lost?(): boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createJobRunner(deps: {
   jobs: JobRepository;
-  engine: InferenceEngine;
+  engine: EngineLike;
   models: ModelLookup;
+  placement?: RunnerPlacement;
   /** Where stacked batches keep their inputs and outputs. */
   blobs: BlobStore;
   logger: Logger;
@@ -49,7 +62,12 @@ export function createJobRunner(deps: {
   const leaseMs = deps.options?.leaseMs ?? DEFAULT_SETTINGS.inference.leaseMs;
   const pollMs = deps.options?.pollMs ?? DEFAULT_SETTINGS.inference.pollMs;
   const maxAttempts = deps.options?.maxAttempts ?? 5;
-  const workerId = `runner-${randomUUID().slice(0, 8)}`;
+  const workerId = deps.options?.workerId ?? `runner-${randomUUID().slice(0, 8)}`;
+  const placement = deps.placement;
+  /** Jobs whose model this runner cannot run (a device's runner only). */
+  const skipJobs = new Set<string>();
+  /** Thrown out of runSlice when the slice is to be given back rather than completed. */
+  const giveBack = Symbol('give back');
   let running = false;
   let inFlight = 0;
   let idlePolls = 0;
@@ -71,6 +89,10 @@ export function createJobRunner(deps: {
       model = await models.get(job.tenantId, job.modelId);
     } catch (error) {
       return fail((error as Error).message);
+    }
+    if (placement?.canRun && !placement.canRun(model)) {
+      skipJobs.add(job.id);
+      throw giveBack;
     }
     const renew = setInterval(() => {
       jobs
@@ -117,6 +139,7 @@ export function createJobRunner(deps: {
   async function processSlice(task: ClaimedTask, job: Promise<JobRow | undefined>, token: string) {
     try {
       const results = await runSlice(task, await job, token);
+      if (placement?.lost?.()) throw giveBack;
       const written = await jobs.complete(token, task.jobId, task.idx, results, clock());
       if (!written)
         logger.info(
@@ -124,7 +147,11 @@ export function createJobRunner(deps: {
           'slice results discarded: cancelled or claimed by another server',
         );
     } catch (error) {
-      logger.error({ err: error, job_id: task.jobId, slice: task.idx }, 'inference slice failed');
+      if (error === giveBack) {
+        // Queued again at once for any runner; a lost claim that fails to release waits out its lease.
+        await jobs.release(token).catch(() => undefined);
+        logger.info({ job_id: task.jobId, slice: task.idx, runner: workerId }, 'slice given back');
+      } else logger.error({ err: error, job_id: task.jobId, slice: task.idx }, 'inference slice failed');
     } finally {
       inFlight -= 1;
       wake?.();
@@ -140,7 +167,15 @@ export function createJobRunner(deps: {
       let tasks: ClaimedTask[] = [];
       const token = randomUUID();
       try {
-        tasks = await jobs.claim(workerId, token, Math.min(claimSize, concurrency - inFlight), leaseMs, clock());
+        const scope = placement?.scope();
+        tasks = await jobs.claim(
+          workerId,
+          token,
+          Math.min(claimSize, concurrency - inFlight),
+          leaseMs,
+          clock(),
+          scope && { ...scope, skipJobs: [...skipJobs] },
+        );
       } catch (error) {
         if (running) logger.warn({ err: error }, 'claiming inference tasks failed');
       }

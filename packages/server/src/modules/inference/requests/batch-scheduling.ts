@@ -3,7 +3,7 @@
  * flight ("lanes") keep the workers busy without taking the whole queue, and a submission refused because
  * the queue is full waits for room and is tried again instead of failing.
  */
-import type { InferenceEngine, ModelHandle } from '../engine/inference-engine.js';
+import type { EngineLike, InferenceEngine, ModelHandle } from '../engine/inference-engine.js';
 import { QueueFullError } from '../engine/inference-errors.js';
 import type { Feeds } from '../engine/tensors.js';
 
@@ -15,7 +15,7 @@ export const QUEUE_FULL_RETRY_MS = 5;
  * with `retryWhenFull`, a QueueFullError is waited out rather than returned.
  */
 export async function submitYielding(
-  engine: InferenceEngine,
+  engine: EngineLike,
   handle: ModelHandle,
   makeFeeds: () => Feeds,
   options: { timeoutMs?: number; retryWhenFull?: boolean },

@@ -3,7 +3,7 @@
  * and worker threads), postprocessing. Shared by sync requests and the job runner, so adapters behave the
  * same for sync, async and batch work.
  */
-import type { InferenceEngine } from '../engine/inference-engine.js';
+import type { EngineLike } from '../engine/inference-engine.js';
 import { inLanes, submitYielding } from './batch-scheduling.js';
 import type { ExecutableModel } from './model-lookup.js';
 import { assertFinite, nonFiniteProblem, NonFiniteResultError, taskErrorOf } from './finite-results.js';
@@ -22,7 +22,7 @@ export interface ItemOutcome {
 }
 
 export async function runItem(
-  engine: InferenceEngine,
+  engine: EngineLike,
   model: ExecutableModel,
   item: RequestItem,
   options: ItemOptions = {},
@@ -52,7 +52,7 @@ export type ItemsOutcome = { ok: true; result: unknown } | { ok: false; error: s
  * Items that cannot be prepared fail alone; the rest run.
  */
 export async function runItems(
-  engine: InferenceEngine,
+  engine: EngineLike,
   model: ExecutableModel,
   items: RequestItem[],
   options: ItemOptions & { maxRows: number; firstIndex: number; maxInFlight?: number; retryWhenFull?: boolean },

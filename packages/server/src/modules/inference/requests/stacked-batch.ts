@@ -6,7 +6,7 @@
  * of `inputs` would give. How they are stored is stacked-storage.ts.
  */
 import type { TensorInfo } from '../../../platform/db/schema.js';
-import type { InferenceEngine } from '../engine/inference-engine.js';
+import type { EngineLike } from '../engine/inference-engine.js';
 import { stack, type Feeds, type TensorData } from '../engine/tensors.js';
 import type { ModelRow } from '../../models/module.js';
 import { rowsOf, tensorFor } from './build-feeds.js';
@@ -152,7 +152,7 @@ export const STACKED_RUN_BYTES = 64 * 1024;
  * outputs are not finite fail when they are stored and read); otherwise one outcome per row.
  */
 export async function runStacked(
-  engine: InferenceEngine,
+  engine: EngineLike,
   model: ExecutableModel,
   feeds: Feeds,
   options: ItemOptions & { maxRows: number; maxInFlight?: number; retryWhenFull?: boolean },
