@@ -6,6 +6,7 @@
  */
 import {
   PROTOCOL_VERSION,
+  type Capabilities,
   encodeDeviceMessage,
   parseServerMessage,
   type DeviceMessage,
@@ -28,8 +29,16 @@ interface Registration {
   heartbeat_interval_ms: number;
 }
 
-export async function startDeviceWorker(options: WorkerOptions, log: LogRing = createLogRing()) {
-  const capabilities = await detectCapabilities(options.maxTasks);
+/**
+ * `overrides.capabilities` replaces detected capabilities (for embedding: a host whose GPU `nvidia-smi`
+ * does not see, or a test that poses as a GPU device).
+ */
+export async function startDeviceWorker(
+  options: WorkerOptions,
+  log: LogRing = createLogRing(),
+  overrides: { capabilities?: Partial<Capabilities> } = {},
+) {
+  const capabilities = { ...(await detectCapabilities(options.maxTasks)), ...overrides.capabilities };
   const pool = createThreadPool(options.maxTasks);
   let registration: Registration | undefined;
   let socket: WebSocket | undefined;
