@@ -28,7 +28,7 @@ function setup(devices: ConnectedDevice[], waiting = 0) {
   const engine = { waiting: () => waiting, options: { maxBatchSize: 64, maxQueueDelayUs: 0, maxQueue: 10 } };
   const router = createSyncRouter({ connected: () => devices, engine });
   const measure = (place: string, ms: number) => {
-    for (let i = 0; i < MIN_SAMPLES; i++) router.record(model, place, ms);
+    for (let i = 0; i <= MIN_SAMPLES; i++) router.record(model, place, ms);
   };
   return { router, measure, setWaiting: (n: number) => (waiting = n) };
 }
@@ -51,6 +51,15 @@ describe('sync router', () => {
     // Slightly faster is not enough: the device must be measurably faster (below 80 %).
     for (let i = 0; i < 40; i++) router.record(model, 'd1', 1.8);
     expect(router.estimate(model, 'd1')).toBeCloseTo(1.8, 1);
+    expect(router.route('t1', model, {})).toEqual({ where: 'local' });
+  });
+
+  it('does not count the first run of a place (it loads the model)', () => {
+    const { router } = setup([device('d1')]);
+    router.record(model, 'local', 500);
+    for (let i = 0; i < MIN_SAMPLES; i++) router.record(model, 'local', 2);
+    for (let i = 0; i <= MIN_SAMPLES; i++) router.record(model, 'd1', 3);
+    expect(router.estimate(model, 'local')).toBe(2);
     expect(router.route('t1', model, {})).toEqual({ where: 'local' });
   });
 

@@ -12,7 +12,7 @@ import type { ExecutableModel } from './model-lookup.js';
 
 /** Weight of the newest sample in an estimate. */
 export const ESTIMATE_ALPHA = 0.2;
-/** Samples an estimate needs before routing trusts it. */
+/** Samples an estimate needs before routing trusts it (after the first, which is not counted). */
 export const MIN_SAMPLES = 3;
 /** A device must be at least this much faster (its estimate below this share of the in-process one). */
 export const FASTER_BY = 0.8;
@@ -71,15 +71,21 @@ export function createSyncRouter(deps: {
         return { where: 'device', deviceId: unmeasured.deviceId, reason: 'probe' };
       return { where: 'local' };
     },
-    /** A sync request ran `ms` (as its caller waited) in-process (`local`) or on the device `place`. */
+    /**
+     * A sync request ran `ms` (as its caller waited) in-process (`local`) or on the device `place`. The
+     * first run of a model in a place loads it (and a device downloads it), so it only opens the estimate:
+     * the second replaces it, and later ones are mixed in.
+     */
     record(model: ExecutableModel, place: string, ms: number) {
       const key = keyOf(model, place);
       const previous = estimates.get(key);
       estimates.set(
         key,
-        previous
-          ? { ms: previous.ms + ESTIMATE_ALPHA * (ms - previous.ms), samples: previous.samples + 1 }
-          : { ms, samples: 1 },
+        !previous
+          ? { ms, samples: 0 }
+          : previous.samples === 0
+            ? { ms, samples: 1 }
+            : { ms: previous.ms + ESTIMATE_ALPHA * (ms - previous.ms), samples: previous.samples + 1 },
       );
     },
     /** The current estimate, for tests and logs. */
