@@ -3,6 +3,7 @@
  * in-process while that is faster (the device was measured through prefer_gpu requests first), prefer_gpu
  * goes to the device that reports a GPU, and a prefer_gpu batch is left to it (the CPU device and the
  * built-in engine take none of its slices). Another tenant's device takes none of this tenant's work.
+ * `require_gpu` runs on the GPU device, and is refused with 503 NO_DEVICES for a tenant without one.
  * The "GPU" worker is the real runtime embedded in a child process with its capabilities overridden.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unwrap, type Computeplane } from '@computeplane/sdk';
+import { ApiError, unwrap, type Computeplane } from '@computeplane/sdk';
 import { getDevice, listDevices } from '@computeplane/sdk/devices';
 import { getInferenceJob, runInference, submitBatchInference } from '@computeplane/sdk/inference';
 import { uploadModel } from '@computeplane/sdk/models';
@@ -126,5 +127,27 @@ describe('routing inference between the built-in engine and devices', () => {
     expect((await metrics(client, gpu)).tasks_completed).toBeGreaterThan(5);
     expect((await metrics(client, cpu)).tasks_completed).toBe(0);
     expect((await metrics(server.clientB, other)).tasks_completed).toBe(0);
+
+    // require_gpu is a requirement: the GPU device runs it; a tenant without one gets 503 NO_DEVICES.
+    const required = (await unwrap(
+      runInference(client, { body: { model_id: model.id, input, options: { require_gpu: true } } }),
+    )) as { device_id: string };
+    expect(required.device_id).toBe(gpu);
+    const modelB = await unwrap(uploadModel(server.clientB, { model: fixturePath('tiny-mlp.onnx') }));
+    const sync = await runInference(server.clientB, {
+      body: { model_id: modelB.id, input, options: { require_gpu: true } },
+    });
+    expect(sync.error).toBeInstanceOf(ApiError);
+    expect(sync.error).toMatchObject({
+      status: 503,
+      code: 'NO_DEVICES',
+      message: expect.stringMatching(/require_gpu/),
+    });
+    const queued = await submitBatchInference(server.clientB, {
+      body: { model_id: modelB.id, inputs: [input], options: { require_gpu: true } },
+    });
+    expect(queued.error).toMatchObject({ status: 503, code: 'NO_DEVICES' });
+    // Without the requirement the same work runs (in-process or on the CPU device).
+    expect((await runInference(server.clientB, { body: { model_id: modelB.id, input } })).error).toBeUndefined();
   });
 });

@@ -126,8 +126,10 @@ export interface components {
         InferenceOptions: {
             /** @description Milliseconds; see the operation. */
             timeout?: number;
-            /** @description Accepted for compatibility; this server runs models on CPU worker threads, so it has no effect on placement. */
+            /** @description A preference, never a reason to fail: the work runs on a connected device of the tenant that reports a GPU when one has room (sync), or is left to such devices while one is online (async and batch slices); otherwise where it would have run anyway (the server's engine or another device). */
             prefer_gpu?: boolean;
+            /** @description A requirement: the work runs only on a device of the tenant that reports a GPU. Without such a device online (sync: connected to the server that answers, with room) the request is refused with 503 `NO_DEVICES`. Queued work waits for such a device (cancel the job to give up). */
+            require_gpu?: boolean;
             /** @description Entries in each `top_k` list of the `top_k_labels` adapter (default 5). */
             top_k?: number;
         };
@@ -409,6 +411,25 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description A requirement of the request cannot be met by any device: `NO_DEVICES` (the seed's code), e.g. `options.require_gpu` while no device of the tenant that reports a GPU is online. */
+        NoDevices: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "NO_DEVICES",
+                 *         "message": "options.require_gpu: no device of this tenant that reports a GPU is online",
+                 *         "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The work did not finish within the requested `options.timeout`. */
         GatewayTimeout: {
             headers: {
@@ -541,6 +562,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["NoDevices"];
             504: components["responses"]["GatewayTimeout"];
         };
     };
@@ -587,6 +609,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["NoDevices"];
         };
     };
     getInferenceJob: {

@@ -3832,6 +3832,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "429": {
               "$ref": "#/components/responses/TooManyRequests"
             },
+            "503": {
+              "$ref": "#/components/responses/NoDevices"
+            },
             "504": {
               "$ref": "#/components/responses/GatewayTimeout"
             }
@@ -3956,6 +3959,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "415": {
               "$ref": "#/components/responses/UnsupportedMediaType"
+            },
+            "503": {
+              "$ref": "#/components/responses/NoDevices"
             }
           }
         }
@@ -4175,7 +4181,11 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "prefer_gpu": {
               "type": "boolean",
-              "description": "Accepted for compatibility; this server runs models on CPU worker threads, so it has no effect on placement."
+              "description": "A preference, never a reason to fail: the work runs on a connected device of the tenant that reports a GPU when one has room (sync), or is left to such devices while one is online (async and batch slices); otherwise where it would have run anyway (the server's engine or another device)."
+            },
+            "require_gpu": {
+              "type": "boolean",
+              "description": "A requirement: the work runs only on a device of the tenant that reports a GPU. Without such a device online (sync: connected to the server that answers, with room) the request is refused with 503 `NO_DEVICES`. Queued work waits for such a device (cancel the job to give up)."
             },
             "top_k": {
               "type": "integer",
@@ -4943,6 +4953,28 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 "error": {
                   "code": "RATE_LIMITED",
                   "message": "The inference queue for this model is full (256 requests waiting); retry after 1 s",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NoDevices": {
+          "description": "A requirement of the request cannot be met by any device: `NO_DEVICES` (the seed's code), e.g. `options.require_gpu` while no device of the tenant that reports a GPU is online.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NO_DEVICES",
+                  "message": "options.require_gpu: no device of this tenant that reports a GPU is online",
                   "request_id": "req_01hz8k3m2q7r4t6v8x0y"
                 }
               }

@@ -90,6 +90,22 @@ export function deviceRepository(db: Db) {
         .set({ connectedNode: null, runningTasks: 0, status: 'idle' })
         .where(and(eq(devices.id, id), eq(devices.connectedNode, node)));
     },
+    /** Whether the tenant has a device that reports a GPU online (on any replica). */
+    async gpuOnline(tenantId: string, staleBefore: Date): Promise<boolean> {
+      const [row] = await db
+        .select({ id: devices.id })
+        .from(devices)
+        .where(
+          and(
+            eq(devices.tenantId, tenantId),
+            isNotNull(devices.connectedNode),
+            gte(devices.lastHeartbeatAt, staleBefore),
+            sql`jsonb_typeof(${devices.capabilities}->'gpu') = 'object'`,
+          ),
+        )
+        .limit(1);
+      return row !== undefined;
+    },
     /** Tasks this node sent the device and has not had answered: `busy` while there are any. */
     async setRunning(id: string, node: string, runningTasks: number): Promise<void> {
       await db

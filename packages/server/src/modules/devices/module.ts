@@ -43,6 +43,9 @@ export function createDevicesModule(platform: Services, deps: { models: ModelsMo
       connected: () => hub.connected(),
       watch: hub.watch,
       run: hub.runInference,
+      /** Whether the tenant has a GPU device online on any replica (the database). */
+      gpuOnline: (tenantId: string) =>
+        repository.gpuOnline(tenantId, new Date(clock().getTime() - platform.settings.devices.offlineAfterMs)),
       /** A failed `run`: the socket closed (`gone`), no answer in time, or the device failed the task. */
       classify: (error: unknown): 'gone' | 'timeout' | 'failed' =>
         error instanceof DeviceGone ? 'gone' : error instanceof DeviceTimeout ? 'timeout' : 'failed',

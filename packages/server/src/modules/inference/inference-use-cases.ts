@@ -33,7 +33,16 @@ export interface DevicePlacement {
   engineFor(deviceId: string): EngineLike;
   /** New work was stored: the devices' runners look now. */
   notify(): void;
+  /** Whether the tenant has a device that reports a GPU online (any replica). */
+  gpuOnline(tenantId: string): Promise<boolean>;
 }
+
+const noGpu = (where: string) =>
+  new ApiProblem(
+    503,
+    'NO_DEVICES',
+    `options.require_gpu: no device of this tenant that reports a GPU is ${where}; start one (computeplane-worker on a GPU host) or drop require_gpu`,
+  );
 
 export interface InferenceDeps {
   engine: InferenceEngine;
@@ -52,7 +61,7 @@ export interface InferenceDeps {
 interface JobBody {
   model_id: string;
   project_id?: string;
-  options?: { timeout?: number; top_k?: number; prefer_gpu?: boolean } & Record<string, unknown>;
+  options?: { timeout?: number; top_k?: number; prefer_gpu?: boolean; require_gpu?: boolean } & Record<string, unknown>;
   name?: string;
 }
 
@@ -77,6 +86,12 @@ async function apiErrors<T>(work: () => Promise<T> | T): Promise<T> {
 
 export function inferenceUseCases(deps: InferenceDeps) {
   const { engine, models, jobs, runner, clock } = deps;
+
+  /** `require_gpu` work is refused (NO_DEVICES) while the tenant has no GPU device online. */
+  async function checkRequirements(tenantId: string, body: JobBody) {
+    if (body.options?.require_gpu !== true) return;
+    if (!deps.devices || !(await deps.devices.gpuOnline(tenantId))) throw noGpu('online');
+  }
 
   /** Stores a job (before any 202 goes out), wakes this server's runner, and returns the job's URL. */
   async function queueJob(
@@ -125,7 +140,12 @@ export function inferenceUseCases(deps: InferenceDeps) {
         ...(body.options?.top_k ? { topK: body.options.top_k } : {}),
       };
       const placement = deps.devices;
-      const route = placement?.router.route(tenantId, model, { preferGpu: body.options?.prefer_gpu === true });
+      const requireGpu = body.options?.require_gpu === true;
+      const route = placement?.router.route(tenantId, model, {
+        preferGpu: body.options?.prefer_gpu === true,
+        requireGpu,
+      });
+      if (requireGpu && route?.where !== 'device') throw noGpu('connected to this server with room for the request');
       if (placement && route?.where === 'device') {
         const started = performance.now();
         try {
@@ -135,6 +155,7 @@ export function inferenceUseCases(deps: InferenceDeps) {
         } catch (error) {
           // The device went away: the request runs in-process instead (nothing was returned yet).
           if (!(error instanceof DeviceLost)) throw asApiProblem(error);
+          if (requireGpu) throw noGpu('connected any more (it disconnected during the request)');
         }
       }
       const started = performance.now();
@@ -147,6 +168,7 @@ export function inferenceUseCases(deps: InferenceDeps) {
     async queue(tenantId: string, body: JobBody, item: RequestItem) {
       const model = await models.get(tenantId, body.model_id);
       await apiErrors(() => prepareRequest(model.row, item));
+      await checkRequirements(tenantId, body);
       const stored = item.inputs !== undefined ? { inputs: item.inputs } : item.input;
       return queueJob(tenantId, 'single', body, sliceItems([stored], 1), body.project_id ?? null);
     },
@@ -166,6 +188,7 @@ export function inferenceUseCases(deps: InferenceDeps) {
         );
       }
       const model = await models.get(tenantId, body.model_id);
+      await checkRequirements(tenantId, body);
       const projectId = body.project_id ?? `batch_${clock().getTime()}`;
       const slices = await apiErrors(async () => {
         if (body.inputs !== undefined) {

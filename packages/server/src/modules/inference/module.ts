@@ -76,6 +76,7 @@ export function createInferenceModule(
       router,
       engineFor: (deviceId) => createDeviceEngine({ deviceId, run: executors.run }, engine.options, executors.classify),
       notify: () => deviceRunners.notify(),
+      gpuOnline: executors.gpuOnline,
     },
   });
 

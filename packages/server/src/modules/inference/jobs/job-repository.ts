@@ -42,8 +42,9 @@ const iso = (date: Date) => date.toISOString();
 
 /**
  * Which slices a runner may claim. The in-process runner (no tenant, no GPU) takes any tenant's slices but
- * leaves `prefer_gpu` jobs to a GPU device while the job's tenant has one online; a device's runner takes
- * only its own tenant's slices, and never those of `skipJobs` (models it cannot run).
+ * leaves `prefer_gpu` jobs to a GPU device while the job's tenant has one online, and `require_gpu` jobs to
+ * GPU devices always; a device's runner takes only its own tenant's slices, and never those of `skipJobs`
+ * (models it cannot run); a device without a GPU is like the in-process runner in both respects.
  */
 export interface ClaimScope {
   tenantId?: string;
@@ -65,7 +66,8 @@ function scopeWhere(scope: ClaimScope | undefined) {
       )})`,
     );
   if (!scope.gpu)
-    parts.push(sql` AND NOT (COALESCE(j.options->>'prefer_gpu', 'false') = 'true' AND EXISTS (
+    parts.push(sql` AND COALESCE(j.options->>'require_gpu', 'false') <> 'true'
+      AND NOT (COALESCE(j.options->>'prefer_gpu', 'false') = 'true' AND EXISTS (
       SELECT 1 FROM devices d WHERE d.tenant_id = j.tenant_id AND d.connected_node IS NOT NULL
         AND d.last_heartbeat_at >= ${iso(scope.staleBefore)} AND jsonb_typeof(d.capabilities->'gpu') = 'object'))`);
   return sql.join(parts, sql``);

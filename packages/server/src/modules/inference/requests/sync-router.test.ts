@@ -49,8 +49,18 @@ describe('sync router', () => {
     measure('d1', 5);
     expect(router.route('t1', model, {})).toEqual({ where: 'local' });
     // Slightly faster is not enough: the device must be measurably faster (below 80 %).
-    for (let i = 0; i < 40; i++) router.record(model, 'd1', 1.8);
-    expect(router.estimate(model, 'd1')).toBeCloseTo(1.8, 1);
+    for (let i = 0; i < 15; i++) router.record(model, 'd1', 1.8);
+    expect(router.estimate(model, 'd1')).toBe(1.8);
+    expect(router.route('t1', model, {})).toEqual({ where: 'local' });
+  });
+
+  it('is not moved by one slow run (a median of the last runs)', () => {
+    const { router, measure } = setup([device('d1')]);
+    measure('d1', 5);
+    router.record(model, 'local', 300);
+    router.record(model, 'local', 60);
+    router.record(model, 'local', 1);
+    router.record(model, 'local', 1.2);
     expect(router.route('t1', model, {})).toEqual({ where: 'local' });
   });
 
@@ -90,6 +100,20 @@ describe('sync router', () => {
     });
     expect(router.route('t1', model, {})).toEqual({ where: 'local' });
     expect(setup([device('cpu')]).router.route('t1', model, { preferGpu: true })).toEqual({ where: 'local' });
+  });
+
+  it('require_gpu: only a GPU device with room, else none (NO_DEVICES)', () => {
+    const { router } = setup([device('cpu'), device('gpu', {}, true)]);
+    expect(router.route('t1', model, { requireGpu: true })).toEqual({
+      where: 'device',
+      deviceId: 'gpu',
+      reason: 'require_gpu',
+    });
+    expect(setup([device('cpu')]).router.route('t1', model, { requireGpu: true })).toEqual({ where: 'none' });
+    expect(setup([]).router.route('t1', model, { requireGpu: true })).toEqual({ where: 'none' });
+    expect(setup([device('gpu', { running: 1 }, true)]).router.route('t1', model, { requireGpu: true })).toEqual({
+      where: 'none',
+    });
   });
 
   it('never routes a model with a tensor type the protocol cannot carry', () => {

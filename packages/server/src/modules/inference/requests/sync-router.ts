@@ -2,27 +2,38 @@
  * Where a sync request runs (docs/architecture.md, "Where work runs"): in-process by default; on a device
  * connected here only when that is measurably faster for this model, when the request prefers a GPU and a
  * GPU device has room, or when the in-process queue is full (the request would otherwise be refused 429).
- * The speed of each is a moving estimate (EWMA) of the whole run as the caller waits for it, per model and
- * per place, updated by every sync request that ran there.
+ * The speed of each is a moving estimate of the whole run as the caller waits for it, per model and per
+ * place: the median of its last WINDOW sync runs there (a median, not a mean: one run slowed by a busy
+ * machine or a garbage collection must not send the next requests elsewhere).
  */
 import type { ConnectedDevice } from '../../devices/module.js';
 import { deviceCanRun } from '../engine/device-engine.js';
 import type { InferenceEngine } from '../engine/inference-engine.js';
 import type { ExecutableModel } from './model-lookup.js';
 
-/** Weight of the newest sample in an estimate. */
-export const ESTIMATE_ALPHA = 0.2;
+/** Runs an estimate keeps (the newest). */
+export const WINDOW = 15;
 /** Samples an estimate needs before routing trusts it (after the first, which is not counted). */
 export const MIN_SAMPLES = 3;
 /** A device must be at least this much faster (its estimate below this share of the in-process one). */
 export const FASTER_BY = 0.8;
 
-export type Route = { where: 'local' } | { where: 'device'; deviceId: string; reason: RouteReason };
-export type RouteReason = 'prefer_gpu' | 'queue_full' | 'faster' | 'probe';
+export type Route =
+  | { where: 'local' }
+  | { where: 'device'; deviceId: string; reason: RouteReason }
+  /** `requireGpu` and no GPU device with room: the request is refused (NO_DEVICES). */
+  | { where: 'none' };
+export type RouteReason = 'prefer_gpu' | 'require_gpu' | 'queue_full' | 'faster' | 'probe';
 
 interface Estimate {
-  ms: number;
-  samples: number;
+  /** The newest runs, oldest first; the first run of a place (a cold start) is never among them. */
+  runs: number[];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export function createSyncRouter(deps: {
@@ -32,10 +43,10 @@ export function createSyncRouter(deps: {
   const estimates = new Map<string, Estimate>();
   const keyOf = (model: ExecutableModel, place: string) => `${model.handle.key}|${place}`;
   const trusted = (estimate: Estimate | undefined) =>
-    estimate !== undefined && estimate.samples >= MIN_SAMPLES ? estimate.ms : undefined;
+    estimate !== undefined && estimate.runs.length >= MIN_SAMPLES ? median(estimate.runs) : undefined;
 
   return {
-    route(tenantId: string, model: ExecutableModel, options: { preferGpu?: boolean }): Route {
+    route(tenantId: string, model: ExecutableModel, options: { preferGpu?: boolean; requireGpu?: boolean }): Route {
       const candidates = deps
         .connected()
         .filter(
@@ -44,6 +55,12 @@ export function createSyncRouter(deps: {
             device.running < (device.capabilities.max_tasks ?? 1) &&
             deviceCanRun(model),
         );
+      if (options.requireGpu) {
+        const gpus = candidates.filter((device) => device.capabilities.gpu);
+        return gpus.length > 0
+          ? { where: 'device', deviceId: gpus[0]!.deviceId, reason: 'require_gpu' }
+          : { where: 'none' };
+      }
       if (candidates.length === 0) return { where: 'local' };
       const estimateOf = (device: ConnectedDevice) => trusted(estimates.get(keyOf(model, device.deviceId)));
       // The fastest known device first, then the least loaded.
@@ -73,24 +90,22 @@ export function createSyncRouter(deps: {
     },
     /**
      * A sync request ran `ms` (as its caller waited) in-process (`local`) or on the device `place`. The
-     * first run of a model in a place loads it (and a device downloads it), so it only opens the estimate:
-     * the second replaces it, and later ones are mixed in.
+     * first run of a model in a place loads it (and a device downloads it), so it is not counted.
      */
     record(model: ExecutableModel, place: string, ms: number) {
       const key = keyOf(model, place);
-      const previous = estimates.get(key);
-      estimates.set(
-        key,
-        !previous
-          ? { ms, samples: 0 }
-          : previous.samples === 0
-            ? { ms, samples: 1 }
-            : { ms: previous.ms + ESTIMATE_ALPHA * (ms - previous.ms), samples: previous.samples + 1 },
-      );
+      const estimate = estimates.get(key);
+      if (!estimate) {
+        estimates.set(key, { runs: [] });
+        return;
+      }
+      estimate.runs.push(ms);
+      if (estimate.runs.length > WINDOW) estimate.runs.shift();
     },
-    /** The current estimate, for tests and logs. */
+    /** The current estimate (median of the counted runs), for tests and logs. */
     estimate(model: ExecutableModel, place: string): number | undefined {
-      return estimates.get(keyOf(model, place))?.ms;
+      const runs = estimates.get(keyOf(model, place))?.runs;
+      return runs && runs.length > 0 ? median(runs) : undefined;
     },
   };
 }
