@@ -27,7 +27,7 @@ function startWorker(server: string, name: string, cacheDir: string): ChildProce
   });
 }
 
-describe('batch slices on two worker devices', () => {
+describe('batch slices on two worker devices', { timeout: 120_000 }, () => {
   let root: string;
   let server: ServerProcess;
   let client: Computeplane;
@@ -39,6 +39,8 @@ describe('batch slices on two worker devices', () => {
       DEVICE_HEARTBEAT_MS: '300',
       DEVICE_OFFLINE_AFTER_MS: '1500',
       INFERENCE_RUN_JOBS: 'false',
+      // Long leases: the killed device's slice must be given back when its socket closes, not when this ends.
+      INFERENCE_LEASE_MS: '120000',
       // The smallest slices (16 rows): many of them, so the kill lands mid-batch.
       INFERENCE_STACKED_SLICE_BYTES: '64',
     });
@@ -79,16 +81,33 @@ describe('batch slices on two worker devices', () => {
         interval: 50,
       })
       .toEqual([true, true]);
+    // A device runs one slice after another: it reads busy while it does.
+    await expect
+      .poll(
+        async () =>
+          (await unwrap(listDevices(client, { params: { query: { status: 'busy', limit: 1000 } } }))).devices.some(
+            (device) => device.id === one || device.id === two,
+          ),
+        { timeout: 10_000, interval: 20 },
+      )
+      .toBe(true);
     const before = await unwrap(getInferenceJob(client, { params: { path: { jobId: batch.job_id } } }));
+    // Frozen first, so that it certainly holds a slice (its runner waits for the answer to a task it sent)
+    // when it dies; SIGKILL then closes its socket.
+    workers[1]!.kill('SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 500));
     workers[1]!.kill('SIGKILL');
+    const killedAt = Date.now();
     expect(before.status).not.toBe('completed');
 
     await expect
       .poll(async () => (await unwrap(getInferenceJob(client, { params: { path: { jobId: batch.job_id } } }))).status, {
-        timeout: 120_000,
+        timeout: 60_000,
         interval: 200,
       })
       .toBe('completed');
+    // Well within the 120 s lease: the slice came back when the socket closed.
+    expect(Date.now() - killedAt).toBeLessThan(60_000);
     const job = await unwrap(
       getInferenceJob(client, {
         params: { path: { jobId: batch.job_id }, query: { results_limit: ROWS } },
@@ -108,6 +127,8 @@ describe('batch slices on two worker devices', () => {
     // Every slice (at least 16 rows each) ran to completion on one of them.
     expect(afterOne.tasks_completed + afterTwo.tasks_completed).toBeGreaterThanOrEqual(Math.ceil(ROWS / 16));
     expect(afterOne.avg_latency_ms).toBeGreaterThan(0);
+    // The task it held when it died counts as failed; its slice was run again by the survivor.
+    expect(afterTwo.tasks_failed).toBeGreaterThanOrEqual(1);
     expect((await unwrap(getDevice(client, { params: { path: { id: two } } }))).status).toBe('offline');
   });
 });
