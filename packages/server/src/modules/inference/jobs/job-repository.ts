@@ -42,7 +42,8 @@ const iso = (date: Date) => date.toISOString();
 
 /**
  * Which slices a runner may claim. The in-process runner (no tenant, no GPU) takes any tenant's slices but
- * leaves `prefer_gpu` jobs to a GPU device while the job's tenant has one online, and `require_gpu` jobs to
+ * leaves `prefer_gpu` slices to a GPU device while the job's tenant has one online (only until a slice has
+ * been claimed once: one a GPU device gave back, or lost, is anyone's), and `require_gpu` jobs to
  * GPU devices always; a device's runner takes only its own tenant's slices, and never those of `skipJobs`
  * (models it cannot run); a device without a GPU is like the in-process runner in both respects.
  */
@@ -67,7 +68,7 @@ function scopeWhere(scope: ClaimScope | undefined) {
     );
   if (!scope.gpu)
     parts.push(sql` AND COALESCE(j.options->>'require_gpu', 'false') <> 'true'
-      AND NOT (COALESCE(j.options->>'prefer_gpu', 'false') = 'true' AND EXISTS (
+      AND NOT (COALESCE(j.options->>'prefer_gpu', 'false') = 'true' AND t.attempts = 0 AND EXISTS (
       SELECT 1 FROM devices d WHERE d.tenant_id = j.tenant_id AND d.connected_node IS NOT NULL
         AND d.last_heartbeat_at >= ${iso(scope.staleBefore)} AND jsonb_typeof(d.capabilities->'gpu') = 'object'))`);
   return sql.join(parts, sql``);
