@@ -131,4 +131,38 @@ describe('batch slices on two worker devices', { timeout: 120_000 }, () => {
     expect(afterTwo.tasks_failed).toBeGreaterThanOrEqual(1);
     expect((await unwrap(getDevice(client, { params: { path: { id: two } } }))).status).toBe('offline');
   });
+  it('runs per-item slices (items that do not stack) on a device, with the in-process results', async () => {
+    const model = await unwrap(uploadModel(client, { model: fixturePath('multi-input.onnx') }));
+    // One row and two rows alternately: the items do not stack, so the slices hold one object per task.
+    const items = Array.from({ length: 12 }, (_, i) => {
+      const rows = 1 + (i % 2);
+      const values = (k: number) => Array.from({ length: rows * 2 }, (_, j) => (i + j * k) / 4);
+      return { inputs: { a: { data: values(1), shape: [rows, 2] }, b: { data: values(3), shape: [rows, 2] } } };
+    });
+    const expected = [];
+    for (const item of items)
+      expected.push(
+        ((await unwrap(runInference(client, { body: { model_id: model.id, ...item } }))) as { result: unknown }).result,
+      );
+    const batch = await unwrap(submitBatchInference(client, { body: { model_id: model.id, inputs: items } }));
+    await expect
+      .poll(async () => (await unwrap(getInferenceJob(client, { params: { path: { jobId: batch.job_id } } }))).status, {
+        timeout: 30_000,
+        interval: 100,
+      })
+      .toBe('completed');
+    const job = await unwrap(getInferenceJob(client, { params: { path: { jobId: batch.job_id } } }));
+    expect(job.progress).toMatchObject({ total: items.length, completed: items.length, failed: 0 });
+    const numbers = (value: unknown): number[] =>
+      JSON.stringify(value)
+        .match(/-?[\d.]+(e[-+]?\d+)?/g)!
+        .map(Number);
+    job.results.forEach((item, i) => {
+      expect(Object.keys(item.result!)).toEqual(Object.keys(expected[i] as object));
+      const got = numbers(item.result);
+      const want = numbers(expected[i]);
+      expect(got).toHaveLength(want.length);
+      got.forEach((value, j) => expect(value).toBeCloseTo(want[j]!, 6));
+    });
+  });
 });
