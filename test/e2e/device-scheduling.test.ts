@@ -139,7 +139,7 @@ describe('batch slices on two worker devices', { timeout: 120_000 }, () => {
       const values = (k: number) => Array.from({ length: rows * 2 }, (_, j) => (i + j * k) / 4);
       return { inputs: { a: { data: values(1), shape: [rows, 2] }, b: { data: values(3), shape: [rows, 2] } } };
     });
-    const expected = [];
+    const expected: unknown[] = [];
     for (const item of items)
       expected.push(
         ((await unwrap(runInference(client, { body: { model_id: model.id, ...item } }))) as { result: unknown }).result,
