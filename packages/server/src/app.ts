@@ -17,6 +17,7 @@ import { createInferenceModule } from './modules/inference/module.js';
 import { createMarketplaceModule } from './modules/marketplace/module.js';
 import { createModelsModule } from './modules/models/module.js';
 import { createSessionsModule } from './modules/sessions/module.js';
+import { createTrainingModule } from './modules/training/module.js';
 import { createCredentialCache } from './platform/auth/credential-cache.js';
 import { createLocalProviderAccess } from './platform/auth/local-provider-access.js';
 import { createVerifiers } from './platform/auth/verifiers.js';
@@ -123,7 +124,8 @@ export function createApp(options: AppOptions) {
   const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
   const devices = createDevicesModule(platform, { models });
-  const modules: Module[] = [models, datasets, inference, marketplace, sessions, admin, devices];
+  const training = createTrainingModule(platform, { models, datasets, devices });
+  const modules: Module[] = [models, datasets, inference, marketplace, sessions, admin, devices, training];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
 

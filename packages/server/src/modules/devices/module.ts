@@ -37,6 +37,8 @@ export function createDevicesModule(platform: Services, deps: { models: ModelsMo
   return {
     areas: [devicesArea(useCases)],
     useCases,
+    /** The id of this process's built-in device (`local/<node>`). */
+    builtinId: `local/${node}`,
     /**
      * Serves the devices' WebSocket endpoint on an HTTP server (start-server.ts and the test server). The
      * returned function stops it and closes the devices' sockets: call it before `server.close()`, which
