@@ -129,6 +129,24 @@ describe.each(testDrivers)('training contract on $name', (driver) => {
     expect(done.progress.best_accuracy).toBeGreaterThanOrEqual(0.85);
   });
 
+  it('converges in every sync mode (one built-in device: each round is that device update)', async () => {
+    const model = await upload('tiny-mlp.onnx');
+    for (const sync_mode of ['full_sync', 'semi_sync', 'async'] as const) {
+      const accepted = await unwrap(
+        startTraining(suite.server.clientA, {
+          body: {
+            model_id: model.id,
+            data_config: stream({ total_samples: 1500, seed: 3 }),
+            training_config: { epochs: 15, learning_rate: 0.05, sync_mode, local_steps: 7, target_accuracy: 0.88 },
+          },
+        }),
+      );
+      const done = await wait(accepted.job_id);
+      expect({ sync_mode, status: done.status }).toEqual({ sync_mode, status: 'completed' });
+      expect(done.progress.best_accuracy).toBeGreaterThanOrEqual(0.88);
+    }
+  });
+
   it('trains a regression (mse) on the stream and lowers the held-out loss', async () => {
     const model = await upload('regression.onnx');
     const accepted = await unwrap(

@@ -12,6 +12,7 @@ import { writeWeights, type TrainStep } from './gradient-graph/index.js';
 import { initialOptimizerState, optimizerStep } from './optimizer.js';
 import { shuffledIndices } from './seeded-random.js';
 import type { StepWorker } from './step-worker.js';
+import { asyncMix, fullSyncRound, semiSyncBuffer, type DeviceUpdate, type Weights } from './sync-modes.js';
 import type { Samples, TrainingData } from './training-data.js';
 
 export interface JobContext {
@@ -29,6 +30,32 @@ export interface JobContext {
 }
 
 export type JobOutcome = { kind: 'finished'; model: Uint8Array } | { kind: 'stopped' };
+
+/** FedAsync's mixing weight for a fresh update; docs/training.md says why 1. */
+const ASYNC_ALPHA = 1;
+/** FedBuff's staleness limit (versions). */
+const MAX_STALENESS = 10;
+
+/**
+ * One round's updates (one per device that answered) folded into the job's weights by `sync_mode`. Training
+ * runs on the built-in device only in this version, so each round has one fresh update (staleness 0), and
+ * every mode yields exactly that device's weights; the rules themselves are in sync-modes.ts.
+ */
+function applyRound(
+  mode: TrainingConfig['training_config']['sync_mode'],
+  current: Weights,
+  updates: DeviceUpdate[],
+): Weights {
+  if (mode === 'full_sync') return fullSyncRound(current, updates, 1);
+  if (mode === 'async') return updates.reduce((w, u) => asyncMix(w, u, ASYNC_ALPHA), current);
+  const buffer = semiSyncBuffer({ size: updates.length, maxStaleness: MAX_STALENESS });
+  let weights = current;
+  for (const u of updates) {
+    const result = buffer.offer(weights, u, (version) => (version === current.version ? current.values : undefined));
+    if (result.outcome === 'applied') weights = result.weights;
+  }
+  return weights;
+}
 
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 
@@ -81,15 +108,22 @@ export async function trainJob(ctx: JobContext): Promise<JobOutcome> {
       const order = shuffledIndices(data.train.count, seed + state.epoch);
       while (state.batch < batchesPerEpoch) {
         const roundEnd = Math.min(batchesPerEpoch, state.batch + tc.local_steps);
+        const working = state.weights.map((w) => Float32Array.from(w));
+        let samples = 0;
         for (; state.batch < roundEnd; state.batch++) {
           const indices = order.slice(state.batch * size, (state.batch + 1) * size);
-          const feeds = { ...batchFeeds(step, ctx.shape, data.train, indices), ...weightFeeds(step, state.weights) };
+          const feeds = { ...batchFeeds(step, ctx.shape, data.train, indices), ...weightFeeds(step, working) };
           const out = await worker.run(`train:${ctx.id}`, feeds);
           const gradients = step.gradientOutputs.map((name) => out[name]!.data);
-          optimizerStep(optimizerConfig, state.optimizer, state.weights, gradients);
+          optimizerStep(optimizerConfig, state.optimizer, working, gradients);
+          samples += indices.length;
           progress.batches_completed += 1;
         }
-        state.version += 1;
+        const next = applyRound(tc.sync_mode, { version: state.version, values: state.weights }, [
+          { weights: working, samples, baseVersion: state.version },
+        ]);
+        state.weights = next.values;
+        state.version = next.version;
         if (state.batch === batchesPerEpoch) {
           const measured = await evaluate(ctx, state.weights, `eval:${ctx.id}`);
           state.epoch += 1;
