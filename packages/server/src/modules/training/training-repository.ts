@@ -89,6 +89,13 @@ export function trainingRepository(db: Db) {
         .returning({ status: trainingJobs.status });
       return row?.status;
     },
+    /** Extends the lease while the claim is held (between checkpoints of a long round). */
+    async renew(id: string, token: string, leaseUntil: Date): Promise<void> {
+      await db
+        .update(trainingJobs)
+        .set({ leaseUntil })
+        .where(and(eq(trainingJobs.id, id), eq(trainingJobs.claimToken, token)));
+    },
     /**
      * Lets go of the claim (paused or cancelled jobs, or a server stopping): the devices are released, and a
      * job still running is queued again for any runner to resume from its checkpoint.

@@ -39,10 +39,9 @@ export function createTrainingRunner(deps: {
     const fail = (error: string) => repository.finish(job.id, claim, { status: 'failed', error }, clock());
     if (job.attempts > MAX_ATTEMPTS) return void (await fail(`abandoned after ${MAX_ATTEMPTS} attempts`));
     const config = job.config as unknown as TrainingConfig;
+    // Only the lease: a checkpoint written here could land after a newer one and undo it.
     const renew = setInterval(() => {
-      void repository
-        .checkpoint(job.id, claim, { checkpoint: job.checkpoint ?? {}, progress: job.progress }, clock(), lease())
-        .catch(() => undefined);
+      void repository.renew(job.id, claim, lease()).catch(() => undefined);
     }, leaseMs / 3);
     try {
       const model = await prepareModel(deps.models, job.tenantId, job.modelId, config.training_config.loss);
@@ -58,12 +57,10 @@ export function createTrainingRunner(deps: {
         data,
         worker,
         save: async (checkpoint, progress) => {
-          // The timer's renewal must carry the newest state too, not the claimed one.
-          job = { ...job, checkpoint, progress: progress as unknown as Record<string, unknown> };
           const status = await repository.checkpoint(
             job.id,
             claim,
-            { checkpoint, progress: job.progress },
+            { checkpoint, progress: progress as unknown as Record<string, unknown> },
             clock(),
             lease(),
           );
