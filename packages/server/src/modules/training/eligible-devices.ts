@@ -1,7 +1,7 @@
 /**
- * Which devices can take a training job under its `resource_config`. Training runs on the built-in device
- * (this server's ONNX Runtime) in this version, so at most one device ever joins a job: a `min_devices`
- * above that, or SDK requirements the device does not meet, are a 400 NO_TRAINING_DEVICES at submission.
+ * Which devices can take a training job under its `resource_config`: the built-in device (this server's ONNX
+ * Runtime, `nodejs` at the server's Node version) and the devices connected to this process. A `min_devices`
+ * above what matches, or SDK requirements no device meets, are a 400 NO_TRAINING_DEVICES at submission.
  */
 import { ApiProblem } from '../../platform/http/problem.js';
 import type { TrainingConfig } from './training-config.js';

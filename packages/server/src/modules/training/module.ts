@@ -24,6 +24,7 @@ export function createTrainingModule(
     models: deps.models.catalog,
     datasets: deps.datasets,
     device,
+    devices: deps.devices,
     clock: platform.clock,
     logger: platform.logger,
     leaseMs: platform.settings.inference.leaseMs,
@@ -33,8 +34,16 @@ export function createTrainingModule(
     repository,
     models: deps.models.catalog,
     datasets: deps.datasets,
-    // The built-in device is the one training device in this version (eligible-devices.ts).
-    devices: () => [{ id: device, sdkType: 'nodejs', sdkVersion: process.versions.node, gpu: false }],
+    // The built-in device, and the devices connected to this process that a job could use.
+    devices: () => [
+      { id: device, sdkType: 'nodejs', sdkVersion: process.versions.node, gpu: false },
+      ...deps.devices.connected().map((d) => ({
+        id: d.id,
+        sdkType: d.capabilities.sdk_type,
+        sdkVersion: d.capabilities.sdk_version,
+        gpu: !!d.capabilities.gpu,
+      })),
+    ],
     clock: platform.clock,
     queued: () => runner.nudge(),
     maxSamplePasses: platform.settings.maxTrainingSamplePasses,

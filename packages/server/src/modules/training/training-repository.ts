@@ -89,6 +89,13 @@ export function trainingRepository(db: Db) {
         .returning({ status: trainingJobs.status });
       return row?.status;
     },
+    /** The devices the job runs on now (while the claim is held). */
+    async assign(id: string, token: string, devices: string[]): Promise<void> {
+      await db
+        .update(trainingJobs)
+        .set({ assignedDevices: devices })
+        .where(and(eq(trainingJobs.id, id), eq(trainingJobs.claimToken, token)));
+    },
     /** Extends the lease while the claim is held (between checkpoints of a long round). */
     async renew(id: string, token: string, leaseUntil: Date): Promise<void> {
       await db

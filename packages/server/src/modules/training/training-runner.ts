@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DatasetsModule } from '../datasets/module.js';
 import type { ModelCatalog } from '../models/module.js';
+import { deviceExecutors, type TrainingDeviceSource } from './device-executors.js';
 import { createStepWorker } from './engine/step-worker.js';
 import { trainJob } from './engine/train-job.js';
 import { loadData, prepareModel } from './prepare-training.js';
@@ -22,6 +23,7 @@ export function createTrainingRunner(deps: {
   models: ModelCatalog;
   datasets: DatasetsModule;
   device: string;
+  devices: TrainingDeviceSource;
   clock: () => Date;
   logger: Logger;
   leaseMs: number;
@@ -46,7 +48,13 @@ export function createTrainingRunner(deps: {
     try {
       const model = await prepareModel(deps.models, job.tenantId, job.modelId, config.training_config.loss);
       const data = await loadData(deps.datasets, job.tenantId, model, config.data_config);
+      const devices = deviceExecutors(deps.devices, config.resource_config, model.step);
+      const assign = (ids: string[]) => repository.assign(job.id, claim, ids);
+      await assign([deps.device, ...devices.map((d) => d.id)]);
       const outcome = await trainJob({
+        builtinId: deps.device,
+        devices,
+        devicesChanged: assign,
         id: job.id,
         config,
         progress: job.progress as unknown as TrainingProgress,

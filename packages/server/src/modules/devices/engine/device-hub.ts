@@ -9,6 +9,7 @@ import {
   PROTOCOL_VERSION,
   encodeServerMessage,
   parseDeviceMessage,
+  type Capabilities,
   type DeviceMessage,
   type LogEntry,
   type WireTensor,
@@ -24,6 +25,8 @@ interface Connection {
   deviceId: string;
   lastSeen: number;
   pending: Map<string, Pending>;
+  /** From the device's hello. */
+  capabilities?: Capabilities;
 }
 
 export class DeviceTimeout extends Error {}
@@ -86,6 +89,7 @@ export function createDeviceHub(deps: {
     connection.lastSeen = Date.now();
     switch (message.type) {
       case 'hello':
+        connection.capabilities = message.capabilities;
         track(
           repository
             .touch(connection.deviceId, { node, now: clock(), runningTasks: 0, capabilities: message.capabilities })
@@ -189,6 +193,44 @@ export function createDeviceHub(deps: {
       if (!answer.ok || !answer.outputs) throw new Error(`device failed the task: ${answer.error ?? 'no outputs'}`);
       return answer.outputs;
     },
+    /** Runs one train step on the device: the graph inline, weights and batch in `inputs`; loss and gradients back. */
+    async runTrainStep(
+      deviceId: string,
+      task: { graph: Uint8Array; sha256: string; inputs: Record<string, WireTensor> },
+      timeoutMs: number,
+    ): Promise<Record<string, WireTensor>> {
+      const taskId = randomUUID();
+      const started = Date.now();
+      let answer: DeviceMessage;
+      try {
+        answer = await request(
+          deviceId,
+          taskId,
+          {
+            v: PROTOCOL_VERSION,
+            type: 'run_train_step',
+            task_id: taskId,
+            graph_sha256: task.sha256,
+            graph: Buffer.from(task.graph).toString('base64'),
+            inputs: task.inputs,
+          },
+          timeoutMs,
+        );
+      } catch (error) {
+        await repository.recordTask(deviceId, false, Date.now() - started);
+        throw error;
+      }
+      if (answer.type !== 'result') throw new Error('unexpected answer');
+      await repository.recordTask(deviceId, answer.ok, answer.duration_ms);
+      if (!answer.ok || !answer.outputs)
+        throw new Error(`device failed the train step: ${answer.error ?? 'no outputs'}`);
+      return answer.outputs;
+    },
+    /** The devices connected to this process that said hello, with their capabilities. */
+    connected: () =>
+      [...connections.values()].flatMap((c) =>
+        c.capabilities ? [{ id: c.deviceId, capabilities: c.capabilities }] : [],
+      ),
     async close() {
       clearInterval(sweep);
       const closing = [...connections.values()].map(

@@ -9,10 +9,10 @@ import type { TrainingConfig, TrainingProgress } from '../training-config.js';
 import { batchFeeds, weightFeeds, type FeedShape } from './batches.js';
 import { loadCheckpoint, storeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { writeWeights, type TrainStep } from './gradient-graph/index.js';
-import { initialOptimizerState, optimizerStep } from './optimizer.js';
+import { initialOptimizerState } from './optimizer.js';
 import { shuffledIndices } from './seeded-random.js';
 import type { StepWorker } from './step-worker.js';
-import { asyncMix, fullSyncRound, semiSyncBuffer, type DeviceUpdate, type Weights } from './sync-modes.js';
+import { runRound, type StepExecutor } from './run-round.js';
 import type { Samples, TrainingData } from './training-data.js';
 
 export interface JobContext {
@@ -25,37 +25,16 @@ export interface JobContext {
   shape: FeedShape;
   data: TrainingData;
   worker: StepWorker;
+  builtinId: string;
+  /** The devices that run train steps besides the built-in one (connected, eligible, within max_devices). */
+  devices: StepExecutor[];
+  /** Told when a device left the job. */
+  devicesChanged: (ids: string[]) => Promise<void>;
   /** Writes checkpoint and progress; answers whether to go on ('running') or the status that stops it. */
   save: (checkpoint: Record<string, unknown>, progress: TrainingProgress) => Promise<string | undefined>;
 }
 
 export type JobOutcome = { kind: 'finished'; model: Uint8Array } | { kind: 'stopped' };
-
-/** FedAsync's mixing weight for a fresh update; docs/training.md says why 1. */
-const ASYNC_ALPHA = 1;
-/** FedBuff's staleness limit (versions). */
-const MAX_STALENESS = 10;
-
-/**
- * One round's updates (one per device that answered) folded into the job's weights by `sync_mode`. Training
- * runs on the built-in device only in this version, so each round has one fresh update (staleness 0), and
- * every mode yields exactly that device's weights; the rules themselves are in sync-modes.ts.
- */
-function applyRound(
-  mode: TrainingConfig['training_config']['sync_mode'],
-  current: Weights,
-  updates: DeviceUpdate[],
-): Weights {
-  if (mode === 'full_sync') return fullSyncRound(current, updates, 1);
-  if (mode === 'async') return updates.reduce((w, u) => asyncMix(w, u, ASYNC_ALPHA), current);
-  const buffer = semiSyncBuffer({ size: updates.length, maxStaleness: MAX_STALENESS });
-  let weights = current;
-  for (const u of updates) {
-    const result = buffer.offer(weights, u, (version) => (version === current.version ? current.values : undefined));
-    if (result.outcome === 'applied') weights = result.weights;
-  }
-  return weights;
-}
 
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 
@@ -102,28 +81,37 @@ export async function trainJob(ctx: JobContext): Promise<JobOutcome> {
   const progress = { ...ctx.progress };
   const batchesPerEpoch = Math.ceil(data.train.count / size);
   await worker.load(`train:${ctx.id}`, step.model);
+  const builtin: StepExecutor = { id: ctx.builtinId, run: (feeds) => worker.run(`train:${ctx.id}`, feeds) };
+  let executors = [builtin, ...ctx.devices];
   try {
     let stop = false;
     while (state.epoch < tc.epochs && !stop) {
       const order = shuffledIndices(data.train.count, seed + state.epoch);
       while (state.batch < batchesPerEpoch) {
-        const roundEnd = Math.min(batchesPerEpoch, state.batch + tc.local_steps);
-        const working = state.weights.map((w) => Float32Array.from(w));
-        let samples = 0;
-        for (; state.batch < roundEnd; state.batch++) {
-          const indices = order.slice(state.batch * size, (state.batch + 1) * size);
-          const feeds = { ...batchFeeds(step, ctx.shape, data.train, indices), ...weightFeeds(step, working) };
-          const out = await worker.run(`train:${ctx.id}`, feeds);
-          const gradients = step.gradientOutputs.map((name) => out[name]!.data);
-          optimizerStep(optimizerConfig, state.optimizer, working, gradients);
-          samples += indices.length;
-          progress.batches_completed += 1;
+        const roundEnd = Math.min(batchesPerEpoch, state.batch + tc.local_steps * executors.length);
+        const batches = range(state.batch, roundEnd).map((b) => order.slice(b * size, (b + 1) * size));
+        const round = await runRound({
+          executors,
+          step,
+          shape: ctx.shape,
+          train: data.train,
+          batches,
+          localSteps: tc.local_steps,
+          weights: { version: state.version, values: state.weights },
+          optimizer: state.optimizer,
+          optimizerConfig,
+          mode: tc.sync_mode,
+        });
+        // A device that failed is left out from now on; the built-in one stays.
+        if (round.failed.length) {
+          executors = executors.filter((e) => e.id === executors[0]!.id || !round.failed.includes(e.id));
+          await ctx.devicesChanged(executors.map((e) => e.id));
         }
-        const next = applyRound(tc.sync_mode, { version: state.version, values: state.weights }, [
-          { weights: working, samples, baseVersion: state.version },
-        ]);
-        state.weights = next.values;
-        state.version = next.version;
+        state.weights = round.weights.values;
+        state.version = round.weights.version;
+        state.optimizer = round.optimizer;
+        progress.batches_completed += roundEnd - state.batch;
+        state.batch = roundEnd;
         if (state.batch === batchesPerEpoch) {
           const measured = await evaluate(ctx, state.weights, `eval:${ctx.id}`);
           state.epoch += 1;
