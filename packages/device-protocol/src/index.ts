@@ -114,6 +114,18 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     model_checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/),
     inputs: z.record(z.string().max(256), tensor),
   }),
+  /**
+   * A training step: run the train-step graph (sent inline, base64, identified by its sha256) on the batch and
+   * the weights in `inputs`; the device answers with a `result` holding the loss and one gradient per weight.
+   */
+  z.object({
+    v: z.literal(PROTOCOL_VERSION),
+    type: z.literal('run_train_step'),
+    task_id: id,
+    graph_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    graph: z.string().max(48 * 1024 * 1024),
+    inputs: z.record(z.string().max(256), tensor),
+  }),
   z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('error'), message: z.string().max(4096) }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;

@@ -17,6 +17,7 @@ import { createInferenceModule } from './modules/inference/module.js';
 import { createMarketplaceModule } from './modules/marketplace/module.js';
 import { createModelsModule } from './modules/models/module.js';
 import { createSessionsModule } from './modules/sessions/module.js';
+import { createTrainingModule } from './modules/training/module.js';
 import { createCredentialCache } from './platform/auth/credential-cache.js';
 import { createLocalProviderAccess } from './platform/auth/local-provider-access.js';
 import { createVerifiers } from './platform/auth/verifiers.js';
@@ -123,8 +124,9 @@ export function createApp(options: AppOptions) {
   const marketplace = createMarketplaceModule(platform, { providers, localAccess });
   const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
+  const training = createTrainingModule(platform, { models, datasets, devices });
   // Devices before inference: inference runs work on the devices, and stops (giving slices back) first.
-  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, admin];
+  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, admin, training];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
 

@@ -24,6 +24,7 @@ export interface ServerConfig {
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownGraceMs: number;
   maxBatchBytes: number;
+  maxTrainingSamplePasses: number;
   headersTimeoutMs: number;
   bodyIdleTimeoutMs: number;
   requestTimeoutMs: number;
@@ -83,6 +84,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel,
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     maxBatchBytes: integer(env, 'MAX_BATCH_BYTES', D.maxBatchBytes, 1, Number.MAX_SAFE_INTEGER),
+    maxTrainingSamplePasses: integer(
+      env,
+      'TRAINING_MAX_SAMPLE_PASSES',
+      D.maxTrainingSamplePasses,
+      1,
+      Number.MAX_SAFE_INTEGER,
+    ),
     headersTimeoutMs,
     bodyIdleTimeoutMs: integer(env, 'BODY_IDLE_TIMEOUT_MS', D.bodyIdleTimeoutMs, 100, 3_600_000),
     requestTimeoutMs,

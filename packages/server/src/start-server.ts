@@ -63,6 +63,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       maxModelBytes: config.maxModelBytes,
       maxJsonBytes: config.maxJsonBytes,
       maxBatchBytes: config.maxBatchBytes,
+      maxTrainingSamplePasses: config.maxTrainingSamplePasses,
       marketplace: config.marketplace,
       inference: config.inference,
       sessions: config.sessions,

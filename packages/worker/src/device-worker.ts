@@ -21,6 +21,7 @@ import { createLogRing, type LogRing } from './log-ring.js';
 import { createModelCache } from './model-cache.js';
 import type { WorkerOptions } from './options.js';
 import { createThreadPool } from './thread-pool.js';
+import { trainStepPath } from './train-step-cache.js';
 
 interface Registration {
   device_id: string;
@@ -63,10 +64,16 @@ export async function startDeviceWorker(
     if (ws.readyState === WebSocket.OPEN) ws.send(encodeDeviceMessage(message));
   };
 
-  async function runTask(ws: WebSocket, task: Extract<ServerMessage, { type: 'run_inference' }>) {
+  async function runTask(
+    ws: WebSocket,
+    task: Extract<ServerMessage, { type: 'run_inference' } | { type: 'run_train_step' }>,
+  ) {
     const started = performance.now();
     try {
-      const modelPath = await cache.path(task.model_checksum);
+      const modelPath =
+        task.type === 'run_inference'
+          ? await cache.path(task.model_checksum)
+          : await trainStepPath(options.cacheDir, task.graph_sha256, task.graph);
       const reply = await pool.run(modelPath, task.inputs);
       const duration_ms = performance.now() - started;
       if (reply.ok)
@@ -132,6 +139,9 @@ export async function startDeviceWorker(
         return;
       case 'run_inference':
         log.info(`task ${message.task_id}: model ${message.model_checksum}`);
+        void runTask(ws, message);
+        return;
+      case 'run_train_step':
         void runTask(ws, message);
         return;
       case 'error':

@@ -10,6 +10,7 @@ import type { paths as ModelsPaths } from '@computeplane/sdk/types/models';
 import type { paths as OffersPaths } from '@computeplane/sdk/types/offers';
 import type { paths as SessionsPaths } from '@computeplane/sdk/types/sessions';
 import type { paths as TemplatesPaths } from '@computeplane/sdk/types/templates';
+import type { paths as TrainingPaths } from '@computeplane/sdk/types/training';
 
 /** One typed msw `http` per area: paths, params and response bodies are checked against that area's spec. */
 export function createTypedHttp(options: { baseUrl: string }) {
@@ -23,5 +24,6 @@ export function createTypedHttp(options: { baseUrl: string }) {
     offers: createOpenApiHttp<OffersPaths>(options),
     sessions: createOpenApiHttp<SessionsPaths>(options),
     templates: createOpenApiHttp<TemplatesPaths>(options),
+    training: createOpenApiHttp<TrainingPaths>(options),
   };
 }

@@ -8908,5 +8908,993 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
         }
       }
     }
+  },
+  "training": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Training API",
+      "version": "0.1.0",
+      "summary": "Train an uploaded ONNX model on generated or uploaded data, and save the result as a new model.",
+      "description": "Training jobs (distributed-compute-platform.md, \"Training\"). The server derives a train-step graph from the model (docs/training.md), trains it round by round on the synthetic stream (`data_config.type: stream`) or on an uploaded dataset (`type: dataset`), measures loss and accuracy on a held-out split each epoch, checkpoints its state in the database, and saves the trained weights as a new model (`result_model_id`). Jobs are durable: any server replica claims a due job with a lease and resumes it from its last checkpoint.",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "training",
+        "description": "Start, watch, pause, resume and cancel training jobs."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/training": {
+        "post": {
+          "operationId": "startTraining",
+          "tags": [
+            "training"
+          ],
+          "summary": "Start training job",
+          "description": "Starts a training job and answers at once with 202; the job runs in the background. The model must be an ONNX model whose graph can be trained here (docs/training.md lists the operators): an operator without a gradient rule is a 400 `VALIDATION_ERROR` naming it. With `data_config.type: dataset`, the dataset must fit the model (feature count, label range), else a 400 naming the problem. A `resource_config` no device can meet is a 400 `NO_TRAINING_DEVICES`. A job asking for more than the server's `TRAINING_MAX_SAMPLE_PASSES` (`epochs * total_samples`, 2,000,000 by default) is a 400.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TrainingRequest"
+                },
+                "examples": {
+                  "seed": {
+                    "$ref": "#/components/examples/SeedTrainingRequest"
+                  }
+                }
+              }
+            }
+          },
+          "responses": {
+            "202": {
+              "description": "The job was accepted.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                },
+                "Location": {
+                  "description": "The job's URL.",
+                  "schema": {
+                    "type": "string"
+                  }
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/TrainingAccepted"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            }
+          }
+        }
+      },
+      "/api/v1/training/{jobId}": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/JobId"
+          }
+        ],
+        "get": {
+          "operationId": "getTraining",
+          "tags": [
+            "training"
+          ],
+          "summary": "Get training status",
+          "description": "The job's status, configuration, progress, assigned devices and, once saved, the trained model.",
+          "responses": {
+            "200": {
+              "description": "The job.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/TrainingJob"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        },
+        "delete": {
+          "operationId": "cancelTraining",
+          "tags": [
+            "training"
+          ],
+          "summary": "Cancel training",
+          "description": "Cancels a queued, running or paused job: it stops after the round in flight, nothing more is saved, and its devices are released. A job already completed, failed or cancelled is a 409 `CANNOT_CANCEL`.",
+          "responses": {
+            "200": {
+              "description": "The cancelled job.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/TrainingJob"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            }
+          }
+        }
+      },
+      "/api/v1/training/{jobId}/pause": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/JobId"
+          }
+        ],
+        "post": {
+          "operationId": "pauseTraining",
+          "tags": [
+            "training"
+          ],
+          "summary": "Pause training",
+          "description": "Pauses a queued or running job. A running job finishes the round in flight, checkpoints it and stops; its progress then stays as it is until it is resumed. Any other state is a 409 `CANNOT_PAUSE`.",
+          "responses": {
+            "200": {
+              "description": "The paused job.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/TrainingJob"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            }
+          }
+        }
+      },
+      "/api/v1/training/{jobId}/resume": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/JobId"
+          }
+        ],
+        "post": {
+          "operationId": "resumeTraining",
+          "tags": [
+            "training"
+          ],
+          "summary": "Resume training",
+          "description": "Resumes a paused job from its last checkpoint (weights, optimizer state, progress). A job that is not paused is a 409 `CANNOT_PAUSE`.",
+          "responses": {
+            "200": {
+              "description": "The resumed job (queued until a runner claims it).",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/TrainingJob"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "parameters": {
+        "JobId": {
+          "name": "jobId",
+          "in": "path",
+          "required": true,
+          "description": "Training job id.",
+          "schema": {
+            "$ref": "#/components/schemas/TrainingJobId"
+          }
+        },
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
+        }
+      },
+      "examples": {
+        "SeedTrainingRequest": {
+          "value": {
+            "model_id": "model_abc123",
+            "data_config": {
+              "type": "stream",
+              "total_samples": 10000,
+              "batch_size": 32
+            },
+            "training_config": {
+              "epochs": 10,
+              "learning_rate": 0.001,
+              "optimizer": "adam"
+            },
+            "resource_config": {
+              "min_devices": 1,
+              "max_devices": 5,
+              "prefer_gpu": true
+            }
+          }
+        }
+      },
+      "schemas": {
+        "TrainingJobId": {
+          "type": "string",
+          "pattern": "^train_[a-z0-9]{4,32}$",
+          "examples": [
+            "train_k3v9x2m4q7r8"
+          ]
+        },
+        "TrainingStatus": {
+          "type": "string",
+          "enum": [
+            "queued",
+            "running",
+            "paused",
+            "completed",
+            "failed",
+            "cancelled"
+          ]
+        },
+        "DataConfig": {
+          "type": "object",
+          "required": [
+            "type"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "type": {
+              "type": "string",
+              "enum": [
+                "stream",
+                "dataset"
+              ],
+              "description": "`stream`: generated samples from a seeded hidden teacher shaped like the model (learnable, so accuracy can be judged). `dataset`: the uploaded dataset `dataset_id`."
+            },
+            "dataset_id": {
+              "type": "string",
+              "pattern": "^ds_[a-z0-9]{4,32}$",
+              "description": "The dataset to train on; required with `type: dataset`."
+            },
+            "total_samples": {
+              "type": "integer",
+              "minimum": 8,
+              "maximum": 100000,
+              "description": "Samples per epoch, held-out split included. Default: 1000 for the stream; for a dataset, all of its rows up to the maximum (at most its rows are used)."
+            },
+            "batch_size": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1024,
+              "default": 32,
+              "description": "Samples per train step."
+            },
+            "validation_split": {
+              "type": "number",
+              "minimum": 0.05,
+              "maximum": 0.5,
+              "default": 0.2,
+              "description": "Share of the samples held out to measure loss and accuracy each epoch."
+            },
+            "seed": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 2147483647,
+              "default": 1,
+              "description": "Seed of the synthetic stream's teacher and samples, and of the shuffling."
+            }
+          }
+        },
+        "TrainingConfig": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "epochs": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100,
+              "default": 10
+            },
+            "learning_rate": {
+              "type": "number",
+              "exclusiveMinimum": 0,
+              "maximum": 10,
+              "default": 0.001
+            },
+            "optimizer": {
+              "type": "string",
+              "enum": [
+                "sgd",
+                "adam"
+              ],
+              "default": "adam"
+            },
+            "momentum": {
+              "type": "number",
+              "minimum": 0,
+              "maximum": 0.999,
+              "default": 0,
+              "description": "SGD momentum (ignored by Adam)."
+            },
+            "loss": {
+              "type": "string",
+              "enum": [
+                "cross_entropy",
+                "mse"
+              ],
+              "description": "The loss; inferred from the model's output when omitted (the choice is reported)."
+            },
+            "local_steps": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10000,
+              "default": 50,
+              "description": "Batches a device trains before its weights are synchronised (one round)."
+            },
+            "sync_mode": {
+              "type": "string",
+              "enum": [
+                "async",
+                "semi_sync",
+                "full_sync"
+              ],
+              "default": "async"
+            },
+            "sync_interval_ms": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 3600000,
+              "default": 60000,
+              "description": "How often devices pull new weights."
+            },
+            "target_accuracy": {
+              "type": "number",
+              "minimum": 0,
+              "maximum": 1,
+              "description": "Stop early once the held-out accuracy reaches this (classifiers only)."
+            }
+          }
+        },
+        "ResourceConfig": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "min_devices": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1024,
+              "default": 1
+            },
+            "max_devices": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1024
+            },
+            "prefer_gpu": {
+              "type": "boolean",
+              "default": false
+            },
+            "sdk_types": {
+              "type": "array",
+              "maxItems": 16,
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64
+              },
+              "description": "Only devices of these SDK types (for example `nodejs`)."
+            },
+            "min_sdk_version": {
+              "type": "string",
+              "pattern": "^\\d{1,6}(\\.\\d{1,6}){0,2}$",
+              "description": "Only devices whose SDK version is at least this."
+            }
+          }
+        },
+        "TrainingRequest": {
+          "type": "object",
+          "required": [
+            "model_id",
+            "data_config",
+            "training_config"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "model_id": {
+              "type": "string",
+              "pattern": "^model_[a-z0-9]{4,32}$",
+              "description": "The ONNX model to train."
+            },
+            "data_config": {
+              "$ref": "#/components/schemas/DataConfig"
+            },
+            "training_config": {
+              "$ref": "#/components/schemas/TrainingConfig"
+            },
+            "resource_config": {
+              "$ref": "#/components/schemas/ResourceConfig"
+            }
+          }
+        },
+        "TrainingAccepted": {
+          "type": "object",
+          "required": [
+            "job_id",
+            "status",
+            "estimated_devices"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "job_id": {
+              "$ref": "#/components/schemas/TrainingJobId"
+            },
+            "status": {
+              "$ref": "#/components/schemas/TrainingStatus"
+            },
+            "estimated_devices": {
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        },
+        "TrainingProgress": {
+          "type": "object",
+          "required": [
+            "current_epoch",
+            "total_epochs",
+            "batches_completed",
+            "total_batches",
+            "percent_complete",
+            "current_loss",
+            "best_loss",
+            "accuracy",
+            "best_accuracy"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "current_epoch": {
+              "type": "integer",
+              "minimum": 0,
+              "description": "Epochs completed."
+            },
+            "total_epochs": {
+              "type": "integer",
+              "minimum": 1
+            },
+            "batches_completed": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "total_batches": {
+              "type": "integer",
+              "minimum": 1
+            },
+            "percent_complete": {
+              "type": "number",
+              "minimum": 0,
+              "maximum": 100
+            },
+            "current_loss": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Held-out loss after the last completed epoch (null before the first)."
+            },
+            "best_loss": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "accuracy": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Held-out accuracy after the last epoch; null for a regression (mse) or before the first epoch."
+            },
+            "best_accuracy": {
+              "type": [
+                "number",
+                "null"
+              ]
+            }
+          }
+        },
+        "TrainingJob": {
+          "type": "object",
+          "required": [
+            "job_id",
+            "status",
+            "model_id",
+            "config",
+            "loss",
+            "progress",
+            "assigned_devices",
+            "result_model_id",
+            "error",
+            "created_at",
+            "updated_at",
+            "completed_at"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "job_id": {
+              "$ref": "#/components/schemas/TrainingJobId"
+            },
+            "status": {
+              "$ref": "#/components/schemas/TrainingStatus"
+            },
+            "model_id": {
+              "type": "string"
+            },
+            "config": {
+              "type": "object",
+              "required": [
+                "data_config",
+                "training_config",
+                "resource_config"
+              ],
+              "additionalProperties": false,
+              "description": "The request's configuration with every default filled in.",
+              "properties": {
+                "data_config": {
+                  "$ref": "#/components/schemas/DataConfig"
+                },
+                "training_config": {
+                  "$ref": "#/components/schemas/TrainingConfig"
+                },
+                "resource_config": {
+                  "$ref": "#/components/schemas/ResourceConfig"
+                }
+              }
+            },
+            "loss": {
+              "type": "object",
+              "required": [
+                "kind",
+                "inferred"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "kind": {
+                  "type": "string",
+                  "enum": [
+                    "cross_entropy",
+                    "mse"
+                  ]
+                },
+                "inferred": {
+                  "type": "boolean",
+                  "description": "Whether the loss was inferred from the model rather than named."
+                }
+              }
+            },
+            "progress": {
+              "$ref": "#/components/schemas/TrainingProgress"
+            },
+            "assigned_devices": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            },
+            "result_model_id": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "The model holding the trained weights, once saved (when the job completes)."
+            },
+            "error": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "updated_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "completed_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        }
+      },
+      "responses": {
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Conflict": {
+          "description": "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "IDEMPOTENCY_KEY_REUSED",
+                  "message": "Idempotency-Key 'k1' was already used with a different request body",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "PayloadTooLarge": {
+          "description": "The request body is larger than this server accepts.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "PAYLOAD_TOO_LARGE",
+                  "message": "Request body exceeds the limit of 1048576 bytes",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "UnsupportedMediaType": {
+          "description": "The request body has a content type this operation does not take.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "UNSUPPORTED_MEDIA_TYPE",
+                  "message": "Send this request as application/json",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
   }
 };

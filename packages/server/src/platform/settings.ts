@@ -87,6 +87,8 @@ export interface ServerSettings {
   maxJsonBytes: number;
   /** Largest batch inference body, in bytes. */
   maxBatchBytes: number;
+  /** Most sample passes (`epochs * total_samples`) one training job may ask for. */
+  maxTrainingSamplePasses: number;
   /** How long a client may take to send a request's headers (slow clients are cut off). */
   headersTimeoutMs: number;
   /** How long a request body may stall between two chunks before its connection is closed. */
@@ -109,6 +111,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   maxModelBytes: 256 * 1024 * 1024,
   maxJsonBytes: 1024 * 1024,
   maxBatchBytes: 64 * 1024 * 1024,
+  // 20 times the seed's example job (10,000 samples, 10 epochs): minutes of CPU for a small model.
+  maxTrainingSamplePasses: 2_000_000,
   headersTimeoutMs: 10_000,
   bodyIdleTimeoutMs: 30_000,
   // 256 MiB (the default model limit) in 15 minutes is 2.4 Mbit/s.

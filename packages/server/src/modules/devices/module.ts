@@ -50,6 +50,11 @@ export function createDevicesModule(platform: Services, deps: { models: ModelsMo
       classify: (error: unknown): 'gone' | 'timeout' | 'failed' =>
         error instanceof DeviceGone ? 'gone' : error instanceof DeviceTimeout ? 'timeout' : 'failed',
     },
+    /** The id of this process's built-in device (`local/<node>`). */
+    builtinId: `local/${node}`,
+    /** Devices connected to this process (training sends them train steps through `runTrainStep`). */
+    connected: () => hub.connected(),
+    runTrainStep: hub.runTrainStep,
     /**
      * Serves the devices' WebSocket endpoint on an HTTP server (start-server.ts and the test server). The
      * returned function stops it and closes the devices' sockets: call it before `server.close()`, which

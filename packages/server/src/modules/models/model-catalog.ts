@@ -3,6 +3,7 @@
  * announced to listeners (inference drops cached sessions and rows), and a deleted model's file goes
  * once no model of any tenant refers to it.
  */
+import { randomId } from '../../platform/http/ids.js';
 import { notFound } from '../../platform/http/problem.js';
 import type { BlobStore } from '../../platform/storage/blob-store.js';
 import { checkJsonSchema } from './json-schema.js';
@@ -75,6 +76,29 @@ export function modelCatalog(deps: {
       const fileRemoved = (await repository.countByChecksum(row.checksum)) === 0;
       if (fileRemoved) await blobs.delete(row.checksum);
       announce({ tenantId: row.tenantId, modelId: id, checksum: row.checksum, deleted: true, fileRemoved });
+    },
+    /**
+     * A new model of the tenant from `bytes`, a copy of `source`'s graph with other weights (training's result):
+     * same inputs, outputs, shapes, schemas, labels, pre- and postprocessing.
+     */
+    async saveDerived(source: ModelRow, bytes: Uint8Array, name: string): Promise<ModelRow> {
+      const stored = await blobs.put(bytes);
+      const now = clock();
+      const { id: _id, checksum: _checksum, size: _size, name: _name, uploadedAt: _u, updatedAt: _v, ...rest } = source;
+      try {
+        return await repository.insert({
+          ...rest,
+          id: randomId('model'),
+          name,
+          size: stored.size,
+          checksum: stored.checksum,
+          uploadedAt: now,
+          updatedAt: now,
+        });
+      } catch (error) {
+        if ((await repository.countByChecksum(stored.checksum)) === 0) await blobs.delete(stored.checksum);
+        throw error;
+      }
     },
     /** Stored models of every tenant (for health). */
     countAll: () => repository.countAll(),

@@ -364,3 +364,38 @@ export const schema = {
   gpuSessions,
   devices,
 };
+
+/**
+ * Training jobs (modules/training). The whole training state lives in the row: the request's configuration,
+ * the progress shown by the API, and the checkpoint (weights, optimizer state, version, data position) a
+ * runner resumes from. A runner claims a due job with FOR UPDATE SKIP LOCKED and a lease (`claim_token`,
+ * `lease_until`); every checkpoint write is conditional on still holding that claim.
+ */
+export const trainingJobs = pgTable(
+  'training_jobs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    modelId: text('model_id').notNull(),
+    status: text('status').$type<'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled'>().notNull(),
+    config: jsonb('config').$type<Record<string, unknown>>().notNull(),
+    loss: jsonb('loss').$type<{ kind: 'cross_entropy' | 'mse'; inferred: boolean }>().notNull(),
+    progress: jsonb('progress').$type<Record<string, unknown>>().notNull(),
+    checkpoint: jsonb('checkpoint').$type<Record<string, unknown> | null>(),
+    assignedDevices: jsonb('assigned_devices').$type<string[]>().notNull().default([]),
+    resultModelId: text('result_model_id'),
+    error: text('error'),
+    claimToken: text('claim_token'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [
+    index('training_jobs_tenant_idx').on(table.tenantId, table.createdAt),
+    index('training_jobs_status_idx').on(table.status),
+  ],
+);

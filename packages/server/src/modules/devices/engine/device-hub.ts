@@ -110,6 +110,7 @@ export function createDeviceHub(deps: {
     connection.lastSeen = Date.now();
     switch (message.type) {
       case 'hello':
+        connection.capabilities = message.capabilities;
         track(
           repository
             .touch(connection.deviceId, { node, now: clock(), runningTasks: 0, capabilities: message.capabilities })
@@ -253,6 +254,39 @@ export function createDeviceHub(deps: {
       if (answer.type !== 'result') throw new Error('unexpected answer');
       await repository.recordTask(deviceId, answer.ok, answer.duration_ms);
       if (!answer.ok || !answer.outputs) throw new Error(`device failed the task: ${answer.error ?? 'no outputs'}`);
+      return answer.outputs;
+    },
+    /** Runs one train step on the device: the graph inline, weights and batch in `inputs`; loss and gradients back. */
+    async runTrainStep(
+      deviceId: string,
+      task: { graph: Uint8Array; sha256: string; inputs: Record<string, WireTensor> },
+      timeoutMs: number,
+    ): Promise<Record<string, WireTensor>> {
+      const taskId = randomUUID();
+      const started = Date.now();
+      let answer: DeviceMessage;
+      try {
+        answer = await request(
+          deviceId,
+          taskId,
+          {
+            v: PROTOCOL_VERSION,
+            type: 'run_train_step',
+            task_id: taskId,
+            graph_sha256: task.sha256,
+            graph: Buffer.from(task.graph).toString('base64'),
+            inputs: task.inputs,
+          },
+          timeoutMs,
+        );
+      } catch (error) {
+        await repository.recordTask(deviceId, false, Date.now() - started);
+        throw error;
+      }
+      if (answer.type !== 'result') throw new Error('unexpected answer');
+      await repository.recordTask(deviceId, answer.ok, answer.duration_ms);
+      if (!answer.ok || !answer.outputs)
+        throw new Error(`device failed the train step: ${answer.error ?? 'no outputs'}`);
       return answer.outputs;
     },
     async close() {

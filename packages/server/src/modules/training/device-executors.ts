@@ -1,0 +1,67 @@
+/**
+ * Connected devices as train-step executors for a job: those of this process that meet the job's
+ * `resource_config` (SDK type and version; `max_devices` counts the built-in device), each running a step
+ * over its socket (the run_train_step message, docs/device-protocol.md).
+ */
+import { createHash } from 'node:crypto';
+import type { StepExecutor } from './engine/run-round.js';
+import type { WireTensor } from './engine/step-protocol.js';
+import type { TrainStep } from './engine/gradient-graph/index.js';
+import { versionAtLeast } from './eligible-devices.js';
+import type { TrainingConfig } from './training-config.js';
+
+type ProtocolTensor = { type: string; dims: number[]; data: (number | boolean)[] };
+
+export interface TrainingDeviceSource {
+  connected(): { deviceId: string; tenantId: string; capabilities: { sdk_type: string; sdk_version: string } }[];
+  runTrainStep(
+    deviceId: string,
+    task: { graph: Uint8Array; sha256: string; inputs: Record<string, ProtocolTensor> },
+    timeoutMs: number,
+  ): Promise<Record<string, ProtocolTensor>>;
+}
+
+/** A step on a device may take this long before the device is left out of the job. */
+const STEP_TIMEOUT_MS = 30_000;
+
+/** The job's tenant's devices connected here that meet `resource_config`: a device never trains another tenant's model. */
+export function matchingDevices(
+  source: TrainingDeviceSource,
+  tenantId: string,
+  resources: TrainingConfig['resource_config'],
+) {
+  return source
+    .connected()
+    .filter(
+      (d) =>
+        d.tenantId === tenantId &&
+        (!resources.sdk_types || resources.sdk_types.includes(d.capabilities.sdk_type)) &&
+        (!resources.min_sdk_version || versionAtLeast(d.capabilities.sdk_version, resources.min_sdk_version)),
+    );
+}
+
+export function deviceExecutors(
+  source: TrainingDeviceSource,
+  tenantId: string,
+  resources: TrainingConfig['resource_config'],
+  step: TrainStep,
+): StepExecutor[] {
+  const sha256 = createHash('sha256').update(step.model).digest('hex');
+  const toWire = (t: WireTensor): ProtocolTensor => ({
+    type: t.type,
+    dims: t.dims,
+    data: t.data instanceof BigInt64Array ? Array.from(t.data, Number) : Array.from(t.data),
+  });
+  return matchingDevices(source, tenantId, resources)
+    .slice(0, Math.max(0, (resources.max_devices ?? Number.MAX_SAFE_INTEGER) - 1))
+    .map((d) => ({
+      id: d.deviceId,
+      async run(feeds) {
+        const inputs = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toWire(t)]));
+        const outputs = await source.runTrainStep(d.deviceId, { graph: step.model, sha256, inputs }, STEP_TIMEOUT_MS);
+        return Object.fromEntries(
+          Object.entries(outputs).map(([name, t]) => [name, { data: Float32Array.from(t.data.map(Number)) }]),
+        );
+      },
+    }));
+}

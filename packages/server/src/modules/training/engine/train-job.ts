@@ -1,0 +1,142 @@
+/**
+ * Trains one claimed job on the built-in device from its checkpoint (or from the model's weights), round by
+ * round: a round is `local_steps` batches, each a train step on the step thread then an optimizer step on
+ * the server; after each round the checkpoint and progress are written (which renews the lease) and a pause
+ * or cancel requested in between stops the job there. After each epoch the held-out split is measured;
+ * `target_accuracy` stops early. At the end the weights are written into a copy of the model.
+ */
+import type { TrainingConfig, TrainingProgress } from '../training-config.js';
+import { batchFeeds, weightFeeds, type FeedShape } from './batches.js';
+import { loadCheckpoint, storeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { writeWeights, type TrainStep } from './gradient-graph/index.js';
+import { initialOptimizerState } from './optimizer.js';
+import { shuffledIndices } from './seeded-random.js';
+import type { StepWorker } from './step-worker.js';
+import { runRound, type StepExecutor } from './run-round.js';
+import type { Samples, TrainingData } from './training-data.js';
+
+export interface JobContext {
+  id: string;
+  config: TrainingConfig;
+  progress: TrainingProgress;
+  checkpoint: Record<string, unknown> | null;
+  modelBytes: Uint8Array;
+  step: TrainStep;
+  shape: FeedShape;
+  data: TrainingData;
+  worker: StepWorker;
+  builtinId: string;
+  /** The devices that run train steps besides the built-in one (connected, eligible, within max_devices). */
+  devices: StepExecutor[];
+  /** Told when a device left the job. */
+  devicesChanged: (ids: string[]) => Promise<void>;
+  /** Writes checkpoint and progress; answers whether to go on ('running') or the status that stops it. */
+  save: (checkpoint: Record<string, unknown>, progress: TrainingProgress) => Promise<string | undefined>;
+}
+
+export type JobOutcome = { kind: 'finished'; model: Uint8Array } | { kind: 'stopped' };
+
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+
+async function evaluate(ctx: JobContext, weights: Float32Array[], evalKey: string) {
+  const { step, data, worker } = ctx;
+  const held: Samples = data.heldOut;
+  const size = ctx.config.data_config.batch_size;
+  const weightsIn = weightFeeds(step, weights);
+  const classes = step.labels.type === 'int64';
+  if (classes) {
+    const names = Object.fromEntries(step.weights.map((w, i) => [w.name, weights[i]!]));
+    await worker.load(evalKey, writeWeights(ctx.modelBytes, names));
+  }
+  let loss = 0;
+  let correct = 0;
+  for (let from = 0; from < held.count; from += size) {
+    const indices = range(from, Math.min(held.count, from + size));
+    const feeds = batchFeeds(step, ctx.shape, held, indices);
+    const out = await worker.run(`train:${ctx.id}`, { ...feeds, ...weightsIn });
+    loss += out[step.lossOutput]!.data[0]! * indices.length;
+    if (!classes) continue;
+    const predicted = await worker.run(evalKey, { [step.dataInputs[0]!]: feeds[step.dataInputs[0]!]! });
+    const output = predicted[step.output]!;
+    const width = output.data.length / indices.length;
+    indices.forEach((sample, row) => {
+      let best = 0;
+      for (let c = 1; c < width; c++) if (output.data[row * width + c]! > output.data[row * width + best]!) best = c;
+      if (best === held.labels[sample]) correct += 1;
+    });
+  }
+  if (classes) await worker.drop(evalKey);
+  return { loss: loss / held.count, accuracy: classes ? correct / held.count : null };
+}
+
+export async function trainJob(ctx: JobContext): Promise<JobOutcome> {
+  const { config, step, data, worker } = ctx;
+  const { batch_size: size, seed } = config.data_config;
+  const tc = config.training_config;
+  const optimizerConfig = { optimizer: tc.optimizer, learningRate: tc.learning_rate, momentum: tc.momentum };
+  const initial = step.weights.map((w) => Float32Array.from(w.values));
+  const state: Checkpoint = ctx.checkpoint
+    ? loadCheckpoint(ctx.checkpoint)
+    : { version: 0, epoch: 0, batch: 0, weights: initial, optimizer: initialOptimizerState(optimizerConfig, initial) };
+  const progress = { ...ctx.progress };
+  const batchesPerEpoch = Math.ceil(data.train.count / size);
+  await worker.load(`train:${ctx.id}`, step.model);
+  const builtin: StepExecutor = { id: ctx.builtinId, run: (feeds) => worker.run(`train:${ctx.id}`, feeds) };
+  let executors = [builtin, ...ctx.devices];
+  try {
+    let stop = false;
+    while (state.epoch < tc.epochs && !stop) {
+      const order = shuffledIndices(data.train.count, seed + state.epoch);
+      while (state.batch < batchesPerEpoch) {
+        const roundEnd = Math.min(batchesPerEpoch, state.batch + tc.local_steps * executors.length);
+        const batches = range(state.batch, roundEnd).map((b) => order.slice(b * size, (b + 1) * size));
+        const round = await runRound({
+          executors,
+          step,
+          shape: ctx.shape,
+          train: data.train,
+          batches,
+          localSteps: tc.local_steps,
+          weights: { version: state.version, values: state.weights },
+          optimizer: state.optimizer,
+          optimizerConfig,
+          mode: tc.sync_mode,
+        });
+        // A device that failed is left out from now on; the built-in one stays.
+        if (round.failed.length) {
+          executors = executors.filter((e) => e.id === executors[0]!.id || !round.failed.includes(e.id));
+          await ctx.devicesChanged(executors.map((e) => e.id));
+        }
+        state.weights = round.weights.values;
+        state.version = round.weights.version;
+        state.optimizer = round.optimizer;
+        progress.batches_completed += roundEnd - state.batch;
+        state.batch = roundEnd;
+        if (state.batch === batchesPerEpoch) {
+          const measured = await evaluate(ctx, state.weights, `eval:${ctx.id}`);
+          state.epoch += 1;
+          state.batch = 0;
+          progress.current_epoch = state.epoch;
+          progress.current_loss = measured.loss;
+          progress.best_loss = Math.min(progress.best_loss ?? Infinity, measured.loss);
+          progress.accuracy = measured.accuracy;
+          if (measured.accuracy !== null)
+            progress.best_accuracy = Math.max(progress.best_accuracy ?? 0, measured.accuracy);
+          const target = tc.target_accuracy;
+          if (target !== undefined && measured.accuracy !== null && measured.accuracy >= target) stop = true;
+        }
+        progress.percent_complete =
+          stop || state.epoch === tc.epochs
+            ? 100
+            : Math.min(100, (100 * progress.batches_completed) / progress.total_batches);
+        const status = await ctx.save(storeCheckpoint(state), progress);
+        if (status !== 'running') return { kind: 'stopped' };
+        if (stop || state.batch === 0) break;
+      }
+    }
+    const names = Object.fromEntries(step.weights.map((w, i) => [w.name, state.weights[i]!]));
+    return { kind: 'finished', model: writeWeights(ctx.modelBytes, names) };
+  } finally {
+    await worker.drop(`train:${ctx.id}`).catch(() => undefined);
+  }
+}
