@@ -161,7 +161,7 @@ const binaryFields = (op: FuzzOperation) => {
 };
 
 /** The body on the wire; multipart binary parts that hold the `<file>` placeholder get a fixture file. */
-function encodeBody(op: FuzzOperation, value: unknown, fixture: string): Body {
+function encodeBody(op: FuzzOperation, value: unknown, fixture: string, everyFile = false): Body {
   if (!op.body) return { kind: 'none' };
   if (op.body.mediaType !== 'multipart/form-data')
     return { kind: 'raw', contentType: op.body.mediaType, text: JSON.stringify(value) };
@@ -170,7 +170,7 @@ function encodeBody(op: FuzzOperation, value: unknown, fixture: string): Body {
   const fields = { ...(value as Record<string, unknown>) };
   const files: Record<string, string> = {};
   for (const name of binaryFields(op))
-    if (fields[name] === '<file>') {
+    if (fields[name] === '<file>' || (everyFile && name in fields)) {
       delete fields[name];
       files[name] = fixture;
     }
@@ -197,12 +197,15 @@ export function validRequest(
   op: FuzzOperation,
   ctx: RequestContext,
   mode: 'any' | 'smallest' | 'examples' = 'any',
+  files: 'any' | 'accepted' = 'any',
 ): fc.Arbitrary<FuzzRequest> {
   const gen = generationContext(op, ctx.known, mode === 'smallest');
   const body = op.body ? bodyValueArbitrary(op, gen, mode === 'examples') : fc.constant(undefined);
+  // 'accepted': every binary part is a file the operation accepts (a create step must be able to create).
+  const fixtures = files === 'accepted' ? validFilesFor(op) : fixtureFilesFor(op);
   return fc
-    .tuple(parametersArbitrary(op, gen), body, fc.constantFrom(...fixtureFilesFor(op)))
-    .map(([params, value, fixture]) => assemble(op, ctx, params, encodeBody(op, value, fixture)));
+    .tuple(parametersArbitrary(op, gen), body, fc.constantFrom(...fixtures))
+    .map(([params, value, fixture]) => assemble(op, ctx, params, encodeBody(op, value, fixture, files === 'accepted')));
 }
 
 export interface InvalidRequest {

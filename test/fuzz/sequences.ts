@@ -37,10 +37,10 @@ export function sequencesOf(operations: FuzzOperation[]): Sequence[] {
     });
 }
 
-/** Requests for the create step: the smallest valid ones, the spec's examples, then any valid ones. */
+/** Requests for the create step (with files it accepts): the smallest valid ones, the spec's examples, then any. */
 function createCandidates(op: FuzzOperation, ctx: RequestContext): FuzzRequest[] {
   return (['smallest', 'examples', 'any'] as const).flatMap((mode) =>
-    fc.sample(validRequest(op, ctx, mode), { numRuns: 20, seed: FUZZ_SEED }),
+    fc.sample(validRequest(op, ctx, mode, 'accepted'), { numRuns: 20, seed: FUZZ_SEED }),
   );
 }
 
