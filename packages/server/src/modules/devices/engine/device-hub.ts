@@ -110,7 +110,6 @@ export function createDeviceHub(deps: {
     connection.lastSeen = Date.now();
     switch (message.type) {
       case 'hello':
-        connection.capabilities = message.capabilities;
         track(
           repository
             .touch(connection.deviceId, { node, now: clock(), runningTasks: 0, capabilities: message.capabilities })
@@ -158,6 +157,41 @@ export function createDeviceHub(deps: {
     const cutoff = Date.now() - settings.offlineAfterMs;
     for (const connection of connections.values()) if (connection.lastSeen < cutoff) connection.socket.terminate();
   }, settings.heartbeatIntervalMs).unref();
+
+  /**
+   * Sends a task frame and waits for its result: the device is `busy` while it has tasks running here, and
+   * every outcome (answered, failed, lost with the socket, timed out) is recorded in its counters.
+   */
+  async function runTask(
+    deviceId: string,
+    taskId: string,
+    frame: Parameters<typeof encodeServerMessage>[0],
+    timeoutMs: number,
+    what: string,
+  ): Promise<Record<string, WireTensor>> {
+    const started = Date.now();
+    const connection = connections.get(deviceId);
+    const load = (delta: number) => {
+      if (!connection || connections.get(deviceId) !== connection) return;
+      connection.running += delta;
+      if (connection.running === 0 || (delta > 0 && connection.running === 1))
+        track(repository.setRunning(deviceId, node, connection.running));
+    };
+    load(1);
+    let answer: DeviceMessage;
+    try {
+      answer = await request(deviceId, taskId, frame, timeoutMs);
+    } catch (error) {
+      load(-1);
+      await repository.recordTask(deviceId, false, Date.now() - started);
+      throw error;
+    }
+    load(-1);
+    if (answer.type !== 'result') throw new Error('unexpected answer');
+    await repository.recordTask(deviceId, answer.ok, answer.duration_ms);
+    if (!answer.ok || !answer.outputs) throw new Error(`device failed the ${what}: ${answer.error ?? 'no outputs'}`);
+    return answer.outputs;
+  }
 
   return {
     node,
@@ -216,78 +250,37 @@ export function createDeviceHub(deps: {
       return answer.type === 'logs' ? answer.entries : [];
     },
     /** Runs one inference task on the device and records it in the device's counters. */
-    async runInference(
+    runInference(
       deviceId: string,
       task: { checksum: string; inputs: Record<string, WireTensor> },
       timeoutMs: number,
     ): Promise<Record<string, WireTensor>> {
       const taskId = randomUUID();
-      const started = Date.now();
-      const connection = connections.get(deviceId);
-      const load = (delta: number) => {
-        if (!connection || connections.get(deviceId) !== connection) return;
-        connection.running += delta;
-        if (connection.running === 0 || (delta > 0 && connection.running === 1))
-          track(repository.setRunning(deviceId, node, connection.running));
-      };
-      load(1);
-      let answer: DeviceMessage;
-      try {
-        answer = await request(
-          deviceId,
-          taskId,
-          {
-            v: PROTOCOL_VERSION,
-            type: 'run_inference',
-            task_id: taskId,
-            model_checksum: task.checksum,
-            inputs: task.inputs,
-          },
-          timeoutMs,
-        );
-      } catch (error) {
-        load(-1);
-        await repository.recordTask(deviceId, false, Date.now() - started);
-        throw error;
-      }
-      load(-1);
-      if (answer.type !== 'result') throw new Error('unexpected answer');
-      await repository.recordTask(deviceId, answer.ok, answer.duration_ms);
-      if (!answer.ok || !answer.outputs) throw new Error(`device failed the task: ${answer.error ?? 'no outputs'}`);
-      return answer.outputs;
+      const frame = {
+        v: PROTOCOL_VERSION,
+        type: 'run_inference',
+        task_id: taskId,
+        model_checksum: task.checksum,
+        inputs: task.inputs,
+      } as const;
+      return runTask(deviceId, taskId, frame, timeoutMs, 'task');
     },
     /** Runs one train step on the device: the graph inline, weights and batch in `inputs`; loss and gradients back. */
-    async runTrainStep(
+    runTrainStep(
       deviceId: string,
       task: { graph: Uint8Array; sha256: string; inputs: Record<string, WireTensor> },
       timeoutMs: number,
     ): Promise<Record<string, WireTensor>> {
       const taskId = randomUUID();
-      const started = Date.now();
-      let answer: DeviceMessage;
-      try {
-        answer = await request(
-          deviceId,
-          taskId,
-          {
-            v: PROTOCOL_VERSION,
-            type: 'run_train_step',
-            task_id: taskId,
-            graph_sha256: task.sha256,
-            graph: Buffer.from(task.graph).toString('base64'),
-            inputs: task.inputs,
-          },
-          timeoutMs,
-        );
-      } catch (error) {
-        await repository.recordTask(deviceId, false, Date.now() - started);
-        throw error;
-      }
-      if (answer.type !== 'result') throw new Error('unexpected answer');
-      await repository.recordTask(deviceId, answer.ok, answer.duration_ms);
-      if (!answer.ok || !answer.outputs)
-        throw new Error(`device failed the train step: ${answer.error ?? 'no outputs'}`);
-      return answer.outputs;
+      const frame = {
+        v: PROTOCOL_VERSION,
+        type: 'run_train_step',
+        task_id: taskId,
+        graph_sha256: task.sha256,
+        graph: Buffer.from(task.graph).toString('base64'),
+        inputs: task.inputs,
+      } as const;
+      return runTask(deviceId, taskId, frame, timeoutMs, 'train step');
     },
     async close() {
       clearInterval(sweep);
