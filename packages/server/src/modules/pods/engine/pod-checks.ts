@@ -11,7 +11,8 @@ import { isActive } from './activity.js';
 
 /** A creating pod with no instance recorded after this long was interrupted before its provider call ended. */
 const PENDING_MS = 2 * MINUTE;
-const CREATING_POLL_MS = 5_000;
+/** How often a creating pod asks its provider (at least a second, at most every tick). */
+const creatingPollMs = (ctx: PodContext) => Math.max(1_000, ctx.settings.tickMs);
 
 export async function checkPod(ctx: PodContext, row: PodRow): Promise<void> {
   if (row.status === 'creating') return checkCreating(ctx, row);
@@ -93,7 +94,7 @@ async function checkCreating(ctx: PodContext, row: PodRow): Promise<void> {
   }
   if (now.getTime() - row.updatedAt.getTime() >= ctx.settings.createTimeoutMinutes * MINUTE)
     return notUp(ctx, row, `not running after ${ctx.settings.createTimeoutMinutes} minutes`);
-  await ctx.pods.move(row.id, ['creating'], { nextCheckAt: addMs(now, CREATING_POLL_MS) }, now);
+  await ctx.pods.move(row.id, ['creating'], { nextCheckAt: addMs(now, creatingPollMs(ctx)) }, now);
 }
 
 async function checkRunning(ctx: PodContext, row: PodRow): Promise<void> {
