@@ -155,7 +155,8 @@ async function checkRunning(ctx: PodContext, row: PodRow): Promise<void> {
       await podEvent(ctx, row, 'idle_stopped', `pod '${row.id}' was stopped after ${lab.idleStopMinutes} idle minutes`);
     return;
   }
-  let idleAlertedAt = row.idleAlertedAt && row.idleAlertedAt >= lastActivityAt ? row.idleAlertedAt : null;
+  // An alert stands until the next activity after it; activity since then re-arms it.
+  let idleAlertedAt = row.idleAlertedAt && row.idleAlertedAt > lastActivityAt ? row.idleAlertedAt : null;
   if (lab && !idleAlertedAt && idleMs >= lab.idleAlertMinutes * MINUTE) {
     await podEvent(ctx, row, 'idle_alert', `pod '${row.id}' has been idle for ${Math.floor(idleMs / MINUTE)} minutes`);
     idleAlertedAt = now;
