@@ -339,8 +339,14 @@ export function createFakeRunPod(apiKey = 'runpod-test-key'): FakeRunPod {
   });
 
   const fake: FakeRunPod = Object.assign(controls, {
+    // Like a real fetch, it gives up when the caller's signal aborts (a timeout), however slow the answer is.
     fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
-      Promise.resolve(app.fetch(new Request(input, init)))) as typeof fetch,
+      new Promise<Response>((resolve, reject) => {
+        const signal = init?.signal;
+        if (signal?.aborted) return reject(signal.reason as Error);
+        signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+        Promise.resolve(app.fetch(new Request(input, init))).then(resolve, reject);
+      })) as typeof fetch,
     gpus,
     stock,
     pods,
