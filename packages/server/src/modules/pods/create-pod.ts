@@ -34,6 +34,7 @@ export async function createPod(
   const badName = names.find((name) => !ENV_NAME.test(name));
   if (badName !== undefined)
     throw bad(`env: '${badName}' is not a variable name (letters, digits, _; not starting with a digit)`);
+  await ctx.ready;
   const offer = chooseOffer(ctx, body);
   if (offer.provider === 'local' && body.image !== undefined)
     throw bad('image: the local provider runs no container images; leave image out for a local pod');

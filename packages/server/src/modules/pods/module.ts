@@ -20,11 +20,13 @@ export function createPodsModule(
   services: Services,
   deps: { providers: GpuProvider[]; marketplace: MarketplaceModule; localAccess: LocalProviderAccess },
 ) {
+  let markReady: () => void = () => undefined;
   const ctx: PodContext = {
     pods: podRepository(services.database.db),
     labs: labRepository(services.database.db),
     providers: new Map(deps.providers.map((provider) => [provider.name, provider])),
     inventory: deps.marketplace.inventory,
+    ready: new Promise<void>((resolve) => (markReady = resolve)),
     clock: services.clock,
     logger: services.logger.child({ component: 'pods' }),
     settings: services.settings.pods,
@@ -42,7 +44,9 @@ export function createPodsModule(
       started = (async () => {
         await deps.marketplace.inventoryReady;
         await loop.start();
-      })().catch((error) => ctx.logger.error({ err: error }, 'pod lifecycle failed to start'));
+      })()
+        .catch((error) => ctx.logger.error({ err: error }, 'pod lifecycle failed to start'))
+        .finally(() => markReady());
     },
     async stop() {
       await started;

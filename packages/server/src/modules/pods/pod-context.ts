@@ -11,6 +11,8 @@ export interface PodContext {
   labs: LabRepository;
   providers: Map<string, GpuProvider>;
   inventory: Inventory;
+  /** Resolves once the inventory has loaded (offers are chosen from it) and the loop's start-up pass ran. */
+  ready: Promise<unknown>;
   clock: () => Date;
   logger: Logger;
   settings: PodSettings;

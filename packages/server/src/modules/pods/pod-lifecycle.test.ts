@@ -50,6 +50,7 @@ describe.each(testDrivers)('pod lifecycle on $name', (driver) => {
       labs: labRepository(handle.database.db),
       providers: new Map(providers.map((p) => [p.name, p])),
       inventory,
+      ready: Promise.resolve(),
       clock,
       logger: pino({ level: 'silent' }),
       settings: { ...DEFAULT_SETTINGS.pods, tickMs: HOUR },

@@ -127,18 +127,15 @@ export function podRepository(db: Db) {
         .for('update', { skipLocked: true });
       return db.update(pods).set({ nextCheckAt: until }).where(inArray(pods.id, due)).returning();
     },
-    /** Makes this node's local pods due now (their containers ended with the previous process). */
+    /**
+     * Makes this node's running local pods due now (their containers ended with the previous process). Creating
+     * ones keep their time: a request may be starting one right now.
+     */
     async checkNow(volumePrefix: string, now: Date): Promise<void> {
       await db
         .update(pods)
         .set({ nextCheckAt: now })
-        .where(
-          and(
-            eq(pods.provider, 'local'),
-            inArray(pods.status, ['creating', 'running']),
-            like(pods.volumeId, `${volumePrefix}%`),
-          ),
-        );
+        .where(and(eq(pods.provider, 'local'), eq(pods.status, 'running'), like(pods.volumeId, `${volumePrefix}%`)));
     },
     async unfinishedLocal(volumePrefix: string): Promise<PodRow[]> {
       return db

@@ -34,6 +34,8 @@ async function atProvider<T>(row: PodRow, action: string, work: () => Promise<T>
 
 export function podUseCases(ctx: PodContext) {
   async function load(tenantId: string, id: string): Promise<PodRow> {
+    // Actions wait for the inventory, and so for the lifecycle loop's start-up pass over this node's pods.
+    await ctx.ready;
     const row = await ctx.pods.get(tenantId, id);
     if (!row) throw notFound('Pod', id);
     return row;
