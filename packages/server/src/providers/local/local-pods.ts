@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import type { ContainerDriver } from '../../platform/containers/index.js';
 import type { ActivitySample, CreateInstanceRequest, PodOperations } from '../provider.js';
 import { gpuDevices, VOLUME } from './local-container.js';
-import type { LocalInstance } from './local-provider.js';
 
 /** Processes of an idle container: its init shell and the `sleep` it waits on. */
 const INIT_PROCESSES = 2;
@@ -42,7 +41,8 @@ function gpuUtilization(containers: ContainerDriver, id: string): Promise<number
 export function localPods(options: {
   root: string;
   containers: ContainerDriver;
-  instances: Map<string, LocalInstance>;
+  /** The provider's live instances (their SSH endpoints count connections). */
+  instances: Map<string, { endpoint: { connections(): number } }>;
   createInstance(request: CreateInstanceRequest): Promise<{ instanceId: string }>;
   destroy(id: string): Promise<void>;
   clock: () => Date;

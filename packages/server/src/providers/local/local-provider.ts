@@ -37,8 +37,6 @@ interface LocalInstance {
   userHostId: number | null;
 }
 
-export type { LocalInstance };
-
 export interface LocalProviderOptions {
   /** Where instance directories are created. */
   root: string;

@@ -6,14 +6,13 @@ import type { AppEnv } from '../../../platform/http/app-env.js';
 import { area } from '../../../platform/module.js';
 import type { LabUseCases } from '../lab-use-cases.js';
 import type { PodUseCases } from '../pod-use-cases.js';
-import type { PodRow, UsageRow } from '../pod-repository.js';
 import { sshOf, toPod } from '../pod-view.js';
 import { labHandlers } from './labs.js';
 
 const tenant = (c: Context<AppEnv>) => tenantOf(c.get('principal'));
 
 export function podsArea(pods: PodUseCases, labs: LabUseCases) {
-  const one = ({ rows, spans }: { rows: PodRow[]; spans: UsageRow[] }) => ({
+  const one = ({ rows, spans }: Awaited<ReturnType<PodUseCases['get']>>) => ({
     data: toPod(rows[0]!, spans, pods.now()),
   });
   return area('pods', routes, {
