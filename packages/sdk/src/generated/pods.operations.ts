@@ -69,8 +69,8 @@ export function listLabEvents(client: Computeplane, init: InitOf<paths, "/api/v1
   );
 }
 
-/** List a lab's pods (GET /api/v1/pods). */
-export function listPods(client: Computeplane, init: InitOf<paths, "/api/v1/pods", "get">, options?: RequestOptions) {
+/** List pods (GET /api/v1/pods). */
+export function listPods(client: Computeplane, init: InitOf<paths, "/api/v1/pods", "get"> = {}, options?: RequestOptions) {
   return send(client, options, (fetchOptions) =>
     api(client).GET("/api/v1/pods", { ...init, ...fetchOptions } as never) as Promise<
       FetchResponse<paths["/api/v1/pods"]["get"], InitOf<paths, "/api/v1/pods", "get">, `${string}/${string}`>

@@ -112,7 +112,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a lab's pods */
+        /**
+         * List pods
+         * @description The lab's pods (the seed requires `labId`; here it is optional and, left out, lists the pods of every lab of the tenant), newest first.
+         */
         get: operations["listPods"];
         put?: never;
         /**
@@ -954,9 +957,9 @@ export interface operations {
     };
     listPods: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Lab ID. */
-                labId: components["schemas"]["LabId"];
+                labId?: components["schemas"]["LabId"];
                 /** @description Only pods in this status. */
                 status?: components["schemas"]["PodStatus"];
                 /** @description Page size. */
@@ -970,7 +973,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of pods, newest first. */
+            /** @description One page of pods. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

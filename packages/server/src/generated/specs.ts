@@ -7317,12 +7317,13 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "tags": [
             "pods"
           ],
-          "summary": "List a lab's pods",
+          "summary": "List pods",
+          "description": "The lab's pods (the seed requires `labId`; here it is optional and, left out, lists the pods of every lab of the tenant), newest first.",
           "parameters": [
             {
               "name": "labId",
               "in": "query",
-              "required": true,
+              "required": false,
               "description": "Lab ID.",
               "schema": {
                 "$ref": "#/components/schemas/LabId"
@@ -7346,7 +7347,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           ],
           "responses": {
             "200": {
-              "description": "One page of pods, newest first.",
+              "description": "One page of pods.",
               "headers": {
                 "X-Request-Id": {
                   "$ref": "#/components/headers/X-Request-Id"

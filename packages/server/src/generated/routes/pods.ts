@@ -111,14 +111,14 @@ export const listLabEvents = createRoute({
   responses: { 200: { description: "One page of events.", content: { "application/json": { schema: PodEventListSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } } },
 });
 
-/** List a lab's pods */
+/** List pods */
 export const listPods = createRoute({
   operationId: "listPods",
   method: "get",
   path: "/api/v1/pods",
   security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
-  request: { query: z.object({ "labId": LabIdSchema, "status": PodStatusSchema.optional(), "limit": queryNumber(z.number().int().min(1).max(1000), true).default(100), "offset": queryNumber(z.number().int().min(0).max(2147483647), true).default(0) }) },
-  responses: { 200: { description: "One page of pods, newest first.", content: { "application/json": { schema: PodListSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } } },
+  request: { query: z.object({ "labId": LabIdSchema.optional(), "status": PodStatusSchema.optional(), "limit": queryNumber(z.number().int().min(1).max(1000), true).default(100), "offset": queryNumber(z.number().int().min(0).max(2147483647), true).default(0) }) },
+  responses: { 200: { description: "One page of pods.", content: { "application/json": { schema: PodListSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } } },
 });
 
 /** Create a pod */

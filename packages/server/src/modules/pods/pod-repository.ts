@@ -36,11 +36,12 @@ export function podRepository(db: Db) {
     },
     async list(
       tenantId: string,
-      labId: string,
+      labId: string | undefined,
       status: PodStatus | undefined,
       page: { limit: number; offset: number },
     ) {
-      const conditions: SQL[] = [eq(pods.tenantId, tenantId), eq(pods.labId, labId)];
+      const conditions: SQL[] = [eq(pods.tenantId, tenantId)];
+      if (labId !== undefined) conditions.push(eq(pods.labId, labId));
       if (status) conditions.push(eq(pods.status, status));
       const where = and(...conditions);
       const [rows, [count]] = await Promise.all([

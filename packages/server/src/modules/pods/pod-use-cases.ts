@@ -64,11 +64,11 @@ export function podUseCases(ctx: PodContext) {
     create: (tenantId: string, body: Parameters<typeof createPod>[2]) => createPod(ctx, tenantId, body),
     async list(
       tenantId: string,
-      labId: string,
+      labId: string | undefined,
       status: PodStatus | undefined,
       page: { limit: number; offset: number },
     ) {
-      await lab(tenantId, labId);
+      if (labId !== undefined) await lab(tenantId, labId);
       const { rows, total } = await ctx.pods.list(tenantId, labId, status, page);
       return { ...(await withSpans(rows)), total };
     },
