@@ -281,6 +281,7 @@ describe.each(testDrivers)('pods contract on $name', (driver) => {
       createPod(client, { body });
     await conformError('createPod', create({ labId, gpuType: 'TPU-v9' }), 400, 'VALIDATION_ERROR');
     await conformError('createPod', create({ labId, gpuType: 'H200' }), 503, 'PROVIDER_UNAVAILABLE');
+    await conformError('createPod', create({ labId, gpuType: 'H200', gpuCount: 2 }), 400, 'VALIDATION_ERROR');
     await conformError('createPod', create({ labId, gpuType: 'CPU', env: { '1BAD': 'x' } }), 400, 'VALIDATION_ERROR');
     await conformError('createPod', create({ labId, gpuType: 'CPU', image: 'ubuntu' }), 400, 'VALIDATION_ERROR');
     await conformError('createPod', create({ labId, gpuType: 'CPU' }, suite.server.clientB), 404, 'NOT_FOUND');

@@ -2,7 +2,8 @@
  * Which offer a new pod rents: the one `offerId` names (checked against `gpuType` and `gpuCount`), or the
  * cheapest available offer of a provider that runs pods with that GPU type and count. GPU types match as
  * the inventory's `gpu_type` filter does (case, spaces and dashes ignored, a part matches: `H100` finds
- * `H100 SXM`). On a machine without GPUs the local provider's offer is `CPU (n cores)`, rented as
+ * `H100 SXM`). As the seed says, H200 pods have one GPU (multi-GPU for H100 and A100; other types as their
+ * offers have them). On a machine without GPUs the local provider's offer is `CPU (n cores)`, rented as
  * `gpuType: "CPU"` with one "GPU".
  */
 import { ApiProblem } from '../../platform/http/problem.js';
@@ -11,6 +12,8 @@ import type { PodContext } from './pod-context.js';
 
 /** The seed's GPU types, known even while no provider offers them. */
 export const SEED_GPU_TYPES = ['H200', 'H100', 'A100'];
+/** Seed types without multi-GPU pods ("Multi-GPU pods available for H100 and A100"). */
+const SINGLE_GPU_TYPES = ['h200'];
 
 const normalise = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, '');
 const typeMatches = (offer: CachedOffer, gpuType: string) => normalise(offer.gpuType).includes(normalise(gpuType));
@@ -22,6 +25,12 @@ export function chooseOffer(
   request: { gpuType: string; gpuCount: number; provider?: string; offerId?: string },
 ): CachedOffer {
   const podCapable = (offer: CachedOffer) => ctx.providers.get(offer.provider)?.pods !== undefined;
+  if (request.gpuCount > 1 && SINGLE_GPU_TYPES.includes(normalise(request.gpuType)))
+    throw new ApiProblem(
+      400,
+      'VALIDATION_ERROR',
+      `gpuCount: ${request.gpuType} pods have one GPU; multi-GPU pods are available for H100 and A100`,
+    );
   if (request.offerId !== undefined) {
     const found = ctx.inventory.find(request.offerId);
     if (!found)
