@@ -10,7 +10,7 @@ import { ApiProblem } from '../../platform/http/problem.js';
 import { generateEd25519KeyPair } from '../../providers/ssh-key-pair.js';
 import { budgetBlocks } from './engine/budget-check.js';
 import { chooseOffer } from './choose-offer.js';
-import { addMs, MINUTE, type PodContext } from './pod-context.js';
+import { addMs, MINUTE, podOps, type PodContext } from './pod-context.js';
 import type { PodRow } from './pod-repository.js';
 
 type CreateBody = z.infer<typeof CreatePodRequestSchema>;
@@ -94,8 +94,9 @@ export async function createPod(
       volume: { id: volumeId, sizeGb: body.volumeSize },
     });
     const created = await ctx.pods.move(id, ['creating'], { instanceId, nextCheckAt: ctx.clock() }, ctx.clock());
+    if (!created) return await abandoned(ctx, id, instanceId, keys.privateKey);
     ctx.kick();
-    return { row: created ?? row, privateKey: keys.privateKey };
+    return { row: created, privateKey: keys.privateKey };
   } catch (error) {
     const reason = (error as Error).message;
     await provider.pods!.deleteVolume(volumeId, null).catch(() => undefined);
@@ -111,4 +112,18 @@ export async function createPod(
       },
     );
   }
+}
+
+/**
+ * The pod was terminated while its provider call ran: the instance it got is deleted with its volume (it
+ * never ran, so there is nothing to retain) instead of running untracked.
+ */
+async function abandoned(ctx: PodContext, id: string, instanceId: string, privateKey: string) {
+  const row = (await ctx.pods.byIds([id]))[0]!;
+  await podOps(ctx, row).deleteVolume(row.volumeId, instanceId);
+  const now = ctx.clock();
+  const moved = await ctx.pods.move(id, ['terminated'], { instanceId, volumeDeletedAt: now }, now, {
+    close: ['storage'],
+  });
+  return { row: moved ?? row, privateKey };
 }

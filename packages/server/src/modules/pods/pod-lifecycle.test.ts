@@ -228,6 +228,21 @@ describe.each(testDrivers)('pod lifecycle on $name', (driver) => {
     expect(await events(vanishing.id)).toEqual(['instance_lost']);
   });
 
+  it('deletes the instance of a pod terminated while its provider call ran', async () => {
+    runpod.delayMs = 300;
+    const creating = createPod(ctx, tenantId, { labId: lab.id, gpuType: 'A100', gpuCount: 1, volumeSize: 50 });
+    let row: PodRow | undefined;
+    while (!row) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      row = (await ctx.pods.list(tenantId, lab.id, 'creating', { limit: 1, offset: 0 })).rows[0];
+    }
+    expect(await terminatePod(ctx, row, 'user')).toMatchObject({ status: 'terminated' });
+    runpod.delayMs = 0;
+    const { row: created } = await creating;
+    expect(created).toMatchObject({ status: 'terminated', volumeDeletedAt: now });
+    expect(runpod.pods.size).toBe(0);
+  });
+
   it('stops a lab over budget (once alerted) and only alerts with budgetAction alert', async () => {
     const a = await runpodPod();
     const b = await runpodPod({ gpuType: 'A100' });
