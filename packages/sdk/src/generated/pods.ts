@@ -8,10 +8,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List labs */
+        /**
+         * List labs
+         * @description The tenant's labs with their settings, oldest first.
+         */
         get: operations["listLabs"];
         put?: never;
-        /** Create a lab */
+        /**
+         * Create a lab
+         * @description A lab of the caller's tenant with the default settings (idle alert after 30 minutes, idle stop after 360, no budget). The slug names it in the lab routes and is unique within the tenant (409 otherwise).
+         */
         post: operations["createLab"];
         delete?: never;
         options?: never;
@@ -28,7 +34,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a lab */
+        /**
+         * Get a lab
+         * @description The lab named by its slug, with its id (the `labId` of its pods) and settings.
+         */
         get: operations["getLab"];
         put?: never;
         post?: never;
@@ -47,7 +56,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a lab's settings */
+        /**
+         * Get a lab's settings
+         * @description Idle thresholds, auto-schedule flag, monthly budget and its action, and the lab's SSH public keys.
+         */
         get: operations["getLabSettings"];
         put?: never;
         post?: never;

@@ -6902,6 +6902,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "labs"
           ],
           "summary": "Create a lab",
+          "description": "A lab of the caller's tenant with the default settings (idle alert after 30 minutes, idle stop after 360, no budget). The slug names it in the lab routes and is unique within the tenant (409 otherwise).",
           "parameters": [
             {
               "$ref": "#/components/parameters/IdempotencyKey"
@@ -6960,6 +6961,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "labs"
           ],
           "summary": "List labs",
+          "description": "The tenant's labs with their settings, oldest first.",
           "parameters": [
             {
               "$ref": "#/components/parameters/Limit"
@@ -7005,6 +7007,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "labs"
           ],
           "summary": "Get a lab",
+          "description": "The lab named by its slug, with its id (the `labId` of its pods) and settings.",
           "responses": {
             "200": {
               "description": "The lab and its settings.",
@@ -7045,6 +7048,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "labs"
           ],
           "summary": "Get a lab's settings",
+          "description": "Idle thresholds, auto-schedule flag, monthly budget and its action, and the lab's SSH public keys.",
           "responses": {
             "200": {
               "description": "The settings.",
