@@ -13,6 +13,7 @@ export function fakeProviderHttp(
     baseUrl: string;
     apiKey: string;
     retries?: number;
+    timeoutMs?: number;
     threshold?: number;
     sleeps?: number[];
     registry?: Registry;
@@ -32,6 +33,7 @@ export function fakeProviderHttp(
     errors,
     fetch: fake.fetch,
     ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     sleep: async (ms) => {
       options.sleeps?.push(ms);
     },

@@ -4,7 +4,8 @@
  * (`include=AVAILABILITY&product=POD`), pods that go PROVISIONING → RUNNING, RFC 9457 problem bodies, unknown
  * create fields refused by name (422), no capacity as 400. It checks the Bearer key and has the test controls of
  * every provider fake, plus booting a pod, moving it to any status, making one vanish, and adding one nobody
- * here created. Every create body it received is kept in `created`.
+ * here created. Pods stop (`POST /pods/{id}/stop`: EXITED, GPUs released, volume kept) and start again
+ * (`POST /pods/{id}/start`: STARTING while GPUs are free in its data center, then `boot`). Every create body it received is kept in `created`.
  */
 import { Hono, type Context } from 'hono';
 import type {
@@ -80,6 +81,8 @@ const CREATE_FIELDS = new Set([
   'startJupyter',
   'startSsh',
   'templateId',
+  'volumeInGb',
+  'volumeMountPath',
 ]);
 const LEVELS: RunPodAvailability[] = ['NONE', 'LOW', 'MEDIUM', 'HIGH'];
 
@@ -290,6 +293,37 @@ export function createFakeRunPod(apiKey = 'runpod-test-key'): FakeRunPod {
     return c.json(pod, 201);
   });
 
+  const placeOf = (pod: FakeRunPodPod) =>
+    stock.find((s) => s.gpuId === pod.gpu?.id && s.cloud === pod.cloud && s.dataCenter.id === pod.dataCenterId);
+  app.post('/pods/:id/stop', (c) => {
+    const pod = pods.get(c.req.param('id'));
+    if (!pod) return problem(c, 404, 'Not Found', 'pod not found');
+    if (pod.status !== 'EXITED') {
+      const place = placeOf(pod);
+      if (place) place.free += pod.gpu!.count;
+    }
+    Object.assign(pod, { status: 'EXITED', runtime: null, cost: 0, actions: ['start', 'terminate'] });
+    pod.ssh = { ...pod.ssh, direct: null };
+    return c.json(pod);
+  });
+  app.post('/pods/:id/start', (c) => {
+    const pod = pods.get(c.req.param('id'));
+    if (!pod) return problem(c, 404, 'Not Found', 'pod not found');
+    if (pod.status !== 'EXITED') return problem(c, 400, 'Bad Request', `pod is ${pod.status}; only EXITED pods start`);
+    const place = placeOf(pod);
+    if (!place || place.free < pod.gpu!.count)
+      return problem(c, 400, 'Bad Request', 'There are not enough free GPUs on the host machine to start this pod.');
+    place.free -= pod.gpu!.count;
+    const type = gpus.find((gpu) => gpu.id === pod.gpu!.id)!;
+    const price = type.price[pod.cloud === 'SECURE' ? 'secure' : 'community'] ?? 0;
+    Object.assign(pod, {
+      status: 'STARTING',
+      actions: ['stop', 'terminate'],
+      cost: Math.round(price * pod.gpu!.count * 100) / 100,
+    });
+    return c.json(pod);
+  });
+
   app.get('/pods', (c) => c.json({ pods: [...pods.values()] }));
   app.get('/pods/:id', (c) => {
     const pod = pods.get(c.req.param('id'));
@@ -299,16 +333,20 @@ export function createFakeRunPod(apiKey = 'runpod-test-key'): FakeRunPod {
     const pod = pods.get(c.req.param('id'));
     if (!pod) return problem(c, 404, 'Not Found', 'pod not found');
     pods.delete(pod.id);
-    const place = stock.find(
-      (s) => s.gpuId === pod.gpu?.id && s.cloud === pod.cloud && s.dataCenter.id === pod.dataCenterId,
-    );
-    if (place) place.free += pod.gpu!.count;
+    const place = placeOf(pod);
+    if (place && pod.status !== 'EXITED') place.free += pod.gpu!.count;
     return c.body(null, 204);
   });
 
   const fake: FakeRunPod = Object.assign(controls, {
+    // Like a real fetch, it gives up when the caller's signal aborts (a timeout), however slow the answer is.
     fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
-      Promise.resolve(app.fetch(new Request(input, init)))) as typeof fetch,
+      new Promise<Response>((resolve, reject) => {
+        const signal = init?.signal;
+        if (signal?.aborted) return reject(signal.reason as Error);
+        signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+        Promise.resolve(app.fetch(new Request(input, init))).then(resolve, reject);
+      })) as typeof fetch,
     gpus,
     stock,
     pods,

@@ -1,7 +1,7 @@
 /**
  * The server the fuzz suite talks to: the real app on PGlite (FUZZ_DRIVER=postgres for PostgreSQL), the
  * remote GPU providers served by the fakes in test/fakes (nothing leaves the machine) and this machine as
- * the local provider, plus a few real resources of tenant A (a model, jobs, a session on a fake provider,
+ * the local provider, plus a few real resources of tenant A (a model, jobs, a session and a pod on a fake provider, a lab,
  * a spare tenant and key) whose ids the generators mix into requests so that operations get past "not
  * found" as well.
  */
@@ -160,6 +160,18 @@ async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedK
       },
     }),
   });
+  const lab = (
+    await call({ method: 'post', path: '/api/v1/labs', headers: asA, body: json({ name: 'Fuzz', slug: 'fuzz-lab' }) })
+  ).data as { id: string; slug: string };
+  // A pod on the RunPod fake, as sessions are: a real local container per fuzz example would be too many.
+  const pod = (
+    await call({
+      method: 'post',
+      path: '/api/v1/pods',
+      headers: asA,
+      body: json({ labId: lab.id, gpuType: 'A100', provider: 'runpod' }),
+    })
+  ).data as { id: string };
   const admin = { 'X-Admin-Key': ADMIN_KEY };
   const tenant = await call({
     method: 'post',
@@ -194,6 +206,11 @@ async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedK
     { value: batch.job_id as string, names: ['jobId'], owned: true },
     { value: (session.session as { id: string }).id, names: ['id', 'session_id'], owned: true },
     { value: 'fuzz', names: ['consumer_id'], owned: false },
+    { value: lab.id, names: ['labId'], owned: true },
+    // Slugs name labs within a tenant: another tenant may have its own lab of the same slug.
+    { value: lab.slug, names: ['slug'], owned: false },
+    { value: pod.id, names: ['id', 'podId'], owned: true },
+    { value: 'A100', names: ['gpuType'], owned: false },
     { value: tenant.id as string, names: ['tenant_id'], owned: false },
     { value: key.id as string, names: ['id'], owned: false },
     { value: 'models.yaml', names: ['file'], owned: false },

@@ -66,10 +66,15 @@ export async function runSequence(
     }
   }
   if (!created) throw new Error(`${sequence.create.operationId}: none of 60 schema-valid requests created anything`);
-  const strings =
-    JSON.stringify(created.response.body)
-      .match(/"[^"\\]{1,300}"/g)
-      ?.map((s) => s.slice(1, -1)) ?? [];
+  // The answer's string values (not its keys: `{"data": {...}}` must not offer "data" as an id), in order.
+  const strings: string[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (value.length <= 300) strings.push(value);
+    } else if (Array.isArray(value)) value.forEach(collect);
+    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  collect(created.response.body);
   const steps = sequence.followers.flatMap((op) => {
     const id = strings.find((s) => pathPattern(op)!.test(s));
     return id ? [{ op, id }] : [];

@@ -16,6 +16,7 @@ import { createHealthModule } from './modules/health/module.js';
 import { createInferenceModule } from './modules/inference/module.js';
 import { createMarketplaceModule } from './modules/marketplace/module.js';
 import { createModelsModule } from './modules/models/module.js';
+import { createPodsModule } from './modules/pods/module.js';
 import { createSessionsModule } from './modules/sessions/module.js';
 import { createTrainingModule } from './modules/training/module.js';
 import { createCredentialCache } from './platform/auth/credential-cache.js';
@@ -123,10 +124,11 @@ export function createApp(options: AppOptions) {
   const datasets = createDatasetsModule(platform);
   const marketplace = createMarketplaceModule(platform, { providers, localAccess });
   const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
+  const pods = createPodsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
   const training = createTrainingModule(platform, { models, datasets, devices });
   // Devices before inference: inference runs work on the devices, and stops (giving slices back) first.
-  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, admin, training];
+  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, pods, admin, training];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
 
@@ -150,6 +152,7 @@ export function createApp(options: AppOptions) {
     lifecycle,
     close,
     sessions: sessions.broker,
+    pods: pods.loop,
     devices: devices.useCases,
     /** Serves the devices' WebSocket endpoint on the server that serves `app`; returns what closes the sockets. */
     attachSockets: (server: Server) => devices.attach(server),

@@ -9,6 +9,7 @@ import {
   type DeviceSettings,
   type InferenceSettings,
   type MarketplaceSettings,
+  type PodSettings,
   type SessionSettings,
 } from './platform/settings.js';
 
@@ -43,6 +44,7 @@ export interface ServerConfig {
     | 'runJobs'
   >;
   sessions: SessionSettings;
+  pods: PodSettings;
   devices: DeviceSettings;
 }
 
@@ -135,6 +137,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       keyGraceMinutes: integer(env, 'SESSION_KEY_GRACE_MINUTES', D.sessions.keyGraceMinutes, 1, 1_440),
       ...(env.DEPLOYMENT_ID ? { deploymentId: deploymentIdFrom(env.DEPLOYMENT_ID) } : {}),
       defaultImage: env.SESSION_DEFAULT_IMAGE?.trim() || D.sessions.defaultImage,
+    },
+    pods: {
+      ...D.pods,
+      tickMs: integer(env, 'PODS_TICK_MS', D.pods.tickMs, 100, 3_600_000),
+      checkMs: integer(env, 'PODS_CHECK_MS', D.pods.checkMs, 1_000, 3_600_000),
+      defaultImage: env.PODS_DEFAULT_IMAGE?.trim() || D.pods.defaultImage,
+      volumeRetentionDays: decimal(env, 'PODS_VOLUME_RETENTION_DAYS', D.pods.volumeRetentionDays, 0, 365),
+      storagePricePerGbMonth: {
+        runpod: decimal(env, 'RUNPOD_STORAGE_PRICE_PER_GB_MONTH', D.pods.storagePricePerGbMonth.runpod!, 0, 1_000),
+        local: decimal(env, 'LOCAL_STORAGE_PRICE_PER_GB_MONTH', D.pods.storagePricePerGbMonth.local!, 0, 1_000),
+      },
+      defaultIdleStopMinutes: integer(env, 'PODS_IDLE_STOP_MINUTES', D.pods.defaultIdleStopMinutes, 1, 10_080),
     },
     devices: deviceSettings({
       heartbeatIntervalMs: integer(env, 'DEVICE_HEARTBEAT_MS', D.devices.heartbeatIntervalMs, 100, 600_000),

@@ -67,6 +67,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       marketplace: config.marketplace,
       inference: config.inference,
       sessions: config.sessions,
+      pods: config.pods,
       devices: config.devices,
     },
     docsDir: defaultSiteDir(),

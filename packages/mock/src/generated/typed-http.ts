@@ -8,6 +8,7 @@ import type { paths as HealthPaths } from '@computeplane/sdk/types/health';
 import type { paths as InferencePaths } from '@computeplane/sdk/types/inference';
 import type { paths as ModelsPaths } from '@computeplane/sdk/types/models';
 import type { paths as OffersPaths } from '@computeplane/sdk/types/offers';
+import type { paths as PodsPaths } from '@computeplane/sdk/types/pods';
 import type { paths as SessionsPaths } from '@computeplane/sdk/types/sessions';
 import type { paths as TemplatesPaths } from '@computeplane/sdk/types/templates';
 import type { paths as TrainingPaths } from '@computeplane/sdk/types/training';
@@ -22,6 +23,7 @@ export function createTypedHttp(options: { baseUrl: string }) {
     inference: createOpenApiHttp<InferencePaths>(options),
     models: createOpenApiHttp<ModelsPaths>(options),
     offers: createOpenApiHttp<OffersPaths>(options),
+    pods: createOpenApiHttp<PodsPaths>(options),
     sessions: createOpenApiHttp<SessionsPaths>(options),
     templates: createOpenApiHttp<TemplatesPaths>(options),
     training: createOpenApiHttp<TrainingPaths>(options),

@@ -6858,6 +6858,2119 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
       }
     }
   },
+  "pods": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Pods API",
+      "version": "0.1.0",
+      "summary": "Long-lived GPU pods with persistent volumes, grouped in labs, with enforced limits and costs.",
+      "description": "The Pods API of pods.md, every route of it live. A pod is a GPU machine rented through the provider\nlayer (RunPod, or this machine's local provider, where a pod is an isolated container with its own SSH\nendpoint) with a persistent volume at `volumePath`: stop releases the GPU and keeps the volume, start boots\nthe pod again on it, terminate is irreversible and keeps the volume for `volumeRetentionDays` (default 7)\nbefore a background job deletes it.\n\nStatuses: `creating` (provisioning, also while a stopped pod starts again) → `running` ⇄ `stopped` →\n`terminated`; `failed` when the provider could not create or start the pod. An action the status does not\nallow answers 409 `CONFLICT`.\n\nLimits are enforced by loops that run on every replica (rows claimed with FOR UPDATE SKIP LOCKED):\n`maxHours` counts running time only (time stopped does not count) and terminates the pod when reached,\nwith a `max_hours_warning` event 10 minutes before; idle time is measured from the pod's activity (CPU\nuse and processes of its container, SSH sessions, GPU utilisation where there is a GPU; missing\ntelemetry counts as active), with an `idle_alert` event at the lab's `idleAlertMinutes` and an auto-stop\nat its `idleStopMinutes` (default 360); a lab over its `monthlyBudget` stops its pods (or only alerts,\n`budgetAction: alert`). Warnings and alerts are listed by `GET /api/v1/labs/{slug}/events`.\n\nCosts accrue per second: compute at the price captured when the pod was created, while it runs; storage\n(the volume's price) while it is stopped or its volume is retained. `GET /api/v1/pods/costs` and\n`GET /api/v1/labs/{slug}/costs` report them per month with a forecast.\n\nThe create response carries a one-time `sshPrivateKey`: retry the POST with the same `Idempotency-Key`\nto get the same response again; a pod whose key was never collected (no GET of the pod and no SSH\nactivity) within `SESSION_KEY_GRACE_MINUTES` is terminated. Responses carry `{data: ...}` as the seed's do.\n",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "labs",
+        "description": "Labs group pods and costs, and hold their idle, budget and SSH settings."
+      },
+      {
+        "name": "pods",
+        "description": "Create, inspect, start, stop, restart and terminate pods; their SSH access and costs."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/labs": {
+        "post": {
+          "operationId": "createLab",
+          "tags": [
+            "labs"
+          ],
+          "summary": "Create a lab",
+          "description": "A lab of the caller's tenant with the default settings (idle alert after 30 minutes, idle stop after 360, no budget). The slug names it in the lab routes and is unique within the tenant (409 otherwise).",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CreateLabRequest"
+                },
+                "example": {
+                  "name": "Dark Energy",
+                  "slug": "dark-energy"
+                }
+              }
+            }
+          },
+          "responses": {
+            "201": {
+              "description": "The lab, with default settings.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/LabResponse"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            }
+          }
+        },
+        "get": {
+          "operationId": "listLabs",
+          "tags": [
+            "labs"
+          ],
+          "summary": "List labs",
+          "description": "The tenant's labs with their settings, oldest first.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/Limit"
+            },
+            {
+              "$ref": "#/components/parameters/Offset"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "One page of the tenant's labs, oldest first.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/LabList"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/labs/{slug}": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/LabSlug"
+          }
+        ],
+        "get": {
+          "operationId": "getLab",
+          "tags": [
+            "labs"
+          ],
+          "summary": "Get a lab",
+          "description": "The lab named by its slug, with its id (the `labId` of its pods) and settings.",
+          "responses": {
+            "200": {
+              "description": "The lab and its settings.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/LabResponse"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/labs/{slug}/settings": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/LabSlug"
+          }
+        ],
+        "get": {
+          "operationId": "getLabSettings",
+          "tags": [
+            "labs"
+          ],
+          "summary": "Get a lab's settings",
+          "description": "Idle thresholds, auto-schedule flag, monthly budget and its action, and the lab's SSH public keys.",
+          "responses": {
+            "200": {
+              "description": "The settings.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/LabSettingsResponse"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        },
+        "patch": {
+          "operationId": "updateLabSettings",
+          "tags": [
+            "labs"
+          ],
+          "summary": "Change a lab's settings",
+          "description": "Changes the fields given. `idleAlertMinutes` must be below `idleStopMinutes`. SSH keys apply to pods created (or started again) afterwards. A lower budget is checked by the next budget pass (within a minute).",
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LabSettingsPatch"
+                },
+                "example": {
+                  "idleAlertMinutes": 15,
+                  "autoScheduleEnabled": true
+                }
+              }
+            }
+          },
+          "responses": {
+            "200": {
+              "description": "The settings after the change.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/LabSettingsResponse"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            }
+          }
+        }
+      },
+      "/api/v1/labs/{slug}/costs": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/LabSlug"
+          }
+        ],
+        "get": {
+          "operationId": "getLabCosts",
+          "tags": [
+            "labs"
+          ],
+          "summary": "A lab's cost summary",
+          "description": "The seed's lab cost summary (its `GET /v1/costs`; `/api/v1/costs` here is the GPU sessions' route): the lab's pod costs in the month, compute and storage, with the budget and a forecast.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/Month"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The lab's month.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/LabCostsResponse"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/labs/{slug}/events": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/LabSlug"
+          }
+        ],
+        "get": {
+          "operationId": "listLabEvents",
+          "tags": [
+            "labs"
+          ],
+          "summary": "A lab's warnings and alerts",
+          "description": "Newest first: `max_hours_warning`, `max_hours_terminated`, `idle_alert`, `idle_stopped`, `budget_exceeded`, `budget_stopped`, `key_not_collected`, `instance_lost`, `volume_deleted`.",
+          "parameters": [
+            {
+              "name": "podId",
+              "in": "query",
+              "required": false,
+              "description": "Only this pod's events.",
+              "schema": {
+                "$ref": "#/components/schemas/PodId"
+              }
+            },
+            {
+              "$ref": "#/components/parameters/Limit"
+            },
+            {
+              "$ref": "#/components/parameters/Offset"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "One page of events.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PodEventList"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/pods": {
+        "post": {
+          "operationId": "createPod",
+          "tags": [
+            "pods"
+          ],
+          "summary": "Create a pod",
+          "description": "Rents the cheapest available offer of `gpuType` with `gpuCount` GPUs (or the one `offerId` names) and answers with the pod in `creating` and its one-time `sshPrivateKey`. Poll `GET /api/v1/pods/{id}` (or use the SDK's `waitForPod`) until it is `running`. 400 for a GPU type no offer has; 503 when no offer of it is available now or the provider fails; 409 when the lab is over its budget with `budgetAction: stop`.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CreatePodRequest"
+                },
+                "example": {
+                  "labId": "lab_j57a8k9m2n3p",
+                  "gpuType": "H200",
+                  "maxHours": 8,
+                  "env": {
+                    "COBAYA_PACKAGES": "/workspace/packages",
+                    "EXPERIMENT_ID": "EXP-054"
+                  },
+                  "volumeSize": 100
+                }
+              }
+            }
+          },
+          "responses": {
+            "201": {
+              "description": "The pod is being created; the private key is shown only here.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                },
+                "Location": {
+                  "description": "URL of the pod.",
+                  "schema": {
+                    "type": "string"
+                  }
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/CreatedPodResponse"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "403": {
+              "$ref": "#/components/responses/Forbidden"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+            }
+          }
+        },
+        "get": {
+          "operationId": "listPods",
+          "tags": [
+            "pods"
+          ],
+          "summary": "List pods",
+          "description": "The lab's pods (the seed requires `labId`; here it is optional and, left out, lists the pods of every lab of the tenant), newest first.",
+          "parameters": [
+            {
+              "name": "labId",
+              "in": "query",
+              "required": false,
+              "description": "Lab ID.",
+              "schema": {
+                "$ref": "#/components/schemas/LabId"
+              }
+            },
+            {
+              "name": "status",
+              "in": "query",
+              "required": false,
+              "description": "Only pods in this status.",
+              "schema": {
+                "$ref": "#/components/schemas/PodStatus"
+              }
+            },
+            {
+              "$ref": "#/components/parameters/Limit"
+            },
+            {
+              "$ref": "#/components/parameters/Offset"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "One page of pods.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PodList"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/pods/costs": {
+        "get": {
+          "operationId": "getPodCosts",
+          "tags": [
+            "pods"
+          ],
+          "summary": "Pod costs of a month",
+          "description": "Per pod and in total, compute and storage separately, for `month` (`current`, the default, or `YYYY-MM`, UTC), over one lab or every lab of the tenant; with a forecast (the burn rate now and the month's projected total; for a past month the projection is the month's total).",
+          "parameters": [
+            {
+              "name": "labId",
+              "in": "query",
+              "required": false,
+              "description": "Only this lab's pods.",
+              "schema": {
+                "$ref": "#/components/schemas/LabId"
+              }
+            },
+            {
+              "$ref": "#/components/parameters/Month"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The month's costs.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PodCostsResponse"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/pods/{id}": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/PodIdPath"
+          }
+        ],
+        "get": {
+          "operationId": "getPod",
+          "tags": [
+            "pods"
+          ],
+          "summary": "Get a pod",
+          "description": "Detailed status: the last activity sample (GPU utilisation, CPU, processes, SSH sessions), `idleMinutes`, running time, costs so far. Reading it confirms the create response (and its key) arrived.",
+          "responses": {
+            "200": {
+              "description": "The pod.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PodResponse"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/pods/{id}/ssh": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/PodIdPath"
+          }
+        ],
+        "get": {
+          "operationId": "getPodSsh",
+          "tags": [
+            "pods"
+          ],
+          "summary": "SSH access to a running pod",
+          "description": "Host, port, user and a ready `command`. 409 unless the pod is running.",
+          "responses": {
+            "200": {
+              "description": "Connection details.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PodSshResponse"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            }
+          }
+        }
+      },
+      "/api/v1/pods/{id}/start": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/PodIdPath"
+          }
+        ],
+        "post": {
+          "operationId": "startPod",
+          "tags": [
+            "pods"
+          ],
+          "summary": "Start a stopped pod",
+          "description": "The pod boots again on its volume (`creating`, then `running`). 409 unless it is stopped.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "responses": {
+            "200": {
+              "$ref": "#/components/responses/PodAction"
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+            }
+          }
+        }
+      },
+      "/api/v1/pods/{id}/stop": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/PodIdPath"
+          }
+        ],
+        "post": {
+          "operationId": "stopPod",
+          "tags": [
+            "pods"
+          ],
+          "summary": "Stop a running pod",
+          "description": "The GPU is released and the volume kept; the pod is `stopped`. 409 unless it is running.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "responses": {
+            "200": {
+              "$ref": "#/components/responses/PodAction"
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+            }
+          }
+        }
+      },
+      "/api/v1/pods/{id}/restart": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/PodIdPath"
+          }
+        ],
+        "post": {
+          "operationId": "restartPod",
+          "tags": [
+            "pods"
+          ],
+          "summary": "Restart a pod",
+          "description": "A stopped pod starts with the same configuration (as the seed describes); a running pod is stopped and started again on its volume. Either way it answers in `creating`. 409 otherwise.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "responses": {
+            "200": {
+              "$ref": "#/components/responses/PodAction"
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+            }
+          }
+        }
+      },
+      "/api/v1/pods/{id}/terminate": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/PodIdPath"
+          }
+        ],
+        "post": {
+          "operationId": "terminatePod",
+          "tags": [
+            "pods"
+          ],
+          "summary": "Terminate a pod",
+          "description": "Irreversible. The pod is `terminated`; its volume is kept until `volumeDeleteAt` (retention, default 7 days) and then deleted. 409 when it is already terminated.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "responses": {
+            "200": {
+              "$ref": "#/components/responses/PodAction"
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "parameters": {
+        "LabSlug": {
+          "name": "slug",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/LabSlug"
+          }
+        },
+        "PodIdPath": {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/PodId"
+          }
+        },
+        "Month": {
+          "name": "month",
+          "in": "query",
+          "required": false,
+          "description": "`current` (default) or a month `YYYY-MM` (UTC), 1970-01 to 2999-12.",
+          "schema": {
+            "type": "string",
+            "pattern": "^(current|(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2]))$",
+            "default": "current"
+          }
+        },
+        "Limit": {
+          "name": "limit",
+          "in": "query",
+          "required": false,
+          "description": "Page size.",
+          "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000,
+            "default": 100
+          }
+        },
+        "Offset": {
+          "name": "offset",
+          "in": "query",
+          "required": false,
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
+          "schema": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
+            "default": 0
+          }
+        },
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
+        }
+      },
+      "responses": {
+        "PodAction": {
+          "description": "The pod after the action.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PodResponse"
+              }
+            }
+          }
+        },
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Conflict": {
+          "description": "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "IDEMPOTENCY_KEY_REUSED",
+                  "message": "Idempotency-Key 'k1' was already used with a different request body",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "PayloadTooLarge": {
+          "description": "The request body is larger than this server accepts.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "PAYLOAD_TOO_LARGE",
+                  "message": "Request body exceeds the limit of 1048576 bytes",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "UnsupportedMediaType": {
+          "description": "The request body has a content type this operation does not take.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "UNSUPPORTED_MEDIA_TYPE",
+                  "message": "Send this request as application/json",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Forbidden": {
+          "description": "The credential is valid but not allowed to do this.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "FORBIDDEN",
+                  "message": "Not authorized to access this resource",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "ServiceUnavailable": {
+          "description": "The server is not ready (starting, shutting down, or its database is unreachable).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "Retry-After": {
+              "$ref": "#/components/headers/Retry-After"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_READY",
+                  "message": "Server is shutting down",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      },
+      "schemas": {
+        "LabId": {
+          "type": "string",
+          "pattern": "^lab_[a-z0-9]{12}$",
+          "examples": [
+            "lab_j57a8k9m2n3p"
+          ]
+        },
+        "LabSlug": {
+          "type": "string",
+          "pattern": "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+          "examples": [
+            "dark-energy"
+          ]
+        },
+        "PodId": {
+          "type": "string",
+          "pattern": "^pod_[a-z0-9]{12}$",
+          "examples": [
+            "pod_abc123def456"
+          ]
+        },
+        "PodStatus": {
+          "type": "string",
+          "enum": [
+            "creating",
+            "running",
+            "stopped",
+            "terminated",
+            "failed"
+          ]
+        },
+        "Money": {
+          "type": "number",
+          "minimum": 0,
+          "description": "USD."
+        },
+        "CreateLabRequest": {
+          "type": "object",
+          "required": [
+            "name",
+            "slug"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            },
+            "slug": {
+              "$ref": "#/components/schemas/LabSlug"
+            }
+          }
+        },
+        "LabSettings": {
+          "type": "object",
+          "required": [
+            "idleAlertMinutes",
+            "idleStopMinutes",
+            "autoScheduleEnabled",
+            "monthlyBudget",
+            "budgetAction",
+            "sshPublicKeys"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "idleAlertMinutes": {
+              "type": "integer",
+              "description": "An `idle_alert` event when a pod was idle this long."
+            },
+            "idleStopMinutes": {
+              "type": "integer",
+              "description": "A pod idle this long is stopped (default 360, the seed's 6 hours)."
+            },
+            "autoScheduleEnabled": {
+              "type": "boolean",
+              "description": "Stored and reported; this platform has no experiment queue to deploy from yet."
+            },
+            "monthlyBudget": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "USD per calendar month (UTC) over the lab's pods; null for none."
+            },
+            "budgetAction": {
+              "type": "string",
+              "enum": [
+                "stop",
+                "alert"
+              ],
+              "description": "Over budget: `stop` stops the running pods and refuses new starts; `alert` only reports."
+            },
+            "sshPublicKeys": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "description": "OpenSSH public keys every new or restarted pod of the lab accepts."
+            }
+          }
+        },
+        "LabSettingsPatch": {
+          "type": "object",
+          "additionalProperties": false,
+          "minProperties": 1,
+          "properties": {
+            "idleAlertMinutes": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10080
+            },
+            "idleStopMinutes": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10080
+            },
+            "autoScheduleEnabled": {
+              "type": "boolean"
+            },
+            "monthlyBudget": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "minimum": 0,
+              "maximum": 10000000
+            },
+            "budgetAction": {
+              "type": "string",
+              "enum": [
+                "stop",
+                "alert"
+              ]
+            },
+            "sshPublicKeys": {
+              "type": "array",
+              "maxItems": 20,
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 8192
+              }
+            }
+          }
+        },
+        "Lab": {
+          "type": "object",
+          "required": [
+            "id",
+            "name",
+            "slug",
+            "settings",
+            "createdAt"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "id": {
+              "$ref": "#/components/schemas/LabId"
+            },
+            "name": {
+              "type": "string"
+            },
+            "slug": {
+              "$ref": "#/components/schemas/LabSlug"
+            },
+            "settings": {
+              "$ref": "#/components/schemas/LabSettings"
+            },
+            "createdAt": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
+        "LabResponse": {
+          "type": "object",
+          "required": [
+            "data"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "data": {
+              "$ref": "#/components/schemas/Lab"
+            }
+          }
+        },
+        "LabSettingsResponse": {
+          "type": "object",
+          "required": [
+            "data"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "data": {
+              "$ref": "#/components/schemas/LabSettings"
+            }
+          }
+        },
+        "LabList": {
+          "type": "object",
+          "required": [
+            "data",
+            "total"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "data": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/Lab"
+              }
+            },
+            "total": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "CreatePodRequest": {
+          "type": "object",
+          "required": [
+            "labId",
+            "gpuType"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "labId": {
+              "$ref": "#/components/schemas/LabId"
+            },
+            "gpuType": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 100,
+              "description": "H200, H100, A100, or any `gpu_type` that `GET /api/v1/inventory` lists."
+            },
+            "gpuCount": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 8,
+              "default": 1,
+              "description": "Multi-GPU pods for H100 and A100 (and any type an offer has with that many GPUs)."
+            },
+            "maxHours": {
+              "type": "number",
+              "exclusiveMinimum": 0,
+              "maximum": 8760,
+              "description": "Running hours after which the pod is terminated; omit for no limit (the budget still applies)."
+            },
+            "image": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 500,
+              "description": "Default `hubify/base:latest` (PODS_DEFAULT_IMAGE). The local provider runs no images and refuses one."
+            },
+            "env": {
+              "type": "object",
+              "maxProperties": 100,
+              "propertyNames": {
+                "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,127}$"
+              },
+              "additionalProperties": {
+                "type": "string",
+                "maxLength": 8192
+              }
+            },
+            "volumeSize": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10000,
+              "default": 50,
+              "description": "Persistent volume, GB."
+            },
+            "provider": {
+              "type": "string",
+              "enum": [
+                "runpod",
+                "local"
+              ],
+              "description": "Only offers of this provider."
+            },
+            "offerId": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 300,
+              "description": "This offer of `GET /api/v1/inventory` (it must have `gpuType` and `gpuCount`)."
+            }
+          }
+        },
+        "PodTelemetry": {
+          "type": "object",
+          "required": [
+            "sampledAt",
+            "gpuUtilization",
+            "cpuPercent",
+            "processes",
+            "sshSessions"
+          ],
+          "additionalProperties": false,
+          "description": "The last activity sample; a null figure could not be measured on this provider.",
+          "properties": {
+            "sampledAt": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "gpuUtilization": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "cpuPercent": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "processes": {
+              "type": [
+                "integer",
+                "null"
+              ]
+            },
+            "sshSessions": {
+              "type": [
+                "integer",
+                "null"
+              ]
+            }
+          }
+        },
+        "PodCostSoFar": {
+          "type": "object",
+          "required": [
+            "compute",
+            "storage",
+            "total"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "compute": {
+              "$ref": "#/components/schemas/Money"
+            },
+            "storage": {
+              "$ref": "#/components/schemas/Money"
+            },
+            "total": {
+              "$ref": "#/components/schemas/Money"
+            }
+          }
+        },
+        "Pod": {
+          "type": "object",
+          "required": [
+            "id",
+            "labId",
+            "status",
+            "provider",
+            "offerId",
+            "gpuType",
+            "gpuCount",
+            "pricePerHour",
+            "storagePricePerHour",
+            "image",
+            "envKeys",
+            "volumeSize",
+            "volumePath",
+            "maxHours",
+            "runningHours",
+            "idleMinutes",
+            "lastActivityAt",
+            "telemetry",
+            "ssh",
+            "costs",
+            "stopReason",
+            "failureReason",
+            "createdAt",
+            "stoppedAt",
+            "terminatedAt",
+            "volumeDeleteAt",
+            "volumeDeletedAt"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "id": {
+              "$ref": "#/components/schemas/PodId"
+            },
+            "labId": {
+              "$ref": "#/components/schemas/LabId"
+            },
+            "status": {
+              "$ref": "#/components/schemas/PodStatus"
+            },
+            "provider": {
+              "type": "string"
+            },
+            "offerId": {
+              "type": "string"
+            },
+            "gpuType": {
+              "type": "string"
+            },
+            "gpuCount": {
+              "type": "integer"
+            },
+            "pricePerHour": {
+              "$ref": "#/components/schemas/Money"
+            },
+            "storagePricePerHour": {
+              "$ref": "#/components/schemas/Money"
+            },
+            "image": {
+              "type": "string"
+            },
+            "envKeys": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "description": "Names of the variables set (values may be secrets and are never returned)."
+            },
+            "volumeSize": {
+              "type": "integer"
+            },
+            "volumePath": {
+              "type": "string",
+              "description": "Where the persistent volume appears in the pod's shell (`/workspace`)."
+            },
+            "maxHours": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "runningHours": {
+              "type": "number",
+              "description": "Running time so far (what `maxHours` counts)."
+            },
+            "idleMinutes": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Minutes since the last measured activity while running; null otherwise."
+            },
+            "lastActivityAt": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "telemetry": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/PodTelemetry"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "ssh": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/PodSsh"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "costs": {
+              "$ref": "#/components/schemas/PodCostSoFar"
+            },
+            "stopReason": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "Why the pod last stopped or terminated (user, idle, budget, max_hours, key_not_collected, instance_lost)."
+            },
+            "failureReason": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "createdAt": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "stoppedAt": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "terminatedAt": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "volumeDeleteAt": {
+              "description": "When the retained volume of a terminated pod will be deleted.",
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "volumeDeletedAt": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
+        "PodResponse": {
+          "type": "object",
+          "required": [
+            "data"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "data": {
+              "$ref": "#/components/schemas/Pod"
+            }
+          }
+        },
+        "CreatedPodResponse": {
+          "type": "object",
+          "required": [
+            "data",
+            "sshPrivateKey"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "data": {
+              "$ref": "#/components/schemas/Pod"
+            },
+            "sshPrivateKey": {
+              "type": "string",
+              "description": "OpenSSH private key (ed25519) of the pod, shown only in this response."
+            }
+          }
+        },
+        "PodList": {
+          "type": "object",
+          "required": [
+            "data",
+            "total"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "data": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/Pod"
+              }
+            },
+            "total": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "PodSsh": {
+          "type": "object",
+          "required": [
+            "host",
+            "port",
+            "user",
+            "command"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "host": {
+              "type": "string"
+            },
+            "port": {
+              "type": "integer"
+            },
+            "user": {
+              "type": "string"
+            },
+            "command": {
+              "type": "string",
+              "examples": [
+                "ssh root@205.196.19.52 -p 11452"
+              ]
+            }
+          }
+        },
+        "PodSshResponse": {
+          "type": "object",
+          "required": [
+            "data"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "data": {
+              "$ref": "#/components/schemas/PodSsh"
+            }
+          }
+        },
+        "PodEvent": {
+          "type": "object",
+          "required": [
+            "id",
+            "labId",
+            "podId",
+            "type",
+            "message",
+            "createdAt"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "labId": {
+              "$ref": "#/components/schemas/LabId"
+            },
+            "podId": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/PodId"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "type": {
+              "type": "string"
+            },
+            "message": {
+              "type": "string"
+            },
+            "createdAt": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
+        "PodEventList": {
+          "type": "object",
+          "required": [
+            "data",
+            "total"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "data": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/PodEvent"
+              }
+            },
+            "total": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "CostSplit": {
+          "type": "object",
+          "required": [
+            "computeCost",
+            "storageCost",
+            "totalCost"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "computeCost": {
+              "$ref": "#/components/schemas/Money"
+            },
+            "storageCost": {
+              "$ref": "#/components/schemas/Money"
+            },
+            "totalCost": {
+              "$ref": "#/components/schemas/Money"
+            }
+          }
+        },
+        "PodMonthCost": {
+          "type": "object",
+          "required": [
+            "podId",
+            "labId",
+            "gpuType",
+            "status",
+            "runningHours",
+            "computeCost",
+            "storageCost",
+            "totalCost"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "podId": {
+              "$ref": "#/components/schemas/PodId"
+            },
+            "labId": {
+              "$ref": "#/components/schemas/LabId"
+            },
+            "gpuType": {
+              "type": "string"
+            },
+            "status": {
+              "$ref": "#/components/schemas/PodStatus"
+            },
+            "runningHours": {
+              "type": "number"
+            },
+            "computeCost": {
+              "$ref": "#/components/schemas/Money"
+            },
+            "storageCost": {
+              "$ref": "#/components/schemas/Money"
+            },
+            "totalCost": {
+              "$ref": "#/components/schemas/Money"
+            }
+          }
+        },
+        "Forecast": {
+          "type": "object",
+          "required": [
+            "burnRatePerHour",
+            "projectedMonthTotal"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "burnRatePerHour": {
+              "$ref": "#/components/schemas/Money"
+            },
+            "projectedMonthTotal": {
+              "$ref": "#/components/schemas/Money"
+            }
+          }
+        },
+        "PodCosts": {
+          "type": "object",
+          "required": [
+            "labId",
+            "month",
+            "pods",
+            "totals",
+            "forecast"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "labId": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/LabId"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "month": {
+              "type": "string",
+              "examples": [
+                "2026-12"
+              ]
+            },
+            "pods": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/PodMonthCost"
+              }
+            },
+            "totals": {
+              "$ref": "#/components/schemas/CostSplit"
+            },
+            "forecast": {
+              "$ref": "#/components/schemas/Forecast"
+            }
+          }
+        },
+        "PodCostsResponse": {
+          "type": "object",
+          "required": [
+            "data"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "data": {
+              "$ref": "#/components/schemas/PodCosts"
+            }
+          }
+        },
+        "LabBudget": {
+          "type": "object",
+          "required": [
+            "monthlyBudget",
+            "spent",
+            "remaining",
+            "overBudget",
+            "action"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "monthlyBudget": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "spent": {
+              "$ref": "#/components/schemas/Money"
+            },
+            "remaining": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "overBudget": {
+              "type": "boolean"
+            },
+            "action": {
+              "type": "string",
+              "enum": [
+                "stop",
+                "alert"
+              ]
+            }
+          }
+        },
+        "LabCosts": {
+          "type": "object",
+          "required": [
+            "slug",
+            "activePods",
+            "budget",
+            "costs"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "slug": {
+              "$ref": "#/components/schemas/LabSlug"
+            },
+            "activePods": {
+              "type": "integer",
+              "description": "Pods creating or running now."
+            },
+            "budget": {
+              "$ref": "#/components/schemas/LabBudget"
+            },
+            "costs": {
+              "$ref": "#/components/schemas/PodCosts"
+            }
+          }
+        },
+        "LabCostsResponse": {
+          "type": "object",
+          "required": [
+            "data"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "data": {
+              "$ref": "#/components/schemas/LabCosts"
+            }
+          }
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        },
+        "Retry-After": {
+          "description": "Seconds to wait before retrying.",
+          "schema": {
+            "type": "integer"
+          }
+        }
+      }
+    }
+  },
   "sessions": {
     "openapi": "3.1.0",
     "x-error-format": "gpu",

@@ -71,6 +71,29 @@ export interface SessionSettings {
   defaultImage: string;
 }
 
+/** Pods (the pods area): its lifecycle loops, defaults and storage prices. */
+export interface PodSettings {
+  /** How often the lifecycle loop looks for due pods and labs. */
+  tickMs: number;
+  /** How often a running pod is sampled (activity, existence, limits). */
+  checkMs: number;
+  /** How often a lab's month is compared with its budget. */
+  budgetCheckMs: number;
+  /** Image when the create request names none. */
+  defaultImage: string;
+  /** Days a terminated pod's volume is kept before it is deleted. */
+  volumeRetentionDays: number;
+  /** USD per GB and month of a kept volume, per provider (a provider not listed: 0). */
+  storagePricePerGbMonth: Record<string, number>;
+  /** Minutes before `maxHours` at which the warning event is written. */
+  maxHoursWarningMinutes: number;
+  /** A pod still `creating` after this many minutes failed. */
+  createTimeoutMinutes: number;
+  /** Idle auto-stop and alert thresholds of a new lab. */
+  defaultIdleStopMinutes: number;
+  defaultIdleAlertMinutes: number;
+}
+
 /** Device liveness (docs/device-protocol.md). */
 export interface DeviceSettings {
   /** How often a device sends a heartbeat. */
@@ -101,6 +124,7 @@ export interface ServerSettings {
   metricsHost: string;
   inference: InferenceSettings;
   sessions: SessionSettings;
+  pods: PodSettings;
   marketplace: MarketplaceSettings;
   devices: DeviceSettings;
 }
@@ -137,6 +161,19 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     keyGraceMinutes: 15,
     defaultImage: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04',
   },
+  pods: {
+    tickMs: 2_000,
+    checkMs: 60_000,
+    budgetCheckMs: 60_000,
+    defaultImage: 'hubify/base:latest',
+    volumeRetentionDays: 7,
+    // RunPod bills a stopped pod's volume at $0.20 per GB and month.
+    storagePricePerGbMonth: { runpod: 0.2, local: 0 },
+    maxHoursWarningMinutes: 10,
+    createTimeoutMinutes: 15,
+    defaultIdleStopMinutes: 360,
+    defaultIdleAlertMinutes: 30,
+  },
   devices: { heartbeatIntervalMs: 5_000, offlineAfterMs: 15_000 },
 };
 
@@ -149,8 +186,11 @@ export const DEFAULT_PROVIDER_BASE_URLS = {
 } as const;
 
 /** Settings a caller gives: any part of any group. */
-export type SettingsOverrides = Partial<Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace' | 'devices'>> & {
+export type SettingsOverrides = Partial<
+  Omit<ServerSettings, 'inference' | 'sessions' | 'pods' | 'marketplace' | 'devices'>
+> & {
   devices?: Partial<DeviceSettings>;
+  pods?: Partial<PodSettings>;
   inference?: Partial<InferenceSettings>;
   sessions?: Partial<SessionSettings>;
   marketplace?: Partial<MarketplaceSettings>;
@@ -163,6 +203,7 @@ export function resolveSettings(overrides: SettingsOverrides = {}): ServerSettin
     ...overrides,
     inference: { ...DEFAULT_SETTINGS.inference, ...overrides.inference },
     sessions: { ...DEFAULT_SETTINGS.sessions, ...overrides.sessions },
+    pods: { ...DEFAULT_SETTINGS.pods, ...overrides.pods },
     marketplace: { ...DEFAULT_SETTINGS.marketplace, ...overrides.marketplace },
     devices: { ...DEFAULT_SETTINGS.devices, ...overrides.devices },
   };

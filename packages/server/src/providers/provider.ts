@@ -74,7 +74,48 @@ export interface CreateInstanceRequest {
   diskGb: number;
   env: Record<string, string>;
   onStartCmd: string | null;
+  /** One OpenSSH public key per line: every one of them may log in. */
   sshPublicKey: string;
+  /**
+   * A persistent volume (pods): the instance mounts it at the provider's `volumePath`, and destroying the
+   * instance keeps it until `deleteVolume`. A provider that ties volumes to instances ignores the id.
+   */
+  volume?: { id: string; sizeGb: number };
+}
+
+/** What was measured inside an instance at one moment; a null figure was not measurable there. */
+export interface ActivitySample {
+  at: Date;
+  /** CPU use since the previous sample, in percent of one core. */
+  cpuPercent: number | null;
+  /** Processes of the workload (the instance's own init not counted). */
+  processes: number | null;
+  /** Open SSH connections. */
+  sshSessions: number | null;
+  /** Mean GPU utilisation over the instance's GPUs, 0-100. */
+  gpuUtilization: number | null;
+}
+
+/**
+ * Long-lived instances with a persistent volume (the pods area): stop keeps the volume, start boots the
+ * instance again on it, and the volume is deleted only when asked.
+ */
+export interface PodOperations {
+  /** Where the volume appears inside the instance, e.g. `/workspace`. */
+  readonly volumePath: string;
+  /** Storage of a stopped instance's volume outlives its instance on the provider (local: yes; RunPod: the pod keeps it). */
+  readonly vanishedKeepsVolume: boolean;
+  /** Stops the instance and keeps its volume; idempotent. */
+  stop(instanceId: string): Promise<void>;
+  /** Boots a stopped instance on its volume; returns the instance id it has now (the same or a new one). */
+  start(
+    instanceId: string,
+    request: CreateInstanceRequest & { volume: { id: string; sizeGb: number } },
+  ): Promise<{ instanceId: string }>;
+  /** Deletes the volume (and whatever of the instance the provider still keeps); idempotent. */
+  deleteVolume(volumeId: string, instanceId: string | null): Promise<void>;
+  /** What is happening inside a running instance now; null when nothing could be measured. */
+  sample(instanceId: string): Promise<ActivitySample | null>;
 }
 
 export interface GpuProvider {
@@ -101,6 +142,8 @@ export interface GpuProvider {
    * can see has an id starting with it, so a replica never judges another node's local instances.
    */
   readonly instanceIdPrefix?: string;
+  /** Pods: instances with persistent volumes; a provider without it offers no pods. */
+  readonly pods?: PodOperations;
   /** Why the provider cannot create instances on this machine (the local provider without runc), or null. */
   unavailableReason?(): Promise<string | null>;
   /** What an operator should know about how the provider runs here (logged at start-up), e.g. weaker isolation. */

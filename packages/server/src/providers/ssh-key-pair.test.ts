@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import ssh2 from 'ssh2';
-import { generateEd25519KeyPair } from './ssh-key-pair.js';
+import { generateEd25519KeyPair, parsePublicKey } from './ssh-key-pair.js';
 
 describe('generateEd25519KeyPair', () => {
   it('always yields a pair both halves of which parse (ssh2 alone gets about 1 in 100 wrong)', () => {
@@ -23,5 +23,16 @@ describe('generateEd25519KeyPair', () => {
     const priv = ssh2.utils.parseKey(pair.privateKey) as ssh2.ParsedKey;
     const pub = ssh2.utils.parseKey(pair.publicKey) as ssh2.ParsedKey;
     expect(priv.getPublicSSH().equals(pub.getPublicSSH())).toBe(true);
+  });
+});
+
+describe('parsePublicKey', () => {
+  it('accepts an OpenSSH public key line (trimmed) and refuses private keys, two keys in one, and text', () => {
+    const pair = generateEd25519KeyPair('member@lab');
+    expect(parsePublicKey(`  ${pair.publicKey}\n`)).toBe(pair.publicKey);
+    expect(parsePublicKey(pair.privateKey)).toBeUndefined();
+    expect(parsePublicKey(`${pair.publicKey}\n${pair.publicKey}`)).toBeUndefined();
+    expect(parsePublicKey('ssh-ed25519 AAAAnot-base64-of-a-key')).toBeUndefined();
+    expect(parsePublicKey('hello')).toBeUndefined();
   });
 });

@@ -23,3 +23,15 @@ export function generateEd25519KeyPair(comment = ''): SshKeyPair {
     if (attempt >= 16) throw new Error('could not generate a well-formed ed25519 key pair');
   }
 }
+
+/**
+ * An OpenSSH public key line (`<type> <base64> [comment]`) normalised to one line, or undefined when it is
+ * not one a private key could match (what `authorized_keys` would accept; private keys are refused).
+ */
+export function parsePublicKey(text: string): string | undefined {
+  const line = text.trim();
+  if (line.includes('\n') || !/^(ssh|ecdsa|sk)-[A-Za-z0-9@.-]+ [A-Za-z0-9+/=]+( .*)?$/.test(line)) return undefined;
+  const parsed = ssh2.utils.parseKey(line);
+  if (parsed instanceof Error || parsed.isPrivateKey()) return undefined;
+  return line;
+}

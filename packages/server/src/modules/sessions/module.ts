@@ -17,6 +17,9 @@ import { createSessionBroker } from './session-broker.js';
 import { createSessionMetrics } from './session-metrics.js';
 import { deploymentId, sessionRepository } from './session-repository.js';
 
+/** Money rounding shared with the pods' costs. */
+export { roundCost } from './costs.js';
+
 export interface BrokerHealth {
   lifecycle: 'starting' | 'running' | 'stopped';
   inventory: 'ok' | 'stale' | 'empty';

@@ -6,6 +6,7 @@
 import { and, desc, eq, gt, inArray, isNull, like, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database.js';
 import { gpuSessions, platformSettings, type GpuSessionStatus } from '../../platform/db/schema.js';
+import { isUniqueViolation } from '../../platform/db/unique-violation.js';
 
 export type SessionRow = typeof gpuSessions.$inferSelect;
 export type NewSession = typeof gpuSessions.$inferInsert;
@@ -18,12 +19,6 @@ export interface SessionFilters {
   status?: GpuSessionStatus;
   provider?: string;
 }
-
-const isUniqueViolation = (error: unknown) => {
-  for (let e = error as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
-    if (e.code === '23505') return true;
-  return false;
-};
 
 export function sessionRepository(db: Db) {
   return {

@@ -55,6 +55,14 @@ export interface ContainerInfo {
   pid: number;
 }
 
+/** What a container's cgroup counts now. */
+export interface ContainerStats {
+  /** CPU time of every process of the container since it started, in nanoseconds. */
+  cpuNanos: number;
+  /** Processes (and threads) in it now, its init included. */
+  pids: number;
+}
+
 export interface ContainerDriver {
   readonly name: string;
   /** Creates and starts the container; its init runs when this resolves. */
@@ -65,6 +73,8 @@ export interface ContainerDriver {
    */
   exec(id: string, args: string[], options?: ExecOptions): ChildProcess;
   list(): Promise<ContainerInfo[]>;
+  /** Its cgroup's CPU time and process count; undefined when the container does not exist. */
+  stats(id: string): Promise<ContainerStats | undefined>;
   /** Sends a signal to every process of the container. */
   kill(id: string, signal?: string): Promise<void>;
   /** Ends every process and removes the container and its bundle; idempotent. */

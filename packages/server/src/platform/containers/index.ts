@@ -5,6 +5,7 @@ export type {
   ContainerLimits,
   ContainerMount,
   ContainerSpec,
+  ContainerStats,
   ExecOptions,
   UserMapping,
 } from './container-driver.js';

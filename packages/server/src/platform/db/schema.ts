@@ -399,3 +399,136 @@ export const trainingJobs = pgTable(
     index('training_jobs_status_idx').on(table.status),
   ],
 );
+
+/** Labs (the pods area): a tenant's group of pods with shared limits, a budget and SSH keys. */
+export const labs = pgTable(
+  'labs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    idleAlertMinutes: integer('idle_alert_minutes').notNull(),
+    idleStopMinutes: integer('idle_stop_minutes').notNull(),
+    autoScheduleEnabled: boolean('auto_schedule_enabled').notNull().default(false),
+    /** USD per calendar month (UTC); null: no budget. */
+    monthlyBudget: doublePrecision('monthly_budget'),
+    budgetAction: text('budget_action').$type<'stop' | 'alert'>().notNull().default('stop'),
+    sshPublicKeys: jsonb('ssh_public_keys').$type<string[]>().notNull().default([]),
+    /** The month (`YYYY-MM`) whose budget overrun was already reported. */
+    budgetAlertedMonth: text('budget_alerted_month'),
+    /** Work-claim column of the budget loop (FOR UPDATE SKIP LOCKED). */
+    nextBudgetCheckAt: at('next_budget_check_at').notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('labs_tenant_slug_idx').on(table.tenantId, table.slug),
+    index('labs_budget_check_idx').on(table.nextBudgetCheckAt),
+  ],
+);
+
+export type PodStatus = 'creating' | 'running' | 'stopped' | 'terminated' | 'failed';
+
+/**
+ * Pods (pods.md). Like sessions, a row is written (`creating`, no instance yet) before the provider is
+ * called; `next_check_at` is the lifecycle loops' claim column. Running time is `running_seconds` plus the
+ * current run since `run_started_at`.
+ */
+export const pods = pgTable(
+  'pods',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    labId: text('lab_id')
+      .notNull()
+      .references(() => labs.id, { onDelete: 'cascade' }),
+    status: text('status').$type<PodStatus>().notNull(),
+    label: text('label').notNull(),
+    provider: text('provider').notNull(),
+    offerId: text('offer_id').notNull(),
+    providerOfferId: text('provider_offer_id').notNull(),
+    instanceId: text('instance_id'),
+    volumeId: text('volume_id').notNull(),
+    gpuType: text('gpu_type').notNull(),
+    gpuCount: integer('gpu_count').notNull(),
+    /** Captured from the offer when the pod was created (compute, while running). */
+    pricePerHour: doublePrecision('price_per_hour').notNull(),
+    /** The volume's storage price (while stopped, and retained after terminate). */
+    storagePricePerHour: doublePrecision('storage_price_per_hour').notNull(),
+    image: text('image').notNull(),
+    env: jsonb('env').$type<Record<string, string>>().notNull(),
+    volumeSize: integer('volume_size').notNull(),
+    volumePath: text('volume_path').notNull(),
+    maxHours: doublePrecision('max_hours'),
+    sshHost: text('ssh_host'),
+    sshPort: integer('ssh_port'),
+    sshUser: text('ssh_user'),
+    /** The pod's own key and the lab's keys at creation, one per line. */
+    sshPublicKeys: text('ssh_public_keys').notNull(),
+    runningSeconds: doublePrecision('running_seconds').notNull().default(0),
+    runStartedAt: at('run_started_at'),
+    lastActivityAt: at('last_activity_at'),
+    telemetry: jsonb('telemetry').$type<Record<string, unknown> | null>(),
+    idleAlertedAt: at('idle_alerted_at'),
+    maxHoursWarnedAt: at('max_hours_warned_at'),
+    keyCollectedAt: at('key_collected_at'),
+    failureReason: text('failure_reason'),
+    stopReason: text('stop_reason'),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+    stoppedAt: at('stopped_at'),
+    terminatedAt: at('terminated_at'),
+    volumeDeleteAt: at('volume_delete_at'),
+    volumeDeletedAt: at('volume_deleted_at'),
+    nextCheckAt: at('next_check_at').notNull().defaultNow(),
+  },
+  (table) => [
+    index('pods_lab_idx').on(table.labId, table.createdAt),
+    index('pods_check_idx').on(table.status, table.nextCheckAt),
+  ],
+);
+
+/** What a pod costs, as spans at one price: `compute` while running, `storage` while its volume is kept. */
+export const podUsage = pgTable(
+  'pod_usage',
+  {
+    id: text('id').primaryKey(),
+    podId: text('pod_id')
+      .notNull()
+      .references(() => pods.id, { onDelete: 'cascade' }),
+    labId: text('lab_id').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    kind: text('kind').$type<'compute' | 'storage'>().notNull(),
+    pricePerHour: doublePrecision('price_per_hour').notNull(),
+    startedAt: at('started_at').notNull(),
+    endedAt: at('ended_at'),
+  },
+  (table) => [
+    index('pod_usage_lab_idx').on(table.labId, table.startedAt),
+    uniqueIndex('pod_usage_open_idx')
+      .on(table.podId, table.kind)
+      .where(sql`ended_at IS NULL`),
+  ],
+);
+
+/** Warnings and alerts of a lab's pods and budget (`GET /api/v1/labs/{slug}/events`). */
+export const podEvents = pgTable(
+  'pod_events',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    labId: text('lab_id')
+      .notNull()
+      .references(() => labs.id, { onDelete: 'cascade' }),
+    podId: text('pod_id'),
+    type: text('type').notNull(),
+    message: text('message').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('pod_events_lab_idx').on(table.labId, table.createdAt)],
+);

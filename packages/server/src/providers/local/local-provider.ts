@@ -3,7 +3,8 @@
  * instance's directory as its volume, its own SSH endpoint (real SSH, the session's key only) whose
  * commands run inside the container, its start command run inside it too, and its activity measured from
  * SSH use. Offers describe the machine itself; templates are a small built-in catalog (local-templates.ts).
- * Destroying the instance destroys the container and everything running in it. Instances live as long as
+ * Destroying the instance destroys the container and everything running in it. A pod's instance mounts a
+ * named volume under `<root>/volumes/` instead, which outlives its containers (local-pods.ts). Instances live as long as
  * this process: the next start of this node sweeps the containers and directories a killed process left,
  * which the reconciler then sees as ghosts, as with any provider. Without a container runtime (runc, root)
  * the provider offers nothing and says why (`unavailableReason`).
@@ -16,6 +17,7 @@ import { blockedAncestor, createRuncDriver, probeRunc } from '../../platform/con
 import { DEFAULT_SETTINGS } from '../../platform/settings.js';
 import type { CreateInstanceRequest, GpuProvider, ProviderInstance } from '../provider.js';
 import { createUidAllocator, HOME, instanceContainer, VOLUME } from './local-container.js';
+import { localPods, volumeDir } from './local-pods.js';
 import { LOCAL_TEMPLATES } from './local-templates.js';
 import { offersFor, readGpus } from './machine-offers.js';
 import { exposedPorts, forwardPorts } from './port-forward.js';
@@ -25,6 +27,8 @@ interface LocalInstance {
   id: string;
   label: string;
   workDir: string;
+  /** A named volume's directory stays when the instance ends. */
+  namedVolume: boolean;
   endpoint: SshEndpoint;
   forwards: { close(): Promise<void> } | null;
   startedAt: Date;
@@ -114,6 +118,7 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
     await instance.endpoint.close();
     await instance.forwards?.close();
     if (instance.userHostId !== null) uids.give(instance.userHostId);
+    if (instance.namedVolume) return;
     if (destroyOptions.preserveStorage) {
       await mkdir(join(options.root, 'preserved'), { recursive: true, mode: 0o700 });
       await rename(instance.workDir, join(options.root, 'preserved', id));
@@ -133,6 +138,60 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
       throw error;
     }
     return userHostId;
+  }
+
+  async function createInstance(request: CreateInstanceRequest) {
+    await cleanup;
+    const reason = await unavailable;
+    if (reason) throw new Error(`the local provider is unavailable: ${reason}`);
+    const id = `${idPrefix}${randomUUID().slice(0, 8)}`;
+    const namedVolume = request.volume !== undefined;
+    const workDir = request.volume ? volumeDir(options.root, request.volume.id) : join(options.root, id);
+    await mkdir(workDir, { recursive: true, mode: 0o755 });
+    let userHostId: number | null;
+    try {
+      userHostId = await startContainer(id, workDir, request.env);
+    } catch (error) {
+      if (!namedVolume) await rm(workDir, { recursive: true, force: true });
+      throw error;
+    }
+    const now = clock();
+    const instance: LocalInstance = {
+      id,
+      label: request.label,
+      workDir,
+      namedVolume,
+      startedAt: now,
+      lastActivityAt: now,
+      pricePerHour: options.pricePerHour ?? 0,
+      userHostId,
+      endpoint: undefined as unknown as SshEndpoint,
+      forwards: null,
+    };
+    instances.set(id, instance);
+    try {
+      instance.endpoint = await startSshEndpoint({
+        host,
+        authorizedKey: request.sshPublicKey,
+        run: (command) => containers.exec(id, command === null ? ['/bin/sh'] : ['/bin/sh', '-c', command]),
+        onActivity: () => {
+          instance.lastActivityAt = clock();
+        },
+      });
+    } catch (error) {
+      instances.delete(id);
+      await containers.destroy(id);
+      if (!namedVolume) await rm(workDir, { recursive: true, force: true });
+      throw error;
+    }
+    const ports = exposedPorts(request.env);
+    const activity = () => {
+      instance.lastActivityAt = clock();
+    };
+    if (ports.length) instance.forwards = await forwardPorts(ports, (args) => containers.exec(id, args), activity);
+    if (request.onStartCmd)
+      containers.exec(id, ['/bin/sh', '-c', request.onStartCmd], { cwd: VOLUME, env: { HOME }, stdio: 'ignore' });
+    return { instanceId: id };
   }
 
   return {
@@ -157,57 +216,7 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
     async listTemplates() {
       return [...LOCAL_TEMPLATES];
     },
-    async createInstance(request: CreateInstanceRequest) {
-      await cleanup;
-      const reason = await unavailable;
-      if (reason) throw new Error(`the local provider is unavailable: ${reason}`);
-      const id = `${idPrefix}${randomUUID().slice(0, 8)}`;
-      const workDir = join(options.root, id);
-      await mkdir(workDir, { recursive: true, mode: 0o755 });
-      let userHostId: number | null;
-      try {
-        userHostId = await startContainer(id, workDir, request.env);
-      } catch (error) {
-        await rm(workDir, { recursive: true, force: true });
-        throw error;
-      }
-      const now = clock();
-      const instance: LocalInstance = {
-        id,
-        label: request.label,
-        workDir,
-        startedAt: now,
-        lastActivityAt: now,
-        pricePerHour: options.pricePerHour ?? 0,
-        userHostId,
-        endpoint: undefined as unknown as SshEndpoint,
-        forwards: null,
-      };
-      instances.set(id, instance);
-      try {
-        instance.endpoint = await startSshEndpoint({
-          host,
-          authorizedKey: request.sshPublicKey,
-          run: (command) => containers.exec(id, command === null ? ['/bin/sh'] : ['/bin/sh', '-c', command]),
-          onActivity: () => {
-            instance.lastActivityAt = clock();
-          },
-        });
-      } catch (error) {
-        instances.delete(id);
-        await containers.destroy(id);
-        await rm(workDir, { recursive: true, force: true });
-        throw error;
-      }
-      const ports = exposedPorts(request.env);
-      const activity = () => {
-        instance.lastActivityAt = clock();
-      };
-      if (ports.length) instance.forwards = await forwardPorts(ports, (args) => containers.exec(id, args), activity);
-      if (request.onStartCmd)
-        containers.exec(id, ['/bin/sh', '-c', request.onStartCmd], { cwd: VOLUME, env: { HOME }, stdio: 'ignore' });
-      return { instanceId: id };
-    },
+    createInstance,
     async getInstance(instanceId) {
       const instance = instances.get(instanceId);
       return instance ? view(instance) : undefined;
@@ -217,6 +226,7 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
       return [...instances.values()].map(view);
     },
     destroyInstance: destroy,
+    pods: localPods({ root: options.root, containers, instances, createInstance, destroy, clock }),
     async close() {
       await cleanup;
       await Promise.all([...instances.keys()].map((id) => destroy(id)));

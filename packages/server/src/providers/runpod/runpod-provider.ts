@@ -12,6 +12,7 @@ import type {
   ProviderOffer,
 } from '../provider.js';
 import { ignoreGone, ProviderApiError, type ProviderHttp } from '../provider-http.js';
+import { runPodPods, RUNPOD_VOLUME_PATH } from './runpod-pods.js';
 import type { RunPodCloud, RunPodCreatePodRequest, RunPodGpuType, RunPodPod, RunPodPodStatus } from './runpod-types.js';
 
 const STATUS: Record<RunPodPodStatus, InstanceStatus> = {
@@ -158,6 +159,7 @@ export function createRunPodProvider(http: ProviderHttp): GpuProvider {
 
   return {
     name: 'runpod',
+    pods: runPodPods(http),
     async listOffers() {
       return (await Promise.all(CLOUDS.map(offersOf))).flat();
     },
@@ -182,6 +184,7 @@ export function createRunPodProvider(http: ProviderHttp): GpuProvider {
         ports: ['22/tcp'],
         startSsh: true,
         ...(request.onStartCmd ? { args: request.onStartCmd } : {}),
+        ...(request.volume ? { volumeInGb: request.volume.sizeGb, volumeMountPath: RUNPOD_VOLUME_PATH } : {}),
       };
       const pod = await http<RunPodPod | undefined>('create_instance', 'POST', '/pods', body);
       if (!pod?.id)

@@ -3,7 +3,8 @@
  * uses, as its OpenAPI schema (https://api.runpod.io/v2/openapi.json, version 2.0.0) documents them:
  * `GET /catalog/gpus?include=AVAILABILITY&product=POD&cloud=&count=` (GPU types with per-GPU prices and stock
  * per data center), `POST /pods` (201 with the pod), `GET /pods` (`{pods: [...]}`), `GET /pods/{id}` and
- * `DELETE /pods/{id}` (204). Errors are RFC 9457 problems `{title, status, detail, errors?}`; 429s carry
+ * `DELETE /pods/{id}` (204), and for pods that keep their volume `POST /pods/{id}/stop` and `POST /pods/{id}/start`
+ * (200 with the pod). Errors are RFC 9457 problems `{title, status, detail, errors?}`; 429s carry
  * Retry-After. Only the fields we read or send are listed.
  *
  * Version: v2. REST v1 (`https://rest.runpod.io/v1`, flat create bodies, `desiredStatus`) is deprecated and was
@@ -16,6 +17,8 @@
  * - https://docs.runpod.io/api-reference-v2/pods/list-pods
  * - https://docs.runpod.io/api-reference-v2/pods/get-a-pod
  * - https://docs.runpod.io/api-reference-v2/pods/terminate-a-pod
+ * - https://docs.runpod.io/api-reference-v2/pods/stop-a-pod, .../start-a-pod (a stopped pod keeps its volume
+ *   at `volumeMountPath` and is billed only its storage; terminating deletes it)
  * - https://docs.runpod.io/pods/configuration/use-ssh (the `PUBLIC_KEY` variable RunPod images install)
  */
 
@@ -82,6 +85,9 @@ export interface RunPodPod {
   /** null unless RUNNING */
   runtime: {
     uptime?: number;
+    /** Utilisation of each GPU, as the pod's agent last reported it. */
+    gpus?: { id: string; gpuUtilPercent?: number; memoryUtilPercent?: number }[];
+    container?: { cpuPercent?: number; memoryPercent?: number };
     ports?: { private: number; public: number | null; type: string; ip: string | null }[];
   } | null;
   createdAt: string;
@@ -103,6 +109,9 @@ export interface RunPodCreatePodRequest {
   startSsh: boolean;
   /** the container start command: replaces the image's CMD */
   args?: string;
+  /** the pod's volume, GB: kept while the pod is stopped */
+  volumeInGb?: number;
+  volumeMountPath?: string;
 }
 
 /** RFC 9457 problem, every error response. */

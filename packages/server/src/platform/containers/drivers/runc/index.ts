@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ContainerDriver } from '../../container-driver.js';
 import { create } from './create.js';
 import { destroy, kill, list, sweep } from './destroy.js';
+import { stats } from './stats.js';
 import { exec } from './exec.js';
 import type { RuncContext } from './run-runc.js';
 
@@ -35,6 +36,7 @@ export function createRuncDriver(options: { stateDir: string; binary?: string })
     },
     exec: (id, args, execOptions) => exec(ctx, id, args, execOptions),
     list: async () => (await ready(), list(ctx)),
+    stats: async (id) => (await ready(), stats(ctx, id)),
     kill: (id, signal) => kill(ctx, id, signal),
     destroy: async (id) => (await ready(), destroy(ctx, id)),
     sweep: async (prefix) => (await ready(), sweep(ctx, prefix)),

@@ -1,7 +1,7 @@
 /**
  * The runc driver with real runc containers: a host-view root with a user namespace, exec with piped stdio,
- * env and exit codes, isolation from the host (files, processes, loopback sockets), cgroup limits, and
- * list, destroy and the crash sweep.
+ * env and exit codes, isolation from the host (files, processes, loopback sockets), cgroup limits and
+ * figures, and list, destroy and the crash sweep.
  */
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -100,6 +100,17 @@ describe.skipIf(!available)('runc driver', () => {
     expect(await cgroup('memory', 'memory.limit_in_bytes')).toBe(String(256 * 1024 * 1024));
     expect(await cgroup('cpu', 'cpu.cfs_quota_us')).toBe('50000');
     expect(await cgroup('pids', 'pids.max')).toBe('128');
+  });
+
+  it('counts its cgroup: CPU time grows with work, processes with what runs in it, nothing for an unknown id', async () => {
+    const before = (await driver.stats('cptest-a'))!;
+    expect(before.pids).toBeGreaterThanOrEqual(1);
+    await run(driver, 'cptest-a', 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; nohup sleep 30 >/dev/null 2>&1 &');
+    const after = (await driver.stats('cptest-a'))!;
+    expect(after.cpuNanos).toBeGreaterThan(before.cpuNanos);
+    expect(after.pids).toBeGreaterThan(before.pids === 1 ? 1 : 2);
+    await run(driver, 'cptest-a', 'pkill sleep; true');
+    expect(await driver.stats('cptest-none')).toBeUndefined();
   });
 
   it('lists, destroys, and sweeps what a killed process left', async () => {
