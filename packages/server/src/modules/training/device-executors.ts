@@ -1,7 +1,7 @@
 /**
  * Connected devices as train-step executors for a job: those of this process that meet the job's
- * `resource_config` (SDK type and version; `max_devices` counts the built-in device), each running a step
- * over its socket (the run_train_step message, docs/device-protocol.md).
+ * `resource_config` (SDK type and version) may take it (device-scheduler.ts shares them among jobs), and
+ * each runs a step over its socket (the run_train_step message, docs/device-protocol.md).
  */
 import { createHash } from 'node:crypto';
 import type { StepExecutor } from './engine/run-round.js';
@@ -40,28 +40,22 @@ export function matchingDevices(
     );
 }
 
-export function deviceExecutors(
-  source: TrainingDeviceSource,
-  tenantId: string,
-  resources: TrainingConfig['resource_config'],
-  step: TrainStep,
-): StepExecutor[] {
+/** A connected device as a train-step executor for one job's train-step graph. */
+export function deviceExecutor(source: TrainingDeviceSource, step: TrainStep): (deviceId: string) => StepExecutor {
   const sha256 = createHash('sha256').update(step.model).digest('hex');
   const toWire = (t: WireTensor): ProtocolTensor => ({
     type: t.type,
     dims: t.dims,
     data: t.data instanceof BigInt64Array ? Array.from(t.data, Number) : Array.from(t.data),
   });
-  return matchingDevices(source, tenantId, resources)
-    .slice(0, Math.max(0, (resources.max_devices ?? Number.MAX_SAFE_INTEGER) - 1))
-    .map((d) => ({
-      id: d.deviceId,
-      async run(feeds) {
-        const inputs = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toWire(t)]));
-        const outputs = await source.runTrainStep(d.deviceId, { graph: step.model, sha256, inputs }, STEP_TIMEOUT_MS);
-        return Object.fromEntries(
-          Object.entries(outputs).map(([name, t]) => [name, { data: Float32Array.from(t.data.map(Number)) }]),
-        );
-      },
-    }));
+  return (deviceId) => ({
+    id: deviceId,
+    async run(feeds) {
+      const inputs = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toWire(t)]));
+      const outputs = await source.runTrainStep(deviceId, { graph: step.model, sha256, inputs }, STEP_TIMEOUT_MS);
+      return Object.fromEntries(
+        Object.entries(outputs).map(([name, t]) => [name, { data: Float32Array.from(t.data.map(Number)) }]),
+      );
+    },
+  });
 }
