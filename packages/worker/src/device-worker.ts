@@ -2,7 +2,10 @@
  * One device: registers with the API key through the SDK (once; the token is kept for reconnects), opens
  * the WebSocket with its X-SDK-Token, says hello with its capabilities, sends heartbeats, answers log
  * requests from its ring buffer and runs run-inference tasks on its thread pool. A dropped socket is
- * reopened with exponential backoff and jitter; a refused token (401) registers the device again.
+ * reopened with exponential backoff and jitter. Refusals that retrying cannot cure end the worker through
+ * `failed` (main.ts exits 1 with its one-line message): the API key refused at registration (401/403), or the
+ * device's token refused at the socket (401: the device was removed, its token revoked, or the server's data
+ * reset), unless the worker was started with `reregister`, which registers a new device instead.
  */
 import {
   PROTOCOL_VERSION,
@@ -12,7 +15,7 @@ import {
   type DeviceMessage,
   type ServerMessage,
 } from '@computeplane/device-protocol';
-import { createClient } from '@computeplane/sdk';
+import { ApiError, createClient } from '@computeplane/sdk';
 import { registerDevice } from '@computeplane/sdk/devices';
 import WebSocket from 'ws';
 import { backoffDelay } from './backoff.js';
@@ -46,6 +49,10 @@ export async function startDeviceWorker(
   let heartbeat: NodeJS.Timeout | undefined;
   let stopped = false;
   let attempt = 0;
+  let fail: (message: string) => void = () => undefined;
+  const failed = new Promise<string>((resolve) => (fail = resolve));
+  /** Thrown by register() when the server refused the API key (no retry). */
+  class Refused extends Error {}
   const cache = createModelCache({
     dir: options.cacheDir,
     client: () => createClient({ baseUrl: options.server, sdkToken: registration!.sdk_token }),
@@ -55,6 +62,8 @@ export async function startDeviceWorker(
   async function register(): Promise<Registration> {
     const client = createClient({ baseUrl: options.server, apiKey: options.apiKey });
     const { data, error } = await registerDevice(client, { body: { name: options.name, capabilities } });
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403))
+      throw new Refused(`the server refused the API key (HTTP ${error.message}); check --api-key`);
     if (error) throw new Error(`registration refused: ${error.message}`);
     log.info(`registered as ${data.device_id}`);
     return data;
@@ -162,6 +171,7 @@ export async function startDeviceWorker(
       registration ??= await register();
     } catch (error) {
       log.warn(error instanceof Error ? error.message : String(error));
+      if (error instanceof Refused) return stopWith(error.message);
       return scheduleReconnect();
     }
     const url = `${options.server.replace(/^http/, 'ws')}${registration.ws_path}`;
@@ -169,7 +179,14 @@ export async function startDeviceWorker(
     socket = ws;
     ws.on('unexpected-response', (_request, response) => {
       log.warn(`socket refused with HTTP ${response.statusCode}`);
-      if (response.statusCode === 401) registration = undefined;
+      if (response.statusCode === 401 && options.reregister) {
+        log.warn(`the token of device ${registration?.device_id} was refused; registering a new device`);
+        registration = undefined;
+        attempt = 0;
+      } else if (response.statusCode === 401)
+        stopWith(
+          `the server refused the token of device ${registration?.device_id} (HTTP 401: the device was removed, its token revoked, or the server's data reset); start the worker again, or with --reregister, to register a new device`,
+        );
       ws.terminate();
     });
     ws.on('open', () => send(ws, { v: PROTOCOL_VERSION, type: 'hello', capabilities }));
@@ -183,9 +200,17 @@ export async function startDeviceWorker(
     });
   }
 
+  function stopWith(message: string) {
+    stopped = true;
+    clearInterval(heartbeat);
+    fail(message);
+  }
+
   await connect();
   return {
     log,
+    /** Resolves with a one-line reason when the worker gave up (a refusal that retrying cannot cure). */
+    failed,
     get deviceId() {
       return registration?.device_id;
     },
