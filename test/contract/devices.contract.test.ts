@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION, parseServerMessage, type ServerMessage } from '@computeplane/device-protocol';
 import { createClient, unwrap } from '@computeplane/sdk';
@@ -253,7 +253,14 @@ describe.each(testDrivers)('devices contract on $name', (driver) => {
     const theirs = await register(suite.server.clientB);
     const path = { checksum: model.checksum };
     const device = suite.server.client({ sdkToken: mine.sdk_token });
+    // Streamed from the store (read), never loaded whole (get).
+    const whole = vi.spyOn(suite.server.blobs, 'get');
+    const streamed = vi.spyOn(suite.server.blobs, 'read');
     const { data, response } = await conform('downloadDeviceModel', downloadDeviceModel(device, { params: { path } }));
+    expect(whole).not.toHaveBeenCalled();
+    expect(streamed).toHaveBeenCalledWith(model.checksum);
+    whole.mockRestore();
+    streamed.mockRestore();
     const bytes = new Uint8Array(data as unknown as ArrayBuffer);
     expect(bytes).toEqual(fixtureBytes('tiny-mlp.onnx'));
     expect(`sha256:${createHash('sha256').update(bytes).digest('hex')}`).toBe(model.checksum);

@@ -32,7 +32,7 @@ export function createDevicesModule(platform: Services, deps: { models: ModelsMo
     builtin: builtinDevice({ node, registry: platform.metrics, startedAt: platform.lifecycle.startedAt }),
     settings: platform.settings.devices,
     clock,
-    modelFile: (tenantId, checksum) => deps.models.catalog.fileByChecksum(tenantId, checksum),
+    modelFile: (tenantId, checksum) => deps.models.catalog.streamByChecksum(tenantId, checksum),
   });
   const detach = new Set<() => void>();
   return {
