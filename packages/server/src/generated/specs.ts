@@ -9366,7 +9366,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "minimum": 0,
               "maximum": 3600000,
               "default": 60000,
-              "description": "How often devices pull new weights."
+              "description": "In async and semi_sync, how often a device pulls the newest weights; between pulls it trains on from its own (docs/training.md). full_sync pulls every round."
             },
             "target_accuracy": {
               "type": "number",
@@ -9454,7 +9454,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "estimated_devices": {
               "type": "integer",
-              "minimum": 1
+              "minimum": 0,
+              "description": "The devices the job would get now on the server that took the request, beside the jobs it runs (shares proportional to total_samples * epochs); 0 when it waits queued for a device."
             }
           }
         },
