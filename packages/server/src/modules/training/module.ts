@@ -23,6 +23,7 @@ export function createTrainingModule(
   const scheduler = createDeviceScheduler(deps.devices, device);
   const runner = createTrainingRunner({
     scheduler,
+    tenantsElsewhere: () => deps.devices.tenantsOnlineElsewhere(),
     repository,
     models: deps.models.catalog,
     datasets: deps.datasets,

@@ -14,6 +14,7 @@ import type { DeviceScheduler } from './device-scheduler.js';
 import { createStepWorker } from './engine/step-worker.js';
 import { trainJob } from './engine/train-job.js';
 import { loadData, prepareModel } from './prepare-training.js';
+import { leaveToOtherReplica } from './replica-handoff.js';
 import type { TrainingConfig, TrainingProgress } from './training-config.js';
 import type { TrainingRepository, TrainingRow } from './training-repository.js';
 
@@ -29,6 +30,8 @@ export function createTrainingRunner(deps: {
   device: string;
   devices: TrainingDeviceSource;
   scheduler: DeviceScheduler;
+  /** The tenants with devices online on other replicas (replica-handoff.ts). */
+  tenantsElsewhere: () => Promise<Set<string>>;
   clock: () => Date;
   logger: Logger;
   leaseMs: number;
@@ -99,10 +102,19 @@ export function createTrainingRunner(deps: {
     }
   }
 
-  /** Claims the oldest due job that would get at least `min_devices` of this process's devices now. */
+  /**
+   * Claims the oldest due job that would get at least `min_devices` of this process's devices now, and is
+   * not left to the replica that has its tenant's devices (replica-handoff.ts).
+   */
   async function admit(): Promise<boolean> {
-    for (const row of await repository.due(clock(), DUE_WINDOW)) {
-      if (active.has(row.id)) continue;
+    const due = await repository.due(clock(), DUE_WINDOW);
+    if (due.length === 0) return false;
+    const tenants = {
+      elsewhere: await deps.tenantsElsewhere(),
+      here: new Set(deps.devices.connected().map((d) => d.tenantId)),
+    };
+    for (const row of due) {
+      if (active.has(row.id) || leaveToOtherReplica(row, tenants, clock())) continue;
       const job = { tenantId: row.tenantId, config: row.config as unknown as TrainingConfig };
       if (scheduler.estimate(job) < Math.max(1, job.config.resource_config.min_devices)) continue;
       const claim = `trainer-${randomUUID()}`;
