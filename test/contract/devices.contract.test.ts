@@ -92,7 +92,7 @@ describe.each(testDrivers)('devices contract on $name', (driver) => {
     expect(registration).toMatchObject({
       device_id: expect.stringMatching(/^dev_/),
       sdk_token: expect.stringMatching(/^cp_sdk_/),
-      protocol_version: 1,
+      protocol_version: 2,
       ws_path: `/api/v1/devices/${registration.device_id}/socket`,
       heartbeat_interval_ms: 200,
       offline_after_ms: 800,

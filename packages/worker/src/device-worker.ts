@@ -13,6 +13,7 @@ import {
   encodeDeviceMessage,
   parseServerMessage,
   type DeviceMessage,
+  type ProtocolVersion,
   type ServerMessage,
 } from '@computeplane/device-protocol';
 import { ApiError, createClient } from '@computeplane/sdk';
@@ -69,8 +70,13 @@ export async function startDeviceWorker(
     return data;
   }
 
-  const send = (ws: WebSocket, message: DeviceMessage) => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(encodeDeviceMessage(message));
+  /** The server's protocol version (from its welcome; 1 after it refused our version-2 hello). */
+  let serverVersion: ProtocolVersion = PROTOCOL_VERSION;
+  let welcomed = false;
+  /** Sends in the server's version; `binary` (a train step's result) only to a server that speaks 2. */
+  const send = (ws: WebSocket, message: DeviceMessage, binary = false) => {
+    const v = serverVersion;
+    if (ws.readyState === WebSocket.OPEN) ws.send(encodeDeviceMessage({ ...message, v }, binary && v === 2));
   };
 
   async function runTask(
@@ -83,17 +89,22 @@ export async function startDeviceWorker(
         task.type === 'run_inference'
           ? await cache.path(task.model_checksum)
           : await trainStepPath(options.cacheDir, task.graph_sha256, task.graph);
+      const binary = task.type === 'run_train_step';
       const reply = await pool.run(modelPath, task.inputs);
       const duration_ms = performance.now() - started;
       if (reply.ok)
-        send(ws, {
-          v: PROTOCOL_VERSION,
-          type: 'result',
-          task_id: task.task_id,
-          ok: true,
-          outputs: reply.outputs,
-          duration_ms,
-        });
+        send(
+          ws,
+          {
+            v: PROTOCOL_VERSION,
+            type: 'result',
+            task_id: task.task_id,
+            ok: true,
+            outputs: reply.outputs,
+            duration_ms,
+          },
+          binary,
+        );
       else {
         log.warn(`task ${task.task_id} failed: ${reply.error}`);
         send(ws, {
@@ -120,8 +131,8 @@ export async function startDeviceWorker(
     }
   }
 
-  function onMessage(ws: WebSocket, raw: string) {
-    const parsed = parseServerMessage(raw);
+  function onMessage(ws: WebSocket, raw: string | Buffer, binary: boolean) {
+    const parsed = parseServerMessage(raw, binary);
     if (!parsed.ok) {
       log.warn(`server sent an ${parsed.error}`);
       send(ws, { v: PROTOCOL_VERSION, type: 'error', message: parsed.error });
@@ -131,6 +142,8 @@ export async function startDeviceWorker(
     switch (message.type) {
       case 'welcome':
         attempt = 0;
+        serverVersion = message.v;
+        welcomed = true;
         log.info(`connected as ${message.device_id}`);
         clearInterval(heartbeat);
         heartbeat = setInterval(
@@ -155,6 +168,11 @@ export async function startDeviceWorker(
         return;
       case 'error':
         log.warn(`server reported: ${message.message}`);
+        // A server that speaks only version 1 refuses our hello's `v`: say hello again in version 1.
+        if (!welcomed && serverVersion === 2 && message.message.startsWith('invalid frame: v')) {
+          serverVersion = 1;
+          send(ws, { v: 1, type: 'hello', capabilities });
+        }
     }
   }
 
@@ -189,8 +207,13 @@ export async function startDeviceWorker(
         );
       ws.terminate();
     });
+    welcomed = false;
+    serverVersion = PROTOCOL_VERSION;
     ws.on('open', () => send(ws, { v: PROTOCOL_VERSION, type: 'hello', capabilities }));
-    ws.on('message', (data) => onMessage(ws, data.toString()));
+    ws.on('message', (data, isBinary) => {
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      onMessage(ws, isBinary ? bytes : bytes.toString(), isBinary);
+    });
     ws.on('error', (error) => log.warn(`socket error: ${error.message}`));
     ws.on('close', (code) => {
       clearInterval(heartbeat);
