@@ -32,12 +32,14 @@ const capabilities = {
 };
 
 /** A raw device socket the test drives: it answers only what the test tells it to. */
-async function connect(baseUrl: string, wsPath: string, token: string) {
+async function connect(baseUrl: string, wsPath: string, token: string, version: number = PROTOCOL_VERSION) {
   const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}${wsPath}`, { headers: { 'X-SDK-Token': token } });
   const received: ServerMessage[] = [];
   const waiters: ((message: ServerMessage) => void)[] = [];
-  socket.on('message', (data) => {
-    const parsed = parseServerMessage(data.toString());
+  const binaryFrames: ServerMessage['type'][] = [];
+  socket.on('message', (data, isBinary) => {
+    const parsed = isBinary ? parseServerMessage(data as Buffer, true) : parseServerMessage(data.toString());
+    if (parsed.ok && isBinary) binaryFrames.push(parsed.message.type);
     if (!parsed.ok) throw new Error(parsed.error);
     received.push(parsed.message);
     waiters.splice(0).forEach((waiter) => waiter(parsed.message));
@@ -61,10 +63,10 @@ async function connect(baseUrl: string, wsPath: string, token: string) {
       };
       waiters.push(wait);
     });
-  const send = (message: object) => socket.send(JSON.stringify({ v: PROTOCOL_VERSION, ...message }));
+  const send = (message: object) => socket.send(JSON.stringify({ v: version, ...message }));
   send({ type: 'hello', capabilities });
-  await next('welcome');
-  return { socket, next, send, close: () => socket.close() };
+  const welcome = await next('welcome');
+  return { socket, next, send, welcome, binaryFrames, close: () => socket.close() };
 }
 
 /** The HTTP status of a refused upgrade. */
@@ -157,6 +159,23 @@ describe.each(testDrivers)('devices contract on $name', (driver) => {
           (await unwrap(getDevice(suite.server.clientA, { params: { path: { id: online.device_id } } }))).status,
       )
       .toBe('offline');
+  });
+
+  it('speaks version 1 to a device that said hello in version 1: every frame JSON text of version 1', async () => {
+    const registration = await register();
+    const device = await connect(suite.server.baseUrl, registration.ws_path, registration.sdk_token, 1);
+    try {
+      expect(device.welcome.v).toBe(1);
+      const path = { id: registration.device_id };
+      const pending = getDeviceLogs(suite.server.clientA, { params: { path, query: { lines: 1 } } });
+      const request = await device.next('get_logs');
+      expect(request.v).toBe(1);
+      device.send({ type: 'logs', request_id: (request as { request_id: string }).request_id, entries: [] });
+      expect((await pending).response?.status).toBe(200);
+      expect(device.binaryFrames).toEqual([]);
+    } finally {
+      device.close();
+    }
   });
 
   it('pulls logs live over the socket, 504 when the device does not answer, 409 when it is offline', async () => {
