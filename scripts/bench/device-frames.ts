@@ -66,7 +66,7 @@ for (const [label, shape] of [
   ['tiny-mlp 4-8-3, batch 32', [4, 8, 3, 32]],
   ['wide mlp 64-128-10, batch 256', [64, 128, 10, 256]],
 ] as const) {
-  const { step, result } = messages(...shape);
+  const { step, result } = messages(shape[0], shape[1], shape[2], shape[3]);
   const row: string[] = [label.padEnd(32)];
   const us: Record<string, number> = {};
   for (const binary of [false, true]) {

@@ -11,7 +11,6 @@ import type { TrainStep } from './engine/gradient-graph/index.js';
 import { versionAtLeast } from './eligible-devices.js';
 import type { TrainingConfig } from './training-config.js';
 
-
 export interface TrainingDeviceSource {
   connected(): { deviceId: string; tenantId: string; capabilities: { sdk_type: string; sdk_version: string } }[];
   runTrainStep(
