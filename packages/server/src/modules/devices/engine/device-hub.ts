@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { DeviceSettings } from '../../../platform/settings.js';
 import type { DeviceRepository } from '../device-repository.js';
+import { inferenceFrame, trainStepFrame } from './task-frames.js';
 
 type Pending = { resolve(message: DeviceMessage): void; reject(error: Error): void; timer: NodeJS.Timeout };
 interface Connection {
@@ -267,38 +268,16 @@ export function createDeviceHub(deps: {
       timeoutMs: number,
     ): Promise<Record<string, WireTensor>> {
       const taskId = randomUUID();
-      const frame = {
-        v: PROTOCOL_VERSION,
-        type: 'run_inference',
-        task_id: taskId,
-        model_checksum: task.checksum,
-        inputs: task.inputs,
-      } as const;
-      return runTask(deviceId, taskId, frame, timeoutMs, 'task');
+      return runTask(deviceId, taskId, inferenceFrame(taskId, task), timeoutMs, 'task');
     },
-    /**
-     * Runs one train step on the device: weights and batch in `inputs`; loss and gradients back. The graph goes
-     * inline (base64 to a version 1 device, every time; as bytes in a binary frame to a version 2 device, once
-     * per socket).
-     */
+    /** Runs one train step on the device (task-frames.ts): weights and batch in; loss and gradients back. */
     runTrainStep(
       deviceId: string,
       task: { graph: Uint8Array; sha256: string; inputs: Record<string, WireTensor> },
       timeoutMs: number,
     ): Promise<Record<string, WireTensor>> {
       const taskId = randomUUID();
-      const frame = (connection: Connection) => {
-        const sent = connection.version === 2 && connection.graphs.has(task.sha256);
-        if (connection.version === 2) connection.graphs.add(task.sha256);
-        return {
-          v: PROTOCOL_VERSION,
-          type: 'run_train_step',
-          task_id: taskId,
-          graph_sha256: task.sha256,
-          ...(sent ? {} : { graph: task.graph }),
-          inputs: task.inputs,
-        } as const;
-      };
+      const frame = (connection: Connection) => trainStepFrame(connection, taskId, task);
       return runTask(deviceId, taskId, frame, timeoutMs, 'train step', true);
     },
     async close() {
