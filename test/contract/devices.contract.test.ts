@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION, parseServerMessage, type ServerMessage } from '@computeplane/device-protocol';
 import { createClient, unwrap } from '@computeplane/sdk';
@@ -32,12 +32,14 @@ const capabilities = {
 };
 
 /** A raw device socket the test drives: it answers only what the test tells it to. */
-async function connect(baseUrl: string, wsPath: string, token: string) {
+async function connect(baseUrl: string, wsPath: string, token: string, version: number = PROTOCOL_VERSION) {
   const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}${wsPath}`, { headers: { 'X-SDK-Token': token } });
   const received: ServerMessage[] = [];
   const waiters: ((message: ServerMessage) => void)[] = [];
-  socket.on('message', (data) => {
-    const parsed = parseServerMessage(data.toString());
+  const binaryFrames: ServerMessage['type'][] = [];
+  socket.on('message', (data, isBinary) => {
+    const parsed = isBinary ? parseServerMessage(data as Buffer, true) : parseServerMessage(data.toString());
+    if (parsed.ok && isBinary) binaryFrames.push(parsed.message.type);
     if (!parsed.ok) throw new Error(parsed.error);
     received.push(parsed.message);
     waiters.splice(0).forEach((waiter) => waiter(parsed.message));
@@ -61,10 +63,10 @@ async function connect(baseUrl: string, wsPath: string, token: string) {
       };
       waiters.push(wait);
     });
-  const send = (message: object) => socket.send(JSON.stringify({ v: PROTOCOL_VERSION, ...message }));
+  const send = (message: object) => socket.send(JSON.stringify({ v: version, ...message }));
   send({ type: 'hello', capabilities });
-  await next('welcome');
-  return { socket, next, send, close: () => socket.close() };
+  const welcome = await next('welcome');
+  return { socket, next, send, welcome, binaryFrames, close: () => socket.close() };
 }
 
 /** The HTTP status of a refused upgrade. */
@@ -92,7 +94,7 @@ describe.each(testDrivers)('devices contract on $name', (driver) => {
     expect(registration).toMatchObject({
       device_id: expect.stringMatching(/^dev_/),
       sdk_token: expect.stringMatching(/^cp_sdk_/),
-      protocol_version: 1,
+      protocol_version: 2,
       ws_path: `/api/v1/devices/${registration.device_id}/socket`,
       heartbeat_interval_ms: 200,
       offline_after_ms: 800,
@@ -157,6 +159,23 @@ describe.each(testDrivers)('devices contract on $name', (driver) => {
           (await unwrap(getDevice(suite.server.clientA, { params: { path: { id: online.device_id } } }))).status,
       )
       .toBe('offline');
+  });
+
+  it('speaks version 1 to a device that said hello in version 1: every frame JSON text of version 1', async () => {
+    const registration = await register();
+    const device = await connect(suite.server.baseUrl, registration.ws_path, registration.sdk_token, 1);
+    try {
+      expect(device.welcome.v).toBe(1);
+      const path = { id: registration.device_id };
+      const pending = getDeviceLogs(suite.server.clientA, { params: { path, query: { lines: 1 } } });
+      const request = await device.next('get_logs');
+      expect(request.v).toBe(1);
+      device.send({ type: 'logs', request_id: (request as { request_id: string }).request_id, entries: [] });
+      expect((await pending).response?.status).toBe(200);
+      expect(device.binaryFrames).toEqual([]);
+    } finally {
+      device.close();
+    }
   });
 
   it('pulls logs live over the socket, 504 when the device does not answer, 409 when it is offline', async () => {
@@ -253,7 +272,14 @@ describe.each(testDrivers)('devices contract on $name', (driver) => {
     const theirs = await register(suite.server.clientB);
     const path = { checksum: model.checksum };
     const device = suite.server.client({ sdkToken: mine.sdk_token });
+    // Streamed from the store (read), never loaded whole (get).
+    const whole = vi.spyOn(suite.server.blobs, 'get');
+    const streamed = vi.spyOn(suite.server.blobs, 'read');
     const { data, response } = await conform('downloadDeviceModel', downloadDeviceModel(device, { params: { path } }));
+    expect(whole).not.toHaveBeenCalled();
+    expect(streamed).toHaveBeenCalledWith(model.checksum);
+    whole.mockRestore();
+    streamed.mockRestore();
     const bytes = new Uint8Array(data as unknown as ArrayBuffer);
     expect(bytes).toEqual(fixtureBytes('tiny-mlp.onnx'));
     expect(`sha256:${createHash('sha256').update(bytes).digest('hex')}`).toBe(model.checksum);

@@ -208,6 +208,32 @@ describe.each(testDrivers)('training contract on $name', (driver) => {
     expect(after.result_model_id).toBeNull();
   });
 
+  it('queues a job with estimated_devices 0 while the only device is busy, and starts it when that device frees', async () => {
+    const model = await upload('tiny-mlp.onnx');
+    const body = {
+      model_id: model.id,
+      data_config: stream({ total_samples: 4000, batch_size: 8 }),
+      training_config: { epochs: 30, learning_rate: 0.01, local_steps: 5 },
+    };
+    const first = await unwrap(startTraining(suite.server.clientA, { body }));
+    const firstPath = { params: { path: { jobId: first.job_id } } };
+    let job: TrainingJob = await unwrap(getTraining(suite.server.clientA, firstPath));
+    while (job.assigned_devices.length === 0) job = await unwrap(getTraining(suite.server.clientA, firstPath));
+    const { data: second } = await conform('startTraining', startTraining(suite.server.clientA, { body }));
+    expect(second).toMatchObject({ status: 'queued', estimated_devices: 0 });
+    const secondPath = { params: { path: { jobId: second!.job_id } } };
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await unwrap(getTraining(suite.server.clientA, secondPath))).toMatchObject({
+      status: 'queued',
+      assigned_devices: [],
+    });
+    await unwrap(cancelTraining(suite.server.clientA, firstPath));
+    let waiting: TrainingJob = await unwrap(getTraining(suite.server.clientA, secondPath));
+    while (waiting.assigned_devices.length === 0) waiting = await unwrap(getTraining(suite.server.clientA, secondPath));
+    expect(waiting.status).toBe('running');
+    await unwrap(cancelTraining(suite.server.clientA, secondPath));
+  });
+
   it('refuses at submission: an operator without a gradient rule, an unfit dataset, unmeetable resources', async () => {
     const conv = await unwrap(
       uploadModel(suite.server.clientA, { model: Buffer.from(convModel()), filename: 'conv.onnx' }),

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { numbersOf } from '@computeplane/device-protocol';
 import { createClient, unwrap, type Computeplane } from '@computeplane/sdk';
 import { getDevice, getDeviceLogs, listDevices } from '@computeplane/sdk/devices';
 import { runInference } from '@computeplane/sdk/inference';
@@ -167,7 +168,7 @@ describe('a run-inference task through the hub', () => {
     });
     const output = Object.values(outputs)[0]!;
     expect(output.dims).toEqual(expected.shape);
-    output.data.forEach((value, index) => expect(value).toBeCloseTo(expected.data[index]!, 6));
+    numbersOf(output.data).forEach((value, index) => expect(value).toBeCloseTo(expected.data[index]!, 6));
     expect(await readdir(cacheDir)).toEqual([`${model.checksum.slice('sha256:'.length)}.onnx`]);
 
     const after = await unwrap(getDevice(server.clientA, { params: { path: { id: device.id } } }));

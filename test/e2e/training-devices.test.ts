@@ -2,7 +2,8 @@
  * Training over real devices: two `computeplane-worker` processes join the built server process; a
  * full_sync job runs its rounds on the built-in device and both workers (each trains its shard of
  * `local_steps` batches through the run_train_step message), reaches the stated accuracy, and both workers
- * did train steps. Killing one worker mid-job (SIGKILL) is tolerated: the job completes without it.
+ * did train steps; semi_sync and async converge on them too. Killing one worker mid-job (SIGKILL) is
+ * tolerated: the job completes without it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -81,6 +82,35 @@ describe('training on two worker processes and the built-in device', () => {
     for (const device of devices) {
       expect(assigned.has(device.id), `${device.name} was assigned`).toBe(true);
       expect(device.metrics.tasks_completed, `${device.name} ran train steps`).toBeGreaterThan(0);
+    }
+  });
+
+  it('semi_sync and async also converge over the three devices (async with devices training on between pulls)', async () => {
+    const model = await unwrap(uploadModel(client, { model: fixturePath('tiny-mlp.onnx') }));
+    for (const [sync_mode, sync_interval_ms] of [
+      ['semi_sync', 0],
+      ['async', 60_000],
+    ] as const) {
+      const { job_id } = await unwrap(
+        startTraining(client, {
+          body: {
+            model_id: model.id,
+            data_config: { type: 'stream', total_samples: 2000, batch_size: 32 },
+            training_config: {
+              epochs: 20,
+              learning_rate: 0.05,
+              sync_mode,
+              sync_interval_ms,
+              local_steps: 5,
+              target_accuracy: 0.85,
+            },
+            resource_config: { min_devices: 3 },
+          },
+        }),
+      );
+      const done = await waitForTraining(client, job_id, { intervalMs: 50, timeoutMs: 120_000 });
+      expect({ sync_mode, status: done.status }).toEqual({ sync_mode, status: 'completed' });
+      expect(done.progress.best_accuracy).toBeGreaterThanOrEqual(0.85);
     }
   });
 

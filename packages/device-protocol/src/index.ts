@@ -1,11 +1,20 @@
 /**
- * The device protocol (docs/device-protocol.md): JSON text frames over one WebSocket per device. Every frame
- * is validated with these zod schemas by both sides; a frame that fails is answered with an `error` frame
- * and dropped. `v` is the protocol version: a frame of another version fails validation like any other.
+ * The device protocol (docs/device-protocol.md): JSON text frames over one WebSocket per device, and from
+ * version 2 binary frames for the messages that carry tensors (binary-frames.ts). Every frame is validated
+ * with these zod schemas by both sides; a frame that fails is answered with an `error` frame and dropped.
+ * `v` is the protocol version: 1 or 2; a frame of another version fails validation like any other.
  */
 import { z } from 'zod';
+import { decodeBinaryFrame, encodeBinaryFrame } from './binary-frames.js';
 
-export const PROTOCOL_VERSION = 1;
+/** The version this package speaks; a peer that said hello (or welcome) with 1 gets JSON frames only. */
+export const PROTOCOL_VERSION = 2;
+export type ProtocolVersion = 1 | 2;
+const version = z.union([z.literal(1), z.literal(2)]);
+/** A tensor's values: JSON numbers (or booleans), or in a binary frame the typed array of its type. */
+const typedArray = z.custom<ArrayBufferView>((value) => ArrayBuffer.isView(value) && !(value instanceof DataView), {
+  message: 'expected an array of numbers',
+});
 
 /** Close codes the server uses (4000-4999 are free for applications). */
 export const CLOSE_CODES = {
@@ -25,9 +34,12 @@ const tensor = z.object({
         .max(2 ** 31 - 1),
     )
     .max(16),
-  data: z.array(z.union([z.number(), z.boolean()])).max(16 * 1024 * 1024),
+  data: z.union([z.array(z.union([z.number(), z.boolean()])).max(16 * 1024 * 1024), typedArray]),
 });
 export type WireTensor = z.infer<typeof tensor>;
+/** A tensor's values as plain numbers, whichever form they came in (booleans as 0 and 1, int64 as numbers). */
+export const numbersOf = (data: WireTensor['data']): number[] =>
+  Array.from(data as ArrayLike<number | bigint | boolean>, Number);
 
 export const capabilitiesSchema = z.object({
   platform: z.string().min(1).max(64),
@@ -67,20 +79,20 @@ export type LogEntry = z.infer<typeof logEntry>;
 
 /** Frames a device sends. */
 export const deviceMessageSchema = z.discriminatedUnion('type', [
-  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('hello'), capabilities: capabilitiesSchema }),
+  z.object({ v: version, type: z.literal('hello'), capabilities: capabilitiesSchema }),
   z.object({
-    v: z.literal(PROTOCOL_VERSION),
+    v: version,
     type: z.literal('heartbeat'),
     running_tasks: z.number().int().min(0).max(1024),
   }),
   z.object({
-    v: z.literal(PROTOCOL_VERSION),
+    v: version,
     type: z.literal('logs'),
     request_id: id,
     entries: z.array(logEntry).max(10_000),
   }),
   z.object({
-    v: z.literal(PROTOCOL_VERSION),
+    v: version,
     type: z.literal('result'),
     task_id: id,
     ok: z.boolean(),
@@ -88,56 +100,64 @@ export const deviceMessageSchema = z.discriminatedUnion('type', [
     error: z.string().max(4096).optional(),
     duration_ms: z.number().min(0).max(86_400_000),
   }),
-  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('error'), message: z.string().max(4096) }),
+  z.object({ v: version, type: z.literal('error'), message: z.string().max(4096) }),
 ]);
 export type DeviceMessage = z.infer<typeof deviceMessageSchema>;
 
 /** Frames the server sends. */
 export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({
-    v: z.literal(PROTOCOL_VERSION),
+    v: version,
     type: z.literal('welcome'),
     device_id: id,
     heartbeat_interval_ms: z.number().int().min(100).max(600_000),
   }),
   z.object({
-    v: z.literal(PROTOCOL_VERSION),
+    v: version,
     type: z.literal('get_logs'),
     request_id: id,
     lines: z.number().int().min(1).max(10_000),
     level: z.enum(['all', ...LOG_LEVELS]),
   }),
   z.object({
-    v: z.literal(PROTOCOL_VERSION),
+    v: version,
     type: z.literal('run_inference'),
     task_id: id,
     model_checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/),
     inputs: z.record(z.string().max(256), tensor),
   }),
   /**
-   * A training step: run the train-step graph (sent inline, base64, identified by its sha256) on the batch and
-   * the weights in `inputs`; the device answers with a `result` holding the loss and one gradient per weight.
+   * A training step: run the train-step graph (identified by its sha256; inline as base64 in JSON, as bytes in
+   * a binary frame, and in version 2 left out once sent on this connection) on the batch and the weights in
+   * `inputs`; the device answers with a `result` holding the loss and one gradient per weight.
    */
   z.object({
-    v: z.literal(PROTOCOL_VERSION),
+    v: version,
     type: z.literal('run_train_step'),
     task_id: id,
     graph_sha256: z.string().regex(/^[0-9a-f]{64}$/),
-    graph: z.string().max(48 * 1024 * 1024),
+    graph: z
+      .union([
+        z.string().max(48 * 1024 * 1024),
+        z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.byteLength <= 36 * 1024 * 1024),
+      ])
+      .optional(),
     inputs: z.record(z.string().max(256), tensor),
   }),
-  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('error'), message: z.string().max(4096) }),
+  z.object({ v: version, type: z.literal('error'), message: z.string().max(4096) }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
 type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
 
-function parseWith<T>(schema: z.ZodType<T>, raw: string): Parsed<T> {
+function parseWith<T>(schema: z.ZodType<T>, raw: string | Uint8Array, binary: boolean): Parsed<T> {
   let json: unknown;
   try {
-    json = JSON.parse(raw);
-  } catch {
-    return { ok: false, error: 'frame is not JSON' };
+    json = binary
+      ? decodeBinaryFrame(raw as Uint8Array)
+      : JSON.parse(typeof raw === 'string' ? raw : Buffer.from(raw).toString());
+  } catch (error) {
+    return { ok: false, error: binary ? `invalid frame: ${(error as Error).message}` : 'frame is not JSON' };
   }
   const result = schema.safeParse(json);
   if (result.success) return { ok: true, message: result.data };
@@ -148,13 +168,34 @@ function parseWith<T>(schema: z.ZodType<T>, raw: string): Parsed<T> {
   };
 }
 
-export const parseDeviceMessage = (raw: string): Parsed<DeviceMessage> => parseWith(deviceMessageSchema, raw);
-export const parseServerMessage = (raw: string): Parsed<ServerMessage> => parseWith(serverMessageSchema, raw);
+/** A frame as received: JSON text, or (`binary`) a binary frame. */
+export const parseDeviceMessage = (raw: string | Uint8Array, binary = false): Parsed<DeviceMessage> =>
+  parseWith(deviceMessageSchema, raw, binary);
+export const parseServerMessage = (raw: string | Uint8Array, binary = false): Parsed<ServerMessage> =>
+  parseWith(serverMessageSchema, raw, binary);
 
-/** Serialises a frame after checking it against its schema: a peer never receives a frame we would refuse. */
-export function encodeServerMessage(message: ServerMessage): string {
-  return JSON.stringify(serverMessageSchema.parse(message));
+/** JSON text: typed arrays become number arrays, a graph given as bytes becomes base64. */
+const asJson = (message: object) =>
+  JSON.stringify(message, function (this: Record<string, unknown>, key, json: unknown) {
+    // The value before toJSON (a Buffer's toJSON would turn it into {type, data}).
+    const value = this[key] ?? json;
+    if (key === 'graph' && value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+      return Array.from(value as unknown as ArrayLike<number | bigint>, Number);
+    return json;
+  });
+
+/**
+ * Serialises a frame after checking it against its schema (a peer never receives a frame we would refuse):
+ * JSON text, or with `binary` a binary frame (for a peer that speaks version 2).
+ */
+export function encodeServerMessage(message: ServerMessage, binary = false): string | Buffer {
+  const checked = serverMessageSchema.parse(message);
+  return binary ? encodeBinaryFrame(checked) : asJson(checked);
 }
-export function encodeDeviceMessage(message: DeviceMessage): string {
-  return JSON.stringify(deviceMessageSchema.parse(message));
+export function encodeDeviceMessage(message: DeviceMessage, binary = false): string | Buffer {
+  const checked = deviceMessageSchema.parse(message);
+  return binary ? encodeBinaryFrame(checked) : asJson(checked);
 }
+
+export { decodeBinaryFrame, encodeBinaryFrame } from './binary-frames.js';

@@ -2,7 +2,10 @@
  * One device: registers with the API key through the SDK (once; the token is kept for reconnects), opens
  * the WebSocket with its X-SDK-Token, says hello with its capabilities, sends heartbeats, answers log
  * requests from its ring buffer and runs run-inference tasks on its thread pool. A dropped socket is
- * reopened with exponential backoff and jitter; a refused token (401) registers the device again.
+ * reopened with exponential backoff and jitter. Refusals that retrying cannot cure end the worker through
+ * `failed` (main.ts exits 1 with its one-line message): the API key refused at registration (401/403), or the
+ * device's token refused at the socket (401: the device was removed, its token revoked, or the server's data
+ * reset), unless the worker was started with `reregister`, which registers a new device instead.
  */
 import {
   PROTOCOL_VERSION,
@@ -10,9 +13,10 @@ import {
   encodeDeviceMessage,
   parseServerMessage,
   type DeviceMessage,
+  type ProtocolVersion,
   type ServerMessage,
 } from '@computeplane/device-protocol';
-import { createClient } from '@computeplane/sdk';
+import { ApiError, createClient } from '@computeplane/sdk';
 import { registerDevice } from '@computeplane/sdk/devices';
 import WebSocket from 'ws';
 import { backoffDelay } from './backoff.js';
@@ -46,6 +50,10 @@ export async function startDeviceWorker(
   let heartbeat: NodeJS.Timeout | undefined;
   let stopped = false;
   let attempt = 0;
+  let fail: (message: string) => void = () => undefined;
+  const failed = new Promise<string>((resolve) => (fail = resolve));
+  /** Thrown by register() when the server refused the API key (no retry). */
+  class Refused extends Error {}
   const cache = createModelCache({
     dir: options.cacheDir,
     client: () => createClient({ baseUrl: options.server, sdkToken: registration!.sdk_token }),
@@ -55,13 +63,20 @@ export async function startDeviceWorker(
   async function register(): Promise<Registration> {
     const client = createClient({ baseUrl: options.server, apiKey: options.apiKey });
     const { data, error } = await registerDevice(client, { body: { name: options.name, capabilities } });
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403))
+      throw new Refused(`the server refused the API key (HTTP ${error.message}); check --api-key`);
     if (error) throw new Error(`registration refused: ${error.message}`);
     log.info(`registered as ${data.device_id}`);
     return data;
   }
 
-  const send = (ws: WebSocket, message: DeviceMessage) => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(encodeDeviceMessage(message));
+  /** The server's protocol version (from its welcome; 1 after it refused our version-2 hello). */
+  let serverVersion: ProtocolVersion = PROTOCOL_VERSION;
+  let welcomed = false;
+  /** Sends in the server's version; `binary` (a train step's result) only to a server that speaks 2. */
+  const send = (ws: WebSocket, message: DeviceMessage, binary = false) => {
+    const v = serverVersion;
+    if (ws.readyState === WebSocket.OPEN) ws.send(encodeDeviceMessage({ ...message, v }, binary && v === 2));
   };
 
   async function runTask(
@@ -74,17 +89,22 @@ export async function startDeviceWorker(
         task.type === 'run_inference'
           ? await cache.path(task.model_checksum)
           : await trainStepPath(options.cacheDir, task.graph_sha256, task.graph);
+      const binary = task.type === 'run_train_step';
       const reply = await pool.run(modelPath, task.inputs);
       const duration_ms = performance.now() - started;
       if (reply.ok)
-        send(ws, {
-          v: PROTOCOL_VERSION,
-          type: 'result',
-          task_id: task.task_id,
-          ok: true,
-          outputs: reply.outputs,
-          duration_ms,
-        });
+        send(
+          ws,
+          {
+            v: PROTOCOL_VERSION,
+            type: 'result',
+            task_id: task.task_id,
+            ok: true,
+            outputs: reply.outputs,
+            duration_ms,
+          },
+          binary,
+        );
       else {
         log.warn(`task ${task.task_id} failed: ${reply.error}`);
         send(ws, {
@@ -111,8 +131,8 @@ export async function startDeviceWorker(
     }
   }
 
-  function onMessage(ws: WebSocket, raw: string) {
-    const parsed = parseServerMessage(raw);
+  function onMessage(ws: WebSocket, raw: string | Buffer, binary: boolean) {
+    const parsed = parseServerMessage(raw, binary);
     if (!parsed.ok) {
       log.warn(`server sent an ${parsed.error}`);
       send(ws, { v: PROTOCOL_VERSION, type: 'error', message: parsed.error });
@@ -122,6 +142,8 @@ export async function startDeviceWorker(
     switch (message.type) {
       case 'welcome':
         attempt = 0;
+        serverVersion = message.v;
+        welcomed = true;
         log.info(`connected as ${message.device_id}`);
         clearInterval(heartbeat);
         heartbeat = setInterval(
@@ -146,6 +168,11 @@ export async function startDeviceWorker(
         return;
       case 'error':
         log.warn(`server reported: ${message.message}`);
+        // A server that speaks only version 1 refuses our hello's `v`: say hello again in version 1.
+        if (!welcomed && serverVersion === 2 && message.message.startsWith('invalid frame: v')) {
+          serverVersion = 1;
+          send(ws, { v: 1, type: 'hello', capabilities });
+        }
     }
   }
 
@@ -162,6 +189,7 @@ export async function startDeviceWorker(
       registration ??= await register();
     } catch (error) {
       log.warn(error instanceof Error ? error.message : String(error));
+      if (error instanceof Refused) return stopWith(error.message);
       return scheduleReconnect();
     }
     const url = `${options.server.replace(/^http/, 'ws')}${registration.ws_path}`;
@@ -169,11 +197,23 @@ export async function startDeviceWorker(
     socket = ws;
     ws.on('unexpected-response', (_request, response) => {
       log.warn(`socket refused with HTTP ${response.statusCode}`);
-      if (response.statusCode === 401) registration = undefined;
+      if (response.statusCode === 401 && options.reregister) {
+        log.warn(`the token of device ${registration?.device_id} was refused; registering a new device`);
+        registration = undefined;
+        attempt = 0;
+      } else if (response.statusCode === 401)
+        stopWith(
+          `the server refused the token of device ${registration?.device_id} (HTTP 401: the device was removed, its token revoked, or the server's data reset); start the worker again, or with --reregister, to register a new device`,
+        );
       ws.terminate();
     });
+    welcomed = false;
+    serverVersion = PROTOCOL_VERSION;
     ws.on('open', () => send(ws, { v: PROTOCOL_VERSION, type: 'hello', capabilities }));
-    ws.on('message', (data) => onMessage(ws, data.toString()));
+    ws.on('message', (data, isBinary) => {
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      onMessage(ws, isBinary ? bytes : bytes.toString(), isBinary);
+    });
     ws.on('error', (error) => log.warn(`socket error: ${error.message}`));
     ws.on('close', (code) => {
       clearInterval(heartbeat);
@@ -183,9 +223,17 @@ export async function startDeviceWorker(
     });
   }
 
+  function stopWith(message: string) {
+    stopped = true;
+    clearInterval(heartbeat);
+    fail(message);
+  }
+
   await connect();
   return {
     log,
+    /** Resolves with a one-line reason when the worker gave up (a refusal that retrying cannot cure). */
+    failed,
     get deviceId() {
       return registration?.device_id;
     },

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-/** `computeplane-worker`: starts one device from flags and environment variables; SIGTERM/SIGINT stop it. */
+/**
+ * `computeplane-worker`: starts one device from flags and environment variables; SIGTERM/SIGINT stop it. A
+ * refusal retrying cannot cure (API key, or the device's token without --reregister) exits 1 with one line.
+ */
 import { startDeviceWorker } from './device-worker.js';
 import { parseOptions, USAGE } from './options.js';
 
@@ -20,3 +23,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const)
   process.once(signal, () => {
     void worker.stop().then(() => process.exit(0));
   });
+void worker.failed.then(async (message) => {
+  console.error(`computeplane-worker: ${message}`);
+  await worker.stop();
+  process.exit(1);
+});

@@ -18,7 +18,16 @@ describe('worker options', () => {
       name: 'box',
       maxTasks: 4,
       cacheDir: '/tmp/cache',
+      reregister: false,
     });
+  });
+
+  it('re-registers on a refused token only when asked (flag or COMPUTEPLANE_REREGISTER)', () => {
+    const base = ['--server', 'http://h', '--api-key', 'k'];
+    expect(parseOptions(base, {}).reregister).toBe(false);
+    expect(parseOptions([...base, '--reregister'], {}).reregister).toBe(true);
+    expect(parseOptions(base, { COMPUTEPLANE_REREGISTER: 'true' }).reregister).toBe(true);
+    expect(parseOptions(base, { COMPUTEPLANE_REREGISTER: 'no' }).reregister).toBe(false);
   });
 
   it('says what is missing or wrong', () => {

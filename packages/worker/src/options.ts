@@ -1,7 +1,7 @@
 /**
  * The worker's options: command-line flags (node:util parseArgs), each also an environment variable
  * (`COMPUTEPLANE_SERVER`, `COMPUTEPLANE_API_KEY`, `COMPUTEPLANE_DEVICE_NAME`, `COMPUTEPLANE_MAX_TASKS`,
- * `COMPUTEPLANE_CACHE_DIR`); a flag wins over its variable.
+ * `COMPUTEPLANE_CACHE_DIR`, `COMPUTEPLANE_REREGISTER`); a flag wins over its variable.
  */
 import { hostname, homedir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,8 @@ export interface WorkerOptions {
   name: string;
   maxTasks: number;
   cacheDir: string;
+  /** When the server refuses the device's token: register again as a new device (else exit, see device-worker.ts). */
+  reregister: boolean;
 }
 
 export const USAGE = `Usage: computeplane-worker --server URL --api-key KEY [--name NAME] [--max-tasks N] [--cache-dir DIR]
@@ -20,7 +22,10 @@ export const USAGE = `Usage: computeplane-worker --server URL --api-key KEY [--n
   --api-key    COMPUTEPLANE_API_KEY     an API key of the tenant the device joins
   --name       COMPUTEPLANE_DEVICE_NAME the device's name (default: this host's name)
   --max-tasks  COMPUTEPLANE_MAX_TASKS   tasks run at once, 1-64 (default: 1)
-  --cache-dir  COMPUTEPLANE_CACHE_DIR   where model files are kept (default: ~/.cache/computeplane-worker)`;
+  --cache-dir  COMPUTEPLANE_CACHE_DIR   where model files are kept (default: ~/.cache/computeplane-worker)
+  --reregister COMPUTEPLANE_REREGISTER  when the server refuses this device's token (device removed, token
+                                        revoked, server data reset), register again as a new device with the
+                                        API key instead of exiting (variable: true or 1)`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): WorkerOptions {
   const { values } = parseArgs({
@@ -31,6 +36,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): WorkerOpti
       name: { type: 'string' },
       'max-tasks': { type: 'string' },
       'cache-dir': { type: 'string' },
+      reregister: { type: 'boolean' },
     },
     strict: true,
   });
@@ -56,5 +62,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): WorkerOpti
     name,
     maxTasks,
     cacheDir: values['cache-dir'] ?? env.COMPUTEPLANE_CACHE_DIR ?? join(homedir(), '.cache', 'computeplane-worker'),
+    reregister: values.reregister ?? ['true', '1'].includes(env.COMPUTEPLANE_REREGISTER ?? ''),
   };
 }

@@ -1,9 +1,25 @@
-/** Tensors on the wire (`{type, dims, data}` with JSON numbers) to and from onnxruntime-node tensors. */
-import type { WireTensor } from '@computeplane/device-protocol';
+/**
+ * Tensors on the wire (`{type, dims, data}`: JSON numbers, or from a binary frame the typed array of the
+ * type) to and from onnxruntime-node tensors. Numeric outputs go back as typed arrays: a binary frame sends
+ * their bytes, a JSON frame writes them as numbers.
+ */
+import { numbersOf, type WireTensor } from '@computeplane/device-protocol';
 import { Tensor } from 'onnxruntime-node';
 
+const TYPED = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+} as const;
+
 export function fromWire(tensor: WireTensor): Tensor {
-  const numbers = tensor.data.map(Number);
+  const Typed = TYPED[tensor.type as keyof typeof TYPED];
+  if (Typed && tensor.data instanceof Typed)
+    return new Tensor(tensor.type as keyof typeof TYPED, tensor.data, tensor.dims);
+  const numbers = numbersOf(tensor.data);
   switch (tensor.type) {
     case 'float32':
       return new Tensor('float32', Float32Array.from(numbers), tensor.dims);
@@ -26,6 +42,8 @@ export function fromWire(tensor: WireTensor): Tensor {
 
 export function toWire(tensor: Tensor): WireTensor {
   const data = tensor.data;
+  const Typed = TYPED[tensor.type as keyof typeof TYPED];
+  if (Typed && data instanceof Typed) return { type: tensor.type, dims: [...tensor.dims], data: data.slice() };
   if (typeof data === 'object' && data !== null && 'length' in data && typeof tensor.type === 'string') {
     const values = Array.from(data as ArrayLike<number | bigint | string>, (value) =>
       typeof value === 'bigint' ? Number(value) : typeof value === 'string' ? Number.NaN : value,

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export async function trainStepPath(cacheDir: string, sha256: string, base64: string): Promise<string> {
+/** `graph`: base64 (a JSON frame), bytes (a binary frame), or absent (sent earlier on this socket, so on disk). */
+export async function trainStepPath(cacheDir: string, sha256: string, graph?: string | Uint8Array): Promise<string> {
   const dir = join(cacheDir, 'train-steps');
   const path = join(dir, `${sha256}.onnx`);
   if (
@@ -16,7 +17,8 @@ export async function trainStepPath(cacheDir: string, sha256: string, base64: st
     )
   )
     return path;
-  const bytes = Buffer.from(base64, 'base64');
+  if (graph === undefined) throw new Error(`train-step graph ${sha256} was not sent and is not in the cache`);
+  const bytes = typeof graph === 'string' ? Buffer.from(graph, 'base64') : graph;
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== sha256) throw new Error(`train-step graph checksum mismatch: expected ${sha256}, got ${actual}`);
   await mkdir(dir, { recursive: true });

@@ -161,7 +161,7 @@ export interface components {
             device_id: components["schemas"]["DeviceId"];
             /** @description The device's `X-SDK-Token`; shown once. */
             sdk_token: string;
-            /** @description Version of docs/device-protocol.md this server speaks. */
+            /** @description Newest version of docs/device-protocol.md this server speaks (2: binary frames for train steps); it also speaks every older one, to each device in the version of its hello. */
             protocol_version: number;
             /** @description Path of the device's WebSocket on this server. */
             ws_path: string;
@@ -481,7 +481,7 @@ export interface operations {
                      * @example {
                      *       "device_id": "dev_k3v9x2m4q7r8",
                      *       "sdk_token": "cp_sdk_0123456789abcdefghijklmnopqrstuv",
-                     *       "protocol_version": 1,
+                     *       "protocol_version": 2,
                      *       "ws_path": "/api/v1/devices/dev_k3v9x2m4q7r8/socket",
                      *       "heartbeat_interval_ms": 5000,
                      *       "offline_after_ms": 15000

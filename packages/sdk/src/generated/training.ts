@@ -159,7 +159,7 @@ export interface components {
              */
             sync_mode?: "async" | "semi_sync" | "full_sync";
             /**
-             * @description How often devices pull new weights.
+             * @description In async and semi_sync, how often a device pulls the newest weights; between pulls it trains on from its own (docs/training.md). full_sync pulls every round.
              * @default 60000
              */
             sync_interval_ms?: number;
@@ -187,6 +187,7 @@ export interface components {
         TrainingAccepted: {
             job_id: components["schemas"]["TrainingJobId"];
             status: components["schemas"]["TrainingStatus"];
+            /** @description The devices the job would get now on the server that took the request, beside the jobs it runs (shares proportional to total_samples * epochs); 0 when it waits queued for a device. */
             estimated_devices: number;
         };
         TrainingProgress: {

@@ -1647,7 +1647,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                   "example": {
                     "device_id": "dev_k3v9x2m4q7r8",
                     "sdk_token": "cp_sdk_0123456789abcdefghijklmnopqrstuv",
-                    "protocol_version": 1,
+                    "protocol_version": 2,
                     "ws_path": "/api/v1/devices/dev_k3v9x2m4q7r8/socket",
                     "heartbeat_interval_ms": 5000,
                     "offline_after_ms": 15000
@@ -2161,7 +2161,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "protocol_version": {
               "type": "integer",
-              "description": "Version of docs/device-protocol.md this server speaks."
+              "description": "Newest version of docs/device-protocol.md this server speaks (2: binary frames for train steps); it also speaks every older one, to each device in the version of its hello."
             },
             "ws_path": {
               "type": "string",
@@ -11479,7 +11479,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "minimum": 0,
               "maximum": 3600000,
               "default": 60000,
-              "description": "How often devices pull new weights."
+              "description": "In async and semi_sync, how often a device pulls the newest weights; between pulls it trains on from its own (docs/training.md). full_sync pulls every round."
             },
             "target_accuracy": {
               "type": "number",
@@ -11567,7 +11567,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "estimated_devices": {
               "type": "integer",
-              "minimum": 1
+              "minimum": 0,
+              "description": "The devices the job would get now on the server that took the request, beside the jobs it runs (shares proportional to total_samples * epochs); 0 when it waits queued for a device."
             }
           }
         },

@@ -3,7 +3,7 @@
  * (`connected_node` null) or its last heartbeat is older than the offline grace; otherwise its stored
  * status (idle or busy). Every replica computes this the same way from the database.
  */
-import { and, count, desc, eq, gte, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database.js';
 import { devices } from '../../platform/db/schema.js';
 
@@ -89,6 +89,20 @@ export function deviceRepository(db: Db) {
         .update(devices)
         .set({ connectedNode: null, runningTasks: 0, status: 'idle' })
         .where(and(eq(devices.id, id), eq(devices.connectedNode, node)));
+    },
+    /** The tenants with a device online on another server process than `node` (its socket held there). */
+    async tenantsOnlineElsewhere(node: string, staleBefore: Date): Promise<Set<string>> {
+      const rows = await db
+        .selectDistinct({ tenantId: devices.tenantId })
+        .from(devices)
+        .where(
+          and(
+            isNotNull(devices.connectedNode),
+            ne(devices.connectedNode, node),
+            gte(devices.lastHeartbeatAt, staleBefore),
+          ),
+        );
+      return new Set(rows.map((r) => r.tenantId));
     },
     /** Whether the tenant has a device that reports a GPU online (on any replica). */
     async gpuOnline(tenantId: string, staleBefore: Date): Promise<boolean> {

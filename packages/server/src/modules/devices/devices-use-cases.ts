@@ -25,7 +25,7 @@ export function devicesUseCases(deps: {
   builtin: BuiltinDevice;
   settings: DeviceSettings;
   clock: () => Date;
-  modelFile: (tenantId: string, checksum: string) => Promise<Uint8Array | undefined>;
+  modelFile: (tenantId: string, checksum: string) => Promise<AsyncIterable<Uint8Array> | undefined>;
 }) {
   const { repository, hub, builtin, settings, clock } = deps;
   const staleBefore = () => new Date(clock().getTime() - settings.offlineAfterMs);
@@ -119,10 +119,10 @@ export function devicesUseCases(deps: {
         throw error;
       }
     },
-    async modelFile(tenantId: string, checksum: string): Promise<Uint8Array> {
-      const bytes = await deps.modelFile(tenantId, checksum);
-      if (!bytes) throw notFound('Model file', checksum);
-      return bytes;
+    async modelFile(tenantId: string, checksum: string): Promise<AsyncIterable<Uint8Array>> {
+      const parts = await deps.modelFile(tenantId, checksum);
+      if (!parts) throw notFound('Model file', checksum);
+      return parts;
     },
     /** Sends one run-inference task to a device of the tenant connected here (no public route yet). */
     async runOnDevice(

@@ -32,7 +32,7 @@ export function createDevicesModule(platform: Services, deps: { models: ModelsMo
     builtin: builtinDevice({ node, registry: platform.metrics, startedAt: platform.lifecycle.startedAt }),
     settings: platform.settings.devices,
     clock,
-    modelFile: (tenantId, checksum) => deps.models.catalog.fileByChecksum(tenantId, checksum),
+    modelFile: (tenantId, checksum) => deps.models.catalog.streamByChecksum(tenantId, checksum),
   });
   const detach = new Set<() => void>();
   return {
@@ -55,6 +55,9 @@ export function createDevicesModule(platform: Services, deps: { models: ModelsMo
     /** Devices connected to this process (training sends them train steps through `runTrainStep`). */
     connected: () => hub.connected(),
     runTrainStep: hub.runTrainStep,
+    /** The tenants with devices online on other replicas (training leaves their jobs to those replicas first). */
+    tenantsOnlineElsewhere: () =>
+      repository.tenantsOnlineElsewhere(node, new Date(clock().getTime() - platform.settings.devices.offlineAfterMs)),
     /**
      * Serves the devices' WebSocket endpoint on an HTTP server (start-server.ts and the test server). The
      * returned function stops it and closes the devices' sockets: call it before `server.close()`, which

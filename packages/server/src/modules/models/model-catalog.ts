@@ -50,6 +50,11 @@ export function modelCatalog(deps: {
       if (!(await repository.tenantHasChecksum(tenantId, checksum))) return undefined;
       return blobs.get(checksum);
     },
+    /** A tenant's model file by checksum as a stream of parts (never held whole); undefined when not theirs. */
+    async streamByChecksum(tenantId: string, checksum: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+      if (!(await repository.tenantHasChecksum(tenantId, checksum))) return undefined;
+      return blobs.read(checksum);
+    },
     async get(tenantId: string, id: string): Promise<ModelRow> {
       const row = await repository.get(tenantId, id);
       if (!row) throw notFound('Model', id);

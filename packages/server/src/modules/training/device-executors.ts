@@ -1,24 +1,23 @@
 /**
  * Connected devices as train-step executors for a job: those of this process that meet the job's
- * `resource_config` (SDK type and version; `max_devices` counts the built-in device), each running a step
- * over its socket (the run_train_step message, docs/device-protocol.md).
+ * `resource_config` (SDK type and version) may take it (device-scheduler.ts shares them among jobs), and
+ * each runs a step over its socket (the run_train_step message, docs/device-protocol.md).
  */
 import { createHash } from 'node:crypto';
 import type { StepExecutor } from './engine/run-round.js';
-import type { WireTensor } from './engine/step-protocol.js';
+import type { WireTensor as StepTensor } from './engine/step-protocol.js';
+import { numbersOf, type WireTensor } from '@computeplane/device-protocol';
 import type { TrainStep } from './engine/gradient-graph/index.js';
 import { versionAtLeast } from './eligible-devices.js';
 import type { TrainingConfig } from './training-config.js';
-
-type ProtocolTensor = { type: string; dims: number[]; data: (number | boolean)[] };
 
 export interface TrainingDeviceSource {
   connected(): { deviceId: string; tenantId: string; capabilities: { sdk_type: string; sdk_version: string } }[];
   runTrainStep(
     deviceId: string,
-    task: { graph: Uint8Array; sha256: string; inputs: Record<string, ProtocolTensor> },
+    task: { graph: Uint8Array; sha256: string; inputs: Record<string, WireTensor> },
     timeoutMs: number,
-  ): Promise<Record<string, ProtocolTensor>>;
+  ): Promise<Record<string, WireTensor>>;
 }
 
 /** A step on a device may take this long before the device is left out of the job. */
@@ -40,28 +39,22 @@ export function matchingDevices(
     );
 }
 
-export function deviceExecutors(
-  source: TrainingDeviceSource,
-  tenantId: string,
-  resources: TrainingConfig['resource_config'],
-  step: TrainStep,
-): StepExecutor[] {
+/** A connected device as a train-step executor for one job's train-step graph. */
+export function deviceExecutor(source: TrainingDeviceSource, step: TrainStep): (deviceId: string) => StepExecutor {
   const sha256 = createHash('sha256').update(step.model).digest('hex');
-  const toWire = (t: WireTensor): ProtocolTensor => ({
-    type: t.type,
-    dims: t.dims,
-    data: t.data instanceof BigInt64Array ? Array.from(t.data, Number) : Array.from(t.data),
+  // Typed arrays as they are: a binary frame sends their bytes (a JSON frame writes them as numbers).
+  const toWire = (t: StepTensor): WireTensor => ({ type: t.type, dims: t.dims, data: t.data });
+  return (deviceId) => ({
+    id: deviceId,
+    async run(feeds) {
+      const inputs = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toWire(t)]));
+      const outputs = await source.runTrainStep(deviceId, { graph: step.model, sha256, inputs }, STEP_TIMEOUT_MS);
+      return Object.fromEntries(
+        Object.entries(outputs).map(([name, t]) => [
+          name,
+          { data: t.data instanceof Float32Array ? t.data : Float32Array.from(numbersOf(t.data)) },
+        ]),
+      );
+    },
   });
-  return matchingDevices(source, tenantId, resources)
-    .slice(0, Math.max(0, (resources.max_devices ?? Number.MAX_SAFE_INTEGER) - 1))
-    .map((d) => ({
-      id: d.deviceId,
-      async run(feeds) {
-        const inputs = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, toWire(t)]));
-        const outputs = await source.runTrainStep(d.deviceId, { graph: step.model, sha256, inputs }, STEP_TIMEOUT_MS);
-        return Object.fromEntries(
-          Object.entries(outputs).map(([name, t]) => [name, { data: Float32Array.from(t.data.map(Number)) }]),
-        );
-      },
-    }));
 }

@@ -1,6 +1,6 @@
 /**
  * The training module: training jobs (table `training_jobs`), their runner (every server process claims due
- * jobs with a lease and trains them on its built-in device, off the event loop) and the training area.
+ * jobs with a lease and trains them at once, sharing its devices among them by weight) and the training area.
  * Trained weights are saved as a new model through the models catalog.
  */
 import type { Module } from '../../platform/module.js';
@@ -10,6 +10,7 @@ import type { DevicesModule } from '../devices/module.js';
 import type { ModelsModule } from '../models/module.js';
 import { trainingArea } from './http/training.js';
 import { trainingRepository } from './training-repository.js';
+import { createDeviceScheduler } from './device-scheduler.js';
 import { createTrainingRunner } from './training-runner.js';
 import { trainingUseCases } from './training-use-cases.js';
 
@@ -19,7 +20,10 @@ export function createTrainingModule(
 ) {
   const repository = trainingRepository(platform.database.db);
   const device = deps.devices.builtinId;
+  const scheduler = createDeviceScheduler(deps.devices, device);
   const runner = createTrainingRunner({
+    scheduler,
+    tenantsElsewhere: () => deps.devices.tenantsOnlineElsewhere(),
     repository,
     models: deps.models.catalog,
     datasets: deps.datasets,
@@ -47,6 +51,7 @@ export function createTrainingModule(
           gpu: !!d.capabilities.gpu,
         })),
     ],
+    estimate: (tenantId, config) => scheduler.estimate({ tenantId, config }),
     clock: platform.clock,
     queued: () => runner.nudge(),
     maxSamplePasses: platform.settings.maxTrainingSamplePasses,

@@ -1,9 +1,9 @@
 /**
  * Training jobs in the database (table `training_jobs`), always scoped to the tenant for the API. A runner
- * claims a due job (queued, or running with its lease run out: its server died) with FOR UPDATE SKIP
+ * picks a due job it has devices for and claims it (queued, or running with its lease run out: its server died) with FOR UPDATE SKIP
  * LOCKED and a lease; its checkpoints and its completion are written only while it still holds that claim.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database.js';
 import { queryRows } from '../../platform/db/query-rows.js';
 import { trainingJobs } from '../../platform/db/schema.js';
@@ -45,24 +45,37 @@ export function trainingRepository(db: Db) {
         .returning();
       return row;
     },
-    /** Claims one due job for `token` until `leaseUntil`, marks it running on `device`. */
-    async claim(token: string, device: string, now: Date, leaseUntil: Date): Promise<TrainingRow | undefined> {
+    /** Due jobs (queued, or running with the lease run out: their server died), oldest first. */
+    async due(now: Date, limit: number): Promise<TrainingRow[]> {
+      return db
+        .select()
+        .from(trainingJobs)
+        .where(
+          or(
+            eq(trainingJobs.status, 'queued'),
+            and(eq(trainingJobs.status, 'running'), lt(trainingJobs.leaseUntil, now)),
+          ),
+        )
+        .orderBy(trainingJobs.createdAt)
+        .limit(limit);
+    },
+    /** Claims the job `id` for `token` until `leaseUntil` if it is still due and no one else is claiming it. */
+    async claim(id: string, token: string, now: Date, leaseUntil: Date): Promise<TrainingRow | undefined> {
       return db.transaction(async (tx) => {
         const rows = await queryRows<{ id: string }>(
           tx,
           sql`SELECT id FROM training_jobs
-            WHERE status = 'queued' OR (status = 'running' AND lease_until < ${now.toISOString()})
-            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+            WHERE id = ${id} AND (status = 'queued' OR (status = 'running' AND lease_until < ${now.toISOString()}))
+            FOR UPDATE SKIP LOCKED`,
         );
-        const id = rows[0]?.id;
-        if (!id) return undefined;
+        if (!rows[0]) return undefined;
         const [row] = await tx
           .update(trainingJobs)
           .set({
             status: 'running',
             claimToken: token,
             leaseUntil,
-            assignedDevices: [device],
+            assignedDevices: [],
             attempts: sql`${trainingJobs.attempts} + 1`,
             updatedAt: now,
           })
@@ -105,9 +118,10 @@ export function trainingRepository(db: Db) {
     },
     /**
      * Lets go of the claim (paused or cancelled jobs, or a server stopping): the devices are released, and a
-     * job still running is queued again for any runner to resume from its checkpoint.
+     * job still running is queued again for any runner to resume from its checkpoint. A job `preempted`
+     * (its devices went to other jobs) does not count the claim among its attempts.
      */
-    async release(id: string, token: string, now: Date): Promise<void> {
+    async release(id: string, token: string, now: Date, preempted = false): Promise<void> {
       await db
         .update(trainingJobs)
         .set({
@@ -116,6 +130,7 @@ export function trainingRepository(db: Db) {
           leaseUntil: null,
           assignedDevices: [],
           updatedAt: now,
+          ...(preempted ? { attempts: sql`greatest(${trainingJobs.attempts} - 1, 0)` } : {}),
         })
         .where(and(eq(trainingJobs.id, id), eq(trainingJobs.claimToken, token)));
     },

@@ -30,6 +30,8 @@ export function trainingUseCases(deps: {
   datasets: DatasetsModule;
   /** The built-in device and the tenant's devices connected to this process. */
   devices: (tenantId: string) => TrainingDevice[];
+  /** How many devices of this process the job would get now beside the jobs running here (0: it waits). */
+  estimate: (tenantId: string, config: TrainingConfig) => number;
   clock: () => Date;
   queued: () => void;
   maxSamplePasses: number;
@@ -63,7 +65,7 @@ export function trainingUseCases(deps: {
       const model = await prepareModel(deps.models, tenantId, body.model_id, tc.loss);
       const totalSamples = await checkData(deps.datasets, tenantId, model, body.data_config);
       const resources = { min_devices: 1, prefer_gpu: false, ...body.resource_config };
-      const devices = eligibleDevices(deps.devices(tenantId), resources);
+      eligibleDevices(deps.devices(tenantId), resources);
       const config: TrainingConfig = {
         data_config: {
           batch_size: 32,
@@ -119,7 +121,7 @@ export function trainingUseCases(deps: {
         updatedAt: now,
       });
       deps.queued();
-      return { row, estimatedDevices: devices.length };
+      return { row, estimatedDevices: deps.estimate(tenantId, config) };
     },
     get,
     pause: (tenantId: string, id: string) => move(tenantId, id, ['queued', 'running'], 'paused', 'CANNOT_PAUSE'),

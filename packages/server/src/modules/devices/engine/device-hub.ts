@@ -12,12 +12,14 @@ import {
   type Capabilities,
   type DeviceMessage,
   type LogEntry,
+  type ProtocolVersion,
   type WireTensor,
 } from '@computeplane/device-protocol';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { DeviceSettings } from '../../../platform/settings.js';
 import type { DeviceRepository } from '../device-repository.js';
+import { inferenceFrame, trainStepFrame } from './task-frames.js';
 
 type Pending = { resolve(message: DeviceMessage): void; reject(error: Error): void; timer: NodeJS.Timeout };
 interface Connection {
@@ -30,6 +32,10 @@ interface Connection {
   capabilities?: Capabilities;
   /** Run-inference tasks sent and not answered (the device is `busy` while > 0). */
   running: number;
+  /** The version the device said hello with: every frame it gets is of that version (1: JSON only). */
+  version: ProtocolVersion;
+  /** Train-step graphs sent on this socket (version 2 leaves them out of later steps). */
+  graphs: Set<string>;
 }
 
 /** A device connected to this process that said hello: what the scheduler needs to know of it. */
@@ -71,15 +77,20 @@ export function createDeviceHub(deps: {
     writes.add(tracked);
   };
 
-  function send(connection: Connection, message: Parameters<typeof encodeServerMessage>[0]) {
-    connection.socket.send(encodeServerMessage(message));
+  /** Sends in the device's version; `binary` (tensor-carrying frames) only to a device that speaks 2. */
+  function send(connection: Connection, message: Parameters<typeof encodeServerMessage>[0], binary = false) {
+    const v = connection.version;
+    connection.socket.send(encodeServerMessage({ ...message, v }, binary && v === 2));
   }
 
   function request(
     deviceId: string,
     key: string,
-    message: Parameters<typeof encodeServerMessage>[0],
+    message:
+      | Parameters<typeof encodeServerMessage>[0]
+      | ((connection: Connection) => Parameters<typeof encodeServerMessage>[0]),
     timeoutMs: number,
+    binary = false,
   ) {
     const connection = connections.get(deviceId);
     if (!connection) return Promise.reject(new DeviceGone(deviceId));
@@ -90,7 +101,7 @@ export function createDeviceHub(deps: {
       }, timeoutMs);
       connection.pending.set(key, { resolve, reject, timer });
       try {
-        send(connection, message);
+        send(connection, typeof message === 'function' ? message(connection) : message, binary);
       } catch {
         // The socket is closing: its close handler may already have run.
         clearTimeout(timer);
@@ -100,8 +111,8 @@ export function createDeviceHub(deps: {
     });
   }
 
-  function onMessage(connection: Connection, raw: string) {
-    const parsed = parseDeviceMessage(raw);
+  function onMessage(connection: Connection, raw: string | Buffer, binary: boolean) {
+    const parsed = parseDeviceMessage(raw, binary);
     if (!parsed.ok) {
       send(connection, { v: PROTOCOL_VERSION, type: 'error', message: parsed.error });
       return;
@@ -110,6 +121,7 @@ export function createDeviceHub(deps: {
     connection.lastSeen = Date.now();
     switch (message.type) {
       case 'hello':
+        connection.version = message.v;
         track(
           repository
             .touch(connection.deviceId, { node, now: clock(), runningTasks: 0, capabilities: message.capabilities })
@@ -165,9 +177,10 @@ export function createDeviceHub(deps: {
   async function runTask(
     deviceId: string,
     taskId: string,
-    frame: Parameters<typeof encodeServerMessage>[0],
+    frame: Parameters<typeof request>[2],
     timeoutMs: number,
     what: string,
+    binary = false,
   ): Promise<Record<string, WireTensor>> {
     const started = Date.now();
     const connection = connections.get(deviceId);
@@ -180,7 +193,7 @@ export function createDeviceHub(deps: {
     load(1);
     let answer: DeviceMessage;
     try {
-      answer = await request(deviceId, taskId, frame, timeoutMs);
+      answer = await request(deviceId, taskId, frame, timeoutMs, binary);
     } catch (error) {
       load(-1);
       await repository.recordTask(deviceId, false, Date.now() - started);
@@ -205,14 +218,13 @@ export function createDeviceHub(deps: {
         lastSeen: Date.now(),
         pending: new Map(),
         running: 0,
+        version: 1,
+        graphs: new Set(),
       };
       connections.set(deviceId, connection);
       socket.on('message', (data, isBinary) => {
-        if (isBinary) {
-          send(connection, { v: PROTOCOL_VERSION, type: 'error', message: 'frames are JSON text' });
-          return;
-        }
-        onMessage(connection, data.toString());
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        onMessage(connection, isBinary ? bytes : bytes.toString(), isBinary);
       });
       socket.on('close', () => {
         for (const pending of connection.pending.values()) {
@@ -256,31 +268,17 @@ export function createDeviceHub(deps: {
       timeoutMs: number,
     ): Promise<Record<string, WireTensor>> {
       const taskId = randomUUID();
-      const frame = {
-        v: PROTOCOL_VERSION,
-        type: 'run_inference',
-        task_id: taskId,
-        model_checksum: task.checksum,
-        inputs: task.inputs,
-      } as const;
-      return runTask(deviceId, taskId, frame, timeoutMs, 'task');
+      return runTask(deviceId, taskId, inferenceFrame(taskId, task), timeoutMs, 'task');
     },
-    /** Runs one train step on the device: the graph inline, weights and batch in `inputs`; loss and gradients back. */
+    /** Runs one train step on the device (task-frames.ts): weights and batch in; loss and gradients back. */
     runTrainStep(
       deviceId: string,
       task: { graph: Uint8Array; sha256: string; inputs: Record<string, WireTensor> },
       timeoutMs: number,
     ): Promise<Record<string, WireTensor>> {
       const taskId = randomUUID();
-      const frame = {
-        v: PROTOCOL_VERSION,
-        type: 'run_train_step',
-        task_id: taskId,
-        graph_sha256: task.sha256,
-        graph: Buffer.from(task.graph).toString('base64'),
-        inputs: task.inputs,
-      } as const;
-      return runTask(deviceId, taskId, frame, timeoutMs, 'train step');
+      const frame = (connection: Connection) => trainStepFrame(connection, taskId, task);
+      return runTask(deviceId, taskId, frame, timeoutMs, 'train step', true);
     },
     async close() {
       clearInterval(sweep);

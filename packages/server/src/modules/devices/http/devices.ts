@@ -1,4 +1,5 @@
 /** The devices area (openapi/devices.yaml): register, list, stats, get, live logs, model files for devices. */
+import { Readable } from 'node:stream';
 import { routes } from '../../../generated/routes/devices.js';
 import { tenantOf } from '../../../platform/auth/principal.js';
 import { area } from '../../../platform/module.js';
@@ -22,8 +23,9 @@ export function devicesArea(useCases: DevicesUseCases) {
       c.json(await useCases.logs(tenantOf(c.get('principal')), c.req.valid('param').id, c.req.valid('query')), 200),
     downloadDeviceModel: async (c) => {
       const { checksum } = c.req.valid('param');
-      const bytes = await useCases.modelFile(tenantOf(c.get('principal')), checksum);
-      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      const parts = await useCases.modelFile(tenantOf(c.get('principal')), checksum);
+      // Streamed from the blob store part by part: a large model is never held whole in memory.
+      return c.body(Readable.toWeb(Readable.from(parts)) as ReadableStream<Uint8Array>, 200, {
         'Content-Type': 'application/octet-stream',
         'X-Checksum': checksum,
       });

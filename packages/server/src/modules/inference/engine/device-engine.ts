@@ -4,7 +4,7 @@
  * the in-process ones, only the `run()` happens on the device (a `run_inference` task over its socket).
  * Tensors go as JSON numbers (device protocol v1); only element types a device can carry exactly go.
  */
-import type { WireTensor } from '@computeplane/device-protocol';
+import { numbersOf, type WireTensor } from '@computeplane/device-protocol';
 import type { ExecutableModel } from '../requests/model-lookup.js';
 import { ExecutionError, InferenceTimeoutError } from './inference-errors.js';
 import type { EngineLike, InferenceOutcome, ModelHandle } from './inference-engine.js';
@@ -42,7 +42,7 @@ function toWire(tensor: TensorData): WireTensor {
 }
 
 function fromWire(tensor: WireTensor): TensorData {
-  const numbers = tensor.data.map(Number);
+  const numbers = numbersOf(tensor.data);
   const type = tensor.type as ElementType;
   switch (type) {
     case 'float32':

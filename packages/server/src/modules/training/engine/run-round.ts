@@ -3,6 +3,7 @@
  * batches per device; every device trains its shard from the same weights (its own copy of the weights and
  * of the optimizer state), all in parallel, and the updates that came back are folded in by the sync mode
  * (sync-modes.ts). A device that fails mid-round is left out of the round and of the rest of the claim.
+ * Where a device starts from is the caller's (`start`, device-pulls.ts): the round's weights by default.
  */
 import type { TrainingConfig } from '../training-config.js';
 import { batchFeeds, weightFeeds, type FeedShape } from './batches.js';
@@ -21,9 +22,20 @@ export interface StepExecutor {
 /** FedAsync's mixing weight α: a fresh update replaces the weights (docs/training.md). */
 const ASYNC_ALPHA = 1;
 /** FedBuff's staleness limit (versions). */
-const MAX_STALENESS = 10;
 
-/** The round's updates, in the order they arrived, folded into the weights by `sync_mode`. */
+export const MAX_STALENESS = 10;
+
+/** Where a device starts its shard: weights and optimizer state, and the version it pulled them at. */
+export interface DeviceStart {
+  weights: Float32Array[];
+  optimizer: OptimizerState;
+  baseVersion: number;
+}
+
+/**
+ * The round's updates, in the order they arrived, folded into the weights by `sync_mode` (semi_sync's deltas
+ * are taken against the weights each update started from).
+ */
 export function applyRound(
   mode: TrainingConfig['training_config']['sync_mode'],
   current: Weights,
@@ -32,11 +44,10 @@ export function applyRound(
 ): Weights {
   if (mode === 'full_sync') return fullSyncRound(current, updates, Math.ceil(devices / 2));
   if (mode === 'async') return updates.reduce((w, u) => asyncMix(w, u, ASYNC_ALPHA), current);
-  const history = new Map([[current.version, current.values]]);
   const buffer = semiSyncBuffer({ size: Math.max(1, updates.length), maxStaleness: MAX_STALENESS });
   let weights = current;
   for (const u of updates) {
-    const result = buffer.offer(weights, u, (version) => history.get(version));
+    const result = buffer.offer(weights, u, (v) => (v === current.version ? current.values : undefined));
     if (result.outcome === 'applied') weights = result.weights;
   }
   return weights;
@@ -60,16 +71,21 @@ export async function runRound(r: {
   optimizer: OptimizerState;
   optimizerConfig: OptimizerConfig;
   mode: TrainingConfig['training_config']['sync_mode'];
-}): Promise<{ weights: Weights; optimizer: OptimizerState; failed: string[] }> {
+  start?: (deviceId: string) => DeviceStart;
+}): Promise<{ weights: Weights; optimizer: OptimizerState; failed: string[]; ended: Map<string, DeviceStart> }> {
   const arrived: { update: DeviceUpdate; optimizer: OptimizerState }[] = [];
+  const ended = new Map<string, DeviceStart>();
+  const start =
+    r.start ?? (() => ({ weights: r.weights.values, optimizer: r.optimizer, baseVersion: r.weights.version }));
   const failed: string[] = [];
   const shards = r.executors
     .map((executor, k) => ({ executor, batches: r.batches.slice(k * r.localSteps, (k + 1) * r.localSteps) }))
     .filter((shard) => shard.batches.length > 0);
   await Promise.all(
     shards.map(async ({ executor, batches }) => {
-      const working = r.weights.values.map((w) => Float32Array.from(w));
-      const optimizer = cloneState(r.optimizer);
+      const from = start(executor.id);
+      const working = from.weights.map((w) => Float32Array.from(w));
+      const optimizer = cloneState(from.optimizer);
       let samples = 0;
       try {
         for (const indices of batches) {
@@ -79,7 +95,11 @@ export async function runRound(r: {
           optimizerStep(r.optimizerConfig, optimizer, working, gradients);
           samples += indices.length;
         }
-        arrived.push({ update: { weights: working, samples, baseVersion: r.weights.version }, optimizer });
+        arrived.push({
+          update: { weights: working, samples, baseVersion: from.baseVersion, start: from.weights },
+          optimizer,
+        });
+        ended.set(executor.id, { weights: working, optimizer, baseVersion: from.baseVersion });
       } catch {
         failed.push(executor.id);
       }
@@ -92,5 +112,10 @@ export async function runRound(r: {
     shards.length,
   );
   // The optimizer state goes on from the first update that arrived (each device kept its own copy).
-  return { weights, optimizer: weights === r.weights ? r.optimizer : (arrived[0]?.optimizer ?? r.optimizer), failed };
+  return {
+    weights,
+    optimizer: weights === r.weights ? r.optimizer : (arrived[0]?.optimizer ?? r.optimizer),
+    failed,
+    ended,
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * The built-in training device's engine: one worker thread (step-thread.ts) that loads graphs by key and
- * runs them. Requests are answered in order; one thread is enough, since a runner trains one job at a time.
+ * runs them. Requests are answered in order; the jobs a runner trains at once share it (it is one device).
  */
 import { Worker } from 'node:worker_threads';
 import type { StepReply, StepRequest, WireTensor } from './step-protocol.js';

@@ -18,6 +18,8 @@ export interface DeviceUpdate {
   weights: Float32Array[];
   samples: number;
   baseVersion: number;
+  /** The weights the device started this update from, when not those of `baseVersion` (semi_sync's delta base). */
+  start?: Float32Array[];
 }
 
 export interface Weights {
@@ -75,7 +77,7 @@ export function semiSyncBuffer(options: { size: number; maxStaleness: number }) 
       base: (version: number) => Float32Array[] | undefined,
     ): { outcome: 'refused' | 'buffered' } | { outcome: 'applied'; weights: Weights } {
       const tau = staleness(current, update);
-      const start = base(update.baseVersion);
+      const start = update.start ?? base(update.baseVersion);
       if (tau > options.maxStaleness || !start) return { outcome: 'refused' };
       buffer.push({
         delta: update.weights.map((w, i) => Float32Array.from(w, (value, j) => value - start[i]![j]!)),

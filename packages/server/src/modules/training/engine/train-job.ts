@@ -1,7 +1,7 @@
 /**
- * Trains one claimed job on the built-in device from its checkpoint (or from the model's weights), round by
- * round: a round is `local_steps` batches, each a train step on the step thread then an optimizer step on
- * the server; after each round the checkpoint and progress are written (which renews the lease) and a pause
+ * Trains one claimed job from its checkpoint (or from the model's weights), round by round on the devices
+ * the scheduler gives it for that round (device-scheduler.ts): a round is `local_steps` batches per device,
+ * each a train step then an optimizer step on the server; after each round the checkpoint and progress are written (which renews the lease) and a pause
  * or cancel requested in between stops the job there. After each epoch the held-out split is measured;
  * `target_accuracy` stops early. At the end the weights are written into a copy of the model.
  */
@@ -12,7 +12,8 @@ import { writeWeights, type TrainStep } from './gradient-graph/index.js';
 import { initialOptimizerState } from './optimizer.js';
 import { shuffledIndices } from './seeded-random.js';
 import type { StepWorker } from './step-worker.js';
-import { runRound, type StepExecutor } from './run-round.js';
+import { devicePulls } from './device-pulls.js';
+import { MAX_STALENESS, runRound, type StepExecutor } from './run-round.js';
 import type { Samples, TrainingData } from './training-data.js';
 
 export interface JobContext {
@@ -25,16 +26,22 @@ export interface JobContext {
   shape: FeedShape;
   data: TrainingData;
   worker: StepWorker;
-  builtinId: string;
-  /** The devices that run train steps besides the built-in one (connected, eligible, within max_devices). */
-  devices: StepExecutor[];
-  /** Told when a device left the job. */
+  /** The devices for the next round ([]: the job has no share now and goes back to queued). */
+  acquire: () => Promise<string[]>;
+  /** The round on these devices is over. */
+  release: (ids: string[]) => void;
+  /** A device failed a step: left out of this job from now on. */
+  exclude: (id: string) => void;
+  /** Runs train steps on a device (the built-in step thread, or a connected device over its socket). */
+  executor: (id: string) => StepExecutor;
+  /** Told when the job's devices changed. */
   devicesChanged: (ids: string[]) => Promise<void>;
+  now?: () => number;
   /** Writes checkpoint and progress; answers whether to go on ('running') or the status that stops it. */
   save: (checkpoint: Record<string, unknown>, progress: TrainingProgress) => Promise<string | undefined>;
 }
 
-export type JobOutcome = { kind: 'finished'; model: Uint8Array } | { kind: 'stopped' };
+export type JobOutcome = { kind: 'finished'; model: Uint8Array } | { kind: 'stopped' } | { kind: 'preempted' };
 
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 
@@ -81,31 +88,42 @@ export async function trainJob(ctx: JobContext): Promise<JobOutcome> {
   const progress = { ...ctx.progress };
   const batchesPerEpoch = Math.ceil(data.train.count / size);
   await worker.load(`train:${ctx.id}`, step.model);
-  const builtin: StepExecutor = { id: ctx.builtinId, run: (feeds) => worker.run(`train:${ctx.id}`, feeds) };
-  let executors = [builtin, ...ctx.devices];
+  const mode = tc.sync_mode;
+  const pulls = devicePulls({
+    intervalMs: mode === 'full_sync' ? 0 : tc.sync_interval_ms,
+    maxStaleness: mode === 'semi_sync' ? MAX_STALENESS : Infinity,
+    now: ctx.now ?? Date.now,
+  });
+  let assigned: string[] = [];
   try {
     let stop = false;
     while (state.epoch < tc.epochs && !stop) {
       const order = shuffledIndices(data.train.count, seed + state.epoch);
       while (state.batch < batchesPerEpoch) {
-        const roundEnd = Math.min(batchesPerEpoch, state.batch + tc.local_steps * executors.length);
+        const ids = await ctx.acquire();
+        if (ids.length === 0) return { kind: 'preempted' };
+        if (ids.join() !== assigned.join()) await ctx.devicesChanged((assigned = ids));
+        const roundEnd = Math.min(batchesPerEpoch, state.batch + tc.local_steps * ids.length);
         const batches = range(state.batch, roundEnd).map((b) => order.slice(b * size, (b + 1) * size));
+        const current = { version: state.version, values: state.weights };
         const round = await runRound({
-          executors,
+          executors: ids.map(ctx.executor),
           step,
           shape: ctx.shape,
           train: data.train,
           batches,
           localSteps: tc.local_steps,
-          weights: { version: state.version, values: state.weights },
+          weights: current,
           optimizer: state.optimizer,
           optimizerConfig,
-          mode: tc.sync_mode,
-        });
-        // A device that failed is left out from now on; the built-in one stays.
-        if (round.failed.length) {
-          executors = executors.filter((e) => e.id === executors[0]!.id || !round.failed.includes(e.id));
-          await ctx.devicesChanged(executors.map((e) => e.id));
+          mode,
+          start: (id) => pulls.start(id, current, state.optimizer),
+        }).finally(() => ctx.release(ids));
+        round.ended.forEach((end, id) => pulls.ended(id, end));
+        // A device that failed is left out from now on.
+        for (const id of round.failed) {
+          pulls.forget(id);
+          ctx.exclude(id);
         }
         state.weights = round.weights.values;
         state.version = round.weights.version;
