@@ -212,6 +212,8 @@ describe.each(testDrivers)('devices contract on $name', (driver) => {
   it('a second replica lists the device from the database and answers 503 DEVICE_ELSEWHERE for its logs', async () => {
     const registration = await register();
     const device = await connect(suite.server.baseUrl, registration.ws_path, registration.sdk_token);
+    // The stand-in device keeps beating as a worker would: a busy machine must not let it go offline (800 ms).
+    const beating = setInterval(() => device.send({ type: 'heartbeat', running_tasks: 0 }), 150);
     // Another server process on the same database: its own node id, none of this process's sockets.
     const replica = createApp({ database: suite.server.database, blobs: suite.server.blobs, internalToken: 'replica' });
     const listening = await new Promise<ServerType>((resolve) => {
@@ -236,6 +238,7 @@ describe.each(testDrivers)('devices contract on $name', (driver) => {
       );
       expect(settled.message).toMatch(/another server replica/);
     } finally {
+      clearInterval(beating);
       device.close();
       await new Promise<void>((resolve) => listening.close(() => resolve()));
       await replica.close();
