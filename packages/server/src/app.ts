@@ -37,6 +37,7 @@ import type { Module } from './platform/module.js';
 import type { Lifecycle, Services } from './platform/services.js';
 import { localProviderTenantsFor, resolveSettings, type SettingsOverrides } from './platform/settings.js';
 import type { BlobStore } from './platform/storage/blob-store.js';
+import { createTaskRecorder } from './platform/usage/task-recorder.js';
 import { createProviders, providerErrorsCounter } from './providers/create-providers.js';
 import type { GpuProvider } from './providers/provider.js';
 
@@ -76,6 +77,7 @@ export function createApp(options: AppOptions) {
     settings,
     lifecycle,
     metrics: metrics.registry,
+    tasks: createTaskRecorder(options.database.db, logger, clock, settings.usage),
   };
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
@@ -136,12 +138,15 @@ export function createApp(options: AppOptions) {
   // Inside the error formats, before any route: 405/OPTIONS per spec path, static segments first.
   app.use('*', allowedMethods(areas.flatMap((area) => Object.values(area.routes))));
   for (const area of areas) registerRoutes(app, area.routes, area.handlers as never, routeServices);
+  platform.tasks.start();
   for (const module of modules) module.start?.();
   if (options.docsDir) app.route('/docs', createDocsRoutes(options.docsDir));
 
   /** Stops every module in reverse order (in-flight job slices finish), then the providers. Does not close the database. */
   const close = async () => {
     for (const module of [...modules].reverse()) await module.stop?.();
+    // After the modules: what they recorded while stopping is written too.
+    await platform.tasks.stop();
     await owned?.close();
   };
   return {

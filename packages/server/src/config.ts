@@ -7,6 +7,7 @@ import {
   DEFAULT_PROVIDER_BASE_URLS,
   DEFAULT_SETTINGS,
   type DeviceSettings,
+  type UsageSettings,
   type InferenceSettings,
   type MarketplaceSettings,
   type SessionSettings,
@@ -44,6 +45,7 @@ export interface ServerConfig {
   >;
   sessions: SessionSettings;
   devices: DeviceSettings;
+  usage: UsageSettings;
 }
 
 const D = DEFAULT_SETTINGS;
@@ -140,6 +142,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       heartbeatIntervalMs: integer(env, 'DEVICE_HEARTBEAT_MS', D.devices.heartbeatIntervalMs, 100, 600_000),
       offlineAfterMs: integer(env, 'DEVICE_OFFLINE_AFTER_MS', D.devices.offlineAfterMs, 300, 3_600_000),
     }),
+    usage: {
+      flushMs: integer(env, 'USAGE_FLUSH_MS', D.usage.flushMs, 10, 60_000),
+      maxRows: integer(env, 'USAGE_FLUSH_ROWS', D.usage.maxRows, 1, 100_000),
+      maxBuffered: D.usage.maxBuffered,
+      cpuPricePerHour: decimal(env, 'PRICE_CPU_HOUR', D.usage.cpuPricePerHour, 0, 1_000_000),
+      gpuPricePerHour: decimal(env, 'PRICE_GPU_HOUR', D.usage.gpuPricePerHour, 0, 1_000_000),
+      currency: env.PRICE_CURRENCY?.trim() || D.usage.currency,
+    },
   };
 }
 

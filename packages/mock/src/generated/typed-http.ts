@@ -8,9 +8,11 @@ import type { paths as HealthPaths } from '@computeplane/sdk/types/health';
 import type { paths as InferencePaths } from '@computeplane/sdk/types/inference';
 import type { paths as ModelsPaths } from '@computeplane/sdk/types/models';
 import type { paths as OffersPaths } from '@computeplane/sdk/types/offers';
+import type { paths as ProjectsPaths } from '@computeplane/sdk/types/projects';
 import type { paths as SessionsPaths } from '@computeplane/sdk/types/sessions';
 import type { paths as TemplatesPaths } from '@computeplane/sdk/types/templates';
 import type { paths as TrainingPaths } from '@computeplane/sdk/types/training';
+import type { paths as UsagePaths } from '@computeplane/sdk/types/usage';
 
 /** One typed msw `http` per area: paths, params and response bodies are checked against that area's spec. */
 export function createTypedHttp(options: { baseUrl: string }) {
@@ -22,8 +24,10 @@ export function createTypedHttp(options: { baseUrl: string }) {
     inference: createOpenApiHttp<InferencePaths>(options),
     models: createOpenApiHttp<ModelsPaths>(options),
     offers: createOpenApiHttp<OffersPaths>(options),
+    projects: createOpenApiHttp<ProjectsPaths>(options),
     sessions: createOpenApiHttp<SessionsPaths>(options),
     templates: createOpenApiHttp<TemplatesPaths>(options),
     training: createOpenApiHttp<TrainingPaths>(options),
+    usage: createOpenApiHttp<UsagePaths>(options),
   };
 }

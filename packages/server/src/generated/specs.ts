@@ -6858,6 +6858,1156 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
       }
     }
   },
+  "projects": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Projects API",
+      "version": "0.1.0",
+      "summary": "Group inference and training tasks into projects, with progress, metrics and analytics.",
+      "description": "Projects (distributed-compute-platform.md, \"Projects\"). A project groups the tasks of inference requests (sync, async), batch jobs and training jobs that name it in `project_id`; every task that ran is recorded (tenant, project, device, instance type, CPU or GPU, compute time, bytes, outcome) and counted towards its project. Counters advance only by what really ran, exactly, whatever the number of server replicas. A `project_id` that no project has yet creates one on first use (`realtime` for inference requests, `batch` for a batch, `training` for a training job); a batch without `project_id` gets the project `batch_<ms>`. Batch, training and benchmark projects complete by themselves once every expected task has ended; realtime projects are completed with `completeProject`. Counts and metrics are written in bulk, a fraction of a second after the tasks end.",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "projects",
+        "description": "Create, list, inspect, complete and cancel projects."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/projects": {
+        "post": {
+          "operationId": "createProject",
+          "tags": [
+            "projects"
+          ],
+          "summary": "Create project",
+          "description": "Creates a project for tracking tasks. `total_tasks` is what progress is measured against; without it, progress is measured against the tasks submitted to the project so far.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProjectCreate"
+                },
+                "example": {
+                  "name": "Image Classification Batch",
+                  "type": "batch",
+                  "model_id": "model_abc123",
+                  "total_tasks": 100
+                }
+              }
+            }
+          },
+          "responses": {
+            "201": {
+              "description": "The project.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Project"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            }
+          }
+        },
+        "get": {
+          "operationId": "listProjects",
+          "tags": [
+            "projects"
+          ],
+          "summary": "List projects",
+          "description": "The caller's projects, newest first.",
+          "parameters": [
+            {
+              "name": "status",
+              "in": "query",
+              "required": false,
+              "description": "Only projects in this status.",
+              "schema": {
+                "$ref": "#/components/schemas/ProjectStatus"
+              }
+            },
+            {
+              "name": "type",
+              "in": "query",
+              "required": false,
+              "description": "Only projects of this type.",
+              "schema": {
+                "$ref": "#/components/schemas/ProjectType"
+              }
+            },
+            {
+              "$ref": "#/components/parameters/Limit"
+            },
+            {
+              "$ref": "#/components/parameters/Offset"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "One page of projects.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProjectList"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/projects/{id}": {
+        "get": {
+          "operationId": "getProject",
+          "tags": [
+            "projects"
+          ],
+          "summary": "Get project details",
+          "description": "The project with all its metrics.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ProjectId"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The project.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Project"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/projects/{id}/analytics": {
+        "get": {
+          "operationId": "getProjectAnalytics",
+          "tags": [
+            "projects"
+          ],
+          "summary": "Get project analytics",
+          "description": "Latency percentiles, throughput over time, success and failure counts, and the comparison per device and per instance type, computed from the project's task records (those within the retention period). A sync request is one sample of its latency; a batch slice is one sample whose latency is its time per task. Figures with no samples are null, with the reason in `notes`.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ProjectId"
+            },
+            {
+              "name": "bucket_size",
+              "in": "query",
+              "required": false,
+              "description": "Width of a throughput bucket in seconds.",
+              "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 86400,
+                "default": 60
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The analytics.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProjectAnalytics"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/projects/{id}/complete": {
+        "post": {
+          "operationId": "completeProject",
+          "tags": [
+            "projects"
+          ],
+          "summary": "Mark project complete",
+          "description": "Marks an active project complete (a realtime project ends only this way); 409 once it has ended.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ProjectId"
+            },
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The completed project.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Project"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            }
+          }
+        }
+      },
+      "/api/v1/projects/{id}/cancel": {
+        "post": {
+          "operationId": "cancelProject",
+          "tags": [
+            "projects"
+          ],
+          "summary": "Cancel project",
+          "description": "Cancels the project and every job of it that has not ended: async and batch inference jobs (their unfinished slices are cancelled) and training jobs. 409 once the project has ended.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ProjectId"
+            },
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The cancelled project and the jobs cancelled with it.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProjectCancelled"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "parameters": {
+        "ProjectId": {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "The project's id.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128
+          }
+        },
+        "Limit": {
+          "name": "limit",
+          "in": "query",
+          "required": false,
+          "description": "Page size.",
+          "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000,
+            "default": 100
+          }
+        },
+        "Offset": {
+          "name": "offset",
+          "in": "query",
+          "required": false,
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
+          "schema": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
+            "default": 0
+          }
+        },
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
+        }
+      },
+      "schemas": {
+        "ProjectType": {
+          "type": "string",
+          "enum": [
+            "realtime",
+            "batch",
+            "training",
+            "benchmark"
+          ]
+        },
+        "ProjectStatus": {
+          "type": "string",
+          "enum": [
+            "active",
+            "completed",
+            "cancelled"
+          ]
+        },
+        "ProjectCreate": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "name"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200,
+              "description": "Project name."
+            },
+            "type": {
+              "$ref": "#/components/schemas/ProjectType",
+              "description": "Default `realtime`."
+            },
+            "model_id": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128,
+              "description": "Associated model id (not checked against the model store; a model may come later)."
+            },
+            "total_tasks": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 2147483647,
+              "description": "Expected total tasks, for progress tracking."
+            }
+          }
+        },
+        "ProjectMetrics": {
+          "type": "object",
+          "required": [
+            "avg_latency_ms",
+            "compute_ms",
+            "throughput_per_sec",
+            "bytes_in",
+            "bytes_out",
+            "first_task_at",
+            "last_task_at"
+          ],
+          "properties": {
+            "avg_latency_ms": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Mean latency per task; null before any task ended."
+            },
+            "compute_ms": {
+              "type": "number",
+              "description": "Compute time of every task of the project."
+            },
+            "throughput_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Tasks ended per second between the first and the last task; null with fewer than two distinct end times."
+            },
+            "bytes_in": {
+              "type": "integer"
+            },
+            "bytes_out": {
+              "type": "integer"
+            },
+            "first_task_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "last_task_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
+        "Project": {
+          "type": "object",
+          "required": [
+            "id",
+            "name",
+            "type",
+            "model_id",
+            "status",
+            "total_tasks",
+            "submitted_tasks",
+            "completed_tasks",
+            "failed_tasks",
+            "progress_percent",
+            "metrics",
+            "created_at",
+            "completed_at",
+            "cancelled_at"
+          ],
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "name": {
+              "type": "string"
+            },
+            "type": {
+              "$ref": "#/components/schemas/ProjectType"
+            },
+            "model_id": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "status": {
+              "$ref": "#/components/schemas/ProjectStatus"
+            },
+            "total_tasks": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "description": "As declared at creation; null when none was."
+            },
+            "submitted_tasks": {
+              "type": "integer",
+              "description": "Tasks submitted to the project by batch and async jobs (sync requests are counted as they end)."
+            },
+            "completed_tasks": {
+              "type": "integer"
+            },
+            "failed_tasks": {
+              "type": "integer"
+            },
+            "progress_percent": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Ended tasks against `total_tasks` (or `submitted_tasks`); null when neither is known."
+            },
+            "metrics": {
+              "$ref": "#/components/schemas/ProjectMetrics"
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "completed_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "cancelled_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
+        "ProjectList": {
+          "type": "object",
+          "required": [
+            "projects",
+            "total",
+            "limit",
+            "offset"
+          ],
+          "properties": {
+            "projects": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/Project"
+              }
+            },
+            "total": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "limit": {
+              "type": "integer"
+            },
+            "offset": {
+              "type": "integer"
+            }
+          }
+        },
+        "ProjectCancelled": {
+          "type": "object",
+          "required": [
+            "project",
+            "cancelled_jobs"
+          ],
+          "properties": {
+            "project": {
+              "$ref": "#/components/schemas/Project"
+            },
+            "cancelled_jobs": {
+              "type": "object",
+              "required": [
+                "inference",
+                "training"
+              ],
+              "properties": {
+                "inference": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  },
+                  "description": "Ids of the async and batch inference jobs cancelled."
+                },
+                "training": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  },
+                  "description": "Ids of the training jobs cancelled."
+                }
+              }
+            }
+          }
+        },
+        "LatencyPercentiles": {
+          "type": "object",
+          "required": [
+            "samples",
+            "avg",
+            "min",
+            "max",
+            "p50",
+            "p90",
+            "p95",
+            "p99"
+          ],
+          "properties": {
+            "samples": {
+              "type": "integer"
+            },
+            "avg": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "min": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "max": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "p50": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "p90": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "p95": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "p99": {
+              "type": [
+                "number",
+                "null"
+              ]
+            }
+          }
+        },
+        "GroupStats": {
+          "type": "object",
+          "required": [
+            "tasks",
+            "completed",
+            "failed",
+            "compute_ms",
+            "latency"
+          ],
+          "properties": {
+            "tasks": {
+              "type": "integer"
+            },
+            "completed": {
+              "type": "integer"
+            },
+            "failed": {
+              "type": "integer"
+            },
+            "compute_ms": {
+              "type": "number"
+            },
+            "latency": {
+              "$ref": "#/components/schemas/LatencyPercentiles"
+            }
+          }
+        },
+        "ProjectAnalytics": {
+          "type": "object",
+          "required": [
+            "project_id",
+            "status",
+            "success_count",
+            "failure_count",
+            "success_rate",
+            "latency",
+            "throughput",
+            "by_device",
+            "by_instance_type",
+            "notes"
+          ],
+          "properties": {
+            "project_id": {
+              "type": "string"
+            },
+            "status": {
+              "$ref": "#/components/schemas/ProjectStatus"
+            },
+            "success_count": {
+              "type": "integer"
+            },
+            "failure_count": {
+              "type": "integer"
+            },
+            "success_rate": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Completed over ended tasks; null before any task ended."
+            },
+            "latency": {
+              "$ref": "#/components/schemas/LatencyPercentiles"
+            },
+            "throughput": {
+              "type": "object",
+              "required": [
+                "bucket_size",
+                "buckets"
+              ],
+              "properties": {
+                "bucket_size": {
+                  "type": "integer",
+                  "description": "Seconds per bucket."
+                },
+                "buckets": {
+                  "type": "array",
+                  "description": "Buckets with at least one ended task, oldest first.",
+                  "items": {
+                    "type": "object",
+                    "required": [
+                      "timestamp",
+                      "completed",
+                      "failed",
+                      "tasks_per_sec"
+                    ],
+                    "properties": {
+                      "timestamp": {
+                        "$ref": "#/components/schemas/Timestamp"
+                      },
+                      "completed": {
+                        "type": "integer"
+                      },
+                      "failed": {
+                        "type": "integer"
+                      },
+                      "tasks_per_sec": {
+                        "type": "number"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "by_device": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "device_id",
+                  "instance_type",
+                  "processor",
+                  "stats"
+                ],
+                "properties": {
+                  "device_id": {
+                    "type": "string"
+                  },
+                  "instance_type": {
+                    "type": "string",
+                    "enum": [
+                      "aws",
+                      "user"
+                    ]
+                  },
+                  "processor": {
+                    "type": "string",
+                    "enum": [
+                      "cpu",
+                      "gpu"
+                    ]
+                  },
+                  "stats": {
+                    "$ref": "#/components/schemas/GroupStats"
+                  }
+                }
+              }
+            },
+            "by_instance_type": {
+              "type": "object",
+              "description": "`aws`: the platform's own compute (the built-in engine); `user`: user-contributed devices.",
+              "required": [
+                "aws",
+                "user"
+              ],
+              "properties": {
+                "aws": {
+                  "$ref": "#/components/schemas/GroupStats"
+                },
+                "user": {
+                  "$ref": "#/components/schemas/GroupStats"
+                }
+              }
+            },
+            "notes": {
+              "type": "array",
+              "description": "Why a figure is null.",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        }
+      },
+      "responses": {
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Conflict": {
+          "description": "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "IDEMPOTENCY_KEY_REUSED",
+                  "message": "Idempotency-Key 'k1' was already used with a different request body",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "PayloadTooLarge": {
+          "description": "The request body is larger than this server accepts.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "PAYLOAD_TOO_LARGE",
+                  "message": "Request body exceeds the limit of 1048576 bytes",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "UnsupportedMediaType": {
+          "description": "The request body has a content type this operation does not take.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "UNSUPPORTED_MEDIA_TYPE",
+                  "message": "Send this request as application/json",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
   "sessions": {
     "openapi": "3.1.0",
     "x-error-format": "gpu",
@@ -9888,6 +11038,838 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 "error": {
                   "code": "UNSUPPORTED_MEDIA_TYPE",
                   "message": "Send this request as application/json",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "usage": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Usage API",
+      "version": "0.1.0",
+      "summary": "Compute usage for billing (CPU and GPU time, task counts, data transfer, estimated cost).",
+      "description": "Usage & Billing and the Internal API of distributed-compute-platform.md. Every task that ran (a sync or async inference request, a batch slice's row range, a training checkpoint's step batches) is recorded with its tenant, project, device, instance type (`aws`: the platform's own compute, `user`: a user-contributed device), processor (CPU or GPU: a task on a device that reports a GPU counts as GPU), compute time, bytes in and out and outcome, and rolled up into hourly buckets, from which every figure here is read. Records are written in bulk a fraction of a second after the tasks end. The estimated cost is compute hours times the server's price table (`PRICE_CPU_HOUR`, `PRICE_GPU_HOUR`, `PRICE_CURRENCY`), failed tasks included.",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "usage",
+        "description": "Usage of the caller's tenant."
+      },
+      {
+        "name": "admin",
+        "description": "Usage of every tenant (X-Admin-Key)."
+      },
+      {
+        "name": "internal",
+        "description": "Per-device usage for other services (X-Internal-Token)."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/usage": {
+        "get": {
+          "operationId": "getUsage",
+          "tags": [
+            "usage"
+          ],
+          "summary": "Customer usage summary",
+          "description": "Total compute usage of the caller's tenant (every retained hourly bucket).",
+          "responses": {
+            "200": {
+              "description": "The usage.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/TenantUsage"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/usage/projects/{id}": {
+        "get": {
+          "operationId": "getProjectUsage",
+          "tags": [
+            "usage"
+          ],
+          "summary": "Project usage",
+          "description": "Compute usage of one project of the caller's tenant.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "The project's id.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The project's usage.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProjectUsage"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/usage/hourly": {
+        "get": {
+          "operationId": "getHourlyUsage",
+          "tags": [
+            "usage"
+          ],
+          "summary": "Hourly usage breakdown",
+          "description": "One entry per UTC hour of the last `hours` hours (the current hour included, oldest first), hours without tasks as zeros.",
+          "parameters": [
+            {
+              "name": "hours",
+              "in": "query",
+              "required": false,
+              "description": "Hours to return.",
+              "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 72,
+                "default": 24
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The hourly usage.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/HourlyUsage"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/admin/usage": {
+        "get": {
+          "operationId": "getAllUsage",
+          "tags": [
+            "admin"
+          ],
+          "summary": "All customer usage (admin)",
+          "description": "Usage of every tenant that has any, with the totals.",
+          "security": [
+            {
+              "AdminKeyAuth": []
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "Every tenant's usage.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/AllUsage"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/internal/uuid-usage": {
+        "get": {
+          "operationId": "getUuidUsage",
+          "tags": [
+            "internal"
+          ],
+          "summary": "Query per-UUID compute usage",
+          "description": "Per SDK device (its id is the uuid) compute usage of successful tasks, bucketed by hour, over a rolling 3-day window (a `from` earlier than 72 hours before the current hour starts there). Only hours with activity are included. Tasks on the platform's own compute have no SDK device and are not listed.",
+          "security": [
+            {
+              "InternalTokenAuth": []
+            }
+          ],
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/FromHour"
+            },
+            {
+              "$ref": "#/components/parameters/ToHour"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "Usage per device and hour.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/UuidUsage"
+                  },
+                  "example": {
+                    "from": "2026-03-15T21",
+                    "to": "2026-03-16T07",
+                    "data": [
+                      {
+                        "uuid": "sdk-python-c5d145",
+                        "hour": "2026-03-15T21",
+                        "cpu_ms": 0,
+                        "gpu_ms": 72917,
+                        "cpu_tasks": 0,
+                        "gpu_tasks": 1867
+                      }
+                    ]
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/internal/uuid-usage/errors": {
+        "get": {
+          "operationId": "getUuidErrorUsage",
+          "tags": [
+            "internal"
+          ],
+          "summary": "Query per-UUID error usage",
+          "description": "As `getUuidUsage`, for failed tasks only (tracked separately from successful ones).",
+          "security": [
+            {
+              "InternalTokenAuth": []
+            }
+          ],
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/FromHour"
+            },
+            {
+              "$ref": "#/components/parameters/ToHour"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "Failed-task usage per device and hour.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/UuidUsage"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        },
+        "AdminKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-Admin-Key",
+          "description": "Operator key, the server's `ADMIN_KEY` environment variable."
+        },
+        "InternalTokenAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-Internal-Token",
+          "description": "Service-to-service token, generated on first start and kept in `DATA_DIR/internal_token`."
+        }
+      },
+      "parameters": {
+        "FromHour": {
+          "name": "from",
+          "in": "query",
+          "required": true,
+          "description": "Start hour (UTC) in format YYYY-MM-DDTHH.",
+          "schema": {
+            "$ref": "#/components/schemas/Hour"
+          }
+        },
+        "ToHour": {
+          "name": "to",
+          "in": "query",
+          "required": false,
+          "description": "End hour (UTC, inclusive) in format YYYY-MM-DDTHH; defaults to the current hour.",
+          "schema": {
+            "$ref": "#/components/schemas/Hour"
+          }
+        }
+      },
+      "schemas": {
+        "Hour": {
+          "type": "string",
+          "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3])$",
+          "examples": [
+            "2026-03-15T21"
+          ]
+        },
+        "EstimatedCost": {
+          "type": "object",
+          "required": [
+            "currency",
+            "cpu_price_per_hour",
+            "gpu_price_per_hour",
+            "cpu",
+            "gpu",
+            "total"
+          ],
+          "properties": {
+            "currency": {
+              "type": "string"
+            },
+            "cpu_price_per_hour": {
+              "type": "number"
+            },
+            "gpu_price_per_hour": {
+              "type": "number"
+            },
+            "cpu": {
+              "type": "number"
+            },
+            "gpu": {
+              "type": "number"
+            },
+            "total": {
+              "type": "number"
+            }
+          }
+        },
+        "UsageFigures": {
+          "type": "object",
+          "required": [
+            "tasks",
+            "completed_tasks",
+            "failed_tasks",
+            "cpu_tasks",
+            "gpu_tasks",
+            "cpu_ms",
+            "gpu_ms",
+            "cpu_hours",
+            "gpu_hours",
+            "bytes_in",
+            "bytes_out",
+            "estimated_cost"
+          ],
+          "properties": {
+            "tasks": {
+              "type": "integer"
+            },
+            "completed_tasks": {
+              "type": "integer"
+            },
+            "failed_tasks": {
+              "type": "integer"
+            },
+            "cpu_tasks": {
+              "type": "integer"
+            },
+            "gpu_tasks": {
+              "type": "integer"
+            },
+            "cpu_ms": {
+              "type": "number"
+            },
+            "gpu_ms": {
+              "type": "number"
+            },
+            "cpu_hours": {
+              "type": "number"
+            },
+            "gpu_hours": {
+              "type": "number"
+            },
+            "bytes_in": {
+              "type": "integer"
+            },
+            "bytes_out": {
+              "type": "integer"
+            },
+            "estimated_cost": {
+              "$ref": "#/components/schemas/EstimatedCost"
+            }
+          }
+        },
+        "TenantUsage": {
+          "type": "object",
+          "required": [
+            "tenant_id",
+            "first_hour",
+            "last_hour",
+            "usage"
+          ],
+          "properties": {
+            "tenant_id": {
+              "type": "string"
+            },
+            "first_hour": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "The earliest hour with activity (YYYY-MM-DDTHH); null without any."
+            },
+            "last_hour": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "The latest hour with activity (YYYY-MM-DDTHH); null without any."
+            },
+            "usage": {
+              "$ref": "#/components/schemas/UsageFigures"
+            }
+          }
+        },
+        "ProjectUsage": {
+          "type": "object",
+          "required": [
+            "tenant_id",
+            "project_id",
+            "first_hour",
+            "last_hour",
+            "usage"
+          ],
+          "properties": {
+            "tenant_id": {
+              "type": "string"
+            },
+            "project_id": {
+              "type": "string"
+            },
+            "first_hour": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "last_hour": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "usage": {
+              "$ref": "#/components/schemas/UsageFigures"
+            }
+          }
+        },
+        "HourlyUsage": {
+          "type": "object",
+          "required": [
+            "hours",
+            "data"
+          ],
+          "properties": {
+            "hours": {
+              "type": "integer"
+            },
+            "data": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "hour",
+                  "usage"
+                ],
+                "properties": {
+                  "hour": {
+                    "$ref": "#/components/schemas/Hour"
+                  },
+                  "usage": {
+                    "$ref": "#/components/schemas/UsageFigures"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "AllUsage": {
+          "type": "object",
+          "required": [
+            "customers",
+            "totals"
+          ],
+          "properties": {
+            "customers": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "tenant_id",
+                  "tenant_name",
+                  "first_hour",
+                  "last_hour",
+                  "usage"
+                ],
+                "properties": {
+                  "tenant_id": {
+                    "type": "string"
+                  },
+                  "tenant_name": {
+                    "type": "string"
+                  },
+                  "first_hour": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "last_hour": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "usage": {
+                    "$ref": "#/components/schemas/UsageFigures"
+                  }
+                }
+              }
+            },
+            "totals": {
+              "$ref": "#/components/schemas/UsageFigures"
+            }
+          }
+        },
+        "UuidUsage": {
+          "type": "object",
+          "required": [
+            "from",
+            "to",
+            "data"
+          ],
+          "properties": {
+            "from": {
+              "$ref": "#/components/schemas/Hour"
+            },
+            "to": {
+              "$ref": "#/components/schemas/Hour"
+            },
+            "data": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "uuid",
+                  "hour",
+                  "cpu_ms",
+                  "gpu_ms",
+                  "cpu_tasks",
+                  "gpu_tasks"
+                ],
+                "properties": {
+                  "uuid": {
+                    "type": "string"
+                  },
+                  "hour": {
+                    "$ref": "#/components/schemas/Hour"
+                  },
+                  "cpu_ms": {
+                    "type": "number"
+                  },
+                  "gpu_ms": {
+                    "type": "number"
+                  },
+                  "cpu_tasks": {
+                    "type": "integer"
+                  },
+                  "gpu_tasks": {
+                    "type": "integer"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        }
+      },
+      "responses": {
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
                   "request_id": "req_01hz8k3m2q7r4t6v8x0y"
                 }
               }

@@ -79,6 +79,21 @@ export interface DeviceSettings {
   offlineAfterMs: number;
 }
 
+/** Task records, usage and billing (platform/usage, modules/projects). */
+export interface UsageSettings {
+  /** How often buffered task records are written. */
+  flushMs: number;
+  /** Records waiting that trigger a write at once. */
+  maxRows: number;
+  /** Records kept while the database cannot take them; beyond it the oldest are dropped (and logged). */
+  maxBuffered: number;
+  /** Estimated price of one hour of CPU compute, in `currency`. */
+  cpuPricePerHour: number;
+  /** Estimated price of one hour of GPU compute, in `currency`. */
+  gpuPricePerHour: number;
+  currency: string;
+}
+
 export interface ServerSettings {
   version: string;
   /** Largest model file accepted, in bytes. */
@@ -103,6 +118,7 @@ export interface ServerSettings {
   sessions: SessionSettings;
   marketplace: MarketplaceSettings;
   devices: DeviceSettings;
+  usage: UsageSettings;
 }
 
 /** What a server does when nothing says otherwise. */
@@ -138,6 +154,14 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     defaultImage: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04',
   },
   devices: { heartbeatIntervalMs: 5_000, offlineAfterMs: 15_000 },
+  usage: {
+    flushMs: 500,
+    maxRows: 1_000,
+    maxBuffered: 200_000,
+    cpuPricePerHour: 0.05,
+    gpuPricePerHour: 0.5,
+    currency: 'USD',
+  },
 };
 
 /** Where each remote provider's API is when its `*_BASE_URL` is not set. */
@@ -149,8 +173,9 @@ export const DEFAULT_PROVIDER_BASE_URLS = {
 } as const;
 
 /** Settings a caller gives: any part of any group. */
-export type SettingsOverrides = Partial<Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace' | 'devices'>> & {
+export type SettingsOverrides = Partial<Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace' | 'devices' | 'usage'>> & {
   devices?: Partial<DeviceSettings>;
+  usage?: Partial<UsageSettings>;
   inference?: Partial<InferenceSettings>;
   sessions?: Partial<SessionSettings>;
   marketplace?: Partial<MarketplaceSettings>;
@@ -165,5 +190,6 @@ export function resolveSettings(overrides: SettingsOverrides = {}): ServerSettin
     sessions: { ...DEFAULT_SETTINGS.sessions, ...overrides.sessions },
     marketplace: { ...DEFAULT_SETTINGS.marketplace, ...overrides.marketplace },
     devices: { ...DEFAULT_SETTINGS.devices, ...overrides.devices },
+    usage: { ...DEFAULT_SETTINGS.usage, ...overrides.usage },
   };
 }

@@ -25,6 +25,8 @@ import { prepareStacked, stackItems, type StackedRequest } from './requests/stac
 import { DeviceLost } from './engine/device-engine.js';
 import type { EngineLike } from './engine/inference-engine.js';
 import type { SyncRouter } from './requests/sync-router.js';
+import type { TaskRecorder } from '../../platform/usage/index.js';
+import { recordSync, type Place } from './task-records.js';
 
 /** The devices connected to this process, as sync requests and job submission see them. */
 export interface DevicePlacement {
@@ -56,6 +58,8 @@ export interface InferenceDeps {
   /** Input bytes per stored slice of a stacked batch. */
   stackedSliceBytes: number;
   devices?: DevicePlacement;
+  /** Task records and projects (platform/usage), with where a sync request ran. */
+  usage?: { recorder: TaskRecorder; local: Place; device(deviceId: string): Place };
 }
 
 interface JobBody {
@@ -102,7 +106,11 @@ export function inferenceUseCases(deps: InferenceDeps) {
     projectId: string | null,
   ) {
     const now = clock();
-    const job = await jobs.create(
+    const submitted = slices.reduce((sum, slice) => sum + slice.itemCount, 0);
+    const ledger = deps.usage?.recorder.projects;
+    if (projectId !== null && ledger)
+      await ledger.submit(tenantId, projectId, kind === 'batch' ? 'batch' : 'realtime', submitted);
+    const create = () => jobs.create(
       {
         id: randomId(kind === 'single' ? 'infer' : 'batch'),
         tenantId,
@@ -116,6 +124,13 @@ export function inferenceUseCases(deps: InferenceDeps) {
       },
       slices,
     );
+    let job;
+    try {
+      job = await create();
+    } catch (error) {
+      if (projectId !== null && ledger) await ledger.withdraw(tenantId, projectId, submitted).catch(() => undefined);
+      throw error;
+    }
     runner.notify();
     deps.devices?.notify();
     return { job, pollUrl: `/api/v1/inference/${job.id}` };
@@ -133,8 +148,29 @@ export function inferenceUseCases(deps: InferenceDeps) {
       tenantId: string,
       body: JobBody,
       item: RequestItem,
+      bytesIn = 0,
     ): Promise<{ result: unknown; worker: number; deviceId?: string }> {
       const model = await models.get(tenantId, body.model_id);
+      const usage = deps.usage;
+      const projectId = body.project_id ?? null;
+      if (usage && projectId !== null) await usage.recorder.projects.submit(tenantId, projectId, 'realtime', 0);
+      /** One task record per request that ran (input problems are refused before anything runs). */
+      const record = (place: Place | undefined, started: number, outcome: { result: unknown } | undefined) => {
+        if (!usage || !place) return;
+        recordSync(
+          usage.recorder,
+          place,
+          {
+            tenantId,
+            projectId,
+            ms: performance.now() - started,
+            ok: outcome !== undefined,
+            bytesIn,
+            bytesOut: outcome ? (JSON.stringify(outcome.result)?.length ?? 0) : 0,
+          },
+          clock(),
+        );
+      };
       const options = {
         ...(body.options?.timeout ? { timeoutMs: body.options.timeout } : {}),
         ...(body.options?.top_k ? { topK: body.options.top_k } : {}),
@@ -151,16 +187,28 @@ export function inferenceUseCases(deps: InferenceDeps) {
         try {
           const outcome = await runItem(placement.engineFor(route.deviceId), model, item, options);
           placement.router.record(model, route.deviceId, performance.now() - started);
+          record(usage?.device(route.deviceId), started, outcome);
           return { ...outcome, deviceId: route.deviceId };
         } catch (error) {
           // The device went away: the request runs in-process instead (nothing was returned yet).
-          if (!(error instanceof DeviceLost)) throw asApiProblem(error);
+          if (!(error instanceof DeviceLost)) {
+            if (!(error instanceof InputProblem)) record(usage?.device(route.deviceId), started, undefined);
+            throw asApiProblem(error);
+          }
           if (requireGpu) throw noGpu('connected any more (it disconnected during the request)');
         }
       }
       const started = performance.now();
-      const outcome = await apiErrors(() => runItem(engine, model, item, options));
+      let outcome;
+      try {
+        outcome = await runItem(engine, model, item, options);
+      } catch (error) {
+        if (!(error instanceof InputProblem) && !(error instanceof QueueFullError))
+          record(usage?.local, started, undefined);
+        throw asApiProblem(error);
+      }
       placement?.router.record(model, 'local', performance.now() - started);
+      record(usage?.local, started, outcome);
       return outcome;
     },
 

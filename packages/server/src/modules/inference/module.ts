@@ -19,11 +19,14 @@ import { createDeviceRunners } from './jobs/device-runners.js';
 import { createJobRunner } from './jobs/job-runner.js';
 import { modelLookup } from './requests/model-lookup.js';
 import { createSyncRouter } from './requests/sync-router.js';
+import { builtinPlace, devicePlace, recordSlice } from './task-records.js';
 
 export function createInferenceModule(
   platform: Services,
-  deps: { models: ModelsModule; devices: Pick<DevicesModule, 'executors'> },
+  deps: { models: ModelsModule; devices: Pick<DevicesModule, 'executors' | 'builtinId'> },
 ) {
+  const local = builtinPlace(deps.devices.builtinId);
+  const recorder = platform.tasks;
   const settings = platform.settings.inference;
   const pool = createWorkerPool({
     ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
@@ -44,6 +47,7 @@ export function createInferenceModule(
     options: { leaseMs: settings.leaseMs, pollMs: settings.pollMs },
     // The built-in engine leaves prefer_gpu jobs to a GPU device while the tenant has one online.
     placement: { scope: () => ({ gpu: false, staleBefore: staleBefore() }) },
+    onSliceDone: (done) => recordSlice(recorder, local, done, platform.clock()),
   });
   const executors = deps.devices.executors;
   const deviceRunners = createDeviceRunners({
@@ -57,6 +61,7 @@ export function createInferenceModule(
     leaseMs: settings.leaseMs,
     pollMs: settings.pollMs,
     offlineAfterMs: platform.settings.devices.offlineAfterMs,
+    onSliceDone: (device, done) => recordSlice(recorder, devicePlace(device), done, platform.clock()),
   });
   const router = createSyncRouter({ connected: executors.connected, engine });
   const stopListening = deps.models.catalog.onChanged(({ tenantId, modelId, checksum, fileRemoved }) => {
@@ -77,6 +82,14 @@ export function createInferenceModule(
       engineFor: (deviceId) => createDeviceEngine({ deviceId, run: executors.run }, engine.options, executors.classify),
       notify: () => deviceRunners.notify(),
       gpuOnline: executors.gpuOnline,
+    },
+    usage: {
+      recorder,
+      local,
+      device: (deviceId) => {
+        const device = executors.connected().find((d) => d.deviceId === deviceId);
+        return device ? devicePlace(device) : { deviceId, deviceKind: 'user', processor: 'cpu' };
+      },
     },
   });
 
