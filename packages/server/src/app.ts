@@ -16,6 +16,7 @@ import { createHealthModule } from './modules/health/module.js';
 import { createInferenceModule } from './modules/inference/module.js';
 import { createMarketplaceModule } from './modules/marketplace/module.js';
 import { createModelsModule } from './modules/models/module.js';
+import { createProjectsModule } from './modules/projects/module.js';
 import { createSessionsModule } from './modules/sessions/module.js';
 import { createTrainingModule } from './modules/training/module.js';
 import { createCredentialCache } from './platform/auth/credential-cache.js';
@@ -127,8 +128,9 @@ export function createApp(options: AppOptions) {
   const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
   const training = createTrainingModule(platform, { models, datasets, devices });
+  const projects = createProjectsModule(platform, { inference, training });
   // Devices before inference: inference runs work on the devices, and stops (giving slices back) first.
-  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, admin, training];
+  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, admin, training, projects];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
 
@@ -156,6 +158,8 @@ export function createApp(options: AppOptions) {
     close,
     sessions: sessions.broker,
     devices: devices.useCases,
+    /** The task recorder (tests flush it or record known workloads through it). */
+    tasks: platform.tasks,
     /** Serves the devices' WebSocket endpoint on the server that serves `app`; returns what closes the sockets. */
     attachSockets: (server: Server) => devices.attach(server),
   };

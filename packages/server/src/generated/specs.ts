@@ -10584,6 +10584,12 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "resource_config": {
               "$ref": "#/components/schemas/ResourceConfig"
+            },
+            "project_id": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128,
+              "description": "Associate with a project for tracking (see the projects area); a project id no project has yet creates a `training` project. The job's step batches count towards it."
             }
           }
         },

@@ -15,6 +15,7 @@ import { createWorkerPool } from './engine/worker-pool.js';
 import { inferenceArea } from './http/inference.js';
 import { inferenceUseCases } from './inference-use-cases.js';
 import { jobRepository } from './jobs/job-repository.js';
+import { cancelProjectInference } from './jobs/project-jobs.js';
 import { createDeviceRunners } from './jobs/device-runners.js';
 import { createJobRunner } from './jobs/job-runner.js';
 import { modelLookup } from './requests/model-lookup.js';
@@ -95,6 +96,9 @@ export function createInferenceModule(
 
   return {
     areas: [inferenceArea(useCases)],
+    /** Cancels the project's async and batch jobs that have not ended; their ids. */
+    cancelProjectJobs: (tenantId: string, projectId: string) =>
+      cancelProjectInference(platform.database.db, jobs, tenantId, projectId, platform.clock()),
     start() {
       if (settings.runJobs) runner.start();
       // Connected devices take slices even where INFERENCE_RUN_JOBS=false (the built-in engine then takes none).
@@ -106,5 +110,5 @@ export function createInferenceModule(
       await Promise.all([runner.stop(), deviceRunners.stop()]);
       await pool.close();
     },
-  } satisfies Module;
+  } satisfies Module & Record<string, unknown>;
 }

@@ -12,6 +12,8 @@ import { trainingArea } from './http/training.js';
 import { trainingRepository } from './training-repository.js';
 import { createTrainingRunner } from './training-runner.js';
 import { trainingUseCases } from './training-use-cases.js';
+import { cancelProjectTraining } from './project-jobs.js';
+import { trainingRecords } from './training-records.js';
 
 export function createTrainingModule(
   platform: Services,
@@ -29,6 +31,12 @@ export function createTrainingModule(
     logger: platform.logger,
     leaseMs: platform.settings.inference.leaseMs,
     pollMs: platform.settings.inference.pollMs,
+    onCheckpoint: trainingRecords({
+      recorder: platform.tasks,
+      clock: platform.clock,
+      builtinId: device,
+      connected: () => deps.devices.connected(),
+    }),
   });
   const useCases = trainingUseCases({
     repository,
@@ -48,11 +56,16 @@ export function createTrainingModule(
         })),
     ],
     clock: platform.clock,
+    submitToProject: (tenantId, projectId, batches) =>
+      platform.tasks.projects.submit(tenantId, projectId, 'training', batches),
     queued: () => runner.nudge(),
     maxSamplePasses: platform.settings.maxTrainingSamplePasses,
   });
   return {
     areas: [trainingArea(useCases)],
+    /** Cancels the project's training jobs that have not ended; their ids. */
+    cancelProjectJobs: (tenantId: string, projectId: string) =>
+      cancelProjectTraining(platform.database.db, repository, tenantId, projectId, platform.clock()),
     start() {
       if (platform.settings.inference.runJobs) runner.start();
     },

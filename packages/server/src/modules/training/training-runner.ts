@@ -28,6 +28,8 @@ export function createTrainingRunner(deps: {
   logger: Logger;
   leaseMs: number;
   pollMs: number;
+  /** A checkpoint was saved: the job's progress and the devices training it (task records, efficiency). */
+  onCheckpoint?: (job: TrainingRow, progress: TrainingProgress, devices: string[]) => void;
 }) {
   const { repository, clock, leaseMs } = deps;
   const worker = createStepWorker();
@@ -49,7 +51,11 @@ export function createTrainingRunner(deps: {
       const model = await prepareModel(deps.models, job.tenantId, job.modelId, config.training_config.loss);
       const data = await loadData(deps.datasets, job.tenantId, model, config.data_config);
       const devices = deviceExecutors(deps.devices, job.tenantId, config.resource_config, model.step);
-      const assign = (ids: string[]) => repository.assign(job.id, claim, ids);
+      let assigned: string[] = [];
+      const assign = (ids: string[]) => {
+        assigned = ids;
+        return repository.assign(job.id, claim, ids);
+      };
       await assign([deps.device, ...devices.map((d) => d.id)]);
       const outcome = await trainJob({
         builtinId: deps.device,
@@ -72,6 +78,7 @@ export function createTrainingRunner(deps: {
             clock(),
             lease(),
           );
+          deps.onCheckpoint?.(job, progress, assigned);
           return running ? status : 'stopping';
         },
       });
