@@ -173,7 +173,9 @@ export const DEFAULT_PROVIDER_BASE_URLS = {
 } as const;
 
 /** Settings a caller gives: any part of any group. */
-export type SettingsOverrides = Partial<Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace' | 'devices' | 'usage'>> & {
+export type SettingsOverrides = Partial<
+  Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace' | 'devices' | 'usage'>
+> & {
   devices?: Partial<DeviceSettings>;
   usage?: Partial<UsageSettings>;
   inference?: Partial<InferenceSettings>;

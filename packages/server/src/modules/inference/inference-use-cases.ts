@@ -110,20 +110,21 @@ export function inferenceUseCases(deps: InferenceDeps) {
     const ledger = deps.usage?.recorder.projects;
     if (projectId !== null && ledger)
       await ledger.submit(tenantId, projectId, kind === 'batch' ? 'batch' : 'realtime', submitted);
-    const create = () => jobs.create(
-      {
-        id: randomId(kind === 'single' ? 'infer' : 'batch'),
-        tenantId,
-        modelId: body.model_id,
-        kind,
-        name: body.name ?? null,
-        projectId,
-        options: body.options ?? {},
-        deadlineAt: body.options?.timeout ? new Date(now.getTime() + body.options.timeout) : null,
-        createdAt: now,
-      },
-      slices,
-    );
+    const create = () =>
+      jobs.create(
+        {
+          id: randomId(kind === 'single' ? 'infer' : 'batch'),
+          tenantId,
+          modelId: body.model_id,
+          kind,
+          name: body.name ?? null,
+          projectId,
+          options: body.options ?? {},
+          deadlineAt: body.options?.timeout ? new Date(now.getTime() + body.options.timeout) : null,
+          createdAt: now,
+        },
+        slices,
+      );
     let job;
     try {
       job = await create();

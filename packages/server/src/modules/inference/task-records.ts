@@ -20,7 +20,11 @@ export const devicePlace = (device: Pick<ConnectedDevice, 'deviceId' | 'capabili
   processor: device.capabilities.gpu !== null && device.capabilities.gpu !== undefined ? 'gpu' : 'cpu',
 });
 
-export const builtinPlace = (builtinId: string): Place => ({ deviceId: builtinId, deviceKind: 'aws', processor: 'cpu' });
+export const builtinPlace = (builtinId: string): Place => ({
+  deviceId: builtinId,
+  deviceKind: 'aws',
+  processor: 'cpu',
+});
 
 export function recordSlice(recorder: TaskRecorder, place: Place, done: SliceDone, now: Date) {
   recorder.record({

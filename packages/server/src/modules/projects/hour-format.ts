@@ -10,8 +10,13 @@ export function parseHour(text: string, parameter: string): Date {
   const match = HOUR.exec(text);
   const at = match ? new Date(Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!, +match[4]!)) : undefined;
   if (!at || formatHour(at) !== text)
-    throw new ApiProblem(400, 'VALIDATION_ERROR', `query.${parameter}: '${text}' is not an hour in format YYYY-MM-DDTHH`, {
-      details: [{ path: `query.${parameter}`, message: 'expected an hour in format YYYY-MM-DDTHH (UTC)' }],
-    });
+    throw new ApiProblem(
+      400,
+      'VALIDATION_ERROR',
+      `query.${parameter}: '${text}' is not an hour in format YYYY-MM-DDTHH`,
+      {
+        details: [{ path: `query.${parameter}`, message: 'expected an hour in format YYYY-MM-DDTHH (UTC)' }],
+      },
+    );
   return at;
 }

@@ -30,9 +30,9 @@ export function usageFigures(sums: UsageSums[], prices: UsageSettings) {
       currency: prices.currency,
       cpu_price_per_hour: prices.cpuPricePerHour,
       gpu_price_per_hour: prices.gpuPricePerHour,
-      cpu: round(cpuCost, 6),
-      gpu: round(gpuCost, 6),
-      total: round(cpuCost + gpuCost, 6),
+      cpu: round(cpuCost, 9),
+      gpu: round(gpuCost, 9),
+      total: round(cpuCost + gpuCost, 9),
     },
   };
 }

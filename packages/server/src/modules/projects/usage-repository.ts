@@ -77,7 +77,10 @@ export function usageRepository(db: Db) {
     project: (tenantId: string, projectId: string) =>
       sums(sql`NULL`, sql`tenant_id = ${tenantId} AND project_id = ${projectId}`),
     hourly: (tenantId: string, from: Date) =>
-      sums(sql`to_char(hour AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24')`, sql`tenant_id = ${tenantId} AND hour >= ${from.toISOString()}::timestamptz`),
+      sums(
+        sql`to_char(hour AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24')`,
+        sql`tenant_id = ${tenantId} AND hour >= ${from.toISOString()}::timestamptz`,
+      ),
     perTenant: () => sums(sql`tenant_id`, sql`TRUE`),
     tenantNames: (ids: string[]) =>
       ids.length === 0

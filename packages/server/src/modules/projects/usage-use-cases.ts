@@ -35,16 +35,31 @@ export function usageUseCases(deps: {
     const to = query.to !== undefined ? parseHour(query.to, 'to') : current;
     const requested = parseHour(query.from, 'from');
     if (requested > to)
-      throw new ApiProblem(400, 'VALIDATION_ERROR', `query.from (${query.from}) is after query.to (${formatHour(to)})`, {
-        details: [{ path: 'query.from', message: 'must not be after to' }],
-      });
+      throw new ApiProblem(
+        400,
+        'VALIDATION_ERROR',
+        `query.from (${query.from}) is after query.to (${formatHour(to)})`,
+        {
+          details: [{ path: 'query.from', message: 'must not be after to' }],
+        },
+      );
     const earliest = new Date(current.getTime() - WINDOW_HOURS * HOUR_MS);
     const from = requested < earliest ? earliest : requested;
     const rows = from > to ? [] : await usage.perDevice(from, to, outcome);
-    const byKey = new Map<string, { uuid: string; hour: string; cpu_ms: number; gpu_ms: number; cpu_tasks: number; gpu_tasks: number }>();
+    const byKey = new Map<
+      string,
+      { uuid: string; hour: string; cpu_ms: number; gpu_ms: number; cpu_tasks: number; gpu_tasks: number }
+    >();
     for (const row of rows) {
       const key = `${row.hour}\u0000${row.uuid}`;
-      const entry = byKey.get(key) ?? { uuid: row.uuid, hour: row.hour, cpu_ms: 0, gpu_ms: 0, cpu_tasks: 0, gpu_tasks: 0 };
+      const entry = byKey.get(key) ?? {
+        uuid: row.uuid,
+        hour: row.hour,
+        cpu_ms: 0,
+        gpu_ms: 0,
+        cpu_tasks: 0,
+        gpu_tasks: 0,
+      };
       entry[row.processor === 'gpu' ? 'gpu_ms' : 'cpu_ms'] += Math.round(Number(row.ms));
       entry[row.processor === 'gpu' ? 'gpu_tasks' : 'cpu_tasks'] += Number(row.tasks);
       byKey.set(key, entry);
@@ -78,9 +93,7 @@ export function usageUseCases(deps: {
     async all() {
       await deps.flush();
       const groups = await usage.perTenant();
-      const names = new Map(
-        (await usage.tenantNames(groups.map((g) => g.key!))).map((t) => [t.id, t.name] as const),
-      );
+      const names = new Map((await usage.tenantNames(groups.map((g) => g.key!))).map((t) => [t.id, t.name] as const));
       return {
         customers: groups.map((g) => ({ tenant_id: g.key!, tenant_name: names.get(g.key!) ?? '', ...summary(g) })),
         totals: usageFigures(

@@ -105,7 +105,13 @@ export async function flushRecords(db: Db, records: TaskRecord[], samples: Train
         .insert(usageHourly)
         .values(hourly.slice(i, i + INSERT_ROWS))
         .onConflictDoUpdate({
-          target: [usageHourly.tenantId, usageHourly.projectId, usageHourly.deviceId, usageHourly.processor, usageHourly.hour],
+          target: [
+            usageHourly.tenantId,
+            usageHourly.projectId,
+            usageHourly.deviceId,
+            usageHourly.processor,
+            usageHourly.hour,
+          ],
           set: {
             okTasks: sql`${usageHourly.okTasks} + excluded.ok_tasks`,
             failedTasks: sql`${usageHourly.failedTasks} + excluded.failed_tasks`,
