@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createDevicesModule } from './modules/devices/module.js';
+import { createEfficiencyModule } from './modules/efficiency/module.js';
 import { createAdminModule } from './modules/admin/module.js';
 import { createDatasetsModule } from './modules/datasets/module.js';
 import { createHealthModule } from './modules/health/module.js';
@@ -129,8 +130,9 @@ export function createApp(options: AppOptions) {
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
   const training = createTrainingModule(platform, { models, datasets, devices });
   const projects = createProjectsModule(platform, { inference, training });
+  const efficiency = createEfficiencyModule(platform);
   // Devices before inference: inference runs work on the devices, and stops (giving slices back) first.
-  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, admin, training, projects];
+  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, admin, training, projects, efficiency];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
 

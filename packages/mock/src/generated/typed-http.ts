@@ -4,6 +4,7 @@ import { createOpenApiHttp } from 'openapi-msw';
 import type { paths as AdminPaths } from '@computeplane/sdk/types/admin';
 import type { paths as DatasetsPaths } from '@computeplane/sdk/types/datasets';
 import type { paths as DevicesPaths } from '@computeplane/sdk/types/devices';
+import type { paths as EfficiencyPaths } from '@computeplane/sdk/types/efficiency';
 import type { paths as HealthPaths } from '@computeplane/sdk/types/health';
 import type { paths as InferencePaths } from '@computeplane/sdk/types/inference';
 import type { paths as ModelsPaths } from '@computeplane/sdk/types/models';
@@ -20,6 +21,7 @@ export function createTypedHttp(options: { baseUrl: string }) {
     admin: createOpenApiHttp<AdminPaths>(options),
     datasets: createOpenApiHttp<DatasetsPaths>(options),
     devices: createOpenApiHttp<DevicesPaths>(options),
+    efficiency: createOpenApiHttp<EfficiencyPaths>(options),
     health: createOpenApiHttp<HealthPaths>(options),
     inference: createOpenApiHttp<InferencePaths>(options),
     models: createOpenApiHttp<ModelsPaths>(options),

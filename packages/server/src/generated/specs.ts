@@ -2686,6 +2686,897 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
       }
     }
   },
+  "efficiency": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Efficiency API",
+      "version": "0.1.0",
+      "summary": "Training efficiency computed from what training jobs really did.",
+      "description": "Efficiency Metrics of distributed-compute-platform.md. Every figure is computed from the progress a training job records at each checkpoint (samples trained, accuracy, loss, the devices training it): time-to-accuracy (TTA) is the time from the job's creation to the first checkpoint at or above its `training_config.target_accuracy`; throughput is samples per second between checkpoints; scaling efficiency is the throughput with N devices over N times the throughput of one device (the tenant's one-device checkpoints of the same model). Power is what devices report; no device reports its power draw today, so power figures are null. A figure that cannot be measured is null, and `notes` says why. Instance types: `aws` is the platform's own compute (the built-in engine), `user` user-contributed devices; a job trained on both is `mixed`.",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "efficiency",
+        "description": "Training efficiency metrics."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/efficiency": {
+        "get": {
+          "operationId": "getEfficiency",
+          "tags": [
+            "efficiency"
+          ],
+          "summary": "Aggregate training stats",
+          "description": "Aggregate efficiency of the caller's training jobs, of one instance type or all.",
+          "parameters": [
+            {
+              "name": "instance_type",
+              "in": "query",
+              "required": false,
+              "description": "\"aws\", \"user\", or omit for both (jobs of both types, `mixed`, are counted only then).",
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "aws",
+                  "user"
+                ]
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The aggregate.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/EfficiencyAggregate"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/efficiency/comparison": {
+        "get": {
+          "operationId": "getEfficiencyComparison",
+          "tags": [
+            "efficiency"
+          ],
+          "summary": "AWS vs user comparison",
+          "description": "The aggregate of `aws` jobs and of `user` jobs side by side.",
+          "responses": {
+            "200": {
+              "description": "The comparison.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/EfficiencyComparison"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/efficiency/chart/{type}": {
+        "get": {
+          "operationId": "getEfficiencyChart",
+          "tags": [
+            "efficiency"
+          ],
+          "summary": "Chart data",
+          "description": "Chart-ready series. `tta`: accuracy (y) over seconds since the job was created (x), per job; `throughput`: samples per second (y) over seconds (x), per job; `scaling`: mean samples per second (y) per device count (x), with the scaling efficiency of each point; `power`: watts (y) over seconds (x), per job (empty while no device reports power). Another type is a 400.",
+          "parameters": [
+            {
+              "name": "type",
+              "in": "path",
+              "required": true,
+              "description": "tta, scaling, power or throughput.",
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "tta",
+                  "scaling",
+                  "power",
+                  "throughput"
+                ]
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The chart's series.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/EfficiencyChart"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/efficiency/active": {
+        "get": {
+          "operationId": "getActiveRuns",
+          "tags": [
+            "efficiency"
+          ],
+          "summary": "Active runs",
+          "description": "The caller's training jobs and async or batch inference jobs that are queued or running, with their current rates.",
+          "responses": {
+            "200": {
+              "description": "The active runs.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ActiveRuns"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/efficiency/job/{jobId}": {
+        "get": {
+          "operationId": "getJobEfficiency",
+          "tags": [
+            "efficiency"
+          ],
+          "summary": "Per-job metrics",
+          "description": "The efficiency of one training job, with its checkpoints.",
+          "parameters": [
+            {
+              "name": "jobId",
+              "in": "path",
+              "required": true,
+              "description": "The training job's id.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The job's efficiency.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/JobEfficiency"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "schemas": {
+        "InstanceType": {
+          "type": "string",
+          "enum": [
+            "aws",
+            "user",
+            "mixed"
+          ]
+        },
+        "EfficiencyAggregate": {
+          "type": "object",
+          "required": [
+            "instance_type",
+            "jobs",
+            "completed_jobs",
+            "active_jobs",
+            "samples_trained",
+            "avg_samples_per_sec",
+            "best_samples_per_sec",
+            "avg_tta_seconds",
+            "jobs_reaching_target",
+            "avg_scaling_efficiency",
+            "avg_power_watts",
+            "notes"
+          ],
+          "properties": {
+            "instance_type": {
+              "type": "string",
+              "enum": [
+                "aws",
+                "user",
+                "all"
+              ]
+            },
+            "jobs": {
+              "type": "integer"
+            },
+            "completed_jobs": {
+              "type": "integer"
+            },
+            "active_jobs": {
+              "type": "integer"
+            },
+            "samples_trained": {
+              "type": "integer"
+            },
+            "avg_samples_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "best_samples_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "avg_tta_seconds": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "jobs_reaching_target": {
+              "type": "integer"
+            },
+            "avg_scaling_efficiency": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "avg_power_watts": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "notes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "EfficiencyComparison": {
+          "type": "object",
+          "required": [
+            "aws",
+            "user"
+          ],
+          "properties": {
+            "aws": {
+              "$ref": "#/components/schemas/EfficiencyAggregate"
+            },
+            "user": {
+              "$ref": "#/components/schemas/EfficiencyAggregate"
+            }
+          }
+        },
+        "ChartPoint": {
+          "type": "object",
+          "required": [
+            "x",
+            "y"
+          ],
+          "properties": {
+            "x": {
+              "type": "number"
+            },
+            "y": {
+              "type": "number"
+            },
+            "efficiency": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Scaling chart only."
+            }
+          }
+        },
+        "EfficiencyChart": {
+          "type": "object",
+          "required": [
+            "type",
+            "x_label",
+            "y_label",
+            "series",
+            "notes"
+          ],
+          "properties": {
+            "type": {
+              "type": "string",
+              "enum": [
+                "tta",
+                "scaling",
+                "power",
+                "throughput"
+              ]
+            },
+            "x_label": {
+              "type": "string"
+            },
+            "y_label": {
+              "type": "string"
+            },
+            "series": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "name",
+                  "job_id",
+                  "instance_type",
+                  "points"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string"
+                  },
+                  "job_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "instance_type": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "points": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/ChartPoint"
+                    }
+                  }
+                }
+              }
+            },
+            "notes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "ActiveRuns": {
+          "type": "object",
+          "required": [
+            "runs"
+          ],
+          "properties": {
+            "runs": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "job_id",
+                  "kind",
+                  "status",
+                  "project_id",
+                  "percent_complete",
+                  "rate",
+                  "rate_unit",
+                  "devices",
+                  "accuracy",
+                  "loss",
+                  "started_at"
+                ],
+                "properties": {
+                  "job_id": {
+                    "type": "string"
+                  },
+                  "kind": {
+                    "type": "string",
+                    "enum": [
+                      "training",
+                      "inference"
+                    ]
+                  },
+                  "status": {
+                    "type": "string"
+                  },
+                  "project_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "percent_complete": {
+                    "type": "number"
+                  },
+                  "rate": {
+                    "type": [
+                      "number",
+                      "null"
+                    ],
+                    "description": "Training: samples per second over the last checkpoints; inference: tasks per second since the job started."
+                  },
+                  "rate_unit": {
+                    "type": "string",
+                    "enum": [
+                      "samples_per_sec",
+                      "tasks_per_sec"
+                    ]
+                  },
+                  "devices": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "accuracy": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  },
+                  "loss": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  },
+                  "started_at": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "JobEfficiency": {
+          "type": "object",
+          "required": [
+            "job_id",
+            "status",
+            "model_id",
+            "instance_type",
+            "devices",
+            "samples_trained",
+            "elapsed_seconds",
+            "samples_per_sec",
+            "target_accuracy",
+            "best_accuracy",
+            "tta_seconds",
+            "scaling_efficiency",
+            "power_watts",
+            "checkpoints",
+            "notes"
+          ],
+          "properties": {
+            "job_id": {
+              "type": "string"
+            },
+            "status": {
+              "type": "string"
+            },
+            "model_id": {
+              "type": "string"
+            },
+            "instance_type": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/InstanceType"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "devices": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "description": "Devices at the last checkpoint."
+            },
+            "samples_trained": {
+              "type": "integer"
+            },
+            "elapsed_seconds": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "From the job's creation to its last checkpoint."
+            },
+            "samples_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "target_accuracy": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "best_accuracy": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "tta_seconds": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "scaling_efficiency": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "power_watts": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "checkpoints": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "at",
+                  "elapsed_seconds",
+                  "samples",
+                  "accuracy",
+                  "loss",
+                  "devices",
+                  "instance_type",
+                  "samples_per_sec",
+                  "power_watts"
+                ],
+                "properties": {
+                  "at": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "elapsed_seconds": {
+                    "type": "number"
+                  },
+                  "samples": {
+                    "type": "integer"
+                  },
+                  "accuracy": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  },
+                  "loss": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  },
+                  "devices": {
+                    "type": "integer"
+                  },
+                  "instance_type": {
+                    "$ref": "#/components/schemas/InstanceType"
+                  },
+                  "samples_per_sec": {
+                    "type": [
+                      "number",
+                      "null"
+                    ],
+                    "description": "Since the previous checkpoint; null for the first."
+                  },
+                  "power_watts": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  }
+                }
+              }
+            },
+            "notes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        }
+      },
+      "responses": {
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
   "health": {
     "openapi": "3.1.0",
     "info": {

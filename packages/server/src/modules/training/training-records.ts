@@ -26,7 +26,13 @@ export function trainingRecords(deps: {
     const batches = Math.max(0, progress.batches_completed - prev.batches);
     const elapsed = Math.max(0, now.getTime() - prev.at);
     last.set(job.id, { batches: progress.batches_completed, at: now.getTime() });
-    if (progress.batches_completed >= progress.total_batches) last.delete(job.id);
+    const ended = progress.batches_completed >= progress.total_batches || progress.percent_complete >= 100;
+    if (ended) last.delete(job.id);
+    // Reached its target early: the batches it will not train are no longer expected by its project.
+    if (ended && job.projectId !== null && progress.batches_completed < progress.total_batches)
+      void deps.recorder.projects
+        .withdraw(job.tenantId, job.projectId, progress.total_batches - progress.batches_completed)
+        .catch(() => undefined);
     const ids = devices.length > 0 ? devices : [deps.builtinId];
     const connected = new Map(deps.connected().map((d) => [d.deviceId, d]));
     const kinds = new Set(ids.map((id) => (id === deps.builtinId ? 'aws' : 'user') as 'aws' | 'user'));

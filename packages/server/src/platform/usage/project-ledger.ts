@@ -29,10 +29,18 @@ export function createProjectLedger(db: Db, clock: () => Date) {
         ON CONFLICT (tenant_id, id) DO UPDATE SET submitted_tasks = projects.submitted_tasks + excluded.submitted_tasks`);
       remember(key);
     },
-    /** Takes back tasks added by `submit` whose job could not be stored. */
+    /**
+     * Takes back tasks added by `submit` that will never run (a job that could not be stored, a training
+     * job that reached its target early); the project completes if nothing else is left.
+     */
     async withdraw(tenantId: string, projectId: string, submitted: number): Promise<void> {
+      const left = sql`submitted_tasks - ${submitted}`;
+      const done = sql`status = 'active' AND type <> 'realtime' AND total_tasks IS NULL AND ${left} > 0
+                       AND completed_tasks + failed_tasks >= ${left}`;
       await db.execute(sql`
-        UPDATE projects SET submitted_tasks = submitted_tasks - ${submitted}
+        UPDATE projects SET submitted_tasks = ${left},
+          status = CASE WHEN ${done} THEN 'completed' ELSE status END,
+          completed_at = CASE WHEN ${done} THEN ${clock().toISOString()}::timestamptz ELSE completed_at END
         WHERE tenant_id = ${tenantId} AND id = ${projectId}`);
     },
   };
