@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { createDashboardModule } from './modules/dashboard/module.js';
 import { createDevicesModule } from './modules/devices/module.js';
 import { createEfficiencyModule } from './modules/efficiency/module.js';
 import { createAdminModule } from './modules/admin/module.js';
@@ -131,8 +132,21 @@ export function createApp(options: AppOptions) {
   const training = createTrainingModule(platform, { models, datasets, devices });
   const projects = createProjectsModule(platform, { inference, training });
   const efficiency = createEfficiencyModule(platform);
+  const dashboard = createDashboardModule(platform, { devices, projects, efficiency });
   // Devices before inference: inference runs work on the devices, and stops (giving slices back) first.
-  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, admin, training, projects, efficiency];
+  const modules: Module[] = [
+    models,
+    datasets,
+    devices,
+    inference,
+    marketplace,
+    sessions,
+    admin,
+    training,
+    projects,
+    efficiency,
+    dashboard,
+  ];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
 
@@ -162,6 +176,8 @@ export function createApp(options: AppOptions) {
     devices: devices.useCases,
     /** The task recorder (tests flush it or record known workloads through it). */
     tasks: platform.tasks,
+    /** Project streams a tenant holds open (the dashboard's per-tenant bound). */
+    streamsHeld: dashboard.streamsHeld,
     /** Serves the devices' WebSocket endpoint on the server that serves `app`; returns what closes the sockets. */
     attachSockets: (server: Server) => devices.attach(server),
   };

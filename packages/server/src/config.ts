@@ -8,6 +8,7 @@ import {
   DEFAULT_SETTINGS,
   type DeviceSettings,
   type UsageSettings,
+  type DashboardSettings,
   type InferenceSettings,
   type MarketplaceSettings,
   type SessionSettings,
@@ -46,6 +47,7 @@ export interface ServerConfig {
   sessions: SessionSettings;
   devices: DeviceSettings;
   usage: UsageSettings;
+  dashboard: DashboardSettings;
 }
 
 const D = DEFAULT_SETTINGS;
@@ -149,6 +151,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       cpuPricePerHour: decimal(env, 'PRICE_CPU_HOUR', D.usage.cpuPricePerHour, 0, 1_000_000),
       gpuPricePerHour: decimal(env, 'PRICE_GPU_HOUR', D.usage.gpuPricePerHour, 0, 1_000_000),
       currency: env.PRICE_CURRENCY?.trim() || D.usage.currency,
+    },
+    dashboard: {
+      maxStreamsPerTenant: integer(env, 'DASHBOARD_MAX_STREAMS', D.dashboard.maxStreamsPerTenant, 1, 10_000),
+      streamWriteTimeoutMs: D.dashboard.streamWriteTimeoutMs,
     },
   };
 }

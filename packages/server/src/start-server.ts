@@ -69,6 +69,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       sessions: config.sessions,
       devices: config.devices,
       usage: config.usage,
+      dashboard: config.dashboard,
     },
     docsDir: defaultSiteDir(),
     dataDir: config.dataDir,

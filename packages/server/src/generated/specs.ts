@@ -838,6 +838,1584 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
       }
     }
   },
+  "dashboard": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Dashboard API",
+      "version": "0.1.0",
+      "summary": "Aggregated views for the web dashboard, a live project stream, and cluster utilization.",
+      "description": "Dashboard Endpoints of distributed-compute-platform.md, all within the caller's tenant. Task figures come from the task records (see the usage area), training figures from training checkpoints (see the efficiency area). The web dashboard the server serves at `/dashboard` is built on these operations.",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "dashboard",
+        "description": "Views for the dashboard."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/dashboard/devices": {
+        "get": {
+          "operationId": "getDashboardDevices",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Device stats by platform",
+          "description": "The caller's devices (the server's built-in device included) grouped by platform (the SDK type a device reports, e.g. nodejs or python).",
+          "responses": {
+            "200": {
+              "description": "Devices by platform.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/DevicesByPlatform"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/jobs": {
+        "get": {
+          "operationId": "getDashboardJobs",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Recent jobs list",
+          "description": "Async, batch and training jobs created in the last 5 days, most recently active first (at most 200).",
+          "parameters": [
+            {
+              "name": "type",
+              "in": "query",
+              "required": false,
+              "description": "Filter by type.",
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "inference",
+                  "training"
+                ]
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The jobs.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/RecentJobs"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/projects": {
+        "get": {
+          "operationId": "getDashboardProjects",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Recent projects",
+          "description": "Up to 50 most recent projects, active first.",
+          "responses": {
+            "200": {
+              "description": "The projects.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "type": "object",
+                    "required": [
+                      "projects"
+                    ],
+                    "properties": {
+                      "projects": {
+                        "type": "array",
+                        "items": {
+                          "$ref": "#/components/schemas/Project"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/projects/{id}/stream": {
+        "get": {
+          "operationId": "streamProject",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "SSE streaming for project",
+          "description": "Server-Sent Events with the project's stats every `interval` ms: `event: stats` whose data is the project (`format=json`, as `getProject` returns it) or one line of ANSI-coloured text for terminals (`format=text`), and a last `event: end` once the project has ended. Each event has an `id`; a client that reconnects with `Last-Event-ID` continues the numbering. A client that reads slowly gets fewer updates (one is written only once the previous one was taken), never a backlog; a connection whose write has not completed within 30 seconds is closed. Each tenant may hold a bounded number of streams at once (`DASHBOARD_MAX_STREAMS`, default 10); one more is a 429.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "The project's id.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              }
+            },
+            {
+              "name": "format",
+              "in": "query",
+              "required": false,
+              "description": "\"json\" (default) or \"text\" (ANSI for CLI).",
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "json",
+                  "text"
+                ],
+                "default": "json"
+              }
+            },
+            {
+              "name": "interval",
+              "in": "query",
+              "required": false,
+              "description": "Update interval in ms.",
+              "schema": {
+                "type": "integer",
+                "minimum": 100,
+                "maximum": 60000,
+                "default": 2000
+              }
+            },
+            {
+              "name": "Last-Event-ID",
+              "in": "header",
+              "required": false,
+              "description": "The id of the last event received before a reconnect.",
+              "schema": {
+                "type": "string",
+                "maxLength": 32
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The event stream.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "text/event-stream": {
+                  "schema": {
+                    "type": "string"
+                  },
+                  "example": "id: 1\nevent: stats\ndata: {\"id\":\"proj_xyz\",\"status\":\"active\",\"completed_tasks\":42}\n"
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "429": {
+              "$ref": "#/components/responses/TooManyRequests"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/tasks": {
+        "get": {
+          "operationId": "getDashboardTasks",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Recent tasks",
+          "description": "Individual task records across all projects (or one), newest first, within the retention period.",
+          "parameters": [
+            {
+              "name": "limit",
+              "in": "query",
+              "required": false,
+              "description": "Max tasks to return.",
+              "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1000,
+                "default": 100
+              }
+            },
+            {
+              "name": "project_id",
+              "in": "query",
+              "required": false,
+              "description": "Filter by project.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The task records.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/TaskRecords"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/tasks/throughput": {
+        "get": {
+          "operationId": "getTaskThroughput",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Task throughput data",
+          "description": "Ended tasks per bucket over the last 300 buckets, for graphing (buckets without tasks left out).",
+          "parameters": [
+            {
+              "name": "project_id",
+              "in": "query",
+              "required": false,
+              "description": "Filter by project.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              }
+            },
+            {
+              "name": "bucket_size",
+              "in": "query",
+              "required": false,
+              "description": "Bucket size in seconds.",
+              "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 86400,
+                "default": 1
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The buckets.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Throughput"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/efficiency": {
+        "get": {
+          "operationId": "getDashboardEfficiency",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Efficiency overview",
+          "description": "The training efficiency aggregate with the recent TTA, scaling and power charts (as the efficiency area computes them).",
+          "responses": {
+            "200": {
+              "description": "The overview.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "type": "object",
+                    "required": [
+                      "summary",
+                      "tta",
+                      "scaling",
+                      "power"
+                    ],
+                    "properties": {
+                      "summary": {
+                        "$ref": "#/components/schemas/EfficiencyAggregate"
+                      },
+                      "tta": {
+                        "$ref": "#/components/schemas/EfficiencyChart"
+                      },
+                      "scaling": {
+                        "$ref": "#/components/schemas/EfficiencyChart"
+                      },
+                      "power": {
+                        "$ref": "#/components/schemas/EfficiencyChart"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/comparison": {
+        "get": {
+          "operationId": "getDashboardComparison",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Global AWS vs user comparison",
+          "description": "Training (efficiency aggregates) and inference (task records of the last 24 hours: tasks, failures, latency percentiles) on the platform's own compute (`aws`) against user devices, as chart series.",
+          "responses": {
+            "200": {
+              "description": "The comparison.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Comparison"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/cluster/utilization": {
+        "get": {
+          "operationId": "getClusterUtilization",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Cluster utilization",
+          "description": "The caller's devices (allocation: running tasks against capacity), this server's CPU (load and cores), GPU usage (null with a reason: devices report their GPU but not its usage), and the jobs queued and running.",
+          "responses": {
+            "200": {
+              "description": "The utilization.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ClusterUtilization"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "schemas": {
+        "DevicesByPlatform": {
+          "type": "object",
+          "required": [
+            "total",
+            "platforms"
+          ],
+          "properties": {
+            "total": {
+              "type": "integer"
+            },
+            "platforms": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "platform",
+                  "devices",
+                  "online",
+                  "busy",
+                  "offline",
+                  "gpu",
+                  "tasks_completed",
+                  "tasks_failed",
+                  "avg_latency_ms"
+                ],
+                "properties": {
+                  "platform": {
+                    "type": "string"
+                  },
+                  "devices": {
+                    "type": "integer"
+                  },
+                  "online": {
+                    "type": "integer"
+                  },
+                  "busy": {
+                    "type": "integer"
+                  },
+                  "offline": {
+                    "type": "integer"
+                  },
+                  "gpu": {
+                    "type": "integer"
+                  },
+                  "tasks_completed": {
+                    "type": "integer"
+                  },
+                  "tasks_failed": {
+                    "type": "integer"
+                  },
+                  "avg_latency_ms": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "RecentJobs": {
+          "type": "object",
+          "required": [
+            "jobs"
+          ],
+          "properties": {
+            "jobs": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "job_id",
+                  "type",
+                  "kind",
+                  "status",
+                  "model_id",
+                  "project_id",
+                  "total_tasks",
+                  "completed_tasks",
+                  "failed_tasks",
+                  "percent_complete",
+                  "created_at",
+                  "last_activity_at"
+                ],
+                "properties": {
+                  "job_id": {
+                    "type": "string"
+                  },
+                  "type": {
+                    "type": "string",
+                    "enum": [
+                      "inference",
+                      "training"
+                    ]
+                  },
+                  "kind": {
+                    "type": "string",
+                    "enum": [
+                      "single",
+                      "batch",
+                      "training"
+                    ]
+                  },
+                  "status": {
+                    "type": "string"
+                  },
+                  "model_id": {
+                    "type": "string"
+                  },
+                  "project_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "total_tasks": {
+                    "type": "integer",
+                    "description": "Inference tasks, or training step batches."
+                  },
+                  "completed_tasks": {
+                    "type": "integer"
+                  },
+                  "failed_tasks": {
+                    "type": "integer"
+                  },
+                  "percent_complete": {
+                    "type": "number"
+                  },
+                  "created_at": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "last_activity_at": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "TaskRecords": {
+          "type": "object",
+          "required": [
+            "tasks"
+          ],
+          "properties": {
+            "tasks": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "kind",
+                  "project_id",
+                  "job_id",
+                  "device_id",
+                  "instance_type",
+                  "processor",
+                  "tasks",
+                  "failed",
+                  "compute_ms",
+                  "latency_ms",
+                  "bytes_in",
+                  "bytes_out",
+                  "finished_at"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "kind": {
+                    "type": "string",
+                    "enum": [
+                      "inference",
+                      "batch",
+                      "training",
+                      "benchmark"
+                    ]
+                  },
+                  "project_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "job_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "device_id": {
+                    "type": "string"
+                  },
+                  "instance_type": {
+                    "type": "string",
+                    "enum": [
+                      "aws",
+                      "user"
+                    ]
+                  },
+                  "processor": {
+                    "type": "string",
+                    "enum": [
+                      "cpu",
+                      "gpu"
+                    ]
+                  },
+                  "tasks": {
+                    "type": "integer"
+                  },
+                  "failed": {
+                    "type": "integer"
+                  },
+                  "compute_ms": {
+                    "type": "number"
+                  },
+                  "latency_ms": {
+                    "type": "number"
+                  },
+                  "bytes_in": {
+                    "type": "integer"
+                  },
+                  "bytes_out": {
+                    "type": "integer"
+                  },
+                  "finished_at": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "Throughput": {
+          "type": "object",
+          "required": [
+            "bucket_size",
+            "buckets"
+          ],
+          "properties": {
+            "bucket_size": {
+              "type": "integer"
+            },
+            "buckets": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "timestamp",
+                  "completed",
+                  "failed",
+                  "tasks_per_sec",
+                  "avg_latency_ms"
+                ],
+                "properties": {
+                  "timestamp": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "completed": {
+                    "type": "integer"
+                  },
+                  "failed": {
+                    "type": "integer"
+                  },
+                  "tasks_per_sec": {
+                    "type": "number"
+                  },
+                  "avg_latency_ms": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "InferenceSide": {
+          "type": "object",
+          "required": [
+            "tasks",
+            "failed",
+            "avg_latency_ms",
+            "p50_latency_ms",
+            "p95_latency_ms"
+          ],
+          "properties": {
+            "tasks": {
+              "type": "integer"
+            },
+            "failed": {
+              "type": "integer"
+            },
+            "avg_latency_ms": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "p50_latency_ms": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "p95_latency_ms": {
+              "type": [
+                "number",
+                "null"
+              ]
+            }
+          }
+        },
+        "Comparison": {
+          "type": "object",
+          "required": [
+            "training",
+            "inference",
+            "charts"
+          ],
+          "properties": {
+            "training": {
+              "$ref": "#/components/schemas/EfficiencyComparison"
+            },
+            "inference": {
+              "type": "object",
+              "required": [
+                "aws",
+                "user"
+              ],
+              "properties": {
+                "aws": {
+                  "$ref": "#/components/schemas/InferenceSide"
+                },
+                "user": {
+                  "$ref": "#/components/schemas/InferenceSide"
+                }
+              }
+            },
+            "charts": {
+              "type": "object",
+              "required": [
+                "labels",
+                "samples_per_sec",
+                "inference_p50_ms"
+              ],
+              "properties": {
+                "labels": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                },
+                "samples_per_sec": {
+                  "type": "array",
+                  "items": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  }
+                },
+                "inference_p50_ms": {
+                  "type": "array",
+                  "items": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "ClusterUtilization": {
+          "type": "object",
+          "required": [
+            "devices",
+            "allocation",
+            "cpu",
+            "gpu",
+            "jobs",
+            "notes"
+          ],
+          "properties": {
+            "devices": {
+              "type": "object",
+              "required": [
+                "total",
+                "online",
+                "busy",
+                "idle",
+                "offline",
+                "gpu"
+              ],
+              "properties": {
+                "total": {
+                  "type": "integer"
+                },
+                "online": {
+                  "type": "integer"
+                },
+                "busy": {
+                  "type": "integer"
+                },
+                "idle": {
+                  "type": "integer"
+                },
+                "offline": {
+                  "type": "integer"
+                },
+                "gpu": {
+                  "type": "integer"
+                }
+              }
+            },
+            "allocation": {
+              "type": "object",
+              "required": [
+                "running_tasks",
+                "capacity",
+                "utilization"
+              ],
+              "properties": {
+                "running_tasks": {
+                  "type": "integer"
+                },
+                "capacity": {
+                  "type": "integer",
+                  "description": "Tasks the online devices take at once (their max_tasks; the built-in device counts its engine workers)."
+                },
+                "utilization": {
+                  "type": "number",
+                  "description": "running_tasks / capacity, 0 to 1."
+                }
+              }
+            },
+            "cpu": {
+              "type": "object",
+              "required": [
+                "server_cores",
+                "load_average_1m",
+                "server_usage",
+                "device_cores"
+              ],
+              "properties": {
+                "server_cores": {
+                  "type": "integer"
+                },
+                "load_average_1m": {
+                  "type": "number"
+                },
+                "server_usage": {
+                  "type": "number",
+                  "description": "Load average over cores, 0 to 1 (may exceed 1 when overloaded)."
+                },
+                "device_cores": {
+                  "type": "integer",
+                  "description": "CPU cores of the online user devices."
+                }
+              }
+            },
+            "gpu": {
+              "type": "object",
+              "required": [
+                "devices",
+                "memory_bytes",
+                "usage"
+              ],
+              "properties": {
+                "devices": {
+                  "type": "integer"
+                },
+                "memory_bytes": {
+                  "type": "integer"
+                },
+                "usage": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                }
+              }
+            },
+            "jobs": {
+              "type": "object",
+              "required": [
+                "inference_queued",
+                "inference_running",
+                "training_queued",
+                "training_running"
+              ],
+              "properties": {
+                "inference_queued": {
+                  "type": "integer"
+                },
+                "inference_running": {
+                  "type": "integer"
+                },
+                "training_queued": {
+                  "type": "integer"
+                },
+                "training_running": {
+                  "type": "integer"
+                }
+              }
+            },
+            "notes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        },
+        "ProjectType": {
+          "type": "string",
+          "enum": [
+            "realtime",
+            "batch",
+            "training",
+            "benchmark"
+          ]
+        },
+        "ProjectStatus": {
+          "type": "string",
+          "enum": [
+            "active",
+            "completed",
+            "cancelled"
+          ]
+        },
+        "ProjectMetrics": {
+          "type": "object",
+          "required": [
+            "avg_latency_ms",
+            "compute_ms",
+            "throughput_per_sec",
+            "bytes_in",
+            "bytes_out",
+            "first_task_at",
+            "last_task_at"
+          ],
+          "properties": {
+            "avg_latency_ms": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Mean latency per task; null before any task ended."
+            },
+            "compute_ms": {
+              "type": "number",
+              "description": "Compute time of every task of the project."
+            },
+            "throughput_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Tasks ended per second between the first and the last task; null with fewer than two distinct end times."
+            },
+            "bytes_in": {
+              "type": "integer"
+            },
+            "bytes_out": {
+              "type": "integer"
+            },
+            "first_task_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "last_task_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
+        "Project": {
+          "type": "object",
+          "required": [
+            "id",
+            "name",
+            "type",
+            "model_id",
+            "status",
+            "total_tasks",
+            "submitted_tasks",
+            "completed_tasks",
+            "failed_tasks",
+            "progress_percent",
+            "metrics",
+            "created_at",
+            "completed_at",
+            "cancelled_at"
+          ],
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "name": {
+              "type": "string"
+            },
+            "type": {
+              "$ref": "#/components/schemas/ProjectType"
+            },
+            "model_id": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "status": {
+              "$ref": "#/components/schemas/ProjectStatus"
+            },
+            "total_tasks": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "description": "As declared at creation; null when none was."
+            },
+            "submitted_tasks": {
+              "type": "integer",
+              "description": "Tasks submitted to the project by batch and async jobs (sync requests are counted as they end)."
+            },
+            "completed_tasks": {
+              "type": "integer"
+            },
+            "failed_tasks": {
+              "type": "integer"
+            },
+            "progress_percent": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Ended tasks against `total_tasks` (or `submitted_tasks`); null when neither is known."
+            },
+            "metrics": {
+              "$ref": "#/components/schemas/ProjectMetrics"
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "completed_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "cancelled_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
+        "EfficiencyAggregate": {
+          "type": "object",
+          "required": [
+            "instance_type",
+            "jobs",
+            "completed_jobs",
+            "active_jobs",
+            "samples_trained",
+            "avg_samples_per_sec",
+            "best_samples_per_sec",
+            "avg_tta_seconds",
+            "jobs_reaching_target",
+            "avg_scaling_efficiency",
+            "avg_power_watts",
+            "notes"
+          ],
+          "properties": {
+            "instance_type": {
+              "type": "string",
+              "enum": [
+                "aws",
+                "user",
+                "all"
+              ]
+            },
+            "jobs": {
+              "type": "integer"
+            },
+            "completed_jobs": {
+              "type": "integer"
+            },
+            "active_jobs": {
+              "type": "integer"
+            },
+            "samples_trained": {
+              "type": "integer"
+            },
+            "avg_samples_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "best_samples_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "avg_tta_seconds": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "jobs_reaching_target": {
+              "type": "integer"
+            },
+            "avg_scaling_efficiency": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "avg_power_watts": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "notes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "ChartPoint": {
+          "type": "object",
+          "required": [
+            "x",
+            "y"
+          ],
+          "properties": {
+            "x": {
+              "type": "number"
+            },
+            "y": {
+              "type": "number"
+            },
+            "efficiency": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Scaling chart only."
+            }
+          }
+        },
+        "EfficiencyChart": {
+          "type": "object",
+          "required": [
+            "type",
+            "x_label",
+            "y_label",
+            "series",
+            "notes"
+          ],
+          "properties": {
+            "type": {
+              "type": "string",
+              "enum": [
+                "tta",
+                "scaling",
+                "power",
+                "throughput"
+              ]
+            },
+            "x_label": {
+              "type": "string"
+            },
+            "y_label": {
+              "type": "string"
+            },
+            "series": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "name",
+                  "job_id",
+                  "instance_type",
+                  "points"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string"
+                  },
+                  "job_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "instance_type": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "points": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/ChartPoint"
+                    }
+                  }
+                }
+              }
+            },
+            "notes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "EfficiencyComparison": {
+          "type": "object",
+          "required": [
+            "aws",
+            "user"
+          ],
+          "properties": {
+            "aws": {
+              "$ref": "#/components/schemas/EfficiencyAggregate"
+            },
+            "user": {
+              "$ref": "#/components/schemas/EfficiencyAggregate"
+            }
+          }
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        },
+        "Retry-After": {
+          "description": "Seconds to wait before retrying.",
+          "schema": {
+            "type": "integer"
+          }
+        }
+      },
+      "responses": {
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "TooManyRequests": {
+          "description": "The server's inference queue is full; retry after the given number of seconds.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "Retry-After": {
+              "$ref": "#/components/headers/Retry-After"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "RATE_LIMITED",
+                  "message": "The inference queue for this model is full (256 requests waiting); retry after 1 s",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
   "datasets": {
     "openapi": "3.1.0",
     "info": {

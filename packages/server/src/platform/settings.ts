@@ -94,6 +94,14 @@ export interface UsageSettings {
   currency: string;
 }
 
+/** The dashboard's live streams (modules/dashboard). */
+export interface DashboardSettings {
+  /** Project streams one tenant may hold open at once. */
+  maxStreamsPerTenant: number;
+  /** A stream whose event has not been taken by the client within this time is closed. */
+  streamWriteTimeoutMs: number;
+}
+
 export interface ServerSettings {
   version: string;
   /** Largest model file accepted, in bytes. */
@@ -119,6 +127,7 @@ export interface ServerSettings {
   marketplace: MarketplaceSettings;
   devices: DeviceSettings;
   usage: UsageSettings;
+  dashboard: DashboardSettings;
 }
 
 /** What a server does when nothing says otherwise. */
@@ -162,6 +171,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     gpuPricePerHour: 0.5,
     currency: 'USD',
   },
+  dashboard: { maxStreamsPerTenant: 10, streamWriteTimeoutMs: 30_000 },
 };
 
 /** Where each remote provider's API is when its `*_BASE_URL` is not set. */
@@ -193,5 +203,6 @@ export function resolveSettings(overrides: SettingsOverrides = {}): ServerSettin
     marketplace: { ...DEFAULT_SETTINGS.marketplace, ...overrides.marketplace },
     devices: { ...DEFAULT_SETTINGS.devices, ...overrides.devices },
     usage: { ...DEFAULT_SETTINGS.usage, ...overrides.usage },
+    dashboard: { ...DEFAULT_SETTINGS.dashboard, ...overrides.dashboard },
   };
 }

@@ -44,3 +44,4 @@ export function createProjectsModule(
 }
 
 export type ProjectsModule = ReturnType<typeof createProjectsModule>;
+export type { ProjectView } from './project-view.js';
