@@ -16,6 +16,7 @@ import { createAdminModule } from './modules/admin/module.js';
 import { createDatasetsModule } from './modules/datasets/module.js';
 import { createHealthModule } from './modules/health/module.js';
 import { createInferenceModule } from './modules/inference/module.js';
+import { createLifecycleModule } from './modules/lifecycle/module.js';
 import { createMarketplaceModule } from './modules/marketplace/module.js';
 import { createModelsModule } from './modules/models/module.js';
 import { createProjectsModule } from './modules/projects/module.js';
@@ -133,6 +134,7 @@ export function createApp(options: AppOptions) {
   const projects = createProjectsModule(platform, { inference, training });
   const efficiency = createEfficiencyModule(platform);
   const dashboard = createDashboardModule(platform, { devices, projects, efficiency });
+  const lifecycleModule = createLifecycleModule(platform);
   // Devices before inference: inference runs work on the devices, and stops (giving slices back) first.
   const modules: Module[] = [
     models,
@@ -178,6 +180,8 @@ export function createApp(options: AppOptions) {
     tasks: platform.tasks,
     /** Project streams a tenant holds open (the dashboard's per-tenant bound). */
     streamsHeld: dashboard.streamsHeld,
+    /** Runs one retention sweep now (tests; every replica also sweeps on its own timer). */
+    sweepExpired: lifecycleModule.sweep,
     /** Serves the devices' WebSocket endpoint on the server that serves `app`; returns what closes the sockets. */
     attachSockets: (server: Server) => devices.attach(server),
   };

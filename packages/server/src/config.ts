@@ -9,6 +9,7 @@ import {
   type DeviceSettings,
   type UsageSettings,
   type DashboardSettings,
+  type RetentionSettings,
   type InferenceSettings,
   type MarketplaceSettings,
   type SessionSettings,
@@ -48,6 +49,7 @@ export interface ServerConfig {
   devices: DeviceSettings;
   usage: UsageSettings;
   dashboard: DashboardSettings;
+  retention: RetentionSettings;
 }
 
 const D = DEFAULT_SETTINGS;
@@ -155,6 +157,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dashboard: {
       maxStreamsPerTenant: integer(env, 'DASHBOARD_MAX_STREAMS', D.dashboard.maxStreamsPerTenant, 1, 10_000),
       streamWriteTimeoutMs: D.dashboard.streamWriteTimeoutMs,
+    },
+    retention: {
+      jobDays: integer(env, 'RETENTION_JOB_DAYS', D.retention.jobDays, 1, 36_500),
+      taskRecordDays: integer(env, 'RETENTION_TASK_RECORD_DAYS', D.retention.taskRecordDays, 1, 36_500),
+      sweepMs: integer(env, 'RETENTION_SWEEP_MS', D.retention.sweepMs, 1_000, 86_400_000),
     },
   };
 }

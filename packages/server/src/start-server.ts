@@ -70,6 +70,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       devices: config.devices,
       usage: config.usage,
       dashboard: config.dashboard,
+      retention: config.retention,
     },
     docsDir: defaultSiteDir(),
     dataDir: config.dataDir,

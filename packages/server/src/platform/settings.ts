@@ -102,6 +102,16 @@ export interface DashboardSettings {
   streamWriteTimeoutMs: number;
 }
 
+/** Data lifecycle (modules/lifecycle): how long finished work is kept. */
+export interface RetentionSettings {
+  /** Finished inference and training jobs (with their stored inputs and results) are deleted after this many days. */
+  jobDays: number;
+  /** Task records (the rows analytics read; the hourly rollups are kept) are deleted after this many days. */
+  taskRecordDays: number;
+  /** How often a replica looks for expired data. */
+  sweepMs: number;
+}
+
 export interface ServerSettings {
   version: string;
   /** Largest model file accepted, in bytes. */
@@ -128,6 +138,7 @@ export interface ServerSettings {
   devices: DeviceSettings;
   usage: UsageSettings;
   dashboard: DashboardSettings;
+  retention: RetentionSettings;
 }
 
 /** What a server does when nothing says otherwise. */
@@ -172,6 +183,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     currency: 'USD',
   },
   dashboard: { maxStreamsPerTenant: 10, streamWriteTimeoutMs: 30_000 },
+  retention: { jobDays: 30, taskRecordDays: 30, sweepMs: 10 * 60_000 },
 };
 
 /** Where each remote provider's API is when its `*_BASE_URL` is not set. */
@@ -204,5 +216,6 @@ export function resolveSettings(overrides: SettingsOverrides = {}): ServerSettin
     devices: { ...DEFAULT_SETTINGS.devices, ...overrides.devices },
     usage: { ...DEFAULT_SETTINGS.usage, ...overrides.usage },
     dashboard: { ...DEFAULT_SETTINGS.dashboard, ...overrides.dashboard },
+    retention: { ...DEFAULT_SETTINGS.retention, ...overrides.retention },
   };
 }
