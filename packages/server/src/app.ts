@@ -133,7 +133,7 @@ export function createApp(options: AppOptions) {
   const training = createTrainingModule(platform, { models, datasets, devices });
   const projects = createProjectsModule(platform, { inference, training });
   const efficiency = createEfficiencyModule(platform);
-  const dashboard = createDashboardModule(platform, { devices, projects, efficiency });
+  const dashboard = createDashboardModule(platform, { devices, projects, efficiency, models, inference, training });
   const lifecycleModule = createLifecycleModule(platform);
   // Devices before inference: inference runs work on the devices, and stops (giving slices back) first.
   const modules: Module[] = [

@@ -157,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dashboard: {
       maxStreamsPerTenant: integer(env, 'DASHBOARD_MAX_STREAMS', D.dashboard.maxStreamsPerTenant, 1, 10_000),
       streamWriteTimeoutMs: D.dashboard.streamWriteTimeoutMs,
+      benchmarkMinDurationS: integer(env, 'BENCHMARK_MIN_DURATION_S', D.dashboard.benchmarkMinDurationS, 1, 3600),
     },
     retention: {
       jobDays: integer(env, 'RETENTION_JOB_DAYS', D.retention.jobDays, 1, 36_500),

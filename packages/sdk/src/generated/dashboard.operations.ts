@@ -87,6 +87,35 @@ export function getClusterUtilization(client: Computeplane, init: InitOf<paths, 
   );
 }
 
+/** Run quick benchmark (POST /api/v1/dashboard/benchmark). */
+export function runBenchmark(client: Computeplane, init: InitOf<paths, "/api/v1/dashboard/benchmark", "post">, options?: RequestOptions) {
+  return send(client, options, (fetchOptions) =>
+    api(client).POST("/api/v1/dashboard/benchmark", { ...init, ...fetchOptions } as never) as Promise<
+      FetchResponse<paths["/api/v1/dashboard/benchmark"]["post"], InitOf<paths, "/api/v1/dashboard/benchmark", "post">, `${string}/${string}`>
+    >,
+  );
+}
+
+/** Run performance benchmark (POST /api/v1/dashboard/benchmark/perf). */
+export function runPerfBenchmark(client: Computeplane, init: InitOf<paths, "/api/v1/dashboard/benchmark/perf", "post">, options?: RequestOptions) {
+  return send(client, options, (fetchOptions) =>
+    api(client).POST("/api/v1/dashboard/benchmark/perf", { ...init, ...fetchOptions } as never) as Promise<
+      FetchResponse<paths["/api/v1/dashboard/benchmark/perf"]["post"], InitOf<paths, "/api/v1/dashboard/benchmark/perf", "post">, `${string}/${string}`>
+    >,
+  );
+}
+
+/** Get benchmark status (GET /api/v1/dashboard/benchmark/perf/{id}). */
+export function getPerfBenchmark(client: Computeplane, init: InitOf<paths, "/api/v1/dashboard/benchmark/perf/{id}", "get">, options?: RequestOptions) {
+  return send(client, options, (fetchOptions) =>
+    api(client).GET("/api/v1/dashboard/benchmark/perf/{id}", { ...init, ...fetchOptions } as never) as Promise<
+      FetchResponse<paths["/api/v1/dashboard/benchmark/perf/{id}"]["get"], InitOf<paths, "/api/v1/dashboard/benchmark/perf/{id}", "get">, `${string}/${string}`>
+    >,
+  );
+}
+
+export type BenchmarkRequest = components['schemas']["BenchmarkRequest"];
+export type BenchmarkStarted = components['schemas']["BenchmarkStarted"];
 export type ChartPoint = components['schemas']["ChartPoint"];
 export type ClusterUtilization = components['schemas']["ClusterUtilization"];
 export type Comparison = components['schemas']["Comparison"];
@@ -98,6 +127,9 @@ export type Error = components['schemas']["Error"];
 export type ErrorCode = components['schemas']["ErrorCode"];
 export type ErrorIssue = components['schemas']["ErrorIssue"];
 export type InferenceSide = components['schemas']["InferenceSide"];
+export type PerfBenchmark = components['schemas']["PerfBenchmark"];
+export type PerfBenchmarkRequest = components['schemas']["PerfBenchmarkRequest"];
+export type PerfStep = components['schemas']["PerfStep"];
 export type Project = components['schemas']["Project"];
 export type ProjectMetrics = components['schemas']["ProjectMetrics"];
 export type ProjectStatus = components['schemas']["ProjectStatus"];

@@ -181,10 +181,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/benchmark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run quick benchmark
+         * @description Starts a quick benchmark of one of the caller's models as a `benchmark` project (poll it with `getProject` or `getProjectAnalytics`). `inference`: `requests` sync requests with random inputs of the model's shape, four at a time, through the platform's routing; `training`: a training job on a synthetic stream (`epochs`, `batch_size`); `gpu-training`: the same on GPU devices (503 `NO_DEVICES` while the tenant has none online). The seed names no model: `model_id` is Computeplane's addition (a benchmark runs real work, so it needs a real model).
+         */
+        post: operations["runBenchmark"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/benchmark/perf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run performance benchmark
+         * @description Starts a step-load benchmark: `duration` seconds split evenly over `rps_steps`; in each step sync inference requests with random inputs are started at the step's rate, at most `max_concurrency` at once (a request due while that many are running is counted as dropped), through the platform: `aws` on the server's own engine, `user` spread over the tenant's devices connected to this server, `all` wherever the router sends them. Each request has a 10 s timeout, so the benchmark ends at most 10 s after `duration`. `duration` must be at least the server's `BENCHMARK_MIN_DURATION_S` (default 60, the seed's minimum). Its task records count towards a `benchmark` project with the benchmark's id.
+         */
+        post: operations["runPerfBenchmark"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/benchmark/perf/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get benchmark status
+         * @description Status and per-step results (achieved rps, latency percentiles) of a performance benchmark; steps appear as they finish. A benchmark whose server stopped while it ran is `failed`.
+         */
+        get: operations["getPerfBenchmark"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        BenchmarkRequest: {
+            /** @enum {string} */
+            mode: "inference" | "training" | "gpu-training";
+            model_id: string;
+            /**
+             * @description Training epochs (training modes only).
+             * @default 2
+             */
+            epochs?: number;
+            /**
+             * @description Batch size (training modes only).
+             * @default 32
+             */
+            batch_size?: number;
+            /**
+             * @description Sync requests (inference mode only).
+             * @default 100
+             */
+            requests?: number;
+        };
+        BenchmarkStarted: {
+            project_id: string;
+            /** @enum {string} */
+            mode: "inference" | "training" | "gpu-training";
+            /** @enum {string} */
+            status: "running";
+            /** @description The training job (training modes). */
+            job_id: string | null;
+            poll_url: string;
+        };
+        PerfBenchmarkRequest: {
+            model_id: string;
+            /** @description Total duration in seconds (at least BENCHMARK_MIN_DURATION_S, default 60). */
+            duration: number;
+            /**
+             * @default all
+             * @enum {string}
+             */
+            instance_type?: "aws" | "user" | "all";
+            /**
+             * @description RPS targets per step.
+             * @default [
+             *       2,
+             *       4,
+             *       6,
+             *       8,
+             *       10,
+             *       15,
+             *       20,
+             *       30,
+             *       40,
+             *       50
+             *     ]
+             */
+            rps_steps?: number[];
+            /**
+             * @description Max concurrent requests.
+             * @default 5
+             */
+            max_concurrency?: number;
+        };
+        PerfStep: {
+            target_rps: number;
+            /** @description Requests that succeeded per second of the step. */
+            achieved_rps: number;
+            sent: number;
+            succeeded: number;
+            failed: number;
+            /** @description Requests due while max_concurrency were running (not sent). */
+            dropped: number;
+            latency_ms: {
+                p50: number | null;
+                p90: number | null;
+                p95: number | null;
+                p99: number | null;
+                max: number | null;
+            };
+            started_at: components["schemas"]["Timestamp"];
+            ended_at: components["schemas"]["Timestamp"];
+        };
+        PerfBenchmark: {
+            id: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "failed";
+            model_id: string;
+            duration: number;
+            /** @enum {string} */
+            instance_type: "aws" | "user" | "all";
+            rps_steps: number[];
+            max_concurrency: number;
+            steps: components["schemas"]["PerfStep"][];
+            error: string | null;
+            poll_url: string;
+            created_at: components["schemas"]["Timestamp"];
+            completed_at: components["schemas"]["Timestamp"] | null;
+        };
         DevicesByPlatform: {
             total: number;
             platforms: {
@@ -503,8 +659,68 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The request body is larger than this server accepts. */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "PAYLOAD_TOO_LARGE",
+                 *         "message": "Request body exceeds the limit of 1048576 bytes",
+                 *         "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body has a content type this operation does not take. */
+        UnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                 *         "message": "Send this request as application/json",
+                 *         "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A requirement of the request cannot be met by any device: `NO_DEVICES` (the seed's code), e.g. `options.require_gpu` while no device of the tenant that reports a GPU is online. */
+        NoDevices: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "NO_DEVICES",
+                 *         "message": "options.require_gpu: no device of this tenant that reports a GPU is online",
+                 *         "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        /** @description Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`. */
+        IdempotencyKey: string;
+    };
     requestBodies: never;
     headers: {
         /** @description Unique id of this request; quote it when reporting a problem. */
@@ -754,6 +970,107 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    runBenchmark: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "mode": "inference",
+                 *       "model_id": "model_abc123"
+                 *     }
+                 */
+                "application/json": components["schemas"]["BenchmarkRequest"];
+            };
+        };
+        responses: {
+            /** @description The benchmark started. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenchmarkStarted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["NoDevices"];
+        };
+    };
+    runPerfBenchmark: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PerfBenchmarkRequest"];
+            };
+        };
+        responses: {
+            /** @description The benchmark started. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerfBenchmark"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["NoDevices"];
+        };
+    };
+    getPerfBenchmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The benchmark's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The benchmark. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerfBenchmark"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
 }

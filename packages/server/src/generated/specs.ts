@@ -1304,6 +1304,179 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             }
           }
         }
+      },
+      "/api/v1/dashboard/benchmark": {
+        "post": {
+          "operationId": "runBenchmark",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Run quick benchmark",
+          "description": "Starts a quick benchmark of one of the caller's models as a `benchmark` project (poll it with `getProject` or `getProjectAnalytics`). `inference`: `requests` sync requests with random inputs of the model's shape, four at a time, through the platform's routing; `training`: a training job on a synthetic stream (`epochs`, `batch_size`); `gpu-training`: the same on GPU devices (503 `NO_DEVICES` while the tenant has none online). The seed names no model: `model_id` is Computeplane's addition (a benchmark runs real work, so it needs a real model).",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/BenchmarkRequest"
+                },
+                "example": {
+                  "mode": "inference",
+                  "model_id": "model_abc123"
+                }
+              }
+            }
+          },
+          "responses": {
+            "202": {
+              "description": "The benchmark started.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/BenchmarkStarted"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            },
+            "503": {
+              "$ref": "#/components/responses/NoDevices"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/benchmark/perf": {
+        "post": {
+          "operationId": "runPerfBenchmark",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Run performance benchmark",
+          "description": "Starts a step-load benchmark: `duration` seconds split evenly over `rps_steps`; in each step sync inference requests with random inputs are started at the step's rate, at most `max_concurrency` at once (a request due while that many are running is counted as dropped), through the platform: `aws` on the server's own engine, `user` spread over the tenant's devices connected to this server, `all` wherever the router sends them. Each request has a 10 s timeout, so the benchmark ends at most 10 s after `duration`. `duration` must be at least the server's `BENCHMARK_MIN_DURATION_S` (default 60, the seed's minimum). Its task records count towards a `benchmark` project with the benchmark's id.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PerfBenchmarkRequest"
+                }
+              }
+            }
+          },
+          "responses": {
+            "202": {
+              "description": "The benchmark started.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PerfBenchmark"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            },
+            "503": {
+              "$ref": "#/components/responses/NoDevices"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/benchmark/perf/{id}": {
+        "get": {
+          "operationId": "getPerfBenchmark",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Get benchmark status",
+          "description": "Status and per-step results (achieved rps, latency percentiles) of a performance benchmark; steps appear as they finish. A benchmark whose server stopped while it ran is `failed`.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "The benchmark's id.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The benchmark.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PerfBenchmark"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
       }
     },
     "components": {
@@ -1321,6 +1494,314 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
         }
       },
       "schemas": {
+        "BenchmarkRequest": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "mode",
+            "model_id"
+          ],
+          "properties": {
+            "mode": {
+              "type": "string",
+              "enum": [
+                "inference",
+                "training",
+                "gpu-training"
+              ]
+            },
+            "model_id": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128
+            },
+            "epochs": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100,
+              "default": 2,
+              "description": "Training epochs (training modes only)."
+            },
+            "batch_size": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 4096,
+              "default": 32,
+              "description": "Batch size (training modes only)."
+            },
+            "requests": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10000,
+              "default": 100,
+              "description": "Sync requests (inference mode only)."
+            }
+          }
+        },
+        "BenchmarkStarted": {
+          "type": "object",
+          "required": [
+            "project_id",
+            "mode",
+            "status",
+            "job_id",
+            "poll_url"
+          ],
+          "properties": {
+            "project_id": {
+              "type": "string"
+            },
+            "mode": {
+              "type": "string",
+              "enum": [
+                "inference",
+                "training",
+                "gpu-training"
+              ]
+            },
+            "status": {
+              "type": "string",
+              "enum": [
+                "running"
+              ]
+            },
+            "job_id": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "The training job (training modes)."
+            },
+            "poll_url": {
+              "type": "string"
+            }
+          }
+        },
+        "PerfBenchmarkRequest": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "model_id",
+            "duration"
+          ],
+          "properties": {
+            "model_id": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128
+            },
+            "duration": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 3600,
+              "description": "Total duration in seconds (at least BENCHMARK_MIN_DURATION_S, default 60)."
+            },
+            "instance_type": {
+              "type": "string",
+              "enum": [
+                "aws",
+                "user",
+                "all"
+              ],
+              "default": "all"
+            },
+            "rps_steps": {
+              "type": "array",
+              "minItems": 1,
+              "maxItems": 50,
+              "items": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1000
+              },
+              "default": [
+                2,
+                4,
+                6,
+                8,
+                10,
+                15,
+                20,
+                30,
+                40,
+                50
+              ],
+              "description": "RPS targets per step."
+            },
+            "max_concurrency": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 256,
+              "default": 5,
+              "description": "Max concurrent requests."
+            }
+          }
+        },
+        "PerfStep": {
+          "type": "object",
+          "required": [
+            "target_rps",
+            "achieved_rps",
+            "sent",
+            "succeeded",
+            "failed",
+            "dropped",
+            "latency_ms",
+            "started_at",
+            "ended_at"
+          ],
+          "properties": {
+            "target_rps": {
+              "type": "integer"
+            },
+            "achieved_rps": {
+              "type": "number",
+              "description": "Requests that succeeded per second of the step."
+            },
+            "sent": {
+              "type": "integer"
+            },
+            "succeeded": {
+              "type": "integer"
+            },
+            "failed": {
+              "type": "integer"
+            },
+            "dropped": {
+              "type": "integer",
+              "description": "Requests due while max_concurrency were running (not sent)."
+            },
+            "latency_ms": {
+              "type": "object",
+              "required": [
+                "p50",
+                "p90",
+                "p95",
+                "p99",
+                "max"
+              ],
+              "properties": {
+                "p50": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "p90": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "p95": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "p99": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "max": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                }
+              }
+            },
+            "started_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "ended_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
+        "PerfBenchmark": {
+          "type": "object",
+          "required": [
+            "id",
+            "status",
+            "model_id",
+            "duration",
+            "instance_type",
+            "rps_steps",
+            "max_concurrency",
+            "steps",
+            "error",
+            "poll_url",
+            "created_at",
+            "completed_at"
+          ],
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "status": {
+              "type": "string",
+              "enum": [
+                "running",
+                "completed",
+                "failed"
+              ]
+            },
+            "model_id": {
+              "type": "string"
+            },
+            "duration": {
+              "type": "integer"
+            },
+            "instance_type": {
+              "type": "string",
+              "enum": [
+                "aws",
+                "user",
+                "all"
+              ]
+            },
+            "rps_steps": {
+              "type": "array",
+              "items": {
+                "type": "integer"
+              }
+            },
+            "max_concurrency": {
+              "type": "integer"
+            },
+            "steps": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/PerfStep"
+              }
+            },
+            "error": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "poll_url": {
+              "type": "string"
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "completed_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
         "DevicesByPlatform": {
           "type": "object",
           "required": [
@@ -2411,6 +2892,85 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 }
               }
             }
+          }
+        },
+        "PayloadTooLarge": {
+          "description": "The request body is larger than this server accepts.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "PAYLOAD_TOO_LARGE",
+                  "message": "Request body exceeds the limit of 1048576 bytes",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "UnsupportedMediaType": {
+          "description": "The request body has a content type this operation does not take.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "UNSUPPORTED_MEDIA_TYPE",
+                  "message": "Send this request as application/json",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NoDevices": {
+          "description": "A requirement of the request cannot be met by any device: `NO_DEVICES` (the seed's code), e.g. `options.require_gpu` while no device of the tenant that reports a GPU is online.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NO_DEVICES",
+                  "message": "options.require_gpu: no device of this tenant that reports a GPU is online",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      },
+      "parameters": {
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
           }
         }
       }

@@ -100,6 +100,8 @@ export interface DashboardSettings {
   maxStreamsPerTenant: number;
   /** A stream whose event has not been taken by the client within this time is closed. */
   streamWriteTimeoutMs: number;
+  /** Shortest performance benchmark accepted, in seconds (the seed's minimum is 60). */
+  benchmarkMinDurationS: number;
 }
 
 /** Data lifecycle (modules/lifecycle): how long finished work is kept. */
@@ -182,7 +184,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     gpuPricePerHour: 0.5,
     currency: 'USD',
   },
-  dashboard: { maxStreamsPerTenant: 10, streamWriteTimeoutMs: 30_000 },
+  dashboard: { maxStreamsPerTenant: 10, streamWriteTimeoutMs: 30_000, benchmarkMinDurationS: 60 },
   retention: { jobDays: 30, taskRecordDays: 30, sweepMs: 10 * 60_000 },
 };
 

@@ -4,6 +4,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { anyJson, queryNumber, text } from '../../platform/http/zod-helpers.js';
 
 // Component schemas
+export const BenchmarkRequestSchema = z.strictObject({ mode: z.enum(["inference", "training", "gpu-training"]), model_id: text().min(1).max(128), epochs: z.number().int().min(1).max(100).default(2), batch_size: z.number().int().min(1).max(4096).default(32), requests: z.number().int().min(1).max(10000).default(100) });
+export const BenchmarkStartedSchema = z.object({ project_id: text(), mode: z.enum(["inference", "training", "gpu-training"]), status: z.enum(["running"]), job_id: text().nullable(), poll_url: text() }).catchall(anyJson());
 export const ChartPointSchema = z.object({ x: z.number(), y: z.number(), efficiency: z.number().nullable().optional() }).catchall(anyJson());
 export const ClusterUtilizationSchema = z.object({ devices: z.object({ total: z.number().int(), online: z.number().int(), busy: z.number().int(), idle: z.number().int(), offline: z.number().int(), gpu: z.number().int() }).catchall(anyJson()), allocation: z.object({ running_tasks: z.number().int(), capacity: z.number().int(), utilization: z.number() }).catchall(anyJson()), cpu: z.object({ server_cores: z.number().int(), load_average_1m: z.number(), server_usage: z.number(), device_cores: z.number().int() }).catchall(anyJson()), gpu: z.object({ devices: z.number().int(), memory_bytes: z.number().int(), usage: z.number().nullable() }).catchall(anyJson()), jobs: z.object({ inference_queued: z.number().int(), inference_running: z.number().int(), training_queued: z.number().int(), training_running: z.number().int() }).catchall(anyJson()), notes: z.array(text()) }).catchall(anyJson());
 export const EfficiencyAggregateSchema = z.object({ instance_type: z.enum(["aws", "user", "all"]), jobs: z.number().int(), completed_jobs: z.number().int(), active_jobs: z.number().int(), samples_trained: z.number().int(), avg_samples_per_sec: z.number().nullable(), best_samples_per_sec: z.number().nullable(), avg_tta_seconds: z.number().nullable(), jobs_reaching_target: z.number().int(), avg_scaling_efficiency: z.number().nullable(), avg_power_watts: z.number().nullable(), notes: z.array(text()) }).catchall(anyJson());
@@ -15,9 +17,12 @@ export const EfficiencyChartSchema = z.object({ type: z.enum(["tta", "scaling", 
 export const ErrorCodeSchema = z.enum(["AUTH_REQUIRED", "AUTH_INVALID", "FORBIDDEN", "NOT_FOUND", "VALIDATION_ERROR", "INVALID_MODEL", "INVALID_DATASET", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "METHOD_NOT_ALLOWED", "CONFLICT", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_IN_USE", "RATE_LIMITED", "NO_DEVICES", "NO_TRAINING_DEVICES", "NO_MODEL", "CANNOT_CANCEL", "CANNOT_PAUSE", "NOT_READY", "MODEL_NOT_EXECUTABLE", "INFERENCE_TIMEOUT", "NON_FINITE_RESULT", "STALE_INVENTORY", "PROVIDER_UNAVAILABLE", "SESSION_NOT_RUNNING", "DEVICE_OFFLINE", "DEVICE_TIMEOUT", "DEVICE_ELSEWHERE", "INTERNAL_ERROR"]);
 export const ErrorIssueSchema = z.strictObject({ path: text(), message: text() });
 export const ErrorSchema = z.strictObject({ error: z.strictObject({ code: ErrorCodeSchema, message: text(), request_id: text(), details: z.array(ErrorIssueSchema).optional() }) });
+export const TimestampSchema = text();
+export const PerfStepSchema = z.object({ target_rps: z.number().int(), achieved_rps: z.number(), sent: z.number().int(), succeeded: z.number().int(), failed: z.number().int(), dropped: z.number().int(), latency_ms: z.object({ p50: z.number().nullable(), p90: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable() }).catchall(anyJson()), started_at: TimestampSchema, ended_at: TimestampSchema }).catchall(anyJson());
+export const PerfBenchmarkSchema = z.object({ id: text(), status: z.enum(["running", "completed", "failed"]), model_id: text(), duration: z.number().int(), instance_type: z.enum(["aws", "user", "all"]), rps_steps: z.array(z.number().int()), max_concurrency: z.number().int(), steps: z.array(PerfStepSchema), error: text().nullable(), poll_url: text(), created_at: TimestampSchema, completed_at: TimestampSchema.nullable() }).catchall(anyJson());
+export const PerfBenchmarkRequestSchema = z.strictObject({ model_id: text().min(1).max(128), duration: z.number().int().min(1).max(3600), instance_type: z.enum(["aws", "user", "all"]).default("all"), rps_steps: z.array(z.number().int().min(1).max(1000)).min(1).max(50).default([2,4,6,8,10,15,20,30,40,50]), max_concurrency: z.number().int().min(1).max(256).default(5) });
 export const ProjectTypeSchema = z.enum(["realtime", "batch", "training", "benchmark"]);
 export const ProjectStatusSchema = z.enum(["active", "completed", "cancelled"]);
-export const TimestampSchema = text();
 export const ProjectMetricsSchema = z.object({ avg_latency_ms: z.number().nullable(), compute_ms: z.number(), throughput_per_sec: z.number().nullable(), bytes_in: z.number().int(), bytes_out: z.number().int(), first_task_at: TimestampSchema.nullable(), last_task_at: TimestampSchema.nullable() }).catchall(anyJson());
 export const ProjectSchema = z.object({ id: text(), name: text(), type: ProjectTypeSchema, model_id: text().nullable(), status: ProjectStatusSchema, total_tasks: z.number().int().nullable(), submitted_tasks: z.number().int(), completed_tasks: z.number().int(), failed_tasks: z.number().int(), progress_percent: z.number().nullable(), metrics: ProjectMetricsSchema, created_at: TimestampSchema, completed_at: TimestampSchema.nullable(), cancelled_at: TimestampSchema.nullable() }).catchall(anyJson());
 export const RecentJobsSchema = z.object({ jobs: z.array(z.object({ job_id: text(), type: z.enum(["inference", "training"]), kind: z.enum(["single", "batch", "training"]), status: text(), model_id: text(), project_id: text().nullable(), total_tasks: z.number().int(), completed_tasks: z.number().int(), failed_tasks: z.number().int(), percent_complete: z.number(), created_at: TimestampSchema, last_activity_at: TimestampSchema }).catchall(anyJson())) }).catchall(anyJson());
@@ -110,5 +115,35 @@ export const getClusterUtilization = createRoute({
   responses: { 200: { description: "The utilization.", content: { "application/json": { schema: ClusterUtilizationSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } } },
 });
 
+/** Run quick benchmark */
+export const runBenchmark = createRoute({
+  operationId: "runBenchmark",
+  method: "post",
+  path: "/api/v1/dashboard/benchmark",
+  security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
+  request: { headers: z.object({ "idempotency-key": text().min(1).max(255).optional() }), body: { required: true, content: { "application/json": { schema: BenchmarkRequestSchema } } } },
+  responses: { 202: { description: "The benchmark started.", content: { "application/json": { schema: BenchmarkStartedSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } }, 413: { description: "The request body is larger than this server accepts.", content: { "application/json": { schema: ErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: ErrorSchema } } }, 503: { description: "A requirement of the request cannot be met by any device: `NO_DEVICES` (the seed's code), e.g. `options.require_gpu` while no device of the tenant that reports a GPU is online.", content: { "application/json": { schema: ErrorSchema } } } },
+});
+
+/** Run performance benchmark */
+export const runPerfBenchmark = createRoute({
+  operationId: "runPerfBenchmark",
+  method: "post",
+  path: "/api/v1/dashboard/benchmark/perf",
+  security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
+  request: { headers: z.object({ "idempotency-key": text().min(1).max(255).optional() }), body: { required: true, content: { "application/json": { schema: PerfBenchmarkRequestSchema } } } },
+  responses: { 202: { description: "The benchmark started.", content: { "application/json": { schema: PerfBenchmarkSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } }, 413: { description: "The request body is larger than this server accepts.", content: { "application/json": { schema: ErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: ErrorSchema } } }, 503: { description: "A requirement of the request cannot be met by any device: `NO_DEVICES` (the seed's code), e.g. `options.require_gpu` while no device of the tenant that reports a GPU is online.", content: { "application/json": { schema: ErrorSchema } } } },
+});
+
+/** Get benchmark status */
+export const getPerfBenchmark = createRoute({
+  operationId: "getPerfBenchmark",
+  method: "get",
+  path: "/api/v1/dashboard/benchmark/perf/{id}",
+  security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
+  request: { params: z.object({ "id": text().min(1).max(128) }) },
+  responses: { 200: { description: "The benchmark.", content: { "application/json": { schema: PerfBenchmarkSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } } },
+});
+
 /** Every operation of the dashboard area, keyed by operationId. */
-export const routes = { getDashboardDevices, getDashboardJobs, getDashboardProjects, streamProject, getDashboardTasks, getTaskThroughput, getDashboardEfficiency, getDashboardComparison, getClusterUtilization } as const;
+export const routes = { getDashboardDevices, getDashboardJobs, getDashboardProjects, streamProject, getDashboardTasks, getTaskThroughput, getDashboardEfficiency, getDashboardComparison, getClusterUtilization, runBenchmark, runPerfBenchmark, getPerfBenchmark } as const;

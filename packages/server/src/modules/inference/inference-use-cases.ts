@@ -62,7 +62,7 @@ export interface InferenceDeps {
   usage?: { recorder: TaskRecorder; local: Place; device(deviceId: string): Place };
 }
 
-interface JobBody {
+export interface JobBody {
   model_id: string;
   project_id?: string;
   options?: { timeout?: number; top_k?: number; prefer_gpu?: boolean; require_gpu?: boolean } & Record<string, unknown>;
@@ -150,6 +150,8 @@ export function inferenceUseCases(deps: InferenceDeps) {
       body: JobBody,
       item: RequestItem,
       bytesIn = 0,
+      /** Where it must run (benchmarks): the built-in engine, or one device connected here. */
+      force?: { where: 'local' } | { where: 'device'; deviceId: string },
     ): Promise<{ result: unknown; worker: number; deviceId?: string }> {
       const model = await models.get(tenantId, body.model_id);
       const usage = deps.usage;
@@ -178,10 +180,14 @@ export function inferenceUseCases(deps: InferenceDeps) {
       };
       const placement = deps.devices;
       const requireGpu = body.options?.require_gpu === true;
-      const route = placement?.router.route(tenantId, model, {
-        preferGpu: body.options?.prefer_gpu === true,
-        requireGpu,
-      });
+      const route = force
+        ? force.where === 'device'
+          ? ({ where: 'device', deviceId: force.deviceId } as const)
+          : undefined
+        : placement?.router.route(tenantId, model, {
+            preferGpu: body.options?.prefer_gpu === true,
+            requireGpu,
+          });
       if (requireGpu && route?.where !== 'device') throw noGpu('connected to this server with room for the request');
       if (placement && route?.where === 'device') {
         const started = performance.now();

@@ -96,6 +96,8 @@ export function createInferenceModule(
 
   return {
     areas: [inferenceArea(useCases)],
+    /** Running requests (the dashboard's benchmarks). */
+    useCases,
     /** Cancels the project's async and batch jobs that have not ended; their ids. */
     cancelProjectJobs: (tenantId: string, projectId: string) =>
       cancelProjectInference(platform.database.db, jobs, tenantId, projectId, platform.clock()),
@@ -112,3 +114,5 @@ export function createInferenceModule(
     },
   } satisfies Module & Record<string, unknown>;
 }
+
+export type InferenceModule = ReturnType<typeof createInferenceModule>;

@@ -63,6 +63,8 @@ export function createTrainingModule(
   });
   return {
     areas: [trainingArea(useCases)],
+    /** Starting jobs (the dashboard's training benchmarks). */
+    useCases,
     /** Cancels the project's training jobs that have not ended; their ids. */
     cancelProjectJobs: (tenantId: string, projectId: string) =>
       cancelProjectTraining(platform.database.db, repository, tenantId, projectId, platform.clock()),
@@ -72,3 +74,5 @@ export function createTrainingModule(
     stop: () => runner.stop(),
   } satisfies Module & Record<string, unknown>;
 }
+
+export type TrainingModule = ReturnType<typeof createTrainingModule>;

@@ -519,3 +519,25 @@ export const trainingSamples = pgTable(
   },
   (table) => [index('training_samples_job_idx').on(table.jobId, table.at)],
 );
+
+/**
+ * Performance benchmarks (dashboard module): the request, each finished step's results, and a heartbeat
+ * (`updated_at`, advanced while it runs) by which a benchmark whose server stopped is seen as failed.
+ */
+export const benchmarks = pgTable(
+  'benchmarks',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    status: text('status').$type<'running' | 'completed' | 'failed'>().notNull(),
+    config: jsonb('config').$type<Record<string, unknown>>().notNull(),
+    steps: jsonb('steps').$type<Record<string, unknown>[]>().notNull().default([]),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull(),
+    completedAt: at('completed_at'),
+  },
+  (table) => [index('benchmarks_tenant_idx').on(table.tenantId, table.createdAt)],
+);

@@ -3,12 +3,14 @@ import { routes } from '../../../generated/routes/dashboard.js';
 import { tenantOf } from '../../../platform/auth/principal.js';
 import { ApiProblem } from '../../../platform/http/problem.js';
 import { area } from '../../../platform/module.js';
+import type { Benchmarks } from '../benchmark/benchmarks.js';
 import type { DashboardUseCases } from '../dashboard-use-cases.js';
 import { projectStream } from '../project-stream.js';
 import type { StreamLimiter } from '../stream-limiter.js';
 
 export function dashboardArea(
   dashboard: DashboardUseCases,
+  bench: Benchmarks,
   streams: {
     limiter: StreamLimiter;
     writeTimeoutMs: number;
@@ -55,6 +57,14 @@ export function dashboardArea(
     },
     getDashboardEfficiency: async (c) => c.json(await dashboard.efficiency(tenantOf(c.get('principal'))), 200),
     getDashboardComparison: async (c) => c.json(await dashboard.comparison(tenantOf(c.get('principal'))), 200),
+    runBenchmark: async (c) => c.json(await bench.quick(tenantOf(c.get('principal')), c.req.valid('json')), 202),
+    runPerfBenchmark: async (c) => {
+      const started = await bench.startPerf(tenantOf(c.get('principal')), c.req.valid('json'));
+      c.header('Location', started.poll_url);
+      return c.json(started, 202);
+    },
+    getPerfBenchmark: async (c) =>
+      c.json(await bench.getPerf(tenantOf(c.get('principal')), c.req.valid('param').id), 200),
     getClusterUtilization: async (c) => c.json(await dashboard.utilization(tenantOf(c.get('principal'))), 200),
   });
 }
