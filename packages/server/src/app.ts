@@ -57,6 +57,8 @@ export interface AppOptions {
   settings?: SettingsOverrides;
   /** Directory of the built docs site served at /docs; omitted: no /docs. */
   docsDir?: string;
+  /** Directory of the built web dashboard (`npm run dashboard`) served at /dashboard; omitted: no /dashboard. */
+  dashboardDir?: string;
   /** Collect process metrics (CPU, memory, event loop) in the metrics registry; off for in-process test apps. */
   processMetrics?: boolean;
   /** GPU providers to offer from; default: this machine, plus the remote providers configured in settings. */
@@ -161,6 +163,15 @@ export function createApp(options: AppOptions) {
   platform.tasks.start();
   for (const module of modules) module.start?.();
   if (options.docsDir) app.route('/docs', createDocsRoutes(options.docsDir));
+  if (options.dashboardDir)
+    app.route(
+      '/dashboard',
+      createDocsRoutes(options.dashboardDir, {
+        build: 'npm run dashboard',
+        // Everything from this server: the page works offline and loads nothing from another host.
+        csp: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'",
+      }),
+    );
 
   /** Stops every module in reverse order (in-flight job slices finish), then the providers. Does not close the database. */
   const close = async () => {

@@ -73,6 +73,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       retention: config.retention,
     },
     docsDir: defaultSiteDir(),
+    dashboardDir: join(defaultSiteDir(), 'dashboard'),
     dataDir: config.dataDir,
     uploadDir,
     processMetrics: true,
