@@ -34,10 +34,10 @@ describe.each(testDrivers)('retention on $name', (driver) => {
     const inputs = Array.from({ length: 12 }, (_, i) => ({ data: [i, 0, 1], shape: [1, 3] }));
     const accepted = await unwrap(submitBatchInference(client, { body: { model_id: model.id, inputs } }));
     await waitForInferenceJob(client, accepted.job_id, { intervalMs: 20, timeoutMs: 20_000 });
-    const refs = (await suite.server.database.db.execute(
+    const result = (await suite.server.database.db.execute(
       sql`SELECT items, results FROM inference_tasks WHERE job_id = ${accepted.job_id}`,
-    )) as unknown as { rows?: { items: string; results: string }[] } & { items: string; results: string }[];
-    const rows = Array.isArray(refs) ? refs : refs.rows!;
+    )) as unknown as { items: string; results: string }[] | { rows: { items: string; results: string }[] };
+    const rows = Array.isArray(result) ? result : result.rows;
     const checksums = [
       ...new Set(rows.flatMap((r) => [...`${r.items}${r.results}`.matchAll(/sha256:[0-9a-f]{64}/g)].map((m) => m[0]))),
     ];

@@ -198,10 +198,12 @@ export const DEFAULT_PROVIDER_BASE_URLS = {
 
 /** Settings a caller gives: any part of any group. */
 export type SettingsOverrides = Partial<
-  Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace' | 'devices' | 'usage'>
+  Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace' | 'devices' | 'usage' | 'dashboard' | 'retention'>
 > & {
   devices?: Partial<DeviceSettings>;
   usage?: Partial<UsageSettings>;
+  dashboard?: Partial<DashboardSettings>;
+  retention?: Partial<RetentionSettings>;
   inference?: Partial<InferenceSettings>;
   sessions?: Partial<SessionSettings>;
   marketplace?: Partial<MarketplaceSettings>;

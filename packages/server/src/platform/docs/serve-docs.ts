@@ -46,10 +46,7 @@ function siteFile(root: string, mountPath: string, requestPath: string): string 
   return file.startsWith(root + sep) ? file : undefined;
 }
 
-export function createDocsRoutes(
-  siteDir: string,
-  options: { build?: string; csp?: string } = {},
-): Hono {
+export function createDocsRoutes(siteDir: string, options: { build?: string; csp?: string } = {}): Hono {
   const buildCommand = options.build ?? 'npm run docs';
   const root = resolve(siteDir);
   const docs = new Hono();
