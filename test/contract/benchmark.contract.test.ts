@@ -5,10 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
-import { getPerfBenchmark, runBenchmark, runPerfBenchmark } from '@computeplane/sdk/dashboard';
+import { getPerfBenchmark, runBenchmark, runPerfBenchmark, waitForPerfBenchmark } from '@computeplane/sdk/dashboard';
 import { uploadModel } from '@computeplane/sdk/models';
-import { getProject } from '@computeplane/sdk/projects';
-import { pollUntil } from '@computeplane/sdk';
+import { getProject, waitForProject } from '@computeplane/sdk/projects';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { fixturePath } from '@computeplane/test-support/fixtures';
 import { conform, conformError, contractInferenceSettings, serverFor } from './harness.js';
@@ -25,11 +24,7 @@ describe.each(testDrivers)('benchmark contract on $name', (driver) => {
       'runBenchmark',
       runBenchmark(client, { body: { mode: 'inference', model_id: model.id, requests: 24 } }),
     );
-    const done = await pollUntil(
-      () => getProject(client, { params: { path: { id: quick!.project_id } } }),
-      (p) => p.status !== 'active',
-      { intervalMs: 50, timeoutMs: 30_000 },
-    );
+    const done = await waitForProject(client, quick!.project_id, { intervalMs: 50, timeoutMs: 30_000 });
     expect(done).toMatchObject({ type: 'benchmark', completed_tasks: 24, status: 'completed' });
     const { data: training } = await conform(
       'runBenchmark',
@@ -48,11 +43,7 @@ describe.each(testDrivers)('benchmark contract on $name', (driver) => {
       runPerfBenchmark(client, { body: { model_id: model.id, duration: 2, rps_steps: [5, 10], instance_type: 'aws' } }),
     );
     expect(started).toMatchObject({ status: 'running', steps: [], max_concurrency: 5 });
-    const finished = await pollUntil(
-      () => getPerfBenchmark(client, { params: { path: { id: started!.id } } }),
-      (b) => b.status !== 'running',
-      { intervalMs: 100, timeoutMs: 30_000 },
-    );
+    const finished = await waitForPerfBenchmark(client, started!.id, { intervalMs: 100, timeoutMs: 30_000 });
     await conform('getPerfBenchmark', getPerfBenchmark(client, { params: { path: { id: started!.id } } }));
     expect(finished.status).toBe('completed');
     expect(finished.steps.map((s) => [s.target_rps, s.sent + s.dropped])).toEqual([

@@ -13,6 +13,7 @@ import {
   createProject,
   getProject,
   getProjectAnalytics,
+  iterateProjects,
   listProjects,
 } from '@computeplane/sdk/projects';
 import {
@@ -59,6 +60,9 @@ describe.each(testDrivers)('projects and usage contract on $name', (driver) => {
       listProjects(client, { params: { query: { type: 'realtime', status: 'active' } } }),
     );
     expect(list!.projects.map((p) => p.id)).toContain(project!.id);
+    const all: string[] = [];
+    for await (const p of iterateProjects(client, { type: 'realtime' }, 1)) all.push(p.id);
+    expect(all).toContain(project!.id);
     const { data: analytics } = await conform(
       'getProjectAnalytics',
       getProjectAnalytics(client, { params: { path: { id: project!.id } } }),
