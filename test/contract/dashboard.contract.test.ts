@@ -15,6 +15,7 @@ import {
   getDashboardProjects,
   getDashboardTasks,
   getTaskThroughput,
+  streamProject,
 } from '@computeplane/sdk/dashboard';
 import { getHealth } from '@computeplane/sdk/health';
 import { submitBatchInference, waitForInferenceJob } from '@computeplane/sdk/inference';
@@ -171,6 +172,24 @@ describe.each(testDrivers)('dashboard contract on $name', (driver) => {
     expect(again.events.at(-1)).toMatchObject({ event: 'end', data: 'completed' });
     text.close();
     await waitFor(() => suite.server.app.streamsHeld(suite.server.tenantA) === 0);
+
+    // Through the SDK: an ended project's stream is its last stats and the end, then the stream closes.
+    const { data: ended } = await conform(
+      'streamProject',
+      streamProject(clientA, { params: { path: { id: project.id }, query: { format: 'json' } } }),
+    );
+    const blocks = String(ended).split('\n\n').filter(Boolean);
+    expect(blocks).toHaveLength(2);
+    expect(blocks[0]).toContain('event: stats');
+    expect(blocks[0]).toContain('id: 1');
+    expect(blocks[0]).toContain('"status":"completed"');
+    expect(blocks[1]!.split('\n').sort()).toEqual(['data: completed', 'event: end', 'id: 2']);
+    await conformError(
+      'streamProject',
+      streamProject(clientA, { params: { path: { id: 'proj_missing' } } }),
+      404,
+      'NOT_FOUND',
+    );
 
     const missing = openStream(baseUrl, keyA, '/api/v1/dashboard/projects/proj_missing/stream');
     expect((await missing.ready).statusCode).toBe(404);

@@ -1357,6 +1357,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "404": {
               "$ref": "#/components/responses/NotFound"
             },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
             "413": {
               "$ref": "#/components/responses/PayloadTooLarge"
             },
@@ -1416,6 +1419,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "404": {
               "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
             },
             "413": {
               "$ref": "#/components/responses/PayloadTooLarge"
@@ -2888,6 +2894,28 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 "error": {
                   "code": "RATE_LIMITED",
                   "message": "The inference queue for this model is full (256 requests waiting); retry after 1 s",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Conflict": {
+          "description": "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "IDEMPOTENCY_KEY_REUSED",
+                  "message": "Idempotency-Key 'k1' was already used with a different request body",
                   "request_id": "req_01hz8k3m2q7r4t6v8x0y"
                 }
               }
