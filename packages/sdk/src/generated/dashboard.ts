@@ -248,6 +248,7 @@ export interface components {
         BenchmarkRequest: {
             /** @enum {string} */
             mode: "inference" | "training" | "gpu-training";
+            /** @description The model to benchmark (random float inputs of its shape). */
             model_id: string;
             /**
              * @description Training epochs (training modes only).
@@ -276,6 +277,7 @@ export interface components {
             poll_url: string;
         };
         PerfBenchmarkRequest: {
+            /** @description The model to benchmark (random float inputs of its shape). */
             model_id: string;
             /** @description Total duration in seconds (at least BENCHMARK_MIN_DURATION_S, default 60). */
             duration: number;
@@ -1044,6 +1046,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "model_id": "model_abc123",
+                 *       "duration": 60,
+                 *       "instance_type": "aws",
+                 *       "rps_steps": [
+                 *         1
+                 *       ],
+                 *       "max_concurrency": 1
+                 *     }
+                 */
                 "application/json": components["schemas"]["PerfBenchmarkRequest"];
             };
         };

@@ -1391,6 +1391,15 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/PerfBenchmarkRequest"
+                },
+                "example": {
+                  "model_id": "model_abc123",
+                  "duration": 60,
+                  "instance_type": "aws",
+                  "rps_steps": [
+                    1
+                  ],
+                  "max_concurrency": 1
                 }
               }
             }
@@ -1518,8 +1527,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "model_id": {
               "type": "string",
-              "minLength": 1,
-              "maxLength": 128
+              "pattern": "^model_[a-z0-9]{4,32}$",
+              "description": "The model to benchmark (random float inputs of its shape)."
             },
             "epochs": {
               "type": "integer",
@@ -1593,8 +1602,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "properties": {
             "model_id": {
               "type": "string",
-              "minLength": 1,
-              "maxLength": 128
+              "pattern": "^model_[a-z0-9]{4,32}$",
+              "description": "The model to benchmark (random float inputs of its shape)."
             },
             "duration": {
               "type": "integer",

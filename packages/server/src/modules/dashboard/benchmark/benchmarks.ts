@@ -97,6 +97,7 @@ export function benchmarks(deps: {
           now: () => performance.now(),
           wallClock: clock,
           sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+          stopped: () => stopping,
         });
         await repository.addStep(row.id, step as unknown as Record<string, unknown>, clock());
       }

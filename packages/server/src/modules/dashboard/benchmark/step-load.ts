@@ -35,6 +35,8 @@ export async function runStep(options: {
   now: () => number;
   wallClock: () => Date;
   sleep: (ms: number) => Promise<void>;
+  /** True once the server is stopping: the step sends nothing more and ends. */
+  stopped?: () => boolean;
 }): Promise<StepResult> {
   const startedAt = options.wallClock();
   const start = options.now();
@@ -48,7 +50,12 @@ export async function runStep(options: {
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / options.rps;
     const wait = due - options.now();
-    if (wait > 0) await options.sleep(wait);
+    if (wait > 0) await options.sleep(Math.min(wait, 1_000));
+    if (options.stopped?.()) break;
+    if (due > options.now()) {
+      i -= 1; // woke early to look at `stopped`: this request is still due later
+      continue;
+    }
     if (running >= options.maxConcurrency) {
       dropped += 1;
       continue;
@@ -69,7 +76,7 @@ export async function runStep(options: {
     inFlight.add(request);
   }
   const stepEnd = start + options.seconds * 1000;
-  if (stepEnd > options.now()) await options.sleep(stepEnd - options.now());
+  while (stepEnd > options.now() && !options.stopped?.()) await options.sleep(Math.min(stepEnd - options.now(), 1_000));
   await Promise.all(inFlight);
   const sorted = latencies.sort((a, b) => a - b);
   return {
