@@ -36,4 +36,6 @@ export default defineConfig(
       '@typescript-eslint/no-empty-object-type': ['error', { allowObjectTypes: 'always' }],
     },
   },
+  // The web dashboard runs in the browser.
+  { files: ['packages/server/web/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
 );

@@ -101,6 +101,10 @@ describe('embedded default (PGlite under DATA_DIR)', () => {
       const docs = await fetch(`${second.baseUrl}/docs/`);
       expect(docs.status).toBe(200);
       expect(await docs.text()).toContain('models');
+      const dashboard = await fetch(`${second.baseUrl}/dashboard/`);
+      expect(dashboard.status).toBe(200);
+      expect(dashboard.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(await dashboard.text()).toContain('Computeplane dashboard');
     } finally {
       expect(await second.stop()).toBe(0);
     }

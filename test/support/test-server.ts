@@ -43,6 +43,8 @@ export async function startTestServer(
     settings?: Parameters<typeof createApp>[0]['settings'];
     clock?: () => Date;
     providers?: Parameters<typeof createApp>[0]['providers'];
+    /** A built web dashboard to serve at /dashboard. */
+    dashboardDir?: string;
   } = {},
 ): Promise<TestServer> {
   const blobs = options.blobs ?? createMemoryBlobStore();
@@ -59,6 +61,7 @@ export async function startTestServer(
     },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
+    ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
   });
   const alpha = await createTenant(database.db, 'alpha');
   const beta = await createTenant(database.db, 'beta');

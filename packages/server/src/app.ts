@@ -9,14 +9,18 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { createDashboardModule } from './modules/dashboard/module.js';
 import { createDevicesModule } from './modules/devices/module.js';
+import { createEfficiencyModule } from './modules/efficiency/module.js';
 import { createAdminModule } from './modules/admin/module.js';
 import { createDatasetsModule } from './modules/datasets/module.js';
 import { createHealthModule } from './modules/health/module.js';
 import { createInferenceModule } from './modules/inference/module.js';
+import { createLifecycleModule } from './modules/lifecycle/module.js';
 import { createMarketplaceModule } from './modules/marketplace/module.js';
 import { createModelsModule } from './modules/models/module.js';
 import { createPodsModule } from './modules/pods/module.js';
+import { createProjectsModule } from './modules/projects/module.js';
 import { createSessionsModule } from './modules/sessions/module.js';
 import { createTrainingModule } from './modules/training/module.js';
 import { createCredentialCache } from './platform/auth/credential-cache.js';
@@ -38,6 +42,7 @@ import type { Module } from './platform/module.js';
 import type { Lifecycle, Services } from './platform/services.js';
 import { localProviderTenantsFor, resolveSettings, type SettingsOverrides } from './platform/settings.js';
 import type { BlobStore } from './platform/storage/blob-store.js';
+import { createTaskRecorder } from './platform/usage/task-recorder.js';
 import { createProviders, providerErrorsCounter } from './providers/create-providers.js';
 import type { GpuProvider } from './providers/provider.js';
 
@@ -53,6 +58,8 @@ export interface AppOptions {
   settings?: SettingsOverrides;
   /** Directory of the built docs site served at /docs; omitted: no /docs. */
   docsDir?: string;
+  /** Directory of the built web dashboard (`npm run dashboard`) served at /dashboard; omitted: no /dashboard. */
+  dashboardDir?: string;
   /** Collect process metrics (CPU, memory, event loop) in the metrics registry; off for in-process test apps. */
   processMetrics?: boolean;
   /** GPU providers to offer from; default: this machine, plus the remote providers configured in settings. */
@@ -77,6 +84,7 @@ export function createApp(options: AppOptions) {
     settings,
     lifecycle,
     metrics: metrics.registry,
+    tasks: createTaskRecorder(options.database.db, logger, clock, settings.usage),
   };
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
@@ -127,8 +135,26 @@ export function createApp(options: AppOptions) {
   const pods = createPodsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
   const training = createTrainingModule(platform, { models, datasets, devices });
+  const projects = createProjectsModule(platform, { inference, training });
+  const efficiency = createEfficiencyModule(platform);
+  const dashboard = createDashboardModule(platform, { devices, projects, efficiency, models, inference, training });
+  const lifecycleModule = createLifecycleModule(platform);
   // Devices before inference: inference runs work on the devices, and stops (giving slices back) first.
-  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, pods, admin, training];
+  const modules: Module[] = [
+    models,
+    datasets,
+    devices,
+    inference,
+    marketplace,
+    sessions,
+    pods,
+    admin,
+    training,
+    projects,
+    efficiency,
+    dashboard,
+    lifecycleModule,
+  ];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
 
@@ -138,12 +164,24 @@ export function createApp(options: AppOptions) {
   // Inside the error formats, before any route: 405/OPTIONS per spec path, static segments first.
   app.use('*', allowedMethods(areas.flatMap((area) => Object.values(area.routes))));
   for (const area of areas) registerRoutes(app, area.routes, area.handlers as never, routeServices);
+  platform.tasks.start();
   for (const module of modules) module.start?.();
   if (options.docsDir) app.route('/docs', createDocsRoutes(options.docsDir));
+  if (options.dashboardDir)
+    app.route(
+      '/dashboard',
+      createDocsRoutes(options.dashboardDir, {
+        build: 'npm run dashboard',
+        // Everything from this server: the page works offline and loads nothing from another host.
+        csp: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'",
+      }),
+    );
 
   /** Stops every module in reverse order (in-flight job slices finish), then the providers. Does not close the database. */
   const close = async () => {
     for (const module of [...modules].reverse()) await module.stop?.();
+    // After the modules: what they recorded while stopping is written too.
+    await platform.tasks.stop();
     await owned?.close();
   };
   return {
@@ -154,6 +192,12 @@ export function createApp(options: AppOptions) {
     sessions: sessions.broker,
     pods: pods.loop,
     devices: devices.useCases,
+    /** The task recorder (tests flush it or record known workloads through it). */
+    tasks: platform.tasks,
+    /** Project streams a tenant holds open (the dashboard's per-tenant bound). */
+    streamsHeld: dashboard.streamsHeld,
+    /** Runs one retention sweep now (tests; every replica also sweeps on its own timer). */
+    sweepExpired: lifecycleModule.sweep,
     /** Serves the devices' WebSocket endpoint on the server that serves `app`; returns what closes the sockets. */
     attachSockets: (server: Server) => devices.attach(server),
   };

@@ -7,6 +7,9 @@ import {
   DEFAULT_PROVIDER_BASE_URLS,
   DEFAULT_SETTINGS,
   type DeviceSettings,
+  type UsageSettings,
+  type DashboardSettings,
+  type RetentionSettings,
   type InferenceSettings,
   type MarketplaceSettings,
   type PodSettings,
@@ -46,6 +49,9 @@ export interface ServerConfig {
   sessions: SessionSettings;
   pods: PodSettings;
   devices: DeviceSettings;
+  usage: UsageSettings;
+  dashboard: DashboardSettings;
+  retention: RetentionSettings;
 }
 
 const D = DEFAULT_SETTINGS;
@@ -154,6 +160,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       heartbeatIntervalMs: integer(env, 'DEVICE_HEARTBEAT_MS', D.devices.heartbeatIntervalMs, 100, 600_000),
       offlineAfterMs: integer(env, 'DEVICE_OFFLINE_AFTER_MS', D.devices.offlineAfterMs, 300, 3_600_000),
     }),
+    usage: {
+      flushMs: integer(env, 'USAGE_FLUSH_MS', D.usage.flushMs, 10, 60_000),
+      maxRows: integer(env, 'USAGE_FLUSH_ROWS', D.usage.maxRows, 1, 100_000),
+      maxBuffered: D.usage.maxBuffered,
+      cpuPricePerHour: decimal(env, 'PRICE_CPU_HOUR', D.usage.cpuPricePerHour, 0, 1_000_000),
+      gpuPricePerHour: decimal(env, 'PRICE_GPU_HOUR', D.usage.gpuPricePerHour, 0, 1_000_000),
+      currency: env.PRICE_CURRENCY?.trim() || D.usage.currency,
+    },
+    dashboard: {
+      maxStreamsPerTenant: integer(env, 'DASHBOARD_MAX_STREAMS', D.dashboard.maxStreamsPerTenant, 1, 10_000),
+      streamWriteTimeoutMs: D.dashboard.streamWriteTimeoutMs,
+      benchmarkMinDurationS: integer(env, 'BENCHMARK_MIN_DURATION_S', D.dashboard.benchmarkMinDurationS, 1, 3600),
+    },
+    retention: {
+      jobDays: integer(env, 'RETENTION_JOB_DAYS', D.retention.jobDays, 1, 36_500),
+      taskRecordDays: integer(env, 'RETENTION_TASK_RECORD_DAYS', D.retention.taskRecordDays, 1, 36_500),
+      sweepMs: integer(env, 'RETENTION_SWEEP_MS', D.retention.sweepMs, 1_000, 86_400_000),
+    },
   };
 }
 

@@ -2,30 +2,38 @@
 
 import { createOpenApiHttp } from 'openapi-msw';
 import type { paths as AdminPaths } from '@computeplane/sdk/types/admin';
+import type { paths as DashboardPaths } from '@computeplane/sdk/types/dashboard';
 import type { paths as DatasetsPaths } from '@computeplane/sdk/types/datasets';
 import type { paths as DevicesPaths } from '@computeplane/sdk/types/devices';
+import type { paths as EfficiencyPaths } from '@computeplane/sdk/types/efficiency';
 import type { paths as HealthPaths } from '@computeplane/sdk/types/health';
 import type { paths as InferencePaths } from '@computeplane/sdk/types/inference';
 import type { paths as ModelsPaths } from '@computeplane/sdk/types/models';
 import type { paths as OffersPaths } from '@computeplane/sdk/types/offers';
 import type { paths as PodsPaths } from '@computeplane/sdk/types/pods';
+import type { paths as ProjectsPaths } from '@computeplane/sdk/types/projects';
 import type { paths as SessionsPaths } from '@computeplane/sdk/types/sessions';
 import type { paths as TemplatesPaths } from '@computeplane/sdk/types/templates';
 import type { paths as TrainingPaths } from '@computeplane/sdk/types/training';
+import type { paths as UsagePaths } from '@computeplane/sdk/types/usage';
 
 /** One typed msw `http` per area: paths, params and response bodies are checked against that area's spec. */
 export function createTypedHttp(options: { baseUrl: string }) {
   return {
     admin: createOpenApiHttp<AdminPaths>(options),
+    dashboard: createOpenApiHttp<DashboardPaths>(options),
     datasets: createOpenApiHttp<DatasetsPaths>(options),
     devices: createOpenApiHttp<DevicesPaths>(options),
+    efficiency: createOpenApiHttp<EfficiencyPaths>(options),
     health: createOpenApiHttp<HealthPaths>(options),
     inference: createOpenApiHttp<InferencePaths>(options),
     models: createOpenApiHttp<ModelsPaths>(options),
     offers: createOpenApiHttp<OffersPaths>(options),
     pods: createOpenApiHttp<PodsPaths>(options),
+    projects: createOpenApiHttp<ProjectsPaths>(options),
     sessions: createOpenApiHttp<SessionsPaths>(options),
     templates: createOpenApiHttp<TemplatesPaths>(options),
     training: createOpenApiHttp<TrainingPaths>(options),
+    usage: createOpenApiHttp<UsagePaths>(options),
   };
 }

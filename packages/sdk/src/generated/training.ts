@@ -183,6 +183,8 @@ export interface components {
             data_config: components["schemas"]["DataConfig"];
             training_config: components["schemas"]["TrainingConfig"];
             resource_config?: components["schemas"]["ResourceConfig"];
+            /** @description Associate with a project for tracking (see the projects area); a project id no project has yet creates a `training` project. The job's step batches count towards it. */
+            project_id?: string;
         };
         TrainingAccepted: {
             job_id: components["schemas"]["TrainingJobId"];

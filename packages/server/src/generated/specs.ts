@@ -838,6 +838,2181 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
       }
     }
   },
+  "dashboard": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Dashboard API",
+      "version": "0.1.0",
+      "summary": "Aggregated views for the web dashboard, a live project stream, and cluster utilization.",
+      "description": "Dashboard Endpoints of distributed-compute-platform.md, all within the caller's tenant. Task figures come from the task records (see the usage area), training figures from training checkpoints (see the efficiency area). The web dashboard the server serves at `/dashboard` is built on these operations.",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "dashboard",
+        "description": "Views for the dashboard."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/dashboard/devices": {
+        "get": {
+          "operationId": "getDashboardDevices",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Device stats by platform",
+          "description": "The caller's devices (the server's built-in device included) grouped by platform (the SDK type a device reports, e.g. nodejs or python).",
+          "responses": {
+            "200": {
+              "description": "Devices by platform.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/DevicesByPlatform"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/jobs": {
+        "get": {
+          "operationId": "getDashboardJobs",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Recent jobs list",
+          "description": "Async, batch and training jobs created in the last 5 days, most recently active first (at most 200).",
+          "parameters": [
+            {
+              "name": "type",
+              "in": "query",
+              "required": false,
+              "description": "Filter by type.",
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "inference",
+                  "training"
+                ]
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The jobs.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/RecentJobs"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/projects": {
+        "get": {
+          "operationId": "getDashboardProjects",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Recent projects",
+          "description": "Up to 50 most recent projects, active first.",
+          "responses": {
+            "200": {
+              "description": "The projects.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "type": "object",
+                    "required": [
+                      "projects"
+                    ],
+                    "properties": {
+                      "projects": {
+                        "type": "array",
+                        "items": {
+                          "$ref": "#/components/schemas/Project"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/projects/{id}/stream": {
+        "get": {
+          "operationId": "streamProject",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "SSE streaming for project",
+          "description": "Server-Sent Events with the project's stats every `interval` ms: `event: stats` whose data is the project (`format=json`, as `getProject` returns it) or one line of ANSI-coloured text for terminals (`format=text`), and a last `event: end` once the project has ended. Each event has an `id`; a client that reconnects with `Last-Event-ID` continues the numbering. A client that reads slowly gets fewer updates (one is written only once the previous one was taken), never a backlog; a connection whose write has not completed within 30 seconds is closed. Each tenant may hold a bounded number of streams at once (`DASHBOARD_MAX_STREAMS`, default 10); one more is a 429.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "The project's id.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              }
+            },
+            {
+              "name": "format",
+              "in": "query",
+              "required": false,
+              "description": "\"json\" (default) or \"text\" (ANSI for CLI).",
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "json",
+                  "text"
+                ],
+                "default": "json"
+              }
+            },
+            {
+              "name": "interval",
+              "in": "query",
+              "required": false,
+              "description": "Update interval in ms.",
+              "schema": {
+                "type": "integer",
+                "minimum": 100,
+                "maximum": 60000,
+                "default": 2000
+              }
+            },
+            {
+              "name": "Last-Event-ID",
+              "in": "header",
+              "required": false,
+              "description": "The id of the last event received before a reconnect.",
+              "schema": {
+                "type": "string",
+                "maxLength": 32
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The event stream.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "text/event-stream": {
+                  "schema": {
+                    "type": "string"
+                  },
+                  "example": "id: 1\nevent: stats\ndata: {\"id\":\"proj_xyz\",\"status\":\"active\",\"completed_tasks\":42}\n"
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "429": {
+              "$ref": "#/components/responses/TooManyRequests"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/tasks": {
+        "get": {
+          "operationId": "getDashboardTasks",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Recent tasks",
+          "description": "Individual task records across all projects (or one), newest first, within the retention period.",
+          "parameters": [
+            {
+              "name": "limit",
+              "in": "query",
+              "required": false,
+              "description": "Max tasks to return.",
+              "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1000,
+                "default": 100
+              }
+            },
+            {
+              "name": "project_id",
+              "in": "query",
+              "required": false,
+              "description": "Filter by project.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The task records.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/TaskRecords"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/tasks/throughput": {
+        "get": {
+          "operationId": "getTaskThroughput",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Task throughput data",
+          "description": "Ended tasks per bucket over the last 300 buckets, for graphing (buckets without tasks left out).",
+          "parameters": [
+            {
+              "name": "project_id",
+              "in": "query",
+              "required": false,
+              "description": "Filter by project.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              }
+            },
+            {
+              "name": "bucket_size",
+              "in": "query",
+              "required": false,
+              "description": "Bucket size in seconds.",
+              "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 86400,
+                "default": 1
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The buckets.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Throughput"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/efficiency": {
+        "get": {
+          "operationId": "getDashboardEfficiency",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Efficiency overview",
+          "description": "The training efficiency aggregate with the recent TTA, scaling and power charts (as the efficiency area computes them).",
+          "responses": {
+            "200": {
+              "description": "The overview.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "type": "object",
+                    "required": [
+                      "summary",
+                      "tta",
+                      "scaling",
+                      "power"
+                    ],
+                    "properties": {
+                      "summary": {
+                        "$ref": "#/components/schemas/EfficiencyAggregate"
+                      },
+                      "tta": {
+                        "$ref": "#/components/schemas/EfficiencyChart"
+                      },
+                      "scaling": {
+                        "$ref": "#/components/schemas/EfficiencyChart"
+                      },
+                      "power": {
+                        "$ref": "#/components/schemas/EfficiencyChart"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/comparison": {
+        "get": {
+          "operationId": "getDashboardComparison",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Global AWS vs user comparison",
+          "description": "Training (efficiency aggregates) and inference (task records of the last 24 hours: tasks, failures, latency percentiles) on the platform's own compute (`aws`) against user devices, as chart series.",
+          "responses": {
+            "200": {
+              "description": "The comparison.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Comparison"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/cluster/utilization": {
+        "get": {
+          "operationId": "getClusterUtilization",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Cluster utilization",
+          "description": "The caller's devices (allocation: running tasks against capacity), this server's CPU (load and cores), GPU usage (null with a reason: devices report their GPU but not its usage), and the jobs queued and running.",
+          "responses": {
+            "200": {
+              "description": "The utilization.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ClusterUtilization"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/benchmark": {
+        "post": {
+          "operationId": "runBenchmark",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Run quick benchmark",
+          "description": "Starts a quick benchmark of one of the caller's models as a `benchmark` project (poll it with `getProject` or `getProjectAnalytics`). `inference`: `requests` sync requests with random inputs of the model's shape, four at a time, through the platform's routing; `training`: a training job on a synthetic stream (`epochs`, `batch_size`); `gpu-training`: the same on GPU devices (503 `NO_DEVICES` while the tenant has none online). The seed names no model: `model_id` is Computeplane's addition (a benchmark runs real work, so it needs a real model).",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/BenchmarkRequest"
+                },
+                "example": {
+                  "mode": "inference",
+                  "model_id": "model_abc123"
+                }
+              }
+            }
+          },
+          "responses": {
+            "202": {
+              "description": "The benchmark started.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/BenchmarkStarted"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            },
+            "503": {
+              "$ref": "#/components/responses/NoDevices"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/benchmark/perf": {
+        "post": {
+          "operationId": "runPerfBenchmark",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Run performance benchmark",
+          "description": "Starts a step-load benchmark: `duration` seconds split evenly over `rps_steps`; in each step sync inference requests with random inputs are started at the step's rate, at most `max_concurrency` at once (a request due while that many are running is counted as dropped), through the platform: `aws` on the server's own engine, `user` spread over the tenant's devices connected to this server, `all` wherever the router sends them. Each request has a 10 s timeout, so the benchmark ends at most 10 s after `duration`. `duration` must be at least the server's `BENCHMARK_MIN_DURATION_S` (default 60, the seed's minimum). Its task records count towards a `benchmark` project with the benchmark's id.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PerfBenchmarkRequest"
+                },
+                "example": {
+                  "model_id": "model_abc123",
+                  "duration": 60,
+                  "instance_type": "aws",
+                  "rps_steps": [
+                    1
+                  ],
+                  "max_concurrency": 1
+                }
+              }
+            }
+          },
+          "responses": {
+            "202": {
+              "description": "The benchmark started.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PerfBenchmark"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            },
+            "503": {
+              "$ref": "#/components/responses/NoDevices"
+            }
+          }
+        }
+      },
+      "/api/v1/dashboard/benchmark/perf/{id}": {
+        "get": {
+          "operationId": "getPerfBenchmark",
+          "tags": [
+            "dashboard"
+          ],
+          "summary": "Get benchmark status",
+          "description": "Status and per-step results (achieved rps, latency percentiles) of a performance benchmark; steps appear as they finish. A benchmark whose server stopped while it ran is `failed`.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "The benchmark's id.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The benchmark.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PerfBenchmark"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "schemas": {
+        "BenchmarkRequest": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "mode",
+            "model_id"
+          ],
+          "properties": {
+            "mode": {
+              "type": "string",
+              "enum": [
+                "inference",
+                "training",
+                "gpu-training"
+              ]
+            },
+            "model_id": {
+              "type": "string",
+              "pattern": "^model_[a-z0-9]{4,32}$",
+              "description": "The model to benchmark (random float inputs of its shape)."
+            },
+            "epochs": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100,
+              "default": 2,
+              "description": "Training epochs (training modes only)."
+            },
+            "batch_size": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 4096,
+              "default": 32,
+              "description": "Batch size (training modes only)."
+            },
+            "requests": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10000,
+              "default": 100,
+              "description": "Sync requests (inference mode only)."
+            }
+          }
+        },
+        "BenchmarkStarted": {
+          "type": "object",
+          "required": [
+            "project_id",
+            "mode",
+            "status",
+            "job_id",
+            "poll_url"
+          ],
+          "properties": {
+            "project_id": {
+              "type": "string"
+            },
+            "mode": {
+              "type": "string",
+              "enum": [
+                "inference",
+                "training",
+                "gpu-training"
+              ]
+            },
+            "status": {
+              "type": "string",
+              "enum": [
+                "running"
+              ]
+            },
+            "job_id": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "The training job (training modes)."
+            },
+            "poll_url": {
+              "type": "string"
+            }
+          }
+        },
+        "PerfBenchmarkRequest": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "model_id",
+            "duration"
+          ],
+          "properties": {
+            "model_id": {
+              "type": "string",
+              "pattern": "^model_[a-z0-9]{4,32}$",
+              "description": "The model to benchmark (random float inputs of its shape)."
+            },
+            "duration": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 3600,
+              "description": "Total duration in seconds (at least BENCHMARK_MIN_DURATION_S, default 60)."
+            },
+            "instance_type": {
+              "type": "string",
+              "enum": [
+                "aws",
+                "user",
+                "all"
+              ],
+              "default": "all"
+            },
+            "rps_steps": {
+              "type": "array",
+              "minItems": 1,
+              "maxItems": 50,
+              "items": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1000
+              },
+              "default": [
+                2,
+                4,
+                6,
+                8,
+                10,
+                15,
+                20,
+                30,
+                40,
+                50
+              ],
+              "description": "RPS targets per step."
+            },
+            "max_concurrency": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 256,
+              "default": 5,
+              "description": "Max concurrent requests."
+            }
+          }
+        },
+        "PerfStep": {
+          "type": "object",
+          "required": [
+            "target_rps",
+            "achieved_rps",
+            "sent",
+            "succeeded",
+            "failed",
+            "dropped",
+            "latency_ms",
+            "started_at",
+            "ended_at"
+          ],
+          "properties": {
+            "target_rps": {
+              "type": "integer"
+            },
+            "achieved_rps": {
+              "type": "number",
+              "description": "Requests that succeeded per second of the step."
+            },
+            "sent": {
+              "type": "integer"
+            },
+            "succeeded": {
+              "type": "integer"
+            },
+            "failed": {
+              "type": "integer"
+            },
+            "dropped": {
+              "type": "integer",
+              "description": "Requests due while max_concurrency were running (not sent)."
+            },
+            "latency_ms": {
+              "type": "object",
+              "required": [
+                "p50",
+                "p90",
+                "p95",
+                "p99",
+                "max"
+              ],
+              "properties": {
+                "p50": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "p90": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "p95": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "p99": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "max": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                }
+              }
+            },
+            "started_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "ended_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
+        "PerfBenchmark": {
+          "type": "object",
+          "required": [
+            "id",
+            "status",
+            "model_id",
+            "duration",
+            "instance_type",
+            "rps_steps",
+            "max_concurrency",
+            "steps",
+            "error",
+            "poll_url",
+            "created_at",
+            "completed_at"
+          ],
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "status": {
+              "type": "string",
+              "enum": [
+                "running",
+                "completed",
+                "failed"
+              ]
+            },
+            "model_id": {
+              "type": "string"
+            },
+            "duration": {
+              "type": "integer"
+            },
+            "instance_type": {
+              "type": "string",
+              "enum": [
+                "aws",
+                "user",
+                "all"
+              ]
+            },
+            "rps_steps": {
+              "type": "array",
+              "items": {
+                "type": "integer"
+              }
+            },
+            "max_concurrency": {
+              "type": "integer"
+            },
+            "steps": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/PerfStep"
+              }
+            },
+            "error": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "poll_url": {
+              "type": "string"
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "completed_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
+        "DevicesByPlatform": {
+          "type": "object",
+          "required": [
+            "total",
+            "platforms"
+          ],
+          "properties": {
+            "total": {
+              "type": "integer"
+            },
+            "platforms": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "platform",
+                  "devices",
+                  "online",
+                  "busy",
+                  "offline",
+                  "gpu",
+                  "tasks_completed",
+                  "tasks_failed",
+                  "avg_latency_ms"
+                ],
+                "properties": {
+                  "platform": {
+                    "type": "string"
+                  },
+                  "devices": {
+                    "type": "integer"
+                  },
+                  "online": {
+                    "type": "integer"
+                  },
+                  "busy": {
+                    "type": "integer"
+                  },
+                  "offline": {
+                    "type": "integer"
+                  },
+                  "gpu": {
+                    "type": "integer"
+                  },
+                  "tasks_completed": {
+                    "type": "integer"
+                  },
+                  "tasks_failed": {
+                    "type": "integer"
+                  },
+                  "avg_latency_ms": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "RecentJobs": {
+          "type": "object",
+          "required": [
+            "jobs"
+          ],
+          "properties": {
+            "jobs": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "job_id",
+                  "type",
+                  "kind",
+                  "status",
+                  "model_id",
+                  "project_id",
+                  "total_tasks",
+                  "completed_tasks",
+                  "failed_tasks",
+                  "percent_complete",
+                  "created_at",
+                  "last_activity_at"
+                ],
+                "properties": {
+                  "job_id": {
+                    "type": "string"
+                  },
+                  "type": {
+                    "type": "string",
+                    "enum": [
+                      "inference",
+                      "training"
+                    ]
+                  },
+                  "kind": {
+                    "type": "string",
+                    "enum": [
+                      "single",
+                      "batch",
+                      "training"
+                    ]
+                  },
+                  "status": {
+                    "type": "string"
+                  },
+                  "model_id": {
+                    "type": "string"
+                  },
+                  "project_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "total_tasks": {
+                    "type": "integer",
+                    "description": "Inference tasks, or training step batches."
+                  },
+                  "completed_tasks": {
+                    "type": "integer"
+                  },
+                  "failed_tasks": {
+                    "type": "integer"
+                  },
+                  "percent_complete": {
+                    "type": "number"
+                  },
+                  "created_at": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "last_activity_at": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "TaskRecords": {
+          "type": "object",
+          "required": [
+            "tasks"
+          ],
+          "properties": {
+            "tasks": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "id",
+                  "kind",
+                  "project_id",
+                  "job_id",
+                  "device_id",
+                  "instance_type",
+                  "processor",
+                  "tasks",
+                  "failed",
+                  "compute_ms",
+                  "latency_ms",
+                  "bytes_in",
+                  "bytes_out",
+                  "finished_at"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "kind": {
+                    "type": "string",
+                    "enum": [
+                      "inference",
+                      "batch",
+                      "training",
+                      "benchmark"
+                    ]
+                  },
+                  "project_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "job_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "device_id": {
+                    "type": "string"
+                  },
+                  "instance_type": {
+                    "type": "string",
+                    "enum": [
+                      "aws",
+                      "user"
+                    ]
+                  },
+                  "processor": {
+                    "type": "string",
+                    "enum": [
+                      "cpu",
+                      "gpu"
+                    ]
+                  },
+                  "tasks": {
+                    "type": "integer"
+                  },
+                  "failed": {
+                    "type": "integer"
+                  },
+                  "compute_ms": {
+                    "type": "number"
+                  },
+                  "latency_ms": {
+                    "type": "number"
+                  },
+                  "bytes_in": {
+                    "type": "integer"
+                  },
+                  "bytes_out": {
+                    "type": "integer"
+                  },
+                  "finished_at": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "Throughput": {
+          "type": "object",
+          "required": [
+            "bucket_size",
+            "buckets"
+          ],
+          "properties": {
+            "bucket_size": {
+              "type": "integer"
+            },
+            "buckets": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "timestamp",
+                  "completed",
+                  "failed",
+                  "tasks_per_sec",
+                  "avg_latency_ms"
+                ],
+                "properties": {
+                  "timestamp": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "completed": {
+                    "type": "integer"
+                  },
+                  "failed": {
+                    "type": "integer"
+                  },
+                  "tasks_per_sec": {
+                    "type": "number"
+                  },
+                  "avg_latency_ms": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "InferenceSide": {
+          "type": "object",
+          "required": [
+            "tasks",
+            "failed",
+            "avg_latency_ms",
+            "p50_latency_ms",
+            "p95_latency_ms"
+          ],
+          "properties": {
+            "tasks": {
+              "type": "integer"
+            },
+            "failed": {
+              "type": "integer"
+            },
+            "avg_latency_ms": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "p50_latency_ms": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "p95_latency_ms": {
+              "type": [
+                "number",
+                "null"
+              ]
+            }
+          }
+        },
+        "Comparison": {
+          "type": "object",
+          "required": [
+            "training",
+            "inference",
+            "charts"
+          ],
+          "properties": {
+            "training": {
+              "$ref": "#/components/schemas/EfficiencyComparison"
+            },
+            "inference": {
+              "type": "object",
+              "required": [
+                "aws",
+                "user"
+              ],
+              "properties": {
+                "aws": {
+                  "$ref": "#/components/schemas/InferenceSide"
+                },
+                "user": {
+                  "$ref": "#/components/schemas/InferenceSide"
+                }
+              }
+            },
+            "charts": {
+              "type": "object",
+              "required": [
+                "labels",
+                "samples_per_sec",
+                "inference_p50_ms"
+              ],
+              "properties": {
+                "labels": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                },
+                "samples_per_sec": {
+                  "type": "array",
+                  "items": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  }
+                },
+                "inference_p50_ms": {
+                  "type": "array",
+                  "items": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "ClusterUtilization": {
+          "type": "object",
+          "required": [
+            "devices",
+            "allocation",
+            "cpu",
+            "gpu",
+            "jobs",
+            "notes"
+          ],
+          "properties": {
+            "devices": {
+              "type": "object",
+              "required": [
+                "total",
+                "online",
+                "busy",
+                "idle",
+                "offline",
+                "gpu"
+              ],
+              "properties": {
+                "total": {
+                  "type": "integer"
+                },
+                "online": {
+                  "type": "integer"
+                },
+                "busy": {
+                  "type": "integer"
+                },
+                "idle": {
+                  "type": "integer"
+                },
+                "offline": {
+                  "type": "integer"
+                },
+                "gpu": {
+                  "type": "integer"
+                }
+              }
+            },
+            "allocation": {
+              "type": "object",
+              "required": [
+                "running_tasks",
+                "capacity",
+                "utilization"
+              ],
+              "properties": {
+                "running_tasks": {
+                  "type": "integer"
+                },
+                "capacity": {
+                  "type": "integer",
+                  "description": "Tasks the online devices take at once (their max_tasks; the built-in device counts its engine workers)."
+                },
+                "utilization": {
+                  "type": "number",
+                  "description": "running_tasks / capacity, 0 to 1."
+                }
+              }
+            },
+            "cpu": {
+              "type": "object",
+              "required": [
+                "server_cores",
+                "load_average_1m",
+                "server_usage",
+                "device_cores"
+              ],
+              "properties": {
+                "server_cores": {
+                  "type": "integer"
+                },
+                "load_average_1m": {
+                  "type": "number"
+                },
+                "server_usage": {
+                  "type": "number",
+                  "description": "Load average over cores, 0 to 1 (may exceed 1 when overloaded)."
+                },
+                "device_cores": {
+                  "type": "integer",
+                  "description": "CPU cores of the online user devices."
+                }
+              }
+            },
+            "gpu": {
+              "type": "object",
+              "required": [
+                "devices",
+                "memory_bytes",
+                "usage"
+              ],
+              "properties": {
+                "devices": {
+                  "type": "integer"
+                },
+                "memory_bytes": {
+                  "type": "integer"
+                },
+                "usage": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                }
+              }
+            },
+            "jobs": {
+              "type": "object",
+              "required": [
+                "inference_queued",
+                "inference_running",
+                "training_queued",
+                "training_running"
+              ],
+              "properties": {
+                "inference_queued": {
+                  "type": "integer"
+                },
+                "inference_running": {
+                  "type": "integer"
+                },
+                "training_queued": {
+                  "type": "integer"
+                },
+                "training_running": {
+                  "type": "integer"
+                }
+              }
+            },
+            "notes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        },
+        "ProjectType": {
+          "type": "string",
+          "enum": [
+            "realtime",
+            "batch",
+            "training",
+            "benchmark"
+          ]
+        },
+        "ProjectStatus": {
+          "type": "string",
+          "enum": [
+            "active",
+            "completed",
+            "cancelled"
+          ]
+        },
+        "ProjectMetrics": {
+          "type": "object",
+          "required": [
+            "avg_latency_ms",
+            "compute_ms",
+            "throughput_per_sec",
+            "bytes_in",
+            "bytes_out",
+            "first_task_at",
+            "last_task_at"
+          ],
+          "properties": {
+            "avg_latency_ms": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Mean latency per task; null before any task ended."
+            },
+            "compute_ms": {
+              "type": "number",
+              "description": "Compute time of every task of the project."
+            },
+            "throughput_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Tasks ended per second between the first and the last task; null with fewer than two distinct end times."
+            },
+            "bytes_in": {
+              "type": "integer"
+            },
+            "bytes_out": {
+              "type": "integer"
+            },
+            "first_task_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "last_task_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
+        "Project": {
+          "type": "object",
+          "required": [
+            "id",
+            "name",
+            "type",
+            "model_id",
+            "status",
+            "total_tasks",
+            "submitted_tasks",
+            "completed_tasks",
+            "failed_tasks",
+            "progress_percent",
+            "metrics",
+            "created_at",
+            "completed_at",
+            "cancelled_at"
+          ],
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "name": {
+              "type": "string"
+            },
+            "type": {
+              "$ref": "#/components/schemas/ProjectType"
+            },
+            "model_id": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "status": {
+              "$ref": "#/components/schemas/ProjectStatus"
+            },
+            "total_tasks": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "description": "As declared at creation; null when none was."
+            },
+            "submitted_tasks": {
+              "type": "integer",
+              "description": "Tasks submitted to the project by batch and async jobs (sync requests are counted as they end)."
+            },
+            "completed_tasks": {
+              "type": "integer"
+            },
+            "failed_tasks": {
+              "type": "integer"
+            },
+            "progress_percent": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Ended tasks against `total_tasks` (or `submitted_tasks`); null when neither is known."
+            },
+            "metrics": {
+              "$ref": "#/components/schemas/ProjectMetrics"
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "completed_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "cancelled_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
+        "EfficiencyAggregate": {
+          "type": "object",
+          "required": [
+            "instance_type",
+            "jobs",
+            "completed_jobs",
+            "active_jobs",
+            "samples_trained",
+            "avg_samples_per_sec",
+            "best_samples_per_sec",
+            "avg_tta_seconds",
+            "jobs_reaching_target",
+            "avg_scaling_efficiency",
+            "avg_power_watts",
+            "notes"
+          ],
+          "properties": {
+            "instance_type": {
+              "type": "string",
+              "enum": [
+                "aws",
+                "user",
+                "all"
+              ]
+            },
+            "jobs": {
+              "type": "integer"
+            },
+            "completed_jobs": {
+              "type": "integer"
+            },
+            "active_jobs": {
+              "type": "integer"
+            },
+            "samples_trained": {
+              "type": "integer"
+            },
+            "avg_samples_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "best_samples_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "avg_tta_seconds": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "jobs_reaching_target": {
+              "type": "integer"
+            },
+            "avg_scaling_efficiency": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "avg_power_watts": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "notes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "ChartPoint": {
+          "type": "object",
+          "required": [
+            "x",
+            "y"
+          ],
+          "properties": {
+            "x": {
+              "type": "number"
+            },
+            "y": {
+              "type": "number"
+            },
+            "efficiency": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Scaling chart only."
+            }
+          }
+        },
+        "EfficiencyChart": {
+          "type": "object",
+          "required": [
+            "type",
+            "x_label",
+            "y_label",
+            "series",
+            "notes"
+          ],
+          "properties": {
+            "type": {
+              "type": "string",
+              "enum": [
+                "tta",
+                "scaling",
+                "power",
+                "throughput"
+              ]
+            },
+            "x_label": {
+              "type": "string"
+            },
+            "y_label": {
+              "type": "string"
+            },
+            "series": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "name",
+                  "job_id",
+                  "instance_type",
+                  "points"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string"
+                  },
+                  "job_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "instance_type": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "points": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/ChartPoint"
+                    }
+                  }
+                }
+              }
+            },
+            "notes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "EfficiencyComparison": {
+          "type": "object",
+          "required": [
+            "aws",
+            "user"
+          ],
+          "properties": {
+            "aws": {
+              "$ref": "#/components/schemas/EfficiencyAggregate"
+            },
+            "user": {
+              "$ref": "#/components/schemas/EfficiencyAggregate"
+            }
+          }
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        },
+        "Retry-After": {
+          "description": "Seconds to wait before retrying.",
+          "schema": {
+            "type": "integer"
+          }
+        }
+      },
+      "responses": {
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "TooManyRequests": {
+          "description": "The server's inference queue is full; retry after the given number of seconds.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "Retry-After": {
+              "$ref": "#/components/headers/Retry-After"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "RATE_LIMITED",
+                  "message": "The inference queue for this model is full (256 requests waiting); retry after 1 s",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Conflict": {
+          "description": "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "IDEMPOTENCY_KEY_REUSED",
+                  "message": "Idempotency-Key 'k1' was already used with a different request body",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "PayloadTooLarge": {
+          "description": "The request body is larger than this server accepts.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "PAYLOAD_TOO_LARGE",
+                  "message": "Request body exceeds the limit of 1048576 bytes",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "UnsupportedMediaType": {
+          "description": "The request body has a content type this operation does not take.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "UNSUPPORTED_MEDIA_TYPE",
+                  "message": "Send this request as application/json",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NoDevices": {
+          "description": "A requirement of the request cannot be met by any device: `NO_DEVICES` (the seed's code), e.g. `options.require_gpu` while no device of the tenant that reports a GPU is online.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NO_DEVICES",
+                  "message": "options.require_gpu: no device of this tenant that reports a GPU is online",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      },
+      "parameters": {
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
+        }
+      }
+    }
+  },
   "datasets": {
     "openapi": "3.1.0",
     "info": {
@@ -2677,6 +4852,897 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 "error": {
                   "code": "INFERENCE_TIMEOUT",
                   "message": "Inference did not complete within 50 ms (options.timeout)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "efficiency": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Efficiency API",
+      "version": "0.1.0",
+      "summary": "Training efficiency computed from what training jobs really did.",
+      "description": "Efficiency Metrics of distributed-compute-platform.md. Every figure is computed from the progress a training job records at each checkpoint (samples trained, accuracy, loss, the devices training it): time-to-accuracy (TTA) is the time from the job's creation to the first checkpoint at or above its `training_config.target_accuracy`; throughput is samples per second between checkpoints; scaling efficiency is the throughput with N devices over N times the throughput of one device (the tenant's one-device checkpoints of the same model). Power is what devices report; no device reports its power draw today, so power figures are null. A figure that cannot be measured is null, and `notes` says why. Instance types: `aws` is the platform's own compute (the built-in engine), `user` user-contributed devices; a job trained on both is `mixed`.",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "efficiency",
+        "description": "Training efficiency metrics."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/efficiency": {
+        "get": {
+          "operationId": "getEfficiency",
+          "tags": [
+            "efficiency"
+          ],
+          "summary": "Aggregate training stats",
+          "description": "Aggregate efficiency of the caller's training jobs, of one instance type or all.",
+          "parameters": [
+            {
+              "name": "instance_type",
+              "in": "query",
+              "required": false,
+              "description": "\"aws\", \"user\", or omit for both (jobs of both types, `mixed`, are counted only then).",
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "aws",
+                  "user"
+                ]
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The aggregate.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/EfficiencyAggregate"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/efficiency/comparison": {
+        "get": {
+          "operationId": "getEfficiencyComparison",
+          "tags": [
+            "efficiency"
+          ],
+          "summary": "AWS vs user comparison",
+          "description": "The aggregate of `aws` jobs and of `user` jobs side by side.",
+          "responses": {
+            "200": {
+              "description": "The comparison.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/EfficiencyComparison"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/efficiency/chart/{type}": {
+        "get": {
+          "operationId": "getEfficiencyChart",
+          "tags": [
+            "efficiency"
+          ],
+          "summary": "Chart data",
+          "description": "Chart-ready series. `tta`: accuracy (y) over seconds since the job was created (x), per job; `throughput`: samples per second (y) over seconds (x), per job; `scaling`: mean samples per second (y) per device count (x), with the scaling efficiency of each point; `power`: watts (y) over seconds (x), per job (empty while no device reports power). Another type is a 400.",
+          "parameters": [
+            {
+              "name": "type",
+              "in": "path",
+              "required": true,
+              "description": "tta, scaling, power or throughput.",
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "tta",
+                  "scaling",
+                  "power",
+                  "throughput"
+                ]
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The chart's series.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/EfficiencyChart"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/efficiency/active": {
+        "get": {
+          "operationId": "getActiveRuns",
+          "tags": [
+            "efficiency"
+          ],
+          "summary": "Active runs",
+          "description": "The caller's training jobs and async or batch inference jobs that are queued or running, with their current rates.",
+          "responses": {
+            "200": {
+              "description": "The active runs.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ActiveRuns"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/efficiency/job/{jobId}": {
+        "get": {
+          "operationId": "getJobEfficiency",
+          "tags": [
+            "efficiency"
+          ],
+          "summary": "Per-job metrics",
+          "description": "The efficiency of one training job, with its checkpoints.",
+          "parameters": [
+            {
+              "name": "jobId",
+              "in": "path",
+              "required": true,
+              "description": "The training job's id.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The job's efficiency.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/JobEfficiency"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "schemas": {
+        "InstanceType": {
+          "type": "string",
+          "enum": [
+            "aws",
+            "user",
+            "mixed"
+          ]
+        },
+        "EfficiencyAggregate": {
+          "type": "object",
+          "required": [
+            "instance_type",
+            "jobs",
+            "completed_jobs",
+            "active_jobs",
+            "samples_trained",
+            "avg_samples_per_sec",
+            "best_samples_per_sec",
+            "avg_tta_seconds",
+            "jobs_reaching_target",
+            "avg_scaling_efficiency",
+            "avg_power_watts",
+            "notes"
+          ],
+          "properties": {
+            "instance_type": {
+              "type": "string",
+              "enum": [
+                "aws",
+                "user",
+                "all"
+              ]
+            },
+            "jobs": {
+              "type": "integer"
+            },
+            "completed_jobs": {
+              "type": "integer"
+            },
+            "active_jobs": {
+              "type": "integer"
+            },
+            "samples_trained": {
+              "type": "integer"
+            },
+            "avg_samples_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "best_samples_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "avg_tta_seconds": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "jobs_reaching_target": {
+              "type": "integer"
+            },
+            "avg_scaling_efficiency": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "avg_power_watts": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "notes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "EfficiencyComparison": {
+          "type": "object",
+          "required": [
+            "aws",
+            "user"
+          ],
+          "properties": {
+            "aws": {
+              "$ref": "#/components/schemas/EfficiencyAggregate"
+            },
+            "user": {
+              "$ref": "#/components/schemas/EfficiencyAggregate"
+            }
+          }
+        },
+        "ChartPoint": {
+          "type": "object",
+          "required": [
+            "x",
+            "y"
+          ],
+          "properties": {
+            "x": {
+              "type": "number"
+            },
+            "y": {
+              "type": "number"
+            },
+            "efficiency": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Scaling chart only."
+            }
+          }
+        },
+        "EfficiencyChart": {
+          "type": "object",
+          "required": [
+            "type",
+            "x_label",
+            "y_label",
+            "series",
+            "notes"
+          ],
+          "properties": {
+            "type": {
+              "type": "string",
+              "enum": [
+                "tta",
+                "scaling",
+                "power",
+                "throughput"
+              ]
+            },
+            "x_label": {
+              "type": "string"
+            },
+            "y_label": {
+              "type": "string"
+            },
+            "series": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "name",
+                  "job_id",
+                  "instance_type",
+                  "points"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string"
+                  },
+                  "job_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "instance_type": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "points": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/ChartPoint"
+                    }
+                  }
+                }
+              }
+            },
+            "notes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "ActiveRuns": {
+          "type": "object",
+          "required": [
+            "runs"
+          ],
+          "properties": {
+            "runs": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "job_id",
+                  "kind",
+                  "status",
+                  "project_id",
+                  "percent_complete",
+                  "rate",
+                  "rate_unit",
+                  "devices",
+                  "accuracy",
+                  "loss",
+                  "started_at"
+                ],
+                "properties": {
+                  "job_id": {
+                    "type": "string"
+                  },
+                  "kind": {
+                    "type": "string",
+                    "enum": [
+                      "training",
+                      "inference"
+                    ]
+                  },
+                  "status": {
+                    "type": "string"
+                  },
+                  "project_id": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "percent_complete": {
+                    "type": "number"
+                  },
+                  "rate": {
+                    "type": [
+                      "number",
+                      "null"
+                    ],
+                    "description": "Training: samples per second over the last checkpoints; inference: tasks per second since the job started."
+                  },
+                  "rate_unit": {
+                    "type": "string",
+                    "enum": [
+                      "samples_per_sec",
+                      "tasks_per_sec"
+                    ]
+                  },
+                  "devices": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "accuracy": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  },
+                  "loss": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  },
+                  "started_at": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "JobEfficiency": {
+          "type": "object",
+          "required": [
+            "job_id",
+            "status",
+            "model_id",
+            "instance_type",
+            "devices",
+            "samples_trained",
+            "elapsed_seconds",
+            "samples_per_sec",
+            "target_accuracy",
+            "best_accuracy",
+            "tta_seconds",
+            "scaling_efficiency",
+            "power_watts",
+            "checkpoints",
+            "notes"
+          ],
+          "properties": {
+            "job_id": {
+              "type": "string"
+            },
+            "status": {
+              "type": "string"
+            },
+            "model_id": {
+              "type": "string"
+            },
+            "instance_type": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/InstanceType"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "devices": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "description": "Devices at the last checkpoint."
+            },
+            "samples_trained": {
+              "type": "integer"
+            },
+            "elapsed_seconds": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "From the job's creation to its last checkpoint."
+            },
+            "samples_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "target_accuracy": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "best_accuracy": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "tta_seconds": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "scaling_efficiency": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "power_watts": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "checkpoints": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "at",
+                  "elapsed_seconds",
+                  "samples",
+                  "accuracy",
+                  "loss",
+                  "devices",
+                  "instance_type",
+                  "samples_per_sec",
+                  "power_watts"
+                ],
+                "properties": {
+                  "at": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "elapsed_seconds": {
+                    "type": "number"
+                  },
+                  "samples": {
+                    "type": "integer"
+                  },
+                  "accuracy": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  },
+                  "loss": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  },
+                  "devices": {
+                    "type": "integer"
+                  },
+                  "instance_type": {
+                    "$ref": "#/components/schemas/InstanceType"
+                  },
+                  "samples_per_sec": {
+                    "type": [
+                      "number",
+                      "null"
+                    ],
+                    "description": "Since the previous checkpoint; null for the first."
+                  },
+                  "power_watts": {
+                    "type": [
+                      "number",
+                      "null"
+                    ]
+                  }
+                }
+              }
+            },
+            "notes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        }
+      },
+      "responses": {
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
                   "request_id": "req_01hz8k3m2q7r4t6v8x0y"
                 }
               }
@@ -8971,6 +12037,1156 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
       }
     }
   },
+  "projects": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Projects API",
+      "version": "0.1.0",
+      "summary": "Group inference and training tasks into projects, with progress, metrics and analytics.",
+      "description": "Projects (distributed-compute-platform.md, \"Projects\"). A project groups the tasks of inference requests (sync, async), batch jobs and training jobs that name it in `project_id`; every task that ran is recorded (tenant, project, device, instance type, CPU or GPU, compute time, bytes, outcome) and counted towards its project. Counters advance only by what really ran, exactly, whatever the number of server replicas. A `project_id` that no project has yet creates one on first use (`realtime` for inference requests, `batch` for a batch, `training` for a training job); a batch without `project_id` gets the project `batch_<ms>`. Batch, training and benchmark projects complete by themselves once every expected task has ended; realtime projects are completed with `completeProject`. Counts and metrics are written in bulk, a fraction of a second after the tasks end.",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "projects",
+        "description": "Create, list, inspect, complete and cancel projects."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/projects": {
+        "post": {
+          "operationId": "createProject",
+          "tags": [
+            "projects"
+          ],
+          "summary": "Create project",
+          "description": "Creates a project for tracking tasks. `total_tasks` is what progress is measured against; without it, progress is measured against the tasks submitted to the project so far.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProjectCreate"
+                },
+                "example": {
+                  "name": "Image Classification Batch",
+                  "type": "batch",
+                  "model_id": "model_abc123",
+                  "total_tasks": 100
+                }
+              }
+            }
+          },
+          "responses": {
+            "201": {
+              "description": "The project.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Project"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            }
+          }
+        },
+        "get": {
+          "operationId": "listProjects",
+          "tags": [
+            "projects"
+          ],
+          "summary": "List projects",
+          "description": "The caller's projects, newest first.",
+          "parameters": [
+            {
+              "name": "status",
+              "in": "query",
+              "required": false,
+              "description": "Only projects in this status.",
+              "schema": {
+                "$ref": "#/components/schemas/ProjectStatus"
+              }
+            },
+            {
+              "name": "type",
+              "in": "query",
+              "required": false,
+              "description": "Only projects of this type.",
+              "schema": {
+                "$ref": "#/components/schemas/ProjectType"
+              }
+            },
+            {
+              "$ref": "#/components/parameters/Limit"
+            },
+            {
+              "$ref": "#/components/parameters/Offset"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "One page of projects.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProjectList"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/projects/{id}": {
+        "get": {
+          "operationId": "getProject",
+          "tags": [
+            "projects"
+          ],
+          "summary": "Get project details",
+          "description": "The project with all its metrics.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ProjectId"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The project.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Project"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/projects/{id}/analytics": {
+        "get": {
+          "operationId": "getProjectAnalytics",
+          "tags": [
+            "projects"
+          ],
+          "summary": "Get project analytics",
+          "description": "Latency percentiles, throughput over time, success and failure counts, and the comparison per device and per instance type, computed from the project's task records (those within the retention period). A sync request is one sample of its latency; a batch slice is one sample whose latency is its time per task. Figures with no samples are null, with the reason in `notes`.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ProjectId"
+            },
+            {
+              "name": "bucket_size",
+              "in": "query",
+              "required": false,
+              "description": "Width of a throughput bucket in seconds.",
+              "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 86400,
+                "default": 60
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The analytics.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProjectAnalytics"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/projects/{id}/complete": {
+        "post": {
+          "operationId": "completeProject",
+          "tags": [
+            "projects"
+          ],
+          "summary": "Mark project complete",
+          "description": "Marks an active project complete (a realtime project ends only this way); 409 once it has ended.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ProjectId"
+            },
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The completed project.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Project"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            }
+          }
+        }
+      },
+      "/api/v1/projects/{id}/cancel": {
+        "post": {
+          "operationId": "cancelProject",
+          "tags": [
+            "projects"
+          ],
+          "summary": "Cancel project",
+          "description": "Cancels the project and every job of it that has not ended: async and batch inference jobs (their unfinished slices are cancelled) and training jobs. 409 once the project has ended.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ProjectId"
+            },
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The cancelled project and the jobs cancelled with it.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProjectCancelled"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "parameters": {
+        "ProjectId": {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "The project's id.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128
+          }
+        },
+        "Limit": {
+          "name": "limit",
+          "in": "query",
+          "required": false,
+          "description": "Page size.",
+          "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000,
+            "default": 100
+          }
+        },
+        "Offset": {
+          "name": "offset",
+          "in": "query",
+          "required": false,
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
+          "schema": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
+            "default": 0
+          }
+        },
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
+        }
+      },
+      "schemas": {
+        "ProjectType": {
+          "type": "string",
+          "enum": [
+            "realtime",
+            "batch",
+            "training",
+            "benchmark"
+          ]
+        },
+        "ProjectStatus": {
+          "type": "string",
+          "enum": [
+            "active",
+            "completed",
+            "cancelled"
+          ]
+        },
+        "ProjectCreate": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "name"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200,
+              "description": "Project name."
+            },
+            "type": {
+              "$ref": "#/components/schemas/ProjectType",
+              "description": "Default `realtime`."
+            },
+            "model_id": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128,
+              "description": "Associated model id (not checked against the model store; a model may come later)."
+            },
+            "total_tasks": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 2147483647,
+              "description": "Expected total tasks, for progress tracking."
+            }
+          }
+        },
+        "ProjectMetrics": {
+          "type": "object",
+          "required": [
+            "avg_latency_ms",
+            "compute_ms",
+            "throughput_per_sec",
+            "bytes_in",
+            "bytes_out",
+            "first_task_at",
+            "last_task_at"
+          ],
+          "properties": {
+            "avg_latency_ms": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Mean latency per task; null before any task ended."
+            },
+            "compute_ms": {
+              "type": "number",
+              "description": "Compute time of every task of the project."
+            },
+            "throughput_per_sec": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Tasks ended per second between the first and the last task; null with fewer than two distinct end times."
+            },
+            "bytes_in": {
+              "type": "integer"
+            },
+            "bytes_out": {
+              "type": "integer"
+            },
+            "first_task_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "last_task_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
+        "Project": {
+          "type": "object",
+          "required": [
+            "id",
+            "name",
+            "type",
+            "model_id",
+            "status",
+            "total_tasks",
+            "submitted_tasks",
+            "completed_tasks",
+            "failed_tasks",
+            "progress_percent",
+            "metrics",
+            "created_at",
+            "completed_at",
+            "cancelled_at"
+          ],
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "name": {
+              "type": "string"
+            },
+            "type": {
+              "$ref": "#/components/schemas/ProjectType"
+            },
+            "model_id": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "status": {
+              "$ref": "#/components/schemas/ProjectStatus"
+            },
+            "total_tasks": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "description": "As declared at creation; null when none was."
+            },
+            "submitted_tasks": {
+              "type": "integer",
+              "description": "Tasks submitted to the project by batch and async jobs (sync requests are counted as they end)."
+            },
+            "completed_tasks": {
+              "type": "integer"
+            },
+            "failed_tasks": {
+              "type": "integer"
+            },
+            "progress_percent": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Ended tasks against `total_tasks` (or `submitted_tasks`); null when neither is known."
+            },
+            "metrics": {
+              "$ref": "#/components/schemas/ProjectMetrics"
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "completed_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "cancelled_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          }
+        },
+        "ProjectList": {
+          "type": "object",
+          "required": [
+            "projects",
+            "total",
+            "limit",
+            "offset"
+          ],
+          "properties": {
+            "projects": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/Project"
+              }
+            },
+            "total": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "limit": {
+              "type": "integer"
+            },
+            "offset": {
+              "type": "integer"
+            }
+          }
+        },
+        "ProjectCancelled": {
+          "type": "object",
+          "required": [
+            "project",
+            "cancelled_jobs"
+          ],
+          "properties": {
+            "project": {
+              "$ref": "#/components/schemas/Project"
+            },
+            "cancelled_jobs": {
+              "type": "object",
+              "required": [
+                "inference",
+                "training"
+              ],
+              "properties": {
+                "inference": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  },
+                  "description": "Ids of the async and batch inference jobs cancelled."
+                },
+                "training": {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  },
+                  "description": "Ids of the training jobs cancelled."
+                }
+              }
+            }
+          }
+        },
+        "LatencyPercentiles": {
+          "type": "object",
+          "required": [
+            "samples",
+            "avg",
+            "min",
+            "max",
+            "p50",
+            "p90",
+            "p95",
+            "p99"
+          ],
+          "properties": {
+            "samples": {
+              "type": "integer"
+            },
+            "avg": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "min": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "max": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "p50": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "p90": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "p95": {
+              "type": [
+                "number",
+                "null"
+              ]
+            },
+            "p99": {
+              "type": [
+                "number",
+                "null"
+              ]
+            }
+          }
+        },
+        "GroupStats": {
+          "type": "object",
+          "required": [
+            "tasks",
+            "completed",
+            "failed",
+            "compute_ms",
+            "latency"
+          ],
+          "properties": {
+            "tasks": {
+              "type": "integer"
+            },
+            "completed": {
+              "type": "integer"
+            },
+            "failed": {
+              "type": "integer"
+            },
+            "compute_ms": {
+              "type": "number"
+            },
+            "latency": {
+              "$ref": "#/components/schemas/LatencyPercentiles"
+            }
+          }
+        },
+        "ProjectAnalytics": {
+          "type": "object",
+          "required": [
+            "project_id",
+            "status",
+            "success_count",
+            "failure_count",
+            "success_rate",
+            "latency",
+            "throughput",
+            "by_device",
+            "by_instance_type",
+            "notes"
+          ],
+          "properties": {
+            "project_id": {
+              "type": "string"
+            },
+            "status": {
+              "$ref": "#/components/schemas/ProjectStatus"
+            },
+            "success_count": {
+              "type": "integer"
+            },
+            "failure_count": {
+              "type": "integer"
+            },
+            "success_rate": {
+              "type": [
+                "number",
+                "null"
+              ],
+              "description": "Completed over ended tasks; null before any task ended."
+            },
+            "latency": {
+              "$ref": "#/components/schemas/LatencyPercentiles"
+            },
+            "throughput": {
+              "type": "object",
+              "required": [
+                "bucket_size",
+                "buckets"
+              ],
+              "properties": {
+                "bucket_size": {
+                  "type": "integer",
+                  "description": "Seconds per bucket."
+                },
+                "buckets": {
+                  "type": "array",
+                  "description": "Buckets with at least one ended task, oldest first.",
+                  "items": {
+                    "type": "object",
+                    "required": [
+                      "timestamp",
+                      "completed",
+                      "failed",
+                      "tasks_per_sec"
+                    ],
+                    "properties": {
+                      "timestamp": {
+                        "$ref": "#/components/schemas/Timestamp"
+                      },
+                      "completed": {
+                        "type": "integer"
+                      },
+                      "failed": {
+                        "type": "integer"
+                      },
+                      "tasks_per_sec": {
+                        "type": "number"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "by_device": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "device_id",
+                  "instance_type",
+                  "processor",
+                  "stats"
+                ],
+                "properties": {
+                  "device_id": {
+                    "type": "string"
+                  },
+                  "instance_type": {
+                    "type": "string",
+                    "enum": [
+                      "aws",
+                      "user"
+                    ]
+                  },
+                  "processor": {
+                    "type": "string",
+                    "enum": [
+                      "cpu",
+                      "gpu"
+                    ]
+                  },
+                  "stats": {
+                    "$ref": "#/components/schemas/GroupStats"
+                  }
+                }
+              }
+            },
+            "by_instance_type": {
+              "type": "object",
+              "description": "`aws`: the platform's own compute (the built-in engine); `user`: user-contributed devices.",
+              "required": [
+                "aws",
+                "user"
+              ],
+              "properties": {
+                "aws": {
+                  "$ref": "#/components/schemas/GroupStats"
+                },
+                "user": {
+                  "$ref": "#/components/schemas/GroupStats"
+                }
+              }
+            },
+            "notes": {
+              "type": "array",
+              "description": "Why a figure is null.",
+              "items": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        }
+      },
+      "responses": {
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Conflict": {
+          "description": "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "IDEMPOTENCY_KEY_REUSED",
+                  "message": "Idempotency-Key 'k1' was already used with a different request body",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "PayloadTooLarge": {
+          "description": "The request body is larger than this server accepts.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "PAYLOAD_TOO_LARGE",
+                  "message": "Request body exceeds the limit of 1048576 bytes",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "UnsupportedMediaType": {
+          "description": "The request body has a content type this operation does not take.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "UNSUPPORTED_MEDIA_TYPE",
+                  "message": "Send this request as application/json",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
   "sessions": {
     "openapi": "3.1.0",
     "x-error-format": "gpu",
@@ -11547,6 +15763,12 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "resource_config": {
               "$ref": "#/components/schemas/ResourceConfig"
+            },
+            "project_id": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128,
+              "description": "Associate with a project for tracking (see the projects area); a project id no project has yet creates a `training` project. The job's step batches count towards it."
             }
           }
         },
@@ -12002,6 +16224,838 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 "error": {
                   "code": "UNSUPPORTED_MEDIA_TYPE",
                   "message": "Send this request as application/json",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "usage": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Usage API",
+      "version": "0.1.0",
+      "summary": "Compute usage for billing (CPU and GPU time, task counts, data transfer, estimated cost).",
+      "description": "Usage & Billing and the Internal API of distributed-compute-platform.md. Every task that ran (a sync or async inference request, a batch slice's row range, a training checkpoint's step batches) is recorded with its tenant, project, device, instance type (`aws`: the platform's own compute, `user`: a user-contributed device), processor (CPU or GPU: a task on a device that reports a GPU counts as GPU), compute time, bytes in and out and outcome, and rolled up into hourly buckets, from which every figure here is read. Records are written in bulk a fraction of a second after the tasks end. The estimated cost is compute hours times the server's price table (`PRICE_CPU_HOUR`, `PRICE_GPU_HOUR`, `PRICE_CURRENCY`), failed tasks included.",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "usage",
+        "description": "Usage of the caller's tenant."
+      },
+      {
+        "name": "admin",
+        "description": "Usage of every tenant (X-Admin-Key)."
+      },
+      {
+        "name": "internal",
+        "description": "Per-device usage for other services (X-Internal-Token)."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/api/v1/usage": {
+        "get": {
+          "operationId": "getUsage",
+          "tags": [
+            "usage"
+          ],
+          "summary": "Customer usage summary",
+          "description": "Total compute usage of the caller's tenant (every retained hourly bucket).",
+          "responses": {
+            "200": {
+              "description": "The usage.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/TenantUsage"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/usage/projects/{id}": {
+        "get": {
+          "operationId": "getProjectUsage",
+          "tags": [
+            "usage"
+          ],
+          "summary": "Project usage",
+          "description": "Compute usage of one project of the caller's tenant.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "The project's id.",
+              "schema": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 128
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The project's usage.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ProjectUsage"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/api/v1/usage/hourly": {
+        "get": {
+          "operationId": "getHourlyUsage",
+          "tags": [
+            "usage"
+          ],
+          "summary": "Hourly usage breakdown",
+          "description": "One entry per UTC hour of the last `hours` hours (the current hour included, oldest first), hours without tasks as zeros.",
+          "parameters": [
+            {
+              "name": "hours",
+              "in": "query",
+              "required": false,
+              "description": "Hours to return.",
+              "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 72,
+                "default": 24
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The hourly usage.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/HourlyUsage"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/admin/usage": {
+        "get": {
+          "operationId": "getAllUsage",
+          "tags": [
+            "admin"
+          ],
+          "summary": "All customer usage (admin)",
+          "description": "Usage of every tenant that has any, with the totals.",
+          "security": [
+            {
+              "AdminKeyAuth": []
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "Every tenant's usage.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/AllUsage"
+                  }
+                }
+              }
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/internal/uuid-usage": {
+        "get": {
+          "operationId": "getUuidUsage",
+          "tags": [
+            "internal"
+          ],
+          "summary": "Query per-UUID compute usage",
+          "description": "Per SDK device (its id is the uuid) compute usage of successful tasks, bucketed by hour, over a rolling 3-day window (a `from` earlier than 72 hours before the current hour starts there). Only hours with activity are included. Tasks on the platform's own compute have no SDK device and are not listed.",
+          "security": [
+            {
+              "InternalTokenAuth": []
+            }
+          ],
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/FromHour"
+            },
+            {
+              "$ref": "#/components/parameters/ToHour"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "Usage per device and hour.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/UuidUsage"
+                  },
+                  "example": {
+                    "from": "2026-03-15T21",
+                    "to": "2026-03-16T07",
+                    "data": [
+                      {
+                        "uuid": "sdk-python-c5d145",
+                        "hour": "2026-03-15T21",
+                        "cpu_ms": 0,
+                        "gpu_ms": 72917,
+                        "cpu_tasks": 0,
+                        "gpu_tasks": 1867
+                      }
+                    ]
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/api/v1/internal/uuid-usage/errors": {
+        "get": {
+          "operationId": "getUuidErrorUsage",
+          "tags": [
+            "internal"
+          ],
+          "summary": "Query per-UUID error usage",
+          "description": "As `getUuidUsage`, for failed tasks only (tracked separately from successful ones).",
+          "security": [
+            {
+              "InternalTokenAuth": []
+            }
+          ],
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/FromHour"
+            },
+            {
+              "$ref": "#/components/parameters/ToHour"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "Failed-task usage per device and hour.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/UuidUsage"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        },
+        "AdminKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-Admin-Key",
+          "description": "Operator key, the server's `ADMIN_KEY` environment variable."
+        },
+        "InternalTokenAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-Internal-Token",
+          "description": "Service-to-service token, generated on first start and kept in `DATA_DIR/internal_token`."
+        }
+      },
+      "parameters": {
+        "FromHour": {
+          "name": "from",
+          "in": "query",
+          "required": true,
+          "description": "Start hour (UTC) in format YYYY-MM-DDTHH.",
+          "schema": {
+            "$ref": "#/components/schemas/Hour"
+          }
+        },
+        "ToHour": {
+          "name": "to",
+          "in": "query",
+          "required": false,
+          "description": "End hour (UTC, inclusive) in format YYYY-MM-DDTHH; defaults to the current hour.",
+          "schema": {
+            "$ref": "#/components/schemas/Hour"
+          }
+        }
+      },
+      "schemas": {
+        "Hour": {
+          "type": "string",
+          "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3])$",
+          "examples": [
+            "2026-03-15T21"
+          ]
+        },
+        "EstimatedCost": {
+          "type": "object",
+          "required": [
+            "currency",
+            "cpu_price_per_hour",
+            "gpu_price_per_hour",
+            "cpu",
+            "gpu",
+            "total"
+          ],
+          "properties": {
+            "currency": {
+              "type": "string"
+            },
+            "cpu_price_per_hour": {
+              "type": "number"
+            },
+            "gpu_price_per_hour": {
+              "type": "number"
+            },
+            "cpu": {
+              "type": "number"
+            },
+            "gpu": {
+              "type": "number"
+            },
+            "total": {
+              "type": "number"
+            }
+          }
+        },
+        "UsageFigures": {
+          "type": "object",
+          "required": [
+            "tasks",
+            "completed_tasks",
+            "failed_tasks",
+            "cpu_tasks",
+            "gpu_tasks",
+            "cpu_ms",
+            "gpu_ms",
+            "cpu_hours",
+            "gpu_hours",
+            "bytes_in",
+            "bytes_out",
+            "estimated_cost"
+          ],
+          "properties": {
+            "tasks": {
+              "type": "integer"
+            },
+            "completed_tasks": {
+              "type": "integer"
+            },
+            "failed_tasks": {
+              "type": "integer"
+            },
+            "cpu_tasks": {
+              "type": "integer"
+            },
+            "gpu_tasks": {
+              "type": "integer"
+            },
+            "cpu_ms": {
+              "type": "number"
+            },
+            "gpu_ms": {
+              "type": "number"
+            },
+            "cpu_hours": {
+              "type": "number"
+            },
+            "gpu_hours": {
+              "type": "number"
+            },
+            "bytes_in": {
+              "type": "integer"
+            },
+            "bytes_out": {
+              "type": "integer"
+            },
+            "estimated_cost": {
+              "$ref": "#/components/schemas/EstimatedCost"
+            }
+          }
+        },
+        "TenantUsage": {
+          "type": "object",
+          "required": [
+            "tenant_id",
+            "first_hour",
+            "last_hour",
+            "usage"
+          ],
+          "properties": {
+            "tenant_id": {
+              "type": "string"
+            },
+            "first_hour": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "The earliest hour with activity (YYYY-MM-DDTHH); null without any."
+            },
+            "last_hour": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "The latest hour with activity (YYYY-MM-DDTHH); null without any."
+            },
+            "usage": {
+              "$ref": "#/components/schemas/UsageFigures"
+            }
+          }
+        },
+        "ProjectUsage": {
+          "type": "object",
+          "required": [
+            "tenant_id",
+            "project_id",
+            "first_hour",
+            "last_hour",
+            "usage"
+          ],
+          "properties": {
+            "tenant_id": {
+              "type": "string"
+            },
+            "project_id": {
+              "type": "string"
+            },
+            "first_hour": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "last_hour": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "usage": {
+              "$ref": "#/components/schemas/UsageFigures"
+            }
+          }
+        },
+        "HourlyUsage": {
+          "type": "object",
+          "required": [
+            "hours",
+            "data"
+          ],
+          "properties": {
+            "hours": {
+              "type": "integer"
+            },
+            "data": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "hour",
+                  "usage"
+                ],
+                "properties": {
+                  "hour": {
+                    "$ref": "#/components/schemas/Hour"
+                  },
+                  "usage": {
+                    "$ref": "#/components/schemas/UsageFigures"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "AllUsage": {
+          "type": "object",
+          "required": [
+            "customers",
+            "totals"
+          ],
+          "properties": {
+            "customers": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "tenant_id",
+                  "tenant_name",
+                  "first_hour",
+                  "last_hour",
+                  "usage"
+                ],
+                "properties": {
+                  "tenant_id": {
+                    "type": "string"
+                  },
+                  "tenant_name": {
+                    "type": "string"
+                  },
+                  "first_hour": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "last_hour": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "usage": {
+                    "$ref": "#/components/schemas/UsageFigures"
+                  }
+                }
+              }
+            },
+            "totals": {
+              "$ref": "#/components/schemas/UsageFigures"
+            }
+          }
+        },
+        "UuidUsage": {
+          "type": "object",
+          "required": [
+            "from",
+            "to",
+            "data"
+          ],
+          "properties": {
+            "from": {
+              "$ref": "#/components/schemas/Hour"
+            },
+            "to": {
+              "$ref": "#/components/schemas/Hour"
+            },
+            "data": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "uuid",
+                  "hour",
+                  "cpu_ms",
+                  "gpu_ms",
+                  "cpu_tasks",
+                  "gpu_tasks"
+                ],
+                "properties": {
+                  "uuid": {
+                    "type": "string"
+                  },
+                  "hour": {
+                    "$ref": "#/components/schemas/Hour"
+                  },
+                  "cpu_ms": {
+                    "type": "number"
+                  },
+                  "gpu_ms": {
+                    "type": "number"
+                  },
+                  "cpu_tasks": {
+                    "type": "integer"
+                  },
+                  "gpu_tasks": {
+                    "type": "integer"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        }
+      },
+      "responses": {
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
                   "request_id": "req_01hz8k3m2q7r4t6v8x0y"
                 }
               }

@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { Database } from './db/database.js';
 import type { ServerSettings } from './settings.js';
 import type { BlobStore } from './storage/blob-store.js';
+import type { TaskRecorder } from './usage/task-recorder.js';
 
 export interface Lifecycle {
   /** Migrations applied and start-up work done. */
@@ -26,4 +27,6 @@ export interface Services {
   settings: ServerSettings;
   lifecycle: Lifecycle;
   metrics: Registry;
+  /** Where modules record every task that ran (written in bulk; usage, billing and project counters). */
+  tasks: TaskRecorder;
 }

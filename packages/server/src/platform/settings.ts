@@ -102,6 +102,41 @@ export interface DeviceSettings {
   offlineAfterMs: number;
 }
 
+/** Task records, usage and billing (platform/usage, modules/projects). */
+export interface UsageSettings {
+  /** How often buffered task records are written. */
+  flushMs: number;
+  /** Records waiting that trigger a write at once. */
+  maxRows: number;
+  /** Records kept while the database cannot take them; beyond it the oldest are dropped (and logged). */
+  maxBuffered: number;
+  /** Estimated price of one hour of CPU compute, in `currency`. */
+  cpuPricePerHour: number;
+  /** Estimated price of one hour of GPU compute, in `currency`. */
+  gpuPricePerHour: number;
+  currency: string;
+}
+
+/** The dashboard's live streams (modules/dashboard). */
+export interface DashboardSettings {
+  /** Project streams one tenant may hold open at once. */
+  maxStreamsPerTenant: number;
+  /** A stream whose event has not been taken by the client within this time is closed. */
+  streamWriteTimeoutMs: number;
+  /** Shortest performance benchmark accepted, in seconds (the seed's minimum is 60). */
+  benchmarkMinDurationS: number;
+}
+
+/** Data lifecycle (modules/lifecycle): how long finished work is kept. */
+export interface RetentionSettings {
+  /** Finished inference and training jobs (with their stored inputs and results) are deleted after this many days. */
+  jobDays: number;
+  /** Task records (the rows analytics read; the hourly rollups are kept) are deleted after this many days. */
+  taskRecordDays: number;
+  /** How often a replica looks for expired data. */
+  sweepMs: number;
+}
+
 export interface ServerSettings {
   version: string;
   /** Largest model file accepted, in bytes. */
@@ -127,6 +162,9 @@ export interface ServerSettings {
   pods: PodSettings;
   marketplace: MarketplaceSettings;
   devices: DeviceSettings;
+  usage: UsageSettings;
+  dashboard: DashboardSettings;
+  retention: RetentionSettings;
 }
 
 /** What a server does when nothing says otherwise. */
@@ -175,6 +213,16 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     defaultIdleAlertMinutes: 30,
   },
   devices: { heartbeatIntervalMs: 5_000, offlineAfterMs: 15_000 },
+  usage: {
+    flushMs: 500,
+    maxRows: 1_000,
+    maxBuffered: 200_000,
+    cpuPricePerHour: 0.05,
+    gpuPricePerHour: 0.5,
+    currency: 'USD',
+  },
+  dashboard: { maxStreamsPerTenant: 10, streamWriteTimeoutMs: 30_000, benchmarkMinDurationS: 60 },
+  retention: { jobDays: 30, taskRecordDays: 30, sweepMs: 10 * 60_000 },
 };
 
 /** Where each remote provider's API is when its `*_BASE_URL` is not set. */
@@ -187,10 +235,16 @@ export const DEFAULT_PROVIDER_BASE_URLS = {
 
 /** Settings a caller gives: any part of any group. */
 export type SettingsOverrides = Partial<
-  Omit<ServerSettings, 'inference' | 'sessions' | 'pods' | 'marketplace' | 'devices'>
+  Omit<
+    ServerSettings,
+    'inference' | 'sessions' | 'pods' | 'marketplace' | 'devices' | 'usage' | 'dashboard' | 'retention'
+  >
 > & {
   devices?: Partial<DeviceSettings>;
   pods?: Partial<PodSettings>;
+  usage?: Partial<UsageSettings>;
+  dashboard?: Partial<DashboardSettings>;
+  retention?: Partial<RetentionSettings>;
   inference?: Partial<InferenceSettings>;
   sessions?: Partial<SessionSettings>;
   marketplace?: Partial<MarketplaceSettings>;
@@ -206,5 +260,8 @@ export function resolveSettings(overrides: SettingsOverrides = {}): ServerSettin
     pods: { ...DEFAULT_SETTINGS.pods, ...overrides.pods },
     marketplace: { ...DEFAULT_SETTINGS.marketplace, ...overrides.marketplace },
     devices: { ...DEFAULT_SETTINGS.devices, ...overrides.devices },
+    usage: { ...DEFAULT_SETTINGS.usage, ...overrides.usage },
+    dashboard: { ...DEFAULT_SETTINGS.dashboard, ...overrides.dashboard },
+    retention: { ...DEFAULT_SETTINGS.retention, ...overrides.retention },
   };
 }

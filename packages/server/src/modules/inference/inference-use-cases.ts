@@ -25,6 +25,8 @@ import { prepareStacked, stackItems, type StackedRequest } from './requests/stac
 import { DeviceLost } from './engine/device-engine.js';
 import type { EngineLike } from './engine/inference-engine.js';
 import type { SyncRouter } from './requests/sync-router.js';
+import type { TaskRecorder } from '../../platform/usage/index.js';
+import { recordSync, type Place } from './task-records.js';
 
 /** The devices connected to this process, as sync requests and job submission see them. */
 export interface DevicePlacement {
@@ -56,9 +58,11 @@ export interface InferenceDeps {
   /** Input bytes per stored slice of a stacked batch. */
   stackedSliceBytes: number;
   devices?: DevicePlacement;
+  /** Task records and projects (platform/usage), with where a sync request ran. */
+  usage?: { recorder: TaskRecorder; local: Place; device(deviceId: string): Place };
 }
 
-interface JobBody {
+export interface JobBody {
   model_id: string;
   project_id?: string;
   options?: { timeout?: number; top_k?: number; prefer_gpu?: boolean; require_gpu?: boolean } & Record<string, unknown>;
@@ -102,20 +106,32 @@ export function inferenceUseCases(deps: InferenceDeps) {
     projectId: string | null,
   ) {
     const now = clock();
-    const job = await jobs.create(
-      {
-        id: randomId(kind === 'single' ? 'infer' : 'batch'),
-        tenantId,
-        modelId: body.model_id,
-        kind,
-        name: body.name ?? null,
-        projectId,
-        options: body.options ?? {},
-        deadlineAt: body.options?.timeout ? new Date(now.getTime() + body.options.timeout) : null,
-        createdAt: now,
-      },
-      slices,
-    );
+    const submitted = slices.reduce((sum, slice) => sum + slice.itemCount, 0);
+    const ledger = deps.usage?.recorder.projects;
+    if (projectId !== null && ledger)
+      await ledger.submit(tenantId, projectId, kind === 'batch' ? 'batch' : 'realtime', submitted);
+    const create = () =>
+      jobs.create(
+        {
+          id: randomId(kind === 'single' ? 'infer' : 'batch'),
+          tenantId,
+          modelId: body.model_id,
+          kind,
+          name: body.name ?? null,
+          projectId,
+          options: body.options ?? {},
+          deadlineAt: body.options?.timeout ? new Date(now.getTime() + body.options.timeout) : null,
+          createdAt: now,
+        },
+        slices,
+      );
+    let job;
+    try {
+      job = await create();
+    } catch (error) {
+      if (projectId !== null && ledger) await ledger.withdraw(tenantId, projectId, submitted).catch(() => undefined);
+      throw error;
+    }
     runner.notify();
     deps.devices?.notify();
     return { job, pollUrl: `/api/v1/inference/${job.id}` };
@@ -133,34 +149,73 @@ export function inferenceUseCases(deps: InferenceDeps) {
       tenantId: string,
       body: JobBody,
       item: RequestItem,
+      bytesIn = 0,
+      /** Where it must run (benchmarks): the built-in engine, or one device connected here. */
+      force?: { where: 'local' } | { where: 'device'; deviceId: string },
     ): Promise<{ result: unknown; worker: number; deviceId?: string }> {
       const model = await models.get(tenantId, body.model_id);
+      const usage = deps.usage;
+      const projectId = body.project_id ?? null;
+      if (usage && projectId !== null) await usage.recorder.projects.submit(tenantId, projectId, 'realtime', 0);
+      /** One task record per request that ran (input problems are refused before anything runs). */
+      const record = (place: Place | undefined, started: number, outcome: { result: unknown } | undefined) => {
+        if (!usage || !place) return;
+        recordSync(
+          usage.recorder,
+          place,
+          {
+            tenantId,
+            projectId,
+            ms: performance.now() - started,
+            ok: outcome !== undefined,
+            bytesIn,
+            bytesOut: outcome ? (JSON.stringify(outcome.result)?.length ?? 0) : 0,
+          },
+          clock(),
+        );
+      };
       const options = {
         ...(body.options?.timeout ? { timeoutMs: body.options.timeout } : {}),
         ...(body.options?.top_k ? { topK: body.options.top_k } : {}),
       };
       const placement = deps.devices;
       const requireGpu = body.options?.require_gpu === true;
-      const route = placement?.router.route(tenantId, model, {
-        preferGpu: body.options?.prefer_gpu === true,
-        requireGpu,
-      });
+      const route = force
+        ? force.where === 'device'
+          ? ({ where: 'device', deviceId: force.deviceId } as const)
+          : undefined
+        : placement?.router.route(tenantId, model, {
+            preferGpu: body.options?.prefer_gpu === true,
+            requireGpu,
+          });
       if (requireGpu && route?.where !== 'device') throw noGpu('connected to this server with room for the request');
       if (placement && route?.where === 'device') {
         const started = performance.now();
         try {
           const outcome = await runItem(placement.engineFor(route.deviceId), model, item, options);
           placement.router.record(model, route.deviceId, performance.now() - started);
+          record(usage?.device(route.deviceId), started, outcome);
           return { ...outcome, deviceId: route.deviceId };
         } catch (error) {
           // The device went away: the request runs in-process instead (nothing was returned yet).
-          if (!(error instanceof DeviceLost)) throw asApiProblem(error);
+          if (!(error instanceof DeviceLost)) {
+            if (!(error instanceof InputProblem)) record(usage?.device(route.deviceId), started, undefined);
+            throw asApiProblem(error);
+          }
           if (requireGpu) throw noGpu('connected any more (it disconnected during the request)');
         }
       }
       const started = performance.now();
-      const outcome = await apiErrors(() => runItem(engine, model, item, options));
+      let outcome;
+      try {
+        outcome = await runItem(engine, model, item, options);
+      } catch (error) {
+        if (!(error instanceof InputProblem) && !(error instanceof QueueFullError))
+          record(usage?.local, started, undefined);
+        throw asApiProblem(error);
+      }
       placement?.router.record(model, 'local', performance.now() - started);
+      record(usage?.local, started, outcome);
       return outcome;
     },
 

@@ -15,15 +15,19 @@ import { createWorkerPool } from './engine/worker-pool.js';
 import { inferenceArea } from './http/inference.js';
 import { inferenceUseCases } from './inference-use-cases.js';
 import { jobRepository } from './jobs/job-repository.js';
+import { cancelProjectInference } from './jobs/project-jobs.js';
 import { createDeviceRunners } from './jobs/device-runners.js';
 import { createJobRunner } from './jobs/job-runner.js';
 import { modelLookup } from './requests/model-lookup.js';
 import { createSyncRouter } from './requests/sync-router.js';
+import { builtinPlace, devicePlace, recordSlice } from './task-records.js';
 
 export function createInferenceModule(
   platform: Services,
-  deps: { models: ModelsModule; devices: Pick<DevicesModule, 'executors'> },
+  deps: { models: ModelsModule; devices: Pick<DevicesModule, 'executors' | 'builtinId'> },
 ) {
+  const local = builtinPlace(deps.devices.builtinId);
+  const recorder = platform.tasks;
   const settings = platform.settings.inference;
   const pool = createWorkerPool({
     ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
@@ -44,6 +48,7 @@ export function createInferenceModule(
     options: { leaseMs: settings.leaseMs, pollMs: settings.pollMs },
     // The built-in engine leaves prefer_gpu jobs to a GPU device while the tenant has one online.
     placement: { scope: () => ({ gpu: false, staleBefore: staleBefore() }) },
+    onSliceDone: (done) => recordSlice(recorder, local, done, platform.clock()),
   });
   const executors = deps.devices.executors;
   const deviceRunners = createDeviceRunners({
@@ -57,6 +62,7 @@ export function createInferenceModule(
     leaseMs: settings.leaseMs,
     pollMs: settings.pollMs,
     offlineAfterMs: platform.settings.devices.offlineAfterMs,
+    onSliceDone: (device, done) => recordSlice(recorder, devicePlace(device), done, platform.clock()),
   });
   const router = createSyncRouter({ connected: executors.connected, engine });
   const stopListening = deps.models.catalog.onChanged(({ tenantId, modelId, checksum, fileRemoved }) => {
@@ -78,10 +84,23 @@ export function createInferenceModule(
       notify: () => deviceRunners.notify(),
       gpuOnline: executors.gpuOnline,
     },
+    usage: {
+      recorder,
+      local,
+      device: (deviceId) => {
+        const device = executors.connected().find((d) => d.deviceId === deviceId);
+        return device ? devicePlace(device) : { deviceId, deviceKind: 'user', processor: 'cpu' };
+      },
+    },
   });
 
   return {
     areas: [inferenceArea(useCases)],
+    /** Running requests (the dashboard's benchmarks). */
+    useCases,
+    /** Cancels the project's async and batch jobs that have not ended; their ids. */
+    cancelProjectJobs: (tenantId: string, projectId: string) =>
+      cancelProjectInference(platform.database.db, jobs, tenantId, projectId, platform.clock()),
     start() {
       if (settings.runJobs) runner.start();
       // Connected devices take slices even where INFERENCE_RUN_JOBS=false (the built-in engine then takes none).
@@ -93,5 +112,7 @@ export function createInferenceModule(
       await Promise.all([runner.stop(), deviceRunners.stop()]);
       await pool.close();
     },
-  } satisfies Module;
+  } satisfies Module & Record<string, unknown>;
 }
+
+export type InferenceModule = ReturnType<typeof createInferenceModule>;

@@ -13,6 +13,8 @@ import { trainingRepository } from './training-repository.js';
 import { createDeviceScheduler } from './device-scheduler.js';
 import { createTrainingRunner } from './training-runner.js';
 import { trainingUseCases } from './training-use-cases.js';
+import { cancelProjectTraining } from './project-jobs.js';
+import { trainingRecords } from './training-records.js';
 
 export function createTrainingModule(
   platform: Services,
@@ -33,6 +35,12 @@ export function createTrainingModule(
     logger: platform.logger,
     leaseMs: platform.settings.inference.leaseMs,
     pollMs: platform.settings.inference.pollMs,
+    onCheckpoint: trainingRecords({
+      recorder: platform.tasks,
+      clock: platform.clock,
+      builtinId: device,
+      connected: () => deps.devices.connected(),
+    }),
   });
   const useCases = trainingUseCases({
     repository,
@@ -53,14 +61,23 @@ export function createTrainingModule(
     ],
     estimate: (tenantId, config) => scheduler.estimate({ tenantId, config }),
     clock: platform.clock,
+    submitToProject: (tenantId, projectId, batches) =>
+      platform.tasks.projects.submit(tenantId, projectId, 'training', batches),
     queued: () => runner.nudge(),
     maxSamplePasses: platform.settings.maxTrainingSamplePasses,
   });
   return {
     areas: [trainingArea(useCases)],
+    /** Starting jobs (the dashboard's training benchmarks). */
+    useCases,
+    /** Cancels the project's training jobs that have not ended; their ids. */
+    cancelProjectJobs: (tenantId: string, projectId: string) =>
+      cancelProjectTraining(platform.database.db, repository, tenantId, projectId, platform.clock()),
     start() {
       if (platform.settings.inference.runJobs) runner.start();
     },
     stop: () => runner.stop(),
   } satisfies Module & Record<string, unknown>;
 }
+
+export type TrainingModule = ReturnType<typeof createTrainingModule>;

@@ -36,6 +36,8 @@ export function createTrainingRunner(deps: {
   logger: Logger;
   leaseMs: number;
   pollMs: number;
+  /** A checkpoint was saved: the job's progress and the devices training it (task records, efficiency). */
+  onCheckpoint?: (job: TrainingRow, progress: TrainingProgress, devices: string[]) => void;
 }) {
   const { repository, clock, leaseMs, scheduler } = deps;
   const worker = createStepWorker();
@@ -57,6 +59,7 @@ export function createTrainingRunner(deps: {
       const model = await prepareModel(deps.models, job.tenantId, job.modelId, config.training_config.loss);
       const data = await loadData(deps.datasets, job.tenantId, model, config.data_config);
       const remote = deviceExecutor(deps.devices, model.step);
+      let assigned: string[] = [];
       const outcome = await trainJob({
         id: job.id,
         config,
@@ -73,7 +76,10 @@ export function createTrainingRunner(deps: {
         exclude: (id) => id !== deps.device && scheduler.exclude(job.id, id),
         executor: (id) =>
           id === deps.device ? { id, run: (feeds) => worker.run(`train:${job.id}`, feeds) } : remote(id),
-        devicesChanged: (ids) => repository.assign(job.id, claim, ids),
+        devicesChanged: (ids) => {
+          assigned = ids;
+          return repository.assign(job.id, claim, ids);
+        },
         save: async (checkpoint, progress) => {
           const status = await repository.checkpoint(
             job.id,
@@ -82,6 +88,7 @@ export function createTrainingRunner(deps: {
             clock(),
             lease(),
           );
+          deps.onCheckpoint?.(job, progress, assigned);
           return running ? status : 'stopping';
         },
       });

@@ -22,6 +22,7 @@ export interface StartRequest {
   };
   training_config: Partial<TrainingConfig['training_config']>;
   resource_config?: Partial<TrainingConfig['resource_config']>;
+  project_id?: string;
 }
 
 export function trainingUseCases(deps: {
@@ -35,6 +36,8 @@ export function trainingUseCases(deps: {
   clock: () => Date;
   queued: () => void;
   maxSamplePasses: number;
+  /** Creates the job's project if missing and counts its step batches as submitted tasks. */
+  submitToProject?: (tenantId: string, projectId: string, batches: number) => Promise<void>;
 }) {
   const { repository, clock } = deps;
   async function get(tenantId: string, id: string): Promise<TrainingRow> {
@@ -109,7 +112,10 @@ export function trainingUseCases(deps: {
         best_accuracy: null,
       };
       const now = clock();
+      if (body.project_id !== undefined)
+        await deps.submitToProject?.(tenantId, body.project_id, progress.total_batches);
       const row = await repository.create({
+        projectId: body.project_id ?? null,
         id: randomId('train'),
         tenantId,
         modelId: body.model_id,

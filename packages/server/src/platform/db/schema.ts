@@ -393,6 +393,8 @@ export const trainingJobs = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+    /** The project the job counts towards (projects module), if any. */
+    projectId: text('project_id'),
   },
   (table) => [
     index('training_jobs_tenant_idx').on(table.tenantId, table.createdAt),
@@ -531,4 +533,144 @@ export const podEvents = pgTable(
     createdAt: createdAt(),
   },
   (table) => [index('pod_events_lab_idx').on(table.labId, table.createdAt)],
+);
+
+export type ProjectType = 'realtime' | 'batch' | 'training' | 'benchmark';
+export type ProjectStatus = 'active' | 'completed' | 'cancelled';
+
+/**
+ * Projects (the seed's "Projects"): a tenant's group of inference or training tasks. The counters are
+ * advanced only by single `col = col + n` statements (the task recorder's flush), so every replica's
+ * records add up exactly.
+ */
+export const projects = pgTable(
+  'projects',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    name: text('name').notNull(),
+    type: text('type').$type<ProjectType>().notNull(),
+    modelId: text('model_id'),
+    status: text('status').$type<ProjectStatus>().notNull().default('active'),
+    /** Declared at creation (progress is measured against it); null: progress against submitted tasks. */
+    totalTasks: integer('total_tasks'),
+    submittedTasks: bigint('submitted_tasks', { mode: 'number' }).notNull().default(0),
+    completedTasks: bigint('completed_tasks', { mode: 'number' }).notNull().default(0),
+    failedTasks: bigint('failed_tasks', { mode: 'number' }).notNull().default(0),
+    computeMs: doublePrecision('compute_ms').notNull().default(0),
+    latencyMsSum: doublePrecision('latency_ms_sum').notNull().default(0),
+    latencySamples: bigint('latency_samples', { mode: 'number' }).notNull().default(0),
+    bytesIn: bigint('bytes_in', { mode: 'number' }).notNull().default(0),
+    bytesOut: bigint('bytes_out', { mode: 'number' }).notNull().default(0),
+    createdAt: createdAt(),
+    firstTaskAt: at('first_task_at'),
+    lastTaskAt: at('last_task_at'),
+    completedAt: at('completed_at'),
+    cancelledAt: at('cancelled_at'),
+  },
+  (table) => [
+    primaryKey({ columns: [table.tenantId, table.id] }),
+    index('projects_tenant_idx').on(table.tenantId, table.createdAt),
+  ],
+);
+
+/**
+ * One row per task that ran (a sync request, a batch slice's row range, a training checkpoint's step
+ * batches), written in bulk by the task recorder. `device_kind` is the seed's instance type: `aws` for the
+ * platform's own compute (the built-in engine), `user` for a user-contributed device.
+ */
+export const taskRecords = pgTable(
+  'task_records',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: text('tenant_id').notNull(),
+    projectId: text('project_id'),
+    kind: text('kind').$type<'inference' | 'batch' | 'training' | 'benchmark'>().notNull(),
+    jobId: text('job_id'),
+    deviceId: text('device_id').notNull(),
+    deviceKind: text('device_kind').$type<'aws' | 'user'>().notNull(),
+    processor: text('processor').$type<'cpu' | 'gpu'>().notNull(),
+    tasks: integer('tasks').notNull(),
+    failed: integer('failed').notNull(),
+    computeMs: doublePrecision('compute_ms').notNull(),
+    latencyMs: doublePrecision('latency_ms').notNull(),
+    bytesIn: bigint('bytes_in', { mode: 'number' }).notNull(),
+    bytesOut: bigint('bytes_out', { mode: 'number' }).notNull(),
+    finishedAt: at('finished_at').notNull(),
+  },
+  (table) => [
+    index('task_records_tenant_idx').on(table.tenantId, table.finishedAt),
+    index('task_records_project_idx').on(table.tenantId, table.projectId, table.finishedAt),
+    index('task_records_finished_idx').on(table.finishedAt),
+  ],
+);
+
+/** Hourly rollups of task records (advanced by the same flush that writes the records). */
+export const usageHourly = pgTable(
+  'usage_hourly',
+  {
+    tenantId: text('tenant_id').notNull(),
+    /** '' when the tasks belong to no project. */
+    projectId: text('project_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    deviceKind: text('device_kind').$type<'aws' | 'user'>().notNull(),
+    processor: text('processor').$type<'cpu' | 'gpu'>().notNull(),
+    hour: at('hour').notNull(),
+    okTasks: bigint('ok_tasks', { mode: 'number' }).notNull().default(0),
+    failedTasks: bigint('failed_tasks', { mode: 'number' }).notNull().default(0),
+    okComputeMs: doublePrecision('ok_compute_ms').notNull().default(0),
+    failedComputeMs: doublePrecision('failed_compute_ms').notNull().default(0),
+    bytesIn: bigint('bytes_in', { mode: 'number' }).notNull().default(0),
+    bytesOut: bigint('bytes_out', { mode: 'number' }).notNull().default(0),
+  },
+  (table) => [
+    primaryKey({ columns: [table.tenantId, table.projectId, table.deviceId, table.processor, table.hour] }),
+    index('usage_hourly_hour_idx').on(table.hour),
+  ],
+);
+
+/**
+ * A training job's progress at each checkpoint (the efficiency figures are computed from these): samples
+ * trained so far, accuracy and loss, and the devices that took part.
+ */
+export const trainingSamples = pgTable(
+  'training_samples',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    jobId: text('job_id').notNull(),
+    tenantId: text('tenant_id').notNull(),
+    at: at('at').notNull(),
+    batchesCompleted: integer('batches_completed').notNull(),
+    samplesCompleted: bigint('samples_completed', { mode: 'number' }).notNull(),
+    accuracy: doublePrecision('accuracy'),
+    loss: doublePrecision('loss'),
+    devices: integer('devices').notNull(),
+    deviceKind: text('device_kind').$type<'aws' | 'user' | 'mixed'>().notNull(),
+    powerWatts: doublePrecision('power_watts'),
+  },
+  (table) => [index('training_samples_job_idx').on(table.jobId, table.at)],
+);
+
+/**
+ * Performance benchmarks (dashboard module): the request, each finished step's results, and a heartbeat
+ * (`updated_at`, advanced while it runs) by which a benchmark whose server stopped is seen as failed.
+ */
+export const benchmarks = pgTable(
+  'benchmarks',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    status: text('status').$type<'running' | 'completed' | 'failed'>().notNull(),
+    config: jsonb('config').$type<Record<string, unknown>>().notNull(),
+    steps: jsonb('steps').$type<Record<string, unknown>[]>().notNull().default([]),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull(),
+    completedAt: at('completed_at'),
+  },
+  (table) => [index('benchmarks_tenant_idx').on(table.tenantId, table.createdAt)],
 );

@@ -46,7 +46,8 @@ function siteFile(root: string, mountPath: string, requestPath: string): string 
   return file.startsWith(root + sep) ? file : undefined;
 }
 
-export function createDocsRoutes(siteDir: string): Hono {
+export function createDocsRoutes(siteDir: string, options: { build?: string; csp?: string } = {}): Hono {
+  const buildCommand = options.build ?? 'npm run docs';
   const root = resolve(siteDir);
   const docs = new Hono();
   docs.get('/*', async (c) => {
@@ -60,12 +61,13 @@ export function createDocsRoutes(siteDir: string): Hono {
         )
       : false;
     if (!file || !found) {
-      const message = `No docs page at ${c.req.path}. Build the docs with npm run docs.`;
+      const message = `No page at ${c.req.path}. Build it with ${buildCommand}.`;
       return c.json({ error: { code: 'NOT_FOUND', message, request_id: requestIdOf(c) } }, 404);
     }
     c.header('Content-Type', TYPES[extname(file)] ?? 'application/octet-stream');
     c.header('Cache-Control', 'no-cache');
     c.header('X-Content-Type-Options', 'nosniff');
+    if (options.csp) c.header('Content-Security-Policy', options.csp);
     const body = await readFile(file);
     if (c.req.path === mountPath && mountPath !== '') {
       // The index answered at `/docs` (no trailing slash): its relative links (`models.html`) would

@@ -4,13 +4,25 @@
  * `stats()` (read by every /health call) come from one scan of the directory, then are kept by put and
  * delete: stacked batches add blobs with every job, and a scan per health check would grow with them.
  * Uploaded files arrive staged on disk and are hard-linked into place (copied across file systems).
+ * Every new file is fsynced, and so is its directory after the rename, before put returns: a row that
+ * names the blob is committed only after that, so a crash never leaves a row naming a missing file.
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hexOf, type BlobStore, type StoredBlob } from './blob-store.js';
 import { sha256Checksum } from './sha256.js';
+
+/** Flushes a file (or a directory's entries) to stable storage. */
+async function fsync(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 
 export function createLocalBlobStore(root: string): BlobStore {
   const pathOf = (checksum: string) => {
@@ -58,7 +70,9 @@ export function createLocalBlobStore(root: string): BlobStore {
         await mkdir(dirname(path), { recursive: true });
         const temp = `${path}.${randomUUID()}.tmp`;
         await writeFile(temp, bytes);
+        await fsync(temp);
         await rename(temp, path);
+        await fsync(dirname(path));
         adjust(1, bytes.byteLength);
       }
       return { checksum, size: bytes.byteLength };
@@ -70,7 +84,9 @@ export function createLocalBlobStore(root: string): BlobStore {
         const temp = `${path}.${randomUUID()}.tmp`;
         // A hard link costs no copy and leaves the staged file to its owner; another file system needs a copy.
         await link(source, temp).catch(() => copyFile(source, temp));
+        await fsync(temp);
         await rename(temp, path);
+        await fsync(dirname(path));
         adjust(1, file.size);
       }
       return { checksum: file.checksum, size: file.size };

@@ -28,7 +28,8 @@ export function inferenceArea(inference: InferenceUseCases) {
           202,
         );
       }
-      const { result, worker, deviceId } = await inference.run(tenantId, body, item);
+      const bytesIn = Number(c.req.header('content-length') ?? 0) || 0;
+      const { result, worker, deviceId } = await inference.run(tenantId, body, item, bytesIn);
       const latency = Math.round((performance.now() - started) * 1000) / 1000;
       return c.json(
         {

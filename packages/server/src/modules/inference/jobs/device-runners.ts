@@ -12,7 +12,7 @@ import { createDeviceEngine, deviceCanRun } from '../engine/device-engine.js';
 import type { EngineLike } from '../engine/inference-engine.js';
 import type { ModelLookup } from '../requests/model-lookup.js';
 import type { JobRepository } from './job-repository.js';
-import { createJobRunner, type JobRunner } from './job-runner.js';
+import { createJobRunner, type JobRunner, type SliceDone } from './job-runner.js';
 
 export type DeviceExecutors = DevicesModule['executors'];
 
@@ -30,6 +30,8 @@ export function createDeviceRunners(deps: {
   leaseMs: number;
   pollMs: number;
   offlineAfterMs: number;
+  /** A device's runner completed a slice (for the task records). */
+  onSliceDone?: (device: ConnectedDevice, done: SliceDone) => void;
 }) {
   const runners = new Map<string, JobRunner>();
   let unwatch: (() => void) | undefined;
@@ -66,6 +68,7 @@ export function createDeviceRunners(deps: {
         canRun: deviceCanRun,
         lost: engine.lost,
       },
+      ...(deps.onSliceDone ? { onSliceDone: (done: SliceDone) => deps.onSliceDone!(device, done) } : {}),
     });
     runners.set(device.deviceId, runner);
     runner.start();

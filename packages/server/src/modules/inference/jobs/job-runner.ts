@@ -42,6 +42,16 @@ export interface RunnerPlacement {
   lost?(): boolean;
 }
 
+/** A completed slice, as the task recorder sees it. */
+export interface SliceDone {
+  job: JobRow;
+  tasks: number;
+  failed: number;
+  computeMs: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createJobRunner(deps: {
@@ -54,6 +64,8 @@ export function createJobRunner(deps: {
   logger: Logger;
   clock: () => Date;
   options?: RunnerOptions;
+  /** A slice this runner ran was completed (its results written): for the task records. */
+  onSliceDone?: (done: SliceDone) => void;
 }) {
   const { jobs, engine, models, logger, clock } = deps;
   const stackedInputs = createStackedInputCache(deps.blobs);
@@ -138,9 +150,22 @@ export function createJobRunner(deps: {
   /** Runs and completes one slice; its place in `inFlight` frees as soon as it is done, not with its claim. */
   async function processSlice(task: ClaimedTask, job: Promise<JobRow | undefined>, token: string) {
     try {
-      const results = await runSlice(task, await job, token);
+      const started = performance.now();
+      const row = await job;
+      const results = await runSlice(task, row, token);
+      const computeMs = performance.now() - started;
       if (placement?.lost?.()) throw giveBack;
       const written = await jobs.complete(token, task.jobId, task.idx, results, clock());
+      if (written && row && deps.onSliceDone)
+        deps.onSliceDone({
+          job: row,
+          tasks: results.tasks,
+          failed: results.failed,
+          computeMs,
+          // What the slice's row holds: its inputs (or, for stacked rows, the reference to them) and its results.
+          bytesIn: JSON.stringify(task.items).length,
+          bytesOut: results.text.length,
+        });
       if (!written)
         logger.info(
           { job_id: task.jobId, slice: task.idx },

@@ -1,0 +1,312 @@
+/**
+ * Contract: the projects and usage areas through the SDK against a real server, on both drivers. Counts
+ * come from real inference (sync requests and a batch whose auto-generated project becomes a real one);
+ * percentiles and throughput buckets from a known workload recorded with known latencies and end times.
+ */
+import { describe, expect, it } from 'vitest';
+import { unwrap } from '@computeplane/sdk';
+import { runInference, submitBatchInference, waitForInferenceJob, getInferenceJob } from '@computeplane/sdk/inference';
+import { uploadModel } from '@computeplane/sdk/models';
+import {
+  cancelProject,
+  completeProject,
+  createProject,
+  getProject,
+  getProjectAnalytics,
+  iterateProjects,
+  listProjects,
+} from '@computeplane/sdk/projects';
+import {
+  getAllUsage,
+  getHourlyUsage,
+  getProjectUsage,
+  getUsage,
+  getUuidErrorUsage,
+  getUuidUsage,
+} from '@computeplane/sdk/usage';
+import { testDrivers } from '@computeplane/test-support/databases';
+import { fixturePath } from '@computeplane/test-support/fixtures';
+import { conform, conformError, contractInferenceSettings, serverFor } from './harness.js';
+
+const hourOf = (at: Date) => at.toISOString().slice(0, 13);
+
+describe.each(testDrivers)('projects and usage contract on $name', (driver) => {
+  const suite = serverFor(driver, { settings: { inference: contractInferenceSettings, usage: { flushMs: 50 } } });
+  const upload = () => unwrap(uploadModel(suite.server.clientA, { model: fixturePath('regression.onnx') }));
+
+  it('creates, lists, gets, completes a realtime project counted exactly from concurrent sync requests', async () => {
+    const client = suite.server.clientA;
+    const model = await upload();
+    const { data: project } = await conform(
+      'createProject',
+      createProject(client, { body: { name: 'Production API', type: 'realtime', model_id: model.id } }),
+    );
+    expect(project).toMatchObject({ status: 'active', type: 'realtime', completed_tasks: 0, progress_percent: null });
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        unwrap(
+          runInference(client, {
+            body: { model_id: model.id, project_id: project!.id, input: { data: [i, 1, 2], shape: [1, 3] } },
+          }),
+        ),
+      ),
+    );
+    const { data: got } = await conform('getProject', getProject(client, { params: { path: { id: project!.id } } }));
+    expect(got).toMatchObject({ completed_tasks: 40, failed_tasks: 0, status: 'active' });
+    expect(got!.metrics.avg_latency_ms).toBeGreaterThan(0);
+    expect(got!.metrics.bytes_in).toBeGreaterThan(0);
+    const { data: list } = await conform(
+      'listProjects',
+      listProjects(client, { params: { query: { type: 'realtime', status: 'active' } } }),
+    );
+    expect(list!.projects.map((p) => p.id)).toContain(project!.id);
+    const all: string[] = [];
+    for await (const p of iterateProjects(client, { type: 'realtime' }, 1)) all.push(p.id);
+    expect(all).toContain(project!.id);
+    const { data: analytics } = await conform(
+      'getProjectAnalytics',
+      getProjectAnalytics(client, { params: { path: { id: project!.id } } }),
+    );
+    expect(analytics!.success_count).toBe(40);
+    expect(analytics!.by_instance_type.aws.tasks).toBe(40);
+    expect(analytics!.latency.samples).toBe(40);
+    const { data: usage } = await conform(
+      'getProjectUsage',
+      getProjectUsage(client, { params: { path: { id: project!.id } } }),
+    );
+    expect(usage!.usage).toMatchObject({ tasks: 40, completed_tasks: 40, cpu_tasks: 40, gpu_tasks: 0 });
+    expect(usage!.usage.estimated_cost.total).toBeCloseTo((usage!.usage.cpu_ms / 3_600_000) * 0.05, 8);
+    const { data: done } = await conform(
+      'completeProject',
+      completeProject(client, { params: { path: { id: project!.id } } }),
+    );
+    expect(done!.status).toBe('completed');
+    await conformError(
+      'completeProject',
+      completeProject(client, { params: { path: { id: project!.id } } }),
+      409,
+      'CONFLICT',
+    );
+    await conformError(
+      'cancelProject',
+      cancelProject(client, { params: { path: { id: project!.id } } }),
+      409,
+      'CANNOT_CANCEL',
+    );
+    // Tenants are isolated.
+    await conformError(
+      'getProject',
+      getProject(suite.server.clientB, { params: { path: { id: project!.id } } }),
+      404,
+      'NOT_FOUND',
+    );
+    await conformError(
+      'getProjectUsage',
+      getProjectUsage(suite.server.clientB, { params: { path: { id: project!.id } } }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+
+  it("turns a batch's auto-generated project into a real one that completes with the batch", async () => {
+    const client = suite.server.clientA;
+    const model = await upload();
+    const inputs = Array.from({ length: 30 }, (_, i) => ({ data: [i, 2, 3], shape: [1, 3] }));
+    const accepted = await unwrap(submitBatchInference(client, { body: { model_id: model.id, inputs } }));
+    expect(accepted.project_id).toMatch(/^batch_\d+$/);
+    await waitForInferenceJob(client, accepted.job_id, { intervalMs: 20, timeoutMs: 20_000 });
+    const project = await unwrap(getProject(client, { params: { path: { id: accepted.project_id } } }));
+    expect(project).toMatchObject({
+      type: 'batch',
+      submitted_tasks: 30,
+      completed_tasks: 30,
+      status: 'completed',
+      progress_percent: 100,
+    });
+  });
+
+  it('computes percentiles and throughput buckets from a known workload', async () => {
+    const client = suite.server.clientA;
+    const project = await unwrap(
+      createProject(client, { body: { name: 'known', type: 'benchmark', total_tasks: 100 } }),
+    );
+    const start = Date.parse('2026-11-23T10:00:00Z');
+    for (let i = 1; i <= 100; i++)
+      suite.server.app.tasks.record({
+        tenantId: suite.server.tenantA,
+        projectId: project.id,
+        kind: 'benchmark',
+        jobId: null,
+        deviceId: i % 4 === 0 ? 'dev_known' : 'local/test',
+        deviceKind: i % 4 === 0 ? 'user' : 'aws',
+        processor: i % 4 === 0 ? 'gpu' : 'cpu',
+        tasks: 1,
+        failed: 0,
+        computeMs: i,
+        latencyMs: i,
+        bytesIn: 10,
+        bytesOut: 20,
+        // 60 tasks in the first minute, 40 in the second.
+        finishedAt: new Date(start + (i <= 60 ? 0 : 60_000) + i),
+      });
+    const analytics = await unwrap(
+      getProjectAnalytics(client, { params: { path: { id: project.id }, query: { bucket_size: 60 } } }),
+    );
+    // percentile_cont over 1..100 interpolates linearly: p50 = 50.5, p90 = 90.1, p95 = 95.05, p99 = 99.01.
+    expect(analytics.latency).toEqual({
+      samples: 100,
+      avg: 50.5,
+      min: 1,
+      max: 100,
+      p50: 50.5,
+      p90: 90.1,
+      p95: 95.05,
+      p99: 99.01,
+    });
+    expect(analytics.throughput.buckets).toEqual([
+      { timestamp: '2026-11-23T10:00:00.000Z', completed: 60, failed: 0, tasks_per_sec: 1 },
+      { timestamp: '2026-11-23T10:01:00.000Z', completed: 40, failed: 0, tasks_per_sec: 0.667 },
+    ]);
+    expect(analytics.by_instance_type.user).toMatchObject({ tasks: 25, completed: 25 });
+    expect(analytics.by_instance_type.user.latency.p50).toBe(52);
+    expect(analytics.by_device.map((d) => [d.device_id, d.instance_type, d.processor, d.stats.tasks])).toEqual([
+      ['dev_known', 'user', 'gpu', 25],
+      ['local/test', 'aws', 'cpu', 75],
+    ]);
+    const got = await unwrap(getProject(client, { params: { path: { id: project.id } } }));
+    expect(got).toMatchObject({ completed_tasks: 100, status: 'completed', progress_percent: 100 });
+    const empty = await unwrap(createProject(client, { body: { name: 'empty' } }));
+    const none = await unwrap(getProjectAnalytics(client, { params: { path: { id: empty.id } } }));
+    expect(none.latency.p50).toBeNull();
+    expect(none.success_rate).toBeNull();
+    expect(none.notes.length).toBe(2);
+  });
+
+  it('reports tenant, hourly, admin and per-device usage, and refuses bad hours', async () => {
+    const now = new Date();
+    const device = (failed: number) =>
+      suite.server.app.tasks.record({
+        tenantId: suite.server.tenantB,
+        projectId: null,
+        kind: 'inference',
+        jobId: null,
+        deviceId: 'dev_uuidtest',
+        deviceKind: 'user',
+        processor: 'gpu',
+        tasks: 1,
+        failed,
+        computeMs: 250,
+        latencyMs: 250,
+        bytesIn: 1,
+        bytesOut: 1,
+        finishedAt: now,
+      });
+    device(0);
+    device(0);
+    device(1);
+    const { data: usage } = await conform('getUsage', getUsage(suite.server.clientB));
+    expect(usage!.usage).toMatchObject({ tasks: 3, gpu_tasks: 3, gpu_ms: 750, failed_tasks: 1 });
+    expect(usage!.usage.estimated_cost.gpu).toBeCloseTo((750 / 3_600_000) * 0.5, 8);
+    expect(usage!.last_hour).toBe(hourOf(now));
+    const { data: hourly } = await conform(
+      'getHourlyUsage',
+      getHourlyUsage(suite.server.clientB, { params: { query: { hours: 3 } } }),
+    );
+    expect(hourly!.data.map((h) => h.hour)).toHaveLength(3);
+    expect(hourly!.data[2]).toMatchObject({ hour: hourOf(now), usage: { tasks: 3 } });
+    await conformError(
+      'getHourlyUsage',
+      getHourlyUsage(suite.server.clientB, { params: { query: { hours: 73 } } }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    const { data: all } = await conform('getAllUsage', getAllUsage(suite.server.admin));
+    expect(all!.customers.find((c) => c.tenant_id === suite.server.tenantB)).toMatchObject({ tenant_name: 'beta' });
+    await conformError('getAllUsage', getAllUsage(suite.server.clientA), 401, 'AUTH_REQUIRED');
+
+    const internal = suite.server.client({ internalToken: 'test-internal-token' });
+    const from = hourOf(new Date(now.getTime() - 3_600_000));
+    const { data: ok } = await conform('getUuidUsage', getUuidUsage(internal, { params: { query: { from } } }));
+    expect(ok).toEqual({
+      from,
+      to: hourOf(now),
+      data: [{ uuid: 'dev_uuidtest', hour: hourOf(now), cpu_ms: 0, gpu_ms: 500, cpu_tasks: 0, gpu_tasks: 2 }],
+    });
+    const { data: errors } = await conform(
+      'getUuidErrorUsage',
+      getUuidErrorUsage(internal, { params: { query: { from } } }),
+    );
+    expect(errors!.data).toEqual([
+      { uuid: 'dev_uuidtest', hour: hourOf(now), cpu_ms: 0, gpu_ms: 250, cpu_tasks: 0, gpu_tasks: 1 },
+    ]);
+    // Hours with no activity are left out; from before the 3-day window starts at the window.
+    const old = await unwrap(getUuidUsage(internal, { params: { query: { from: '2020-01-01T00', to: from } } }));
+    expect(old.data).toEqual([]);
+    expect(old.from).toBe(hourOf(new Date(Date.parse(`${hourOf(now)}:00:00Z`) - 72 * 3_600_000)));
+    for (const bad of ['2026-02-30T10', '2026-03-15T24', '2026-03-15', 'yesterday'])
+      await conformError(
+        'getUuidUsage',
+        getUuidUsage(internal, { params: { query: { from: bad } } }),
+        400,
+        'VALIDATION_ERROR',
+      );
+    await conformError(
+      'getUuidUsage',
+      getUuidUsage(internal, { params: { query: { from: hourOf(now), to: from } } }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    await conformError(
+      'getUuidUsage',
+      getUuidUsage(suite.server.clientA, { params: { query: { from } } }),
+      401,
+      'AUTH_REQUIRED',
+    );
+  });
+});
+
+describe.each(testDrivers)('project cancel contract on $name', (driver) => {
+  // No runner: the batch stays queued until the project is cancelled.
+  const suite = serverFor(driver, { settings: { inference: { ...contractInferenceSettings, runJobs: false } } });
+
+  it("cancels the project's queued batch job and refuses a second cancel", async () => {
+    const client = suite.server.clientA;
+    const model = await unwrap(uploadModel(client, { model: fixturePath('regression.onnx') }));
+    const project = await unwrap(createProject(client, { body: { name: 'to cancel', type: 'batch' } }));
+    const accepted = await unwrap(
+      submitBatchInference(client, {
+        body: { model_id: model.id, project_id: project.id, inputs: [{ data: [1, 2, 3], shape: [1, 3] }] },
+      }),
+    );
+    expect((await unwrap(getProject(client, { params: { path: { id: project.id } } }))).submitted_tasks).toBe(1);
+    const { data: cancelled } = await conform(
+      'cancelProject',
+      cancelProject(client, { params: { path: { id: project.id } } }),
+    );
+    expect(cancelled).toMatchObject({
+      project: { status: 'cancelled' },
+      cancelled_jobs: { inference: [accepted.job_id], training: [] },
+    });
+    expect((await unwrap(getInferenceJob(client, { params: { path: { jobId: accepted.job_id } } }))).status).toBe(
+      'cancelled',
+    );
+    await conformError(
+      'cancelProject',
+      cancelProject(client, { params: { path: { id: project.id } } }),
+      409,
+      'CANNOT_CANCEL',
+    );
+    await conformError(
+      'createProject',
+      createProject(client, { body: { name: '', type: 'batch' } }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    await conformError(
+      'cancelProject',
+      cancelProject(client, { params: { path: { id: 'proj_missing' } } }),
+      404,
+      'NOT_FOUND',
+    );
+  });
+});
