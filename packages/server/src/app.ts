@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { createComputeModule } from './modules/compute/module.js';
 import { createDevicesModule } from './modules/devices/module.js';
 import { createAdminModule } from './modules/admin/module.js';
 import { createDatasetsModule } from './modules/datasets/module.js';
@@ -119,14 +120,15 @@ export function createApp(options: AppOptions) {
 
   const models = createModelsModule(platform);
   const devices = createDevicesModule(platform, { models });
-  const inference = createInferenceModule(platform, { models, devices });
+  const compute = createComputeModule(platform);
+  const inference = createInferenceModule(platform, { models, devices, compute });
   const datasets = createDatasetsModule(platform);
   const marketplace = createMarketplaceModule(platform, { providers, localAccess });
   const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
   const training = createTrainingModule(platform, { models, datasets, devices });
-  // Devices before inference: inference runs work on the devices, and stops (giving slices back) first.
-  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, admin, training];
+  // Devices and compute peers before inference: inference runs work on them, and stops (giving slices back) first.
+  const modules: Module[] = [models, datasets, devices, compute, inference, marketplace, sessions, admin, training];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
 

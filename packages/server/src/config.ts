@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import {
   DEFAULT_PROVIDER_BASE_URLS,
   DEFAULT_SETTINGS,
+  type ComputeSettings,
   type DeviceSettings,
   type InferenceSettings,
   type MarketplaceSettings,
@@ -44,6 +45,7 @@ export interface ServerConfig {
   >;
   sessions: SessionSettings;
   devices: DeviceSettings;
+  compute: ComputeSettings;
 }
 
 const D = DEFAULT_SETTINGS;
@@ -140,7 +142,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       heartbeatIntervalMs: integer(env, 'DEVICE_HEARTBEAT_MS', D.devices.heartbeatIntervalMs, 100, 600_000),
       offlineAfterMs: integer(env, 'DEVICE_OFFLINE_AFTER_MS', D.devices.offlineAfterMs, 300, 3_600_000),
     }),
+    compute: {
+      peerGraceMs: integer(env, 'COMPUTE_PEER_GRACE_MS', D.compute.peerGraceMs, 300, 86_400_000),
+      probeTimeoutMs: integer(env, 'COMPUTE_PROBE_TIMEOUT_MS', D.compute.probeTimeoutMs, 10, 60_000),
+      peerCallTimeoutMs: integer(env, 'COMPUTE_PEER_CALL_TIMEOUT_MS', D.compute.peerCallTimeoutMs, 100, 3_600_000),
+      peerRouting: peerRouting(env.COMPUTE_PEER_ROUTING),
+    },
   };
+}
+
+function peerRouting(raw: string | undefined): 'header' | 'first' {
+  if (raw === undefined || raw === '' || raw === 'header') return 'header';
+  if (raw === 'first') return 'first';
+  throw new Error(`COMPUTE_PEER_ROUTING must be header or first; got "${raw}"`);
 }
 
 function deviceSettings(devices: DeviceSettings): DeviceSettings {

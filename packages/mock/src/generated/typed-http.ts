@@ -2,6 +2,7 @@
 
 import { createOpenApiHttp } from 'openapi-msw';
 import type { paths as AdminPaths } from '@computeplane/sdk/types/admin';
+import type { paths as ComputePaths } from '@computeplane/sdk/types/compute';
 import type { paths as DatasetsPaths } from '@computeplane/sdk/types/datasets';
 import type { paths as DevicesPaths } from '@computeplane/sdk/types/devices';
 import type { paths as HealthPaths } from '@computeplane/sdk/types/health';
@@ -16,6 +17,7 @@ import type { paths as TrainingPaths } from '@computeplane/sdk/types/training';
 export function createTypedHttp(options: { baseUrl: string }) {
   return {
     admin: createOpenApiHttp<AdminPaths>(options),
+    compute: createOpenApiHttp<ComputePaths>(options),
     datasets: createOpenApiHttp<DatasetsPaths>(options),
     devices: createOpenApiHttp<DevicesPaths>(options),
     health: createOpenApiHttp<HealthPaths>(options),

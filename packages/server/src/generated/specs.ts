@@ -577,6 +577,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -833,6 +834,758 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 }
               }
             }
+          }
+        }
+      }
+    }
+  },
+  "compute": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Compute API",
+      "version": "0.1.0",
+      "summary": "The compute peer registry, the reachable nodes that run inference for the platform.",
+      "description": "The compute workspace of compute-workspace.md. A compute peer is a node that serves the KServe v2 / Open Inference Protocol over gRPC (`grpc_peer`: `computeplane-worker --listen`, Triton, KServe) and/or a realtime WebSocket endpoint speaking the device protocol (`realtime_peer_url`). Peers belong to the caller's tenant. Registration is an idempotent upsert keyed by endpoint; runtimes re-register as a heartbeat (sending `peer_id`), and a peer not seen for `grace_ms` is `unhealthy` and leaves routing at once. Inference requests choose a peer with the `x-hybrie-preferred-peer-id` header (alias `x-computeplane-preferred-peer-id`, docs/compute.md).",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "compute",
+        "description": "Register, list and remove compute peers."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/v1/compute/peers": {
+        "post": {
+          "operationId": "registerComputePeer",
+          "tags": [
+            "compute"
+          ],
+          "summary": "Register a compute peer",
+          "description": "Idempotent upsert keyed by endpoint: a peer of the tenant with the same `grpc_peer` or `realtime_peer_url` is updated (201 when a new peer was created, 200 when one was updated). Fields left out keep their values; `capabilities` replace the stored ones only when sent. At least one of `grpc_peer` / `realtime_peer_url` is required (400 naming the rule). With `probe` (default true) each given endpoint is first opened over TCP; one that cannot be reached is a 422 `PEER_UNREACHABLE` naming it. A heartbeat sends the `peer_id` it was given: a peer deleted meanwhile is a 404, and the runtime registers again without it.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PeerRegistration"
+                },
+                "example": {
+                  "name": "metal-mac-studio",
+                  "grpc_peer": "http://10.0.0.7:9090",
+                  "realtime_peer_url": "ws://10.0.0.7:9091/realtime"
+                }
+              }
+            }
+          },
+          "responses": {
+            "200": {
+              "description": "An existing peer (same endpoint, or `peer_id`) was updated.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ComputePeer"
+                  }
+                }
+              }
+            },
+            "201": {
+              "description": "A new peer was registered.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ComputePeer"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            },
+            "422": {
+              "$ref": "#/components/responses/PeerUnreachable"
+            }
+          }
+        },
+        "get": {
+          "operationId": "listComputePeers",
+          "tags": [
+            "compute"
+          ],
+          "summary": "List compute peers",
+          "description": "The tenant's peers, newest first, each with its health (last seen, last probe, latency).",
+          "parameters": [
+            {
+              "name": "health",
+              "in": "query",
+              "required": false,
+              "description": "Only peers in this state.",
+              "schema": {
+                "$ref": "#/components/schemas/PeerHealthStatus"
+              }
+            },
+            {
+              "$ref": "#/components/parameters/Limit"
+            },
+            {
+              "$ref": "#/components/parameters/Offset"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "One page of peers.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ComputePeerList"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/v1/compute/peers/{id}": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/PeerId"
+          }
+        ],
+        "delete": {
+          "operationId": "deleteComputePeer",
+          "tags": [
+            "compute"
+          ],
+          "summary": "Remove a compute peer",
+          "description": "Removes the entry from the registry only; it never terminates the instance behind it. Requests stop going to it at once, and its next heartbeat is a 404.",
+          "responses": {
+            "204": {
+              "description": "The peer was removed.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "parameters": {
+        "PeerId": {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "Peer id (`peer_…`).",
+          "schema": {
+            "$ref": "#/components/schemas/PeerId"
+          }
+        },
+        "Limit": {
+          "name": "limit",
+          "in": "query",
+          "required": false,
+          "description": "Page size.",
+          "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000,
+            "default": 100
+          }
+        },
+        "Offset": {
+          "name": "offset",
+          "in": "query",
+          "required": false,
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
+          "schema": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
+            "default": 0
+          }
+        },
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
+        }
+      },
+      "responses": {
+        "PeerUnreachable": {
+          "description": "An endpoint could not be reached over TCP (`PEER_UNREACHABLE`); send `probe:false` to skip the check.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "PEER_UNREACHABLE",
+                  "message": "grpc_peer http://10.0.0.7:9090 is not reachable: connect ECONNREFUSED 10.0.0.7:9090",
+                  "request_id": "req_0123456789ab"
+                }
+              }
+            }
+          }
+        },
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Conflict": {
+          "description": "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "IDEMPOTENCY_KEY_REUSED",
+                  "message": "Idempotency-Key 'k1' was already used with a different request body",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "PayloadTooLarge": {
+          "description": "The request body is larger than this server accepts.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "PAYLOAD_TOO_LARGE",
+                  "message": "Request body exceeds the limit of 1048576 bytes",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "UnsupportedMediaType": {
+          "description": "The request body has a content type this operation does not take.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "UNSUPPORTED_MEDIA_TYPE",
+                  "message": "Send this request as application/json",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      },
+      "schemas": {
+        "PeerId": {
+          "type": "string",
+          "pattern": "^peer_[a-z0-9]{8,32}$",
+          "examples": [
+            "peer_k3v9x2m4q7r8"
+          ]
+        },
+        "GrpcEndpoint": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 512,
+          "description": "The node's gRPC endpoint (Open Inference Protocol): `http://host:port` (plaintext), `https://host:port` (TLS) or `host:port`.",
+          "examples": [
+            "http://10.0.0.7:9090"
+          ]
+        },
+        "RealtimeEndpoint": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 512,
+          "description": "The node's realtime endpoint, a `ws://` or `wss://` URL.",
+          "examples": [
+            "ws://10.0.0.7:9091/realtime"
+          ]
+        },
+        "PeerHealthStatus": {
+          "type": "string",
+          "description": "`healthy` while the peer was seen (registered or heartbeat) within `grace_ms`.",
+          "enum": [
+            "healthy",
+            "unhealthy"
+          ]
+        },
+        "PeerRegistration": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 100,
+              "description": "Human-readable name (default on creation: the endpoint)."
+            },
+            "grpc_peer": {
+              "$ref": "#/components/schemas/GrpcEndpoint"
+            },
+            "realtime_peer_url": {
+              "$ref": "#/components/schemas/RealtimeEndpoint"
+            },
+            "instance_id": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128,
+              "description": "The instance behind the peer, for peers on a provisioned instance."
+            },
+            "capabilities": {
+              "type": "object",
+              "description": "Capability metadata of the node (free-form; the worker runtime reports its platform, CPU, GPU, execution providers and `models`, the checksums it holds). Replaces the stored capabilities when sent; kept when left out.",
+              "additionalProperties": true
+            },
+            "probe": {
+              "type": "boolean",
+              "default": true,
+              "description": "TCP-probe the given endpoints before registering."
+            },
+            "peer_id": {
+              "$ref": "#/components/schemas/PeerId",
+              "description": "A heartbeat: the id this runtime was registered as. A peer deleted since is a 404 (register again without it)."
+            }
+          }
+        },
+        "PeerHealth": {
+          "type": "object",
+          "required": [
+            "status",
+            "last_seen_at",
+            "last_probe_at",
+            "probe_latency_ms",
+            "grace_ms"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "status": {
+              "$ref": "#/components/schemas/PeerHealthStatus"
+            },
+            "last_seen_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "last_probe_at": {
+              "description": "When the endpoints were last TCP-probed (null if never).",
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "probe_latency_ms": {
+              "description": "How long the last probe took to connect (the slowest endpoint), in milliseconds.",
+              "type": [
+                "number",
+                "null"
+              ],
+              "minimum": 0
+            },
+            "grace_ms": {
+              "type": "integer",
+              "minimum": 0,
+              "description": "A peer not seen for this long is unhealthy (`COMPUTE_PEER_GRACE_MS`)."
+            }
+          }
+        },
+        "ComputePeer": {
+          "type": "object",
+          "required": [
+            "id",
+            "name",
+            "grpc_peer",
+            "realtime_peer_url",
+            "instance_id",
+            "capabilities",
+            "health",
+            "created_at",
+            "updated_at"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "id": {
+              "$ref": "#/components/schemas/PeerId"
+            },
+            "name": {
+              "type": "string"
+            },
+            "grpc_peer": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/GrpcEndpoint"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "realtime_peer_url": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/RealtimeEndpoint"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "instance_id": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "capabilities": {
+              "type": "object",
+              "additionalProperties": true
+            },
+            "health": {
+              "$ref": "#/components/schemas/PeerHealth"
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "updated_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
+        "ComputePeerList": {
+          "type": "object",
+          "required": [
+            "peers",
+            "total",
+            "limit",
+            "offset"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "peers": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/ComputePeer"
+              }
+            },
+            "total": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "limit": {
+              "type": "integer"
+            },
+            "offset": {
+              "type": "integer"
+            }
+          }
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
           }
         }
       }
@@ -1336,6 +2089,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -2401,6 +3155,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -3413,6 +4168,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -3642,7 +4398,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "inference"
           ],
           "summary": "Submit inference (sync or async)",
-          "description": "Runs one inference. By default it waits and returns the result (200). It is asynchronous (202, a\njob to poll) when `?async=true`, the header `X-Async: true`, or `\"async\": true` is given; the job is\nstored before the 202 is sent. `options.timeout` (ms) bounds the wait of a sync request (504\n`INFERENCE_TIMEOUT`) and the run time of an async one (the job fails). When the model's queue is\nfull the answer is 429 `RATE_LIMITED` with `Retry-After`.\n\nEvery input value must be representable in the model input's element type: a float that is not\nfinite there (`1e39` for a float32 input, or NaN/Infinity bytes in `data_base64`) or an integer out\nof the type's range (or not whole) is a 400 `VALIDATION_ERROR` naming the element\n(`body.input.data[0]`), also when a preprocessing adapter made the value. A result that is not\nfinite (the model overflowed or divided by zero) is never sent as `null`: a sync request answers\n422 `NON_FINITE_RESULT`, and an async job fails with an error starting `NON_FINITE_RESULT:`.\n",
+          "description": "Runs one inference. By default it waits and returns the result (200). It is asynchronous (202, a\njob to poll) when `?async=true`, the header `X-Async: true`, or `\"async\": true` is given; the job is\nstored before the 202 is sent. `options.timeout` (ms) bounds the wait of a sync request (504\n`INFERENCE_TIMEOUT`) and the run time of an async one (the job fails). When the model's queue is\nfull the answer is 429 `RATE_LIMITED` with `Retry-After`.\n\n`x-hybrie-preferred-peer-id` (or its alias `x-computeplane-preferred-peer-id`) names a compute peer\nof the tenant (openapi/compute.yaml): the request runs there over the Open Inference Protocol while\nthe peer is healthy, and `device_id` says `peer/<id>`. A peer that is unhealthy, or fails to answer,\nis skipped and the request runs where it would without the header (docs/compute.md). A peer id the\ntenant does not have is a 404.\n\nEvery input value must be representable in the model input's element type: a float that is not\nfinite there (`1e39` for a float32 input, or NaN/Infinity bytes in `data_base64`) or an integer out\nof the type's range (or not whole) is a 400 `VALIDATION_ERROR` naming the element\n(`body.input.data[0]`), also when a preprocessing adapter made the value. A result that is not\nfinite (the model overflowed or divided by zero) is never sent as `null`: a sync request answers\n422 `NON_FINITE_RESULT`, and an async job fails with an error starting `NON_FINITE_RESULT:`.\n",
           "parameters": [
             {
               "$ref": "#/components/parameters/IdempotencyKey"
@@ -3668,6 +4424,12 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                   "false"
                 ]
               }
+            },
+            {
+              "$ref": "#/components/parameters/PreferredPeer"
+            },
+            {
+              "$ref": "#/components/parameters/PreferredPeerAlias"
             }
           ],
           "requestBody": {
@@ -3848,10 +4610,16 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "inference"
           ],
           "summary": "Submit batch inference",
-          "description": "Stores every input as a task of one job and returns 202 at once; workers on every server sharing the\ndatabase run the tasks in dynamic batches. Poll the job for progress and results. Each item of\n`inputs` is what `input` would be for a single request (or `{inputs: {...}}` for a multi-input\nmodel); adapters apply per item. Bodies may be as large as the server's `MAX_BATCH_BYTES`.\n\nFor large numeric batches, send the rows stacked instead of `inputs`: `stacked_input` is one\ntensor whose first dimension counts the tasks (`{data, shape: [N, ...]}`, row-major), and\n`stacked_inputs` the same per input name for multi-input models. Task `i` is row `i`, and its\nresult is exactly what `{data: <row i>, shape: [1, ...]}` would give as an item of `inputs`; the\nserver stores and runs the rows as tensors, which is several times faster than one object per\nrow. Stacked rows go to the model as they are: a model with a preprocessing adapter or an\n`input_schema` takes its batches as `inputs`. Send exactly one of `inputs`, `stacked_input` and\n`stacked_inputs` (400 `VALIDATION_ERROR` otherwise). Any tensor may carry its elements as bytes in\n`data_base64` instead of JSON numbers in `data`; for a large stacked batch that is the fastest form.\nAn `inputs` batch whose items are all one row of the same shape (after the model's input_schema\nand preprocessing, applied when the batch is accepted) is stored and run as a stacked batch too.\nA model whose inputs do not share a batch dimension on axis 0 (a recurrent state `[2, batch, 128]`,\na scalar) takes its batches as `inputs` only (`stacked_input(s)` is a 400), and each task runs alone.\nA task whose result is not finite fails with an error starting `NON_FINITE_RESULT:`; every value of\nthe batch must be representable in the model input's element type (400 otherwise).\n",
+          "description": "Stores every input as a task of one job and returns 202 at once; workers on every server sharing the\ndatabase run the tasks in dynamic batches. Poll the job for progress and results. Each item of\n`inputs` is what `input` would be for a single request (or `{inputs: {...}}` for a multi-input\nmodel); adapters apply per item. Bodies may be as large as the server's `MAX_BATCH_BYTES`.\n\nFor large numeric batches, send the rows stacked instead of `inputs`: `stacked_input` is one\ntensor whose first dimension counts the tasks (`{data, shape: [N, ...]}`, row-major), and\n`stacked_inputs` the same per input name for multi-input models. Task `i` is row `i`, and its\nresult is exactly what `{data: <row i>, shape: [1, ...]}` would give as an item of `inputs`; the\nserver stores and runs the rows as tensors, which is several times faster than one object per\nrow. Stacked rows go to the model as they are: a model with a preprocessing adapter or an\n`input_schema` takes its batches as `inputs`. Send exactly one of `inputs`, `stacked_input` and\n`stacked_inputs` (400 `VALIDATION_ERROR` otherwise). Any tensor may carry its elements as bytes in\n`data_base64` instead of JSON numbers in `data`; for a large stacked batch that is the fastest form.\nAn `inputs` batch whose items are all one row of the same shape (after the model's input_schema\nand preprocessing, applied when the batch is accepted) is stored and run as a stacked batch too.\nA model whose inputs do not share a batch dimension on axis 0 (a recurrent state `[2, batch, 128]`,\na scalar) takes its batches as `inputs` only (`stacked_input(s)` is a 400), and each task runs alone.\nA task whose result is not finite fails with an error starting `NON_FINITE_RESULT:`; every value of\nthe batch must be representable in the model input's element type (400 otherwise).\n\nWith `x-hybrie-preferred-peer-id`, the batch's slices run on that compute peer while it is healthy\n(otherwise where they would run without the header).\n",
           "parameters": [
             {
               "$ref": "#/components/parameters/IdempotencyKey"
+            },
+            {
+              "$ref": "#/components/parameters/PreferredPeer"
+            },
+            {
+              "$ref": "#/components/parameters/PreferredPeerAlias"
             }
           ],
           "requestBody": {
@@ -4094,6 +4862,39 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "type": "http",
           "scheme": "bearer",
           "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "parameters": {
+        "PreferredPeer": {
+          "name": "x-hybrie-preferred-peer-id",
+          "in": "header",
+          "required": false,
+          "description": "Run on this compute peer (`peer_…`) while it is healthy (openapi/compute.yaml).",
+          "schema": {
+            "type": "string",
+            "pattern": "^peer_[a-z0-9]{8,32}$"
+          }
+        },
+        "PreferredPeerAlias": {
+          "name": "x-computeplane-preferred-peer-id",
+          "in": "header",
+          "required": false,
+          "description": "The same as `x-hybrie-preferred-peer-id` (that one wins when both are sent).",
+          "schema": {
+            "type": "string",
+            "pattern": "^peer_[a-z0-9]{8,32}$"
+          }
+        },
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
         }
       },
       "schemas": {
@@ -4355,7 +5156,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "device_id": {
               "type": "string",
-              "description": "Where it ran (`local/cpu-<worker>`)."
+              "description": "Where it ran (`local/cpu-<worker>`, a device id, or `peer/<peer id>`)."
             }
           }
         },
@@ -4635,6 +5436,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -4765,19 +5567,6 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "created_at": "2026-02-08T10:30:00.000Z",
             "started_at": "2026-02-08T10:30:00.120Z",
             "completed_at": null
-          }
-        }
-      },
-      "parameters": {
-        "IdempotencyKey": {
-          "name": "Idempotency-Key",
-          "in": "header",
-          "required": false,
-          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
-          "schema": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 255
           }
         }
       },
@@ -5875,6 +6664,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -9665,6 +10455,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },

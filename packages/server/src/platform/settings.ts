@@ -103,6 +103,23 @@ export interface ServerSettings {
   sessions: SessionSettings;
   marketplace: MarketplaceSettings;
   devices: DeviceSettings;
+  compute: ComputeSettings;
+}
+
+/** Compute peers (modules/compute, docs/compute.md). */
+export interface ComputeSettings {
+  /** A peer not seen (registered or heartbeat) for this long is unhealthy and leaves routing. */
+  peerGraceMs: number;
+  /** How long a TCP probe of a peer's endpoint may take to connect. */
+  probeTimeoutMs: number;
+  /** How long one inference call to a peer may take when the request sets no timeout. */
+  peerCallTimeoutMs: number;
+  /**
+   * `header`: requests run on a peer only when they name one (x-hybrie-preferred-peer-id); `first`: the
+   * server's own engine does not serve sync requests while the tenant has a healthy peer: they run on the
+   * first healthy one (one holding the model first), in-process when there is none.
+   */
+  peerRouting: 'header' | 'first';
 }
 
 /** What a server does when nothing says otherwise. */
@@ -138,6 +155,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     defaultImage: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04',
   },
   devices: { heartbeatIntervalMs: 5_000, offlineAfterMs: 15_000 },
+  // Runtimes heartbeat every grace / 3 (10 s): a peer is unhealthy after three missed heartbeats.
+  compute: { peerGraceMs: 30_000, probeTimeoutMs: 3_000, peerCallTimeoutMs: 120_000, peerRouting: 'header' },
 };
 
 /** Where each remote provider's API is when its `*_BASE_URL` is not set. */
@@ -149,8 +168,11 @@ export const DEFAULT_PROVIDER_BASE_URLS = {
 } as const;
 
 /** Settings a caller gives: any part of any group. */
-export type SettingsOverrides = Partial<Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace' | 'devices'>> & {
+export type SettingsOverrides = Partial<
+  Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace' | 'devices' | 'compute'>
+> & {
   devices?: Partial<DeviceSettings>;
+  compute?: Partial<ComputeSettings>;
   inference?: Partial<InferenceSettings>;
   sessions?: Partial<SessionSettings>;
   marketplace?: Partial<MarketplaceSettings>;
@@ -165,5 +187,6 @@ export function resolveSettings(overrides: SettingsOverrides = {}): ServerSettin
     sessions: { ...DEFAULT_SETTINGS.sessions, ...overrides.sessions },
     marketplace: { ...DEFAULT_SETTINGS.marketplace, ...overrides.marketplace },
     devices: { ...DEFAULT_SETTINGS.devices, ...overrides.devices },
+    compute: { ...DEFAULT_SETTINGS.compute, ...overrides.compute },
   };
 }

@@ -399,3 +399,37 @@ export const trainingJobs = pgTable(
     index('training_jobs_status_idx').on(table.status),
   ],
 );
+
+/**
+ * Compute peers (modules/compute): reachable nodes serving the Open Inference Protocol (`grpc_peer`) and/or
+ * the device protocol (`realtime_peer_url`). An endpoint names at most one peer of a tenant (the upsert
+ * key); `last_seen_at` is the last registration or heartbeat, which health is judged by.
+ */
+export const computePeers = pgTable(
+  'compute_peers',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    grpcPeer: text('grpc_peer'),
+    realtimePeerUrl: text('realtime_peer_url'),
+    instanceId: text('instance_id'),
+    capabilities: jsonb('capabilities').$type<Record<string, unknown>>().notNull().default({}),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastProbeAt: timestamp('last_probe_at', { withTimezone: true, mode: 'date' }),
+    probeLatencyMs: doublePrecision('probe_latency_ms'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('compute_peers_tenant_idx').on(table.tenantId, table.createdAt),
+    uniqueIndex('compute_peers_grpc_idx')
+      .on(table.tenantId, table.grpcPeer)
+      .where(sql`grpc_peer IS NOT NULL`),
+    uniqueIndex('compute_peers_realtime_idx')
+      .on(table.tenantId, table.realtimePeerUrl)
+      .where(sql`realtime_peer_url IS NOT NULL`),
+  ],
+);

@@ -1,0 +1,81 @@
+/**
+ * gRPC clients of the peers' Open Inference Protocol endpoints (@grpc/grpc-js over the vendored
+ * grpc_predict_v2.proto, the definition the worker serves): one client per endpoint, kept while in use
+ * and closed with the module. Calls carry a deadline; a failure says which peer and why.
+ */
+import * as grpc from '@grpc/grpc-js';
+import {
+  loadInferenceService,
+  type ModelInferRequest,
+  type ModelInferResponse,
+} from '@computeplane/device-protocol/open-inference';
+import type { GrpcTarget } from './endpoints.js';
+
+export class PeerCallError extends Error {
+  constructor(
+    message: string,
+    /** `unavailable`: the peer could not be reached (try elsewhere); `timeout`: no answer by the deadline. */
+    readonly kind: 'unavailable' | 'timeout' | 'failed',
+  ) {
+    super(message);
+  }
+}
+
+type UnaryCall<Req, Res> = (
+  request: Req,
+  options: grpc.CallOptions,
+  callback: (error: grpc.ServiceError | null, response: Res) => void,
+) => void;
+
+interface InferenceClient extends grpc.Client {
+  ModelInfer: UnaryCall<ModelInferRequest, ModelInferResponse>;
+  ServerReady: UnaryCall<Record<string, never>, { ready: boolean }>;
+}
+
+export function createPeerClients() {
+  const Service = loadInferenceService();
+  const clients = new Map<string, InferenceClient>();
+
+  function clientFor(target: GrpcTarget): InferenceClient {
+    let client = clients.get(target.endpoint);
+    if (!client) {
+      const credentials = target.tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+      client = new Service(target.address, credentials, {
+        'grpc.max_receive_message_length': 256 * 1024 * 1024,
+        'grpc.max_send_message_length': 256 * 1024 * 1024,
+      }) as unknown as InferenceClient;
+      clients.set(target.endpoint, client);
+    }
+    return client;
+  }
+
+  function call<Req, Res>(target: GrpcTarget, method: 'ModelInfer' | 'ServerReady', request: Req, timeoutMs: number) {
+    const client = clientFor(target);
+    return new Promise<Res>((resolve, reject) => {
+      const fn = client[method] as unknown as UnaryCall<Req, Res>;
+      fn.call(client, request, { deadline: Date.now() + timeoutMs }, (error, response) => {
+        if (!error) return resolve(response);
+        const kind =
+          error.code === grpc.status.UNAVAILABLE
+            ? 'unavailable'
+            : error.code === grpc.status.DEADLINE_EXCEEDED
+              ? 'timeout'
+              : 'failed';
+        reject(new PeerCallError(`peer ${target.endpoint}: ${error.details || error.message}`, kind));
+      });
+    });
+  }
+
+  return {
+    infer: (target: GrpcTarget, request: ModelInferRequest, timeoutMs: number) =>
+      call<ModelInferRequest, ModelInferResponse>(target, 'ModelInfer', request, timeoutMs),
+    ready: (target: GrpcTarget, timeoutMs: number) =>
+      call<Record<string, never>, { ready: boolean }>(target, 'ServerReady', {}, timeoutMs).then((r) => r.ready),
+    close() {
+      for (const client of clients.values()) client.close();
+      clients.clear();
+    },
+  };
+}
+
+export type PeerClients = ReturnType<typeof createPeerClients>;
