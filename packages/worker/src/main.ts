@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** `computeplane-worker`: starts one device from flags and environment variables; SIGTERM/SIGINT stop it. */
 import { startDeviceWorker } from './device-worker.js';
+import { startPeer } from './peer.js';
 import { parseOptions, USAGE } from './options.js';
 
 if (process.argv.includes('--help')) {
@@ -16,7 +17,17 @@ try {
 }
 const worker = await startDeviceWorker(options);
 worker.log.info(`computeplane-worker ${options.name} joining ${options.server}`);
+let peer: Awaited<ReturnType<typeof startPeer>> | undefined;
+if (options.listen) {
+  try {
+    peer = await startPeer({ ...options, listen: options.listen }, worker);
+  } catch (error) {
+    console.error(`computeplane-worker: cannot listen on ${options.listen.host}:${options.listen.port}: ${(error as Error).message}`);
+    await worker.stop();
+    process.exit(1);
+  }
+}
 for (const signal of ['SIGTERM', 'SIGINT'] as const)
   process.once(signal, () => {
-    void worker.stop().then(() => process.exit(0));
+    void Promise.all([peer?.stop(), worker.stop()]).then(() => process.exit(0));
   });

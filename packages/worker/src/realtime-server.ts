@@ -1,0 +1,63 @@
+/**
+ * The peer's realtime endpoint (`realtime_peer_url`, `ws://host:port/realtime`): the device protocol with
+ * the roles of the socket reversed. A client connects, the peer says `hello` with its capabilities, and
+ * answers each `run_inference` / `run_train_step` frame with a `result` frame and each `get_logs` with
+ * `logs`, exactly as a device answers the server (docs/device-protocol.md). Invalid frames get an `error`.
+ */
+import {
+  PROTOCOL_VERSION,
+  encodeDeviceMessage,
+  parseServerMessage,
+  type Capabilities,
+  type DeviceMessage,
+} from '@computeplane/device-protocol';
+import { WebSocketServer, WebSocket } from 'ws';
+import type { LogRing } from './log-ring.js';
+import type { ResultMessage, Task } from './task-runner.js';
+
+export const REALTIME_PATH = '/realtime';
+
+export async function startRealtimeServer(deps: {
+  host: string;
+  port: number;
+  capabilities: Capabilities;
+  runTask: (task: Task) => Promise<ResultMessage>;
+  log: LogRing;
+}) {
+  const wss = new WebSocketServer({ host: deps.host, port: deps.port, path: REALTIME_PATH, maxPayload: 256 * 1024 * 1024 });
+  await new Promise<void>((resolve, reject) => {
+    wss.once('listening', resolve);
+    wss.once('error', reject);
+  });
+  const send = (ws: WebSocket, message: DeviceMessage) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(encodeDeviceMessage(message));
+  };
+  wss.on('connection', (ws) => {
+    send(ws, { v: PROTOCOL_VERSION, type: 'hello', capabilities: deps.capabilities });
+    ws.on('message', (data) => {
+      const parsed = parseServerMessage(data.toString());
+      if (!parsed.ok) return send(ws, { v: PROTOCOL_VERSION, type: 'error', message: parsed.error });
+      const message = parsed.message;
+      if (message.type === 'run_inference' || message.type === 'run_train_step')
+        void deps.runTask(message).then((result) => send(ws, result));
+      else if (message.type === 'get_logs')
+        send(ws, {
+          v: PROTOCOL_VERSION,
+          type: 'logs',
+          request_id: message.request_id,
+          entries: deps.log.tail(message.lines, message.level),
+        });
+    });
+  });
+  const address = wss.address();
+  const port = typeof address === 'object' && address ? address.port : deps.port;
+  deps.log.info(`realtime endpoint on ws://${deps.host}:${port}${REALTIME_PATH}`);
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}
