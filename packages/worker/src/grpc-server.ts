@@ -63,6 +63,7 @@ export async function startGrpcServer(deps: {
     } catch (error) {
       throw fail(grpc.status.INVALID_ARGUMENT, (error as Error).message);
     }
+    deps.log.info(`ModelInfer ${request.model_name}: ${request.inputs.map((t) => `${t.name}[${t.shape.join(',')}]`).join(' ')}`);
     const reply = await deps.pool.run(path, inputs);
     if (!reply.ok) throw fail(grpc.status.INVALID_ARGUMENT, reply.error);
     const wanted = (request.outputs ?? []).map((output) => output.name);
