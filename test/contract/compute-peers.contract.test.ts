@@ -65,7 +65,11 @@ describe.each(testDrivers)('compute peers contract on $name', (driver) => {
     expect(again.response.status).toBe(200);
     expect(again.data).toMatchObject({ id: peer.id, name: 'box-1', capabilities: { gpu: 'none', cpu_cores: 2 } });
     // Sent capabilities replace the keys they name; the others stay.
-    const merged = await register({ grpc_peer: grpc, capabilities: { cpu_cores: 4, models: ['sha256:ab'] }, probe: false });
+    const merged = await register({
+      grpc_peer: grpc,
+      capabilities: { cpu_cores: 4, models: ['sha256:ab'] },
+      probe: false,
+    });
     expect(merged.data!.capabilities).toEqual({ gpu: 'none', cpu_cores: 4, models: ['sha256:ab'] });
     expect(merged.data!.health.last_probe_at).toBe(peer.health.last_probe_at);
 
@@ -75,7 +79,12 @@ describe.each(testDrivers)('compute peers contract on $name', (driver) => {
   });
 
   it('refuses a registration without an endpoint, a malformed endpoint, and an unreachable one', async () => {
-    const none = await conformError('registerComputePeer', registerComputePeer(suite.server.clientA, { body: { name: 'x' } }), 400, 'VALIDATION_ERROR');
+    const none = await conformError(
+      'registerComputePeer',
+      registerComputePeer(suite.server.clientA, { body: { name: 'x' } }),
+      400,
+      'VALIDATION_ERROR',
+    );
     expect(none.message).toMatch(/at least one of grpc_peer \/ realtime_peer_url/);
     const malformed = await conformError(
       'registerComputePeer',
@@ -104,7 +113,11 @@ describe.each(testDrivers)('compute peers contract on $name', (driver) => {
     const error = await conformError(
       'registerComputePeer',
       registerComputePeer(suite.server.clientA, {
-        body: { grpc_peer: `http://127.0.0.1:${open.port}`, realtime_peer_url: `ws://127.0.0.1:${other.port}/rt`, probe: false },
+        body: {
+          grpc_peer: `http://127.0.0.1:${open.port}`,
+          realtime_peer_url: `ws://127.0.0.1:${other.port}/rt`,
+          probe: false,
+        },
       }),
       409,
       'CONFLICT',
@@ -119,34 +132,56 @@ describe.each(testDrivers)('compute peers contract on $name', (driver) => {
     const healthOf = async () =>
       (await unwrap(listComputePeers(suite.server.clientA))).peers.find((p) => p.id === peer.id)?.health.status;
     await expect.poll(healthOf, { timeout: GRACE_MS * 10, interval: 100 }).toBe('unhealthy');
-    const unhealthy = (await conform('listComputePeers', listComputePeers(suite.server.clientA, { params: { query: { health: 'unhealthy' } } }))).data!;
+    const unhealthy = (
+      await conform(
+        'listComputePeers',
+        listComputePeers(suite.server.clientA, { params: { query: { health: 'unhealthy' } } }),
+      )
+    ).data!;
     expect(unhealthy.peers.map((p) => p.id)).toContain(peer.id);
 
     const beat = await register({ grpc_peer: `http://127.0.0.1:${open.port}`, peer_id: peer.id, probe: false });
     expect(beat.response.status).toBe(200);
     expect(beat.data!.health.status).toBe('healthy');
-    const healthy = (await unwrap(listComputePeers(suite.server.clientA, { params: { query: { health: 'healthy' } } }))).peers;
+    const healthy = (await unwrap(listComputePeers(suite.server.clientA, { params: { query: { health: 'healthy' } } })))
+      .peers;
     expect(healthy.map((p) => p.id)).toContain(peer.id);
 
-    const deleted = await conform('deleteComputePeer', deleteComputePeer(suite.server.clientA, { params: { path: { id: peer.id } } }));
+    const deleted = await conform(
+      'deleteComputePeer',
+      deleteComputePeer(suite.server.clientA, { params: { path: { id: peer.id } } }),
+    );
     expect(deleted.response.status).toBe(204);
     const afterDelete = await conformError(
       'registerComputePeer',
-      registerComputePeer(suite.server.clientA, { body: { grpc_peer: `http://127.0.0.1:${open.port}`, peer_id: peer.id, probe: false } }),
+      registerComputePeer(suite.server.clientA, {
+        body: { grpc_peer: `http://127.0.0.1:${open.port}`, peer_id: peer.id, probe: false },
+      }),
       404,
       'NOT_FOUND',
     );
     expect(afterDelete.message).toMatch(/register again without peer_id/);
-    await conformError('deleteComputePeer', deleteComputePeer(suite.server.clientA, { params: { path: { id: peer.id } } }), 404, 'NOT_FOUND');
+    await conformError(
+      'deleteComputePeer',
+      deleteComputePeer(suite.server.clientA, { params: { path: { id: peer.id } } }),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   it('keeps each tenant to its own peers', async () => {
     const peer = (await register({ grpc_peer: `http://127.0.0.1:${open.port}`, probe: false })).data!;
     const seenByB = (await unwrap(listComputePeers(suite.server.clientB))).peers;
     expect(seenByB.map((p) => p.id)).not.toContain(peer.id);
-    await conformError('deleteComputePeer', deleteComputePeer(suite.server.clientB, { params: { path: { id: peer.id } } }), 404, 'NOT_FOUND');
+    await conformError(
+      'deleteComputePeer',
+      deleteComputePeer(suite.server.clientB, { params: { path: { id: peer.id } } }),
+      404,
+      'NOT_FOUND',
+    );
     // The same endpoint registered by tenant B is B's own peer.
-    const mine = (await register({ grpc_peer: `http://127.0.0.1:${open.port}`, probe: false }, suite.server.clientB)).data!;
+    const mine = (await register({ grpc_peer: `http://127.0.0.1:${open.port}`, probe: false }, suite.server.clientB))
+      .data!;
     expect(mine.id).not.toBe(peer.id);
     // B cannot route to A's peer: the header names a peer B does not have.
     const model = await unwrap(uploadModel(suite.server.clientB, { model: fixturePath('tiny-mlp.onnx'), name: 'mlp' }));

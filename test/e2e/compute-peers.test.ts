@@ -18,7 +18,12 @@ import { loadInferenceService } from '@computeplane/device-protocol/open-inferen
 import { unwrap } from '@computeplane/sdk';
 import { listComputePeers, type ComputePeer } from '@computeplane/sdk/compute';
 import { getDeviceLogs, listDevices } from '@computeplane/sdk/devices';
-import { runInference, submitBatchInference, waitForInferenceJob, iterateBatchResults } from '@computeplane/sdk/inference';
+import {
+  runInference,
+  submitBatchInference,
+  waitForInferenceJob,
+  iterateBatchResults,
+} from '@computeplane/sdk/inference';
 import { uploadModel } from '@computeplane/sdk/models';
 import { testDrivers, type TestDatabase } from '@computeplane/test-support/databases';
 import { fixturePath } from '@computeplane/test-support/fixtures';
@@ -54,7 +59,17 @@ describe('compute peers: the runtime in peer mode', () => {
     server = await startTestServer(db.database, { settings: { compute: { peerGraceMs: GRACE_MS } } });
     worker = spawn(
       process.execPath,
-      [workerMain, '--server', server.baseUrl, '--name', 'peer-1', '--cache-dir', join(root, 'cache'), '--listen', '127.0.0.1:0'],
+      [
+        workerMain,
+        '--server',
+        server.baseUrl,
+        '--name',
+        'peer-1',
+        '--cache-dir',
+        join(root, 'cache'),
+        '--listen',
+        '127.0.0.1:0',
+      ],
       { env: { PATH: process.env.PATH ?? '', COMPUTEPLANE_API_KEY: server.keyA }, stdio: 'ignore' },
     );
   });
@@ -67,12 +82,12 @@ describe('compute peers: the runtime in peer mode', () => {
       })
       .toBeDefined();
     peer = (await unwrap(listComputePeers(server.clientA))).peers.find((p) => p.name === 'peer-1')!;
-  afterAll(async () => {
-    worker?.kill('SIGKILL');
-    await server?.close();
-    await db?.dispose();
-    await rm(root, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      worker?.kill('SIGKILL');
+      await server?.close();
+      await db?.dispose();
+      await rm(root, { recursive: true, force: true });
+    });
 
     expect(peer.grpc_peer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(peer.realtime_peer_url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/realtime$/);
@@ -116,9 +131,9 @@ describe('compute peers: the runtime in peer mode', () => {
       (d) => d.name === 'peer-1',
     )!.id;
     const inferCalls = async () =>
-      (await unwrap(getDeviceLogs(client, { params: { path: { id: deviceId }, query: { lines: 1000 } } }))).entries.filter(
-        (entry) => entry.message.startsWith('ModelInfer'),
-      ).length;
+      (
+        await unwrap(getDeviceLogs(client, { params: { path: { id: deviceId }, query: { lines: 1000 } } }))
+      ).entries.filter((entry) => entry.message.startsWith('ModelInfer')).length;
     const callsBefore = await inferCalls();
     const peerBatch = await batchOf({ 'x-hybrie-preferred-peer-id': peer.id });
     expect(await inferCalls()).toBeGreaterThan(callsBefore);
@@ -127,10 +142,13 @@ describe('compute peers: the runtime in peer mode', () => {
 
     // The peer now reports the model among its capabilities.
     await expect
-      .poll(async () => (await unwrap(listComputePeers(client))).peers.find((p) => p.id === peer.id)?.capabilities.models, {
-        timeout: 30_000,
-        interval: 200,
-      })
+      .poll(
+        async () => (await unwrap(listComputePeers(client))).peers.find((p) => p.id === peer.id)?.capabilities.models,
+        {
+          timeout: 30_000,
+          interval: 200,
+        },
+      )
       .toContain(model.checksum);
 
     // A gRPC client generated from the same .proto calls the peer directly.
@@ -141,18 +159,23 @@ describe('compute peers: the runtime in peer mode', () => {
       expect(await call(direct, 'ServerReady', {})).toEqual({ ready: true });
       expect(await call(direct, 'ModelReady', { name: model.checksum })).toEqual({ ready: true });
       expect(await call(direct, 'ModelReady', { name: `sha256:${'0'.repeat(64)}` })).toEqual({ ready: false });
-      const metadata = await call<{ inputs: { name: string; datatype: string; shape: number[] }[] }>(direct, 'ModelMetadata', {
-        name: model.checksum,
-      });
-      expect(metadata.inputs).toEqual([{ name: model.inputs[0]!.name, datatype: 'FP32', shape: [-1, 4] }]);
-      const inferred = await call<{ outputs: { name: string; datatype: string; shape: number[] }[]; raw_output_contents: Buffer[] }>(
+      const metadata = await call<{ inputs: { name: string; datatype: string; shape: number[] }[] }>(
         direct,
-        'ModelInfer',
+        'ModelMetadata',
         {
-          model_name: model.checksum,
-          inputs: [{ name: model.inputs[0]!.name, datatype: 'FP32', shape: [2, 4], contents: { fp32_contents: input.data } }],
+          name: model.checksum,
         },
       );
+      expect(metadata.inputs).toEqual([{ name: model.inputs[0]!.name, datatype: 'FP32', shape: [-1, 4] }]);
+      const inferred = await call<{
+        outputs: { name: string; datatype: string; shape: number[] }[];
+        raw_output_contents: Buffer[];
+      }>(direct, 'ModelInfer', {
+        model_name: model.checksum,
+        inputs: [
+          { name: model.inputs[0]!.name, datatype: 'FP32', shape: [2, 4], contents: { fp32_contents: input.data } },
+        ],
+      });
       const raw = inferred.raw_output_contents[0]!;
       const values = Array.from(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)));
       expect(inferred.outputs[0]!.shape).toEqual(local.result.shape);

@@ -42,7 +42,10 @@ export async function startGrpcServer(deps: {
 
   async function modelPath(name: string): Promise<string> {
     if (!CHECKSUM.test(name))
-      throw fail(grpc.status.NOT_FOUND, `model ${name} not found: name a model by its checksum, sha256:<64 hex digits>`);
+      throw fail(
+        grpc.status.NOT_FOUND,
+        `model ${name} not found: name a model by its checksum, sha256:<64 hex digits>`,
+      );
     try {
       return await deps.cache.path(name);
     } catch (error) {
@@ -54,7 +57,10 @@ export async function startGrpcServer(deps: {
     const path = await modelPath(request.model_name);
     const raw = request.raw_input_contents ?? [];
     if (raw.length > 0 && raw.length !== request.inputs.length)
-      throw fail(grpc.status.INVALID_ARGUMENT, `raw_input_contents has ${raw.length} entries for ${request.inputs.length} inputs`);
+      throw fail(
+        grpc.status.INVALID_ARGUMENT,
+        `raw_input_contents has ${raw.length} entries for ${request.inputs.length} inputs`,
+      );
     const inputs: Record<string, WireTensor> = {};
     try {
       request.inputs.forEach((tensor, index) => {
@@ -63,7 +69,9 @@ export async function startGrpcServer(deps: {
     } catch (error) {
       throw fail(grpc.status.INVALID_ARGUMENT, (error as Error).message);
     }
-    deps.log.info(`ModelInfer ${request.model_name}: ${request.inputs.map((t) => `${t.name}[${t.shape.join(',')}]`).join(' ')}`);
+    deps.log.info(
+      `ModelInfer ${request.model_name}: ${request.inputs.map((t) => `${t.name}[${t.shape.join(',')}]`).join(' ')}`,
+    );
     const reply = await deps.pool.run(path, inputs);
     if (!reply.ok) throw fail(grpc.status.INVALID_ARGUMENT, reply.error);
     const wanted = (request.outputs ?? []).map((output) => output.name);
@@ -109,8 +117,10 @@ export async function startGrpcServer(deps: {
     ModelInfer: unary(infer),
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${deps.host.includes(':') ? `[${deps.host}]` : deps.host}:${deps.port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
+    server.bindAsync(
+      `${deps.host.includes(':') ? `[${deps.host}]` : deps.host}:${deps.port}`,
+      grpc.ServerCredentials.createInsecure(),
+      (error, bound) => (error ? reject(error) : resolve(bound)),
     ),
   );
   deps.log.info(`Open Inference Protocol (gRPC) on ${deps.host}:${port}`);

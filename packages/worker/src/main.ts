@@ -22,7 +22,9 @@ if (options.listen) {
   try {
     peer = await startPeer({ ...options, listen: options.listen }, worker);
   } catch (error) {
-    console.error(`computeplane-worker: cannot listen on ${options.listen.host}:${options.listen.port}: ${(error as Error).message}`);
+    console.error(
+      `computeplane-worker: cannot listen on ${options.listen.host}:${options.listen.port}: ${(error as Error).message}`,
+    );
     await worker.stop();
     process.exit(1);
   }

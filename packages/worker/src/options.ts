@@ -24,7 +24,8 @@ export interface WorkerOptions {
 
 function port(raw: string, flag: string): number {
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 0 || value > 65535) throw new Error(`${flag} needs a port from 0 to 65535; got "${raw}"`);
+  if (!/^\d+$/.test(raw) || value < 0 || value > 65535)
+    throw new Error(`${flag} needs a port from 0 to 65535; got "${raw}"`);
   return value;
 }
 

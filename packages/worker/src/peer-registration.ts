@@ -67,7 +67,9 @@ export function keepRegistered(options: {
     }, intervalMs);
   }
 
-  const first = beat().catch((error: unknown) => options.log.warn(`peer registration failed: ${(error as Error).message}`));
+  const first = beat().catch((error: unknown) =>
+    options.log.warn(`peer registration failed: ${(error as Error).message}`),
+  );
   void first.finally(schedule);
   return {
     /** Resolves after the first registration attempt. */

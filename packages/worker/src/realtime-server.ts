@@ -24,7 +24,12 @@ export async function startRealtimeServer(deps: {
   runTask: (task: Task) => Promise<ResultMessage>;
   log: LogRing;
 }) {
-  const wss = new WebSocketServer({ host: deps.host, port: deps.port, path: REALTIME_PATH, maxPayload: 256 * 1024 * 1024 });
+  const wss = new WebSocketServer({
+    host: deps.host,
+    port: deps.port,
+    path: REALTIME_PATH,
+    maxPayload: 256 * 1024 * 1024,
+  });
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
     wss.once('error', reject);

@@ -1,7 +1,8 @@
 /** A peer row as the API shows it (openapi/compute.yaml `ComputePeer`), with its health judged now. */
 import type { PeerRow } from './peer-repository.js';
 
-export const isHealthy = (row: PeerRow, now: Date, graceMs: number) => now.getTime() - row.lastSeenAt.getTime() <= graceMs;
+export const isHealthy = (row: PeerRow, now: Date, graceMs: number) =>
+  now.getTime() - row.lastSeenAt.getTime() <= graceMs;
 
 export function toComputePeer(row: PeerRow, now: Date, graceMs: number) {
   return {

@@ -96,7 +96,10 @@ export function peersUseCases(deps: { repository: PeerRepository; clock: () => D
     if (target) {
       // Capabilities are merged key by key: what a registration sends replaces, what it leaves out is kept.
       const capabilities = body.capabilities ? { ...target.capabilities, ...body.capabilities } : undefined;
-      const updated = await repository.update(tenantId, target.id, { ...changes, ...(capabilities ? { capabilities } : {}) });
+      const updated = await repository.update(tenantId, target.id, {
+        ...changes,
+        ...(capabilities ? { capabilities } : {}),
+      });
       if (!updated) throw notFound('Compute peer', target.id);
       return { peer: updated, created: false };
     }
@@ -149,7 +152,10 @@ export function peersUseCases(deps: { repository: PeerRepository; clock: () => D
     async healthy(tenantId: string, checksum?: string): Promise<RoutablePeer[]> {
       const peers = (await repository.healthy(tenantId, seenAfter())).filter((row) => row.grpcPeer).map(routable);
       if (checksum === undefined) return peers;
-      return [...peers.filter((p) => p.models.includes(checksum)), ...peers.filter((p) => !p.models.includes(checksum))];
+      return [
+        ...peers.filter((p) => p.models.includes(checksum)),
+        ...peers.filter((p) => !p.models.includes(checksum)),
+      ];
     },
   };
 }

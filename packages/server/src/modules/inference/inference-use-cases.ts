@@ -101,7 +101,11 @@ export function inferenceUseCases(deps: InferenceDeps) {
    * A job naming a peer keeps its id in its options (`preferred_peer_id`): its slices run there while the
    * peer is healthy. An id the tenant does not have is a 404 now, not a surprise later.
    */
-  async function namePeer<T extends JobBody>(tenantId: string, body: T, preferredPeerId: string | undefined): Promise<T> {
+  async function namePeer<T extends JobBody>(
+    tenantId: string,
+    body: T,
+    preferredPeerId: string | undefined,
+  ): Promise<T> {
     if (preferredPeerId === undefined || !deps.peers) return body;
     await deps.peers.pick(tenantId, undefined, preferredPeerId);
     return { ...body, options: { ...body.options, preferred_peer_id: preferredPeerId } };
@@ -235,7 +239,13 @@ export function inferenceUseCases(deps: InferenceDeps) {
         const { feeds, rows } = prepareStacked(model.row, body);
         return storeStackedSlices(deps.blobs, feeds, rows, deps.stackedSliceBytes);
       });
-      const queued = await queueJob(tenantId, 'batch', await namePeer(tenantId, body, preferredPeerId), slices, projectId);
+      const queued = await queueJob(
+        tenantId,
+        'batch',
+        await namePeer(tenantId, body, preferredPeerId),
+        slices,
+        projectId,
+      );
       return { ...queued, projectId };
     },
 

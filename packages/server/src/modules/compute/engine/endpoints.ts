@@ -32,7 +32,8 @@ export function parseGrpcEndpoint(value: string): GrpcTarget {
   } catch {
     throw invalid('grpc_peer', value, expected);
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') throw invalid('grpc_peer', value, expected);
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '')
+    throw invalid('grpc_peer', value, expected);
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username)
     throw invalid('grpc_peer', value, `${expected} (no path, query or credentials)`);
   const tls = url.protocol === 'https:';

@@ -58,7 +58,9 @@ export function createPeerEngine(peer: RoutablePeer, link: PeerLink, options: En
       response.outputs.forEach((output, index) => {
         const type = fromV2Datatype(output.datatype);
         if (!type || !isSupportedType(type) || raw[index] === undefined)
-          throw new ExecutionError(`peer ${peer.id} returned output ${output.name} as ${output.datatype} without raw contents`);
+          throw new ExecutionError(
+            `peer ${peer.id} returned output ${output.name} as ${output.datatype} without raw contents`,
+          );
         outputs[output.name] = { type, dims: output.shape.map(Number), data: typedArrayFrom(type, raw[index]) };
       });
       const outcome: InferenceOutcome = { outputs, worker: 0, queueMs: 0, computeMs: performance.now() - started };
