@@ -118,15 +118,27 @@ export function createApp(options: AppOptions) {
     settings.marketplace.localProviderTenants ?? localProviderTenantsFor(options.database.driver),
   );
 
+  /** The HTTP server `attachSockets` was given: a local worker reaches this server at its port. */
+  let httpServer: Server | undefined;
   const models = createModelsModule(platform);
   const devices = createDevicesModule(platform, { models });
-  const compute = createComputeModule(platform);
-  const inference = createInferenceModule(platform, { models, devices, compute });
   const datasets = createDatasetsModule(platform);
   const marketplace = createMarketplaceModule(platform, { providers, localAccess });
+  const training = createTrainingModule(platform, { models, datasets, devices });
+  const compute = createComputeModule(platform, {
+    providers,
+    marketplace,
+    localAccess,
+    training: training.job,
+    dataDir: options.dataDir ?? join(tmpdir(), 'computeplane'),
+    serverPort: () => {
+      const address = httpServer?.address();
+      return address && typeof address === 'object' ? address.port : undefined;
+    },
+  });
+  const inference = createInferenceModule(platform, { models, devices, compute });
   const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
-  const training = createTrainingModule(platform, { models, datasets, devices });
   // Devices and compute peers before inference: inference runs work on them, and stops (giving slices back) first.
   const modules: Module[] = [models, datasets, devices, compute, inference, marketplace, sessions, admin, training];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
@@ -153,8 +165,13 @@ export function createApp(options: AppOptions) {
     close,
     sessions: sessions.broker,
     devices: devices.useCases,
+    /** Worker jobs (tests wait for those in flight). */
+    workers: compute.workers,
     /** Serves the devices' WebSocket endpoint on the server that serves `app`; returns what closes the sockets. */
-    attachSockets: (server: Server) => devices.attach(server),
+    attachSockets: (server: Server) => {
+      httpServer = server;
+      return devices.attach(server);
+    },
   };
 }
 

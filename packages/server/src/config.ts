@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import {
   DEFAULT_PROVIDER_BASE_URLS,
   DEFAULT_SETTINGS,
+  WORKER_STAGES,
   type ComputeSettings,
   type DeviceSettings,
   type InferenceSettings,
@@ -147,8 +148,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       probeTimeoutMs: integer(env, 'COMPUTE_PROBE_TIMEOUT_MS', D.compute.probeTimeoutMs, 10, 60_000),
       peerCallTimeoutMs: integer(env, 'COMPUTE_PEER_CALL_TIMEOUT_MS', D.compute.peerCallTimeoutMs, 100, 3_600_000),
       peerRouting: peerRouting(env.COMPUTE_PEER_ROUTING),
+      stageTimeoutsMs: Object.fromEntries(
+        WORKER_STAGES.map((stage) => [
+          stage,
+          integer(env, `COMPUTE_${stage.toUpperCase()}_TIMEOUT_MS`, D.compute.stageTimeoutsMs[stage], 100, 86_400_000),
+        ]),
+      ) as ComputeSettings['stageTimeoutsMs'],
+      ...(env.COMPUTE_SERVER_URL ? { serverUrl: serverUrl(env.COMPUTE_SERVER_URL) } : {}),
     },
   };
+}
+
+function serverUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+  } catch {
+    // falls through to the error below
+  }
+  throw new Error(`COMPUTE_SERVER_URL must be an http(s) URL such as https://api.example.com; got "${raw}"`);
 }
 
 function peerRouting(raw: string | undefined): 'header' | 'first' {

@@ -33,15 +33,48 @@ export function deleteComputePeer(client: Computeplane, init: InitOf<paths, "/v1
   );
 }
 
+/** Provision a worker (POST /v1/compute/workers). */
+export function provisionWorker(client: Computeplane, init: InitOf<paths, "/v1/compute/workers", "post">, options?: RequestOptions) {
+  return send(client, options, (fetchOptions) =>
+    api(client).POST("/v1/compute/workers", { ...init, ...fetchOptions } as never) as Promise<
+      FetchResponse<paths["/v1/compute/workers"]["post"], InitOf<paths, "/v1/compute/workers", "post">, `${string}/${string}`>
+    >,
+  );
+}
+
+/** Terminate a worker's instance (DELETE /v1/compute/instances/{id}). */
+export function terminateComputeInstance(client: Computeplane, init: InitOf<paths, "/v1/compute/instances/{id}", "delete">, options?: RequestOptions) {
+  return send(client, options, (fetchOptions) =>
+    api(client).DELETE("/v1/compute/instances/{id}", { ...init, ...fetchOptions } as never) as Promise<
+      FetchResponse<paths["/v1/compute/instances/{id}"]["delete"], InitOf<paths, "/v1/compute/instances/{id}", "delete">, `${string}/${string}`>
+    >,
+  );
+}
+
+/** Get a job of the jobs registry (GET /v1/train/jobs/{id}). */
+export function getJob(client: Computeplane, init: InitOf<paths, "/v1/train/jobs/{id}", "get">, options?: RequestOptions) {
+  return send(client, options, (fetchOptions) =>
+    api(client).GET("/v1/train/jobs/{id}", { ...init, ...fetchOptions } as never) as Promise<
+      FetchResponse<paths["/v1/train/jobs/{id}"]["get"], InitOf<paths, "/v1/train/jobs/{id}", "get">, `${string}/${string}`>
+    >,
+  );
+}
+
 export type ComputePeer = components['schemas']["ComputePeer"];
 export type ComputePeerList = components['schemas']["ComputePeerList"];
 export type Error = components['schemas']["Error"];
 export type ErrorCode = components['schemas']["ErrorCode"];
 export type ErrorIssue = components['schemas']["ErrorIssue"];
 export type GrpcEndpoint = components['schemas']["GrpcEndpoint"];
+export type Job = components['schemas']["Job"];
 export type PeerHealth = components['schemas']["PeerHealth"];
 export type PeerHealthStatus = components['schemas']["PeerHealthStatus"];
 export type PeerId = components['schemas']["PeerId"];
 export type PeerRegistration = components['schemas']["PeerRegistration"];
 export type RealtimeEndpoint = components['schemas']["RealtimeEndpoint"];
+export type RegistryJobStage = components['schemas']["RegistryJobStage"];
+export type RegistryJobStatus = components['schemas']["RegistryJobStatus"];
 export type Timestamp = components['schemas']["Timestamp"];
+export type WorkerAccepted = components['schemas']["WorkerAccepted"];
+export type WorkerReport = components['schemas']["WorkerReport"];
+export type WorkerRequest = components['schemas']["WorkerRequest"];

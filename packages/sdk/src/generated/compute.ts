@@ -48,6 +48,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/compute/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Provision a worker
+         * @description Provisions a worker end to end as one job and answers 202 at once with the job and the instance id: the instance is launched on `provider` from `spec.offer_id` (an offer of `GET /api/v1/inventory`), booted, reached over SSH, the worker runtime (`computeplane-worker`, packed by this server) copied to it and started in peer mode with `env`, and the job completes when the runtime has registered itself as a compute peer. Poll the job at `GET /v1/train/jobs/{id}`; each stage has its own timeout, and a failure at any stage destroys the instance (with retries) and names the stage and the reason. `env` values are secrets: never logged, never returned.
+         */
+        post: operations["provisionWorker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compute/instances/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The instance id a worker job reported. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Terminate a worker's instance
+         * @description Destroys the instance of one of the tenant's workers (retried on failure) and removes the peers registered from it: they leave routing at once. A worker job still provisioning it is cancelled.
+         */
+        delete: operations["terminateComputeInstance"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/train/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A job id of the shared jobs registry (a worker job, or a training job `train_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a job of the jobs registry
+         * @description One job of the tenant's shared jobs registry: a worker job (`kind: worker`) with its stages, or a training job (`kind: training`, the same job as `GET /api/v1/training/{jobId}`). `status` is queued, running, completed, failed or cancelled (a training job can also be paused); `stage` names the stage in progress, or where it failed. A completed worker job's `report` has `instance_id`, `ip`, `grpc_peer`, `realtime_peer_url` and `peer_id`.
+         */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -116,6 +182,67 @@ export interface components {
             total: number;
             limit: number;
             offset: number;
+        };
+        WorkerRequest: {
+            /** @description The instance launch spec (offer, count, start script). */
+            spec: {
+                /** @description An offer of `GET /api/v1/inventory` of the chosen provider. */
+                offer_id: string;
+                /**
+                 * @description Instances to launch; one worker job provisions one instance.
+                 * @default 1
+                 */
+                count?: number;
+                /** @description A shell script run on the instance before the runtime is installed (as root, over SSH). */
+                start_script?: string;
+            };
+            /** @description Environment variables for the runtime on the worker (secrets: never logged, never returned). `COMPUTEPLANE_API_KEY` is the key the runtime registers with; without it the server issues the worker a key of the tenant, revoked when its instance is terminated. */
+            env?: {
+                [key: string]: string;
+            };
+        };
+        WorkerAccepted: {
+            /** @example wjob_k3v9x2m4q7r8 */
+            job_id: string;
+            /** @description The instance being launched. */
+            instance_id: string;
+        };
+        /** @enum {string} */
+        RegistryJobStatus: "queued" | "running" | "paused" | "completed" | "failed" | "cancelled";
+        RegistryJobStage: {
+            /** @enum {string} */
+            name: "launching" | "booting" | "waiting_for_ssh" | "installing_runtime" | "starting_runtime" | "registering";
+            /** @enum {string} */
+            status: "pending" | "running" | "completed" | "failed";
+            started_at: components["schemas"]["Timestamp"] | null;
+            finished_at: components["schemas"]["Timestamp"] | null;
+            timeout_ms: number;
+        };
+        WorkerReport: {
+            instance_id: string;
+            /** @description The address of the worker (for the local provider, this machine's loopback). */
+            ip: string;
+            grpc_peer: string;
+            realtime_peer_url: string;
+            peer_id: components["schemas"]["PeerId"];
+        };
+        Job: {
+            job_id: string;
+            /** @enum {string} */
+            kind: "worker" | "training";
+            status: components["schemas"]["RegistryJobStatus"];
+            /** @description The stage in progress, the one that failed, or the last one (null for training jobs). */
+            stage: string | null;
+            stages: components["schemas"]["RegistryJobStage"][];
+            /** @description Why the job failed (the stage and the reason). */
+            error: string | null;
+            /** @description A completed worker job's report; a training job's `{model_id, result_model_id}`; otherwise null. */
+            report: components["schemas"]["WorkerReport"] | {
+                model_id: string;
+                result_model_id: string | null;
+            } | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
         };
         /**
          * Format: date-time
@@ -298,6 +425,45 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The credential is valid but not allowed to do this. */
+        Forbidden: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "FORBIDDEN",
+                 *         "message": "Not authorized to access this resource",
+                 *         "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The server is not ready (starting, shutting down, or its database is unreachable). */
+        ServiceUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "NOT_READY",
+                 *         "message": "Server is shutting down",
+                 *         "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /** @description Peer id (`peer_…`). */
@@ -313,6 +479,8 @@ export interface components {
     headers: {
         /** @description Unique id of this request; quote it when reporting a problem. */
         "X-Request-Id": string;
+        /** @description Seconds to wait before retrying. */
+        "Retry-After": number;
     };
     pathItems: never;
 }
@@ -419,6 +587,111 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    provisionWorker: {
+        parameters: {
+            query: {
+                /** @description The provider to launch on (`local` is this machine); it must be the offer's provider. */
+                provider: "local" | "vastai" | "lambda" | "tensordock" | "runpod";
+            };
+            header?: {
+                /** @description Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "spec": {
+                 *         "offer_id": "local-cpu",
+                 *         "count": 1
+                 *       },
+                 *       "env": {
+                 *         "COMPUTEPLANE_MAX_TASKS": "2"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WorkerRequest"];
+            };
+        };
+        responses: {
+            /** @description The job was accepted; the instance is being launched. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description The job's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    terminateComputeInstance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The instance id a worker job reported. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instance was destroyed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A job id of the shared jobs registry (a worker job, or a training job `train_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

@@ -844,7 +844,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
     "info": {
       "title": "Computeplane Compute API",
       "version": "0.1.0",
-      "summary": "The compute peer registry, the reachable nodes that run inference for the platform.",
+      "summary": "Compute workers provisioned as one job, the compute peer registry, and the shared jobs registry.",
       "description": "The compute workspace of compute-workspace.md. A compute peer is a node that serves the KServe v2 / Open Inference Protocol over gRPC (`grpc_peer`: `computeplane-worker --listen`, Triton, KServe) and/or a realtime WebSocket endpoint speaking the device protocol (`realtime_peer_url`). Peers belong to the caller's tenant. Registration is an idempotent upsert keyed by endpoint; runtimes re-register as a heartbeat (sending `peer_id`), and a peer not seen for `grace_ms` is `unhealthy` and leaves routing at once. Inference requests choose a peer with the `x-hybrie-preferred-peer-id` header (alias `x-computeplane-preferred-peer-id`, docs/compute.md).",
       "license": {
         "name": "Apache-2.0",
@@ -860,7 +860,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
     "tags": [
       {
         "name": "compute",
-        "description": "Register, list and remove compute peers."
+        "description": "Provision workers, register, list and remove compute peers, read jobs."
       }
     ],
     "security": [
@@ -1022,6 +1022,197 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "headers": {
                 "X-Request-Id": {
                   "$ref": "#/components/headers/X-Request-Id"
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/v1/compute/workers": {
+        "post": {
+          "operationId": "provisionWorker",
+          "tags": [
+            "compute"
+          ],
+          "summary": "Provision a worker",
+          "description": "Provisions a worker end to end as one job and answers 202 at once with the job and the instance id: the instance is launched on `provider` from `spec.offer_id` (an offer of `GET /api/v1/inventory`), booted, reached over SSH, the worker runtime (`computeplane-worker`, packed by this server) copied to it and started in peer mode with `env`, and the job completes when the runtime has registered itself as a compute peer. Poll the job at `GET /v1/train/jobs/{id}`; each stage has its own timeout, and a failure at any stage destroys the instance (with retries) and names the stage and the reason. `env` values are secrets: never logged, never returned.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            },
+            {
+              "name": "provider",
+              "in": "query",
+              "required": true,
+              "description": "The provider to launch on (`local` is this machine); it must be the offer's provider.",
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "local",
+                  "vastai",
+                  "lambda",
+                  "tensordock",
+                  "runpod"
+                ]
+              }
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WorkerRequest"
+                },
+                "example": {
+                  "spec": {
+                    "offer_id": "local-cpu",
+                    "count": 1
+                  },
+                  "env": {
+                    "COMPUTEPLANE_MAX_TASKS": "2"
+                  }
+                }
+              }
+            }
+          },
+          "responses": {
+            "202": {
+              "description": "The job was accepted; the instance is being launched.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                },
+                "Location": {
+                  "description": "The job's URL.",
+                  "schema": {
+                    "type": "string"
+                  }
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/WorkerAccepted"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "403": {
+              "$ref": "#/components/responses/Forbidden"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+            }
+          }
+        }
+      },
+      "/v1/compute/instances/{id}": {
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The instance id a worker job reported.",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128
+            }
+          }
+        ],
+        "delete": {
+          "operationId": "terminateComputeInstance",
+          "tags": [
+            "compute"
+          ],
+          "summary": "Terminate a worker's instance",
+          "description": "Destroys the instance of one of the tenant's workers (retried on failure) and removes the peers registered from it: they leave routing at once. A worker job still provisioning it is cancelled.",
+          "responses": {
+            "204": {
+              "description": "The instance was destroyed.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+            }
+          }
+        }
+      },
+      "/v1/train/jobs/{id}": {
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "A job id of the shared jobs registry (a worker job, or a training job `train_…`).",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128
+            }
+          }
+        ],
+        "get": {
+          "operationId": "getJob",
+          "tags": [
+            "compute"
+          ],
+          "summary": "Get a job of the jobs registry",
+          "description": "One job of the tenant's shared jobs registry: a worker job (`kind: worker`) with its stages, or a training job (`kind: training`, the same job as `GET /api/v1/training/{jobId}`). `status` is queued, running, completed, failed or cancelled (a training job can also be paused); `stage` names the stage in progress, or where it failed. A completed worker job's `report` has `instance_id`, `ip`, `grpc_peer`, `realtime_peer_url` and `peer_id`.",
+          "responses": {
+            "200": {
+              "description": "The job.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Job"
+                  }
                 }
               }
             },
@@ -1258,6 +1449,53 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               }
             }
           }
+        },
+        "Forbidden": {
+          "description": "The credential is valid but not allowed to do this.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "FORBIDDEN",
+                  "message": "Not authorized to access this resource",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "ServiceUnavailable": {
+          "description": "The server is not ready (starting, shutting down, or its database is unreachable).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "Retry-After": {
+              "$ref": "#/components/headers/Retry-After"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_READY",
+                  "message": "Server is shutting down",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
         }
       },
       "schemas": {
@@ -1465,6 +1703,257 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             }
           }
         },
+        "WorkerRequest": {
+          "type": "object",
+          "required": [
+            "spec"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "spec": {
+              "type": "object",
+              "required": [
+                "offer_id"
+              ],
+              "additionalProperties": false,
+              "description": "The instance launch spec (offer, count, start script).",
+              "properties": {
+                "offer_id": {
+                  "type": "string",
+                  "pattern": "^[a-z]+-[A-Za-z0-9_.@:-]{1,200}$",
+                  "description": "An offer of `GET /api/v1/inventory` of the chosen provider."
+                },
+                "count": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 1,
+                  "default": 1,
+                  "description": "Instances to launch; one worker job provisions one instance."
+                },
+                "start_script": {
+                  "type": "string",
+                  "maxLength": 16384,
+                  "description": "A shell script run on the instance before the runtime is installed (as root, over SSH)."
+                }
+              }
+            },
+            "env": {
+              "type": "object",
+              "description": "Environment variables for the runtime on the worker (secrets: never logged, never returned). `COMPUTEPLANE_API_KEY` is the key the runtime registers with; without it the server issues the worker a key of the tenant, revoked when its instance is terminated.",
+              "maxProperties": 64,
+              "propertyNames": {
+                "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,127}$"
+              },
+              "additionalProperties": {
+                "type": "string",
+                "maxLength": 8192
+              }
+            }
+          }
+        },
+        "WorkerAccepted": {
+          "type": "object",
+          "required": [
+            "job_id",
+            "instance_id"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "job_id": {
+              "type": "string",
+              "examples": [
+                "wjob_k3v9x2m4q7r8"
+              ]
+            },
+            "instance_id": {
+              "type": "string",
+              "description": "The instance being launched."
+            }
+          }
+        },
+        "RegistryJobStatus": {
+          "type": "string",
+          "enum": [
+            "queued",
+            "running",
+            "paused",
+            "completed",
+            "failed",
+            "cancelled"
+          ]
+        },
+        "RegistryJobStage": {
+          "type": "object",
+          "required": [
+            "name",
+            "status",
+            "started_at",
+            "finished_at",
+            "timeout_ms"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string",
+              "enum": [
+                "launching",
+                "booting",
+                "waiting_for_ssh",
+                "installing_runtime",
+                "starting_runtime",
+                "registering"
+              ]
+            },
+            "status": {
+              "type": "string",
+              "enum": [
+                "pending",
+                "running",
+                "completed",
+                "failed"
+              ]
+            },
+            "started_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "finished_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "timeout_ms": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "WorkerReport": {
+          "type": "object",
+          "required": [
+            "instance_id",
+            "ip",
+            "grpc_peer",
+            "realtime_peer_url",
+            "peer_id"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "instance_id": {
+              "type": "string"
+            },
+            "ip": {
+              "type": "string",
+              "description": "The address of the worker (for the local provider, this machine's loopback)."
+            },
+            "grpc_peer": {
+              "type": "string"
+            },
+            "realtime_peer_url": {
+              "type": "string"
+            },
+            "peer_id": {
+              "$ref": "#/components/schemas/PeerId"
+            }
+          }
+        },
+        "Job": {
+          "type": "object",
+          "required": [
+            "job_id",
+            "kind",
+            "status",
+            "stage",
+            "stages",
+            "error",
+            "report",
+            "created_at",
+            "updated_at"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "job_id": {
+              "type": "string"
+            },
+            "kind": {
+              "type": "string",
+              "enum": [
+                "worker",
+                "training"
+              ]
+            },
+            "status": {
+              "$ref": "#/components/schemas/RegistryJobStatus"
+            },
+            "stage": {
+              "description": "The stage in progress, the one that failed, or the last one (null for training jobs).",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "stages": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/RegistryJobStage"
+              }
+            },
+            "error": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "Why the job failed (the stage and the reason)."
+            },
+            "report": {
+              "description": "A completed worker job's report; a training job's `{model_id, result_model_id}`; otherwise null.",
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/WorkerReport"
+                },
+                {
+                  "type": "object",
+                  "required": [
+                    "model_id",
+                    "result_model_id"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "result_model_id": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    }
+                  }
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "updated_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
         "Timestamp": {
           "type": "string",
           "format": "date-time",
@@ -1586,6 +2075,12 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "description": "Unique id of this request; quote it when reporting a problem.",
           "schema": {
             "type": "string"
+          }
+        },
+        "Retry-After": {
+          "description": "Seconds to wait before retrying.",
+          "schema": {
+            "type": "integer"
           }
         }
       }

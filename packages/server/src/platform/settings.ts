@@ -120,7 +120,24 @@ export interface ComputeSettings {
    * first healthy one (one holding the model first), in-process when there is none.
    */
   peerRouting: 'header' | 'first';
+  /** How long each stage of a worker job may take (modules/compute/workers/stages.ts). */
+  stageTimeoutsMs: Record<WorkerStage, number>;
+  /**
+   * The server's URL as a worker's runtime reaches it (`COMPUTE_SERVER_URL`); unset: a worker on the local
+   * provider reaches this server's own port through its instance's host forward, and other providers need it.
+   */
+  serverUrl?: string;
 }
+
+export const WORKER_STAGES = [
+  'launching',
+  'booting',
+  'waiting_for_ssh',
+  'installing_runtime',
+  'starting_runtime',
+  'registering',
+] as const;
+export type WorkerStage = (typeof WORKER_STAGES)[number];
 
 /** What a server does when nothing says otherwise. */
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -156,7 +173,21 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   },
   devices: { heartbeatIntervalMs: 5_000, offlineAfterMs: 15_000 },
   // Runtimes heartbeat every grace / 3 (10 s): a peer is unhealthy after three missed heartbeats.
-  compute: { peerGraceMs: 30_000, probeTimeoutMs: 3_000, peerCallTimeoutMs: 120_000, peerRouting: 'header' },
+  compute: {
+    peerGraceMs: 30_000,
+    probeTimeoutMs: 3_000,
+    peerCallTimeoutMs: 120_000,
+    peerRouting: 'header',
+    // Cloud GPU instances take minutes to boot; copying the runtime (about 40 MB) takes the longest locally.
+    stageTimeoutsMs: {
+      launching: 120_000,
+      booting: 900_000,
+      waiting_for_ssh: 300_000,
+      installing_runtime: 600_000,
+      starting_runtime: 60_000,
+      registering: 120_000,
+    },
+  },
 };
 
 /** Where each remote provider's API is when its `*_BASE_URL` is not set. */

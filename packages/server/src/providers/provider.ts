@@ -75,6 +75,13 @@ export interface CreateInstanceRequest {
   env: Record<string, string>;
   onStartCmd: string | null;
   sshPublicKey: string;
+  /**
+   * Ports of this machine's loopback the instance must reach (a worker's runtime calling the server). A
+   * cloud instance reaches the server over the network and ignores it; the local provider, whose
+   * instances have only a loopback of their own, makes each one reachable at the instance's own
+   * 127.0.0.1:<port> and nothing else of the host (local/host-forward.ts).
+   */
+  hostPorts?: number[];
 }
 
 export interface GpuProvider {

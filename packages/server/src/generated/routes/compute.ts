@@ -15,7 +15,13 @@ export const ComputePeerListSchema = z.strictObject({ peers: z.array(ComputePeer
 export const ErrorCodeSchema = z.enum(["AUTH_REQUIRED", "AUTH_INVALID", "FORBIDDEN", "NOT_FOUND", "VALIDATION_ERROR", "INVALID_MODEL", "INVALID_DATASET", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "METHOD_NOT_ALLOWED", "CONFLICT", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_IN_USE", "RATE_LIMITED", "NO_DEVICES", "NO_TRAINING_DEVICES", "NO_MODEL", "CANNOT_CANCEL", "CANNOT_PAUSE", "NOT_READY", "MODEL_NOT_EXECUTABLE", "INFERENCE_TIMEOUT", "NON_FINITE_RESULT", "STALE_INVENTORY", "PROVIDER_UNAVAILABLE", "SESSION_NOT_RUNNING", "DEVICE_OFFLINE", "DEVICE_TIMEOUT", "DEVICE_ELSEWHERE", "PEER_UNREACHABLE", "INTERNAL_ERROR"]);
 export const ErrorIssueSchema = z.strictObject({ path: text(), message: text() });
 export const ErrorSchema = z.strictObject({ error: z.strictObject({ code: ErrorCodeSchema, message: text(), request_id: text(), details: z.array(ErrorIssueSchema).optional() }) });
+export const RegistryJobStatusSchema = z.enum(["queued", "running", "paused", "completed", "failed", "cancelled"]);
+export const RegistryJobStageSchema = z.strictObject({ name: z.enum(["launching", "booting", "waiting_for_ssh", "installing_runtime", "starting_runtime", "registering"]), status: z.enum(["pending", "running", "completed", "failed"]), started_at: TimestampSchema.nullable(), finished_at: TimestampSchema.nullable(), timeout_ms: z.number().int().min(0) });
+export const WorkerReportSchema = z.strictObject({ instance_id: text(), ip: text(), grpc_peer: text(), realtime_peer_url: text(), peer_id: PeerIdSchema });
+export const JobSchema = z.strictObject({ job_id: text(), kind: z.enum(["worker", "training"]), status: RegistryJobStatusSchema, stage: text().nullable(), stages: z.array(RegistryJobStageSchema), error: text().nullable(), report: z.union([WorkerReportSchema, z.strictObject({ model_id: text(), result_model_id: text().nullable() })]).nullable(), created_at: TimestampSchema, updated_at: TimestampSchema });
 export const PeerRegistrationSchema = z.strictObject({ name: text().min(1).max(100).optional(), grpc_peer: GrpcEndpointSchema.optional(), realtime_peer_url: RealtimeEndpointSchema.optional(), instance_id: text().min(1).max(128).optional(), capabilities: jsonRecord(anyJson()).optional(), probe: z.boolean().default(true), peer_id: PeerIdSchema.optional() });
+export const WorkerAcceptedSchema = z.strictObject({ job_id: text(), instance_id: text() });
+export const WorkerRequestSchema = z.strictObject({ spec: z.strictObject({ offer_id: text().regex(new RegExp("^[a-z]+-[A-Za-z0-9_.@:-]{1,200}$"), "must match ^[a-z]+-[A-Za-z0-9_.@:-]{1,200}$"), count: z.number().int().min(1).max(1).default(1), start_script: text().max(16384).optional() }), env: jsonRecord(text().max(8192)).optional() });
 
 // Operations
 /** List compute peers */
@@ -48,5 +54,35 @@ export const deleteComputePeer = createRoute({
   responses: { 204: { description: "The peer was removed." }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } } },
 });
 
+/** Provision a worker */
+export const provisionWorker = createRoute({
+  operationId: "provisionWorker",
+  method: "post",
+  path: "/v1/compute/workers",
+  security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
+  request: { query: z.object({ "provider": z.enum(["local", "vastai", "lambda", "tensordock", "runpod"]) }), headers: z.object({ "idempotency-key": text().min(1).max(255).optional() }), body: { required: true, content: { "application/json": { schema: WorkerRequestSchema } } } },
+  responses: { 202: { description: "The job was accepted; the instance is being launched.", content: { "application/json": { schema: WorkerAcceptedSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 403: { description: "The credential is valid but not allowed to do this.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } }, 409: { description: "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).", content: { "application/json": { schema: ErrorSchema } } }, 413: { description: "The request body is larger than this server accepts.", content: { "application/json": { schema: ErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: ErrorSchema } } }, 503: { description: "The server is not ready (starting, shutting down, or its database is unreachable).", content: { "application/json": { schema: ErrorSchema } } } },
+});
+
+/** Terminate a worker's instance */
+export const terminateComputeInstance = createRoute({
+  operationId: "terminateComputeInstance",
+  method: "delete",
+  path: "/v1/compute/instances/{id}",
+  security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
+  request: { params: z.object({ "id": text().min(1).max(128) }) },
+  responses: { 204: { description: "The instance was destroyed." }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } }, 503: { description: "The server is not ready (starting, shutting down, or its database is unreachable).", content: { "application/json": { schema: ErrorSchema } } } },
+});
+
+/** Get a job of the jobs registry */
+export const getJob = createRoute({
+  operationId: "getJob",
+  method: "get",
+  path: "/v1/train/jobs/{id}",
+  security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
+  request: { params: z.object({ "id": text().min(1).max(128) }) },
+  responses: { 200: { description: "The job.", content: { "application/json": { schema: JobSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } } },
+});
+
 /** Every operation of the compute area, keyed by operationId. */
-export const routes = { listComputePeers, registerComputePeer, deleteComputePeer } as const;
+export const routes = { listComputePeers, registerComputePeer, deleteComputePeer, provisionWorker, terminateComputeInstance, getJob } as const;

@@ -1,25 +1,73 @@
 /**
  * The compute module (compute-workspace.md, docs/compute.md): the compute peer registry (table
- * `compute_peers`) and the gRPC clients that run inference on the peers. What inference uses of it is
- * `routing`: the peer a request prefers, the healthy peers, and a call to a peer's ModelInfer.
+ * `compute_peers`) and the gRPC clients that run inference on the peers; worker jobs that launch an
+ * instance on a provider and install and start the runtime on it over SSH (table `compute_jobs`); and
+ * the shared jobs registry (`GET /v1/train/jobs/{id}`) over worker and training jobs. What inference uses
+ * of it is `routing`: the peer a request prefers, the healthy peers, and a call to a peer's ModelInfer.
  */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LocalProviderAccess } from '../../platform/auth/local-provider-access.js';
 import type { Module } from '../../platform/module.js';
 import type { Services } from '../../platform/services.js';
+import type { GpuProvider } from '../../providers/provider.js';
+import type { MarketplaceModule } from '../marketplace/module.js';
 import { createPeerClients } from './engine/peer-clients.js';
 import { computeArea } from './http/compute.js';
+import { computeJobRepository } from './jobs/job-repository.js';
+import { jobsRegistry, type TrainingJobLookup } from './jobs/jobs-registry.js';
 import { peerRepository } from './peer-repository.js';
 import { peersUseCases } from './peers-use-cases.js';
+import { createRuntimeBundle } from './workers/runtime-bundle.js';
+import { workersUseCases } from './workers/workers-use-cases.js';
 
 export type { RoutablePeer } from './peers-use-cases.js';
 export { PeerCallError } from './engine/peer-clients.js';
 
-export function createComputeModule(platform: Services) {
+/** The worker package this server ships to nodes (packages/worker beside packages/server). */
+const WORKER_DIR = fileURLToPath(new URL('../../../../worker/', import.meta.url));
+
+export function createComputeModule(
+  platform: Services,
+  deps: {
+    providers: GpuProvider[];
+    marketplace: Pick<MarketplaceModule, 'inventory'>;
+    localAccess: LocalProviderAccess;
+    training?: TrainingJobLookup;
+    dataDir: string;
+    /** This server's HTTP port once it listens. */
+    serverPort: () => number | undefined;
+  },
+) {
   const settings = platform.settings.compute;
-  const peers = peersUseCases({ repository: peerRepository(platform.database.db), clock: platform.clock, settings });
+  const db = platform.database.db;
+  const repository = peerRepository(db);
+  const jobs = computeJobRepository(db);
+  const peers = peersUseCases({ repository, clock: platform.clock, settings });
   const clients = createPeerClients();
+  const workers = workersUseCases({
+    db,
+    jobs,
+    peers: repository,
+    bundle: createRuntimeBundle({ workerDir: WORKER_DIR, dataDir: join(deps.dataDir, 'compute') }),
+    providers: new Map(deps.providers.map((provider) => [provider.name, provider])),
+    findOffer: (id) => {
+      const found = deps.marketplace.inventory.find(id);
+      if (!found) return undefined;
+      return 'stale' in found ? 'stale' : found.offer;
+    },
+    localAllowed: deps.localAccess.allowsTenant,
+    settings,
+    image: platform.settings.sessions.defaultImage,
+    serverPort: deps.serverPort,
+    clock: platform.clock,
+    logger: platform.logger,
+  });
+  const registry = jobsRegistry({ jobs, ...(deps.training ? { training: deps.training } : {}) });
   return {
-    areas: [computeArea(peers)],
+    areas: [computeArea(peers, workers, registry)],
     peers,
+    workers,
     /** What the inference router uses (modules/inference/engine/peer-engine.ts). */
     routing: {
       mode: settings.peerRouting,
@@ -27,6 +75,9 @@ export function createComputeModule(platform: Services) {
       preferred: peers.preferred,
       healthy: peers.healthy,
       infer: clients.infer,
+    },
+    start() {
+      void workers.recover().catch((error: unknown) => platform.logger.warn({ err: error }, 'recovering worker jobs failed'));
     },
     async stop() {
       clients.close();

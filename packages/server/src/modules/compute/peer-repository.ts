@@ -70,6 +70,20 @@ export function peerRepository(db: Db) {
         .where(and(eq(computePeers.tenantId, tenantId), healthWhere('healthy', seenAfter)))
         .orderBy(computePeers.createdAt, computePeers.id);
     },
+    /** The tenant's peers registered from an instance. */
+    async byInstance(tenantId: string, instanceId: string): Promise<PeerRow[]> {
+      return db
+        .select()
+        .from(computePeers)
+        .where(and(eq(computePeers.tenantId, tenantId), eq(computePeers.instanceId, instanceId)));
+    },
+    async deleteByInstance(tenantId: string, instanceId: string): Promise<number> {
+      const deleted = await db
+        .delete(computePeers)
+        .where(and(eq(computePeers.tenantId, tenantId), eq(computePeers.instanceId, instanceId)))
+        .returning({ id: computePeers.id });
+      return deleted.length;
+    },
     async delete(tenantId: string, id: string): Promise<boolean> {
       const deleted = await db
         .delete(computePeers)

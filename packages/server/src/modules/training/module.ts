@@ -8,6 +8,7 @@ import type { Services } from '../../platform/services.js';
 import type { DatasetsModule } from '../datasets/module.js';
 import type { DevicesModule } from '../devices/module.js';
 import type { ModelsModule } from '../models/module.js';
+import { toTrainingJob } from './training-view.js';
 import { trainingArea } from './http/training.js';
 import { trainingRepository } from './training-repository.js';
 import { createTrainingRunner } from './training-runner.js';
@@ -53,6 +54,8 @@ export function createTrainingModule(
   });
   return {
     areas: [trainingArea(useCases)],
+    /** A training job as its API shows it (the compute module's shared jobs registry reads it). */
+    job: async (tenantId: string, id: string) => toTrainingJob(await useCases.get(tenantId, id)),
     start() {
       if (platform.settings.inference.runJobs) runner.start();
     },

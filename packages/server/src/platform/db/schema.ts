@@ -433,3 +433,36 @@ export const computePeers = pgTable(
       .where(sql`realtime_peer_url IS NOT NULL`),
   ],
 );
+
+/**
+ * Jobs of the compute workspace (modules/compute/jobs), served with training jobs by the shared jobs
+ * registry (`GET /v1/train/jobs/{id}`). A worker job's stages (name, status, times, timeout) are in
+ * `stages`; its `env` is never stored (secrets), so a worker job whose server stopped mid-way is failed
+ * at the next start (once older than any stage may take) and its instance destroyed.
+ */
+export const computeJobs = pgTable(
+  'compute_jobs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'worker'>().notNull(),
+    status: text('status').$type<'queued' | 'running' | 'completed' | 'failed' | 'cancelled'>().notNull(),
+    stage: text('stage'),
+    stages: jsonb('stages').$type<Record<string, unknown>[]>().notNull().default([]),
+    provider: text('provider'),
+    instanceId: text('instance_id'),
+    /** The API key issued to the worker (its id only), revoked when the instance is terminated. */
+    apiKeyId: text('api_key_id'),
+    request: jsonb('request').$type<Record<string, unknown>>().notNull().default({}),
+    report: jsonb('report').$type<Record<string, unknown> | null>(),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('compute_jobs_tenant_idx').on(table.tenantId, table.createdAt),
+    index('compute_jobs_instance_idx').on(table.instanceId),
+  ],
+);

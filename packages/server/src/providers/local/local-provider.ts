@@ -18,6 +18,7 @@ import type { CreateInstanceRequest, GpuProvider, ProviderInstance } from '../pr
 import { createUidAllocator, HOME, instanceContainer, VOLUME } from './local-container.js';
 import { LOCAL_TEMPLATES } from './local-templates.js';
 import { offersFor, readGpus } from './machine-offers.js';
+import { forwardHostPorts } from './host-forward.js';
 import { exposedPorts, forwardPorts } from './port-forward.js';
 import { startSshEndpoint, type SshEndpoint } from './ssh-endpoint.js';
 
@@ -27,6 +28,7 @@ interface LocalInstance {
   workDir: string;
   endpoint: SshEndpoint;
   forwards: { close(): Promise<void> } | null;
+  hostForwards: { close(): Promise<void> } | null;
   startedAt: Date;
   lastActivityAt: Date;
   pricePerHour: number;
@@ -113,6 +115,7 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
     instances.delete(id);
     await instance.endpoint.close();
     await instance.forwards?.close();
+    await instance.hostForwards?.close();
     if (instance.userHostId !== null) uids.give(instance.userHostId);
     if (destroyOptions.preserveStorage) {
       await mkdir(join(options.root, 'preserved'), { recursive: true, mode: 0o700 });
@@ -182,6 +185,7 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
         userHostId,
         endpoint: undefined as unknown as SshEndpoint,
         forwards: null,
+        hostForwards: null,
       };
       instances.set(id, instance);
       try {
@@ -204,6 +208,12 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
         instance.lastActivityAt = clock();
       };
       if (ports.length) instance.forwards = await forwardPorts(ports, (args) => containers.exec(id, args), activity);
+      if (request.hostPorts?.length)
+        instance.hostForwards = await forwardHostPorts(request.hostPorts, {
+          workDir,
+          volume: VOLUME,
+          exec: (args) => containers.exec(id, args, { stdio: 'ignore' }),
+        });
       if (request.onStartCmd)
         containers.exec(id, ['/bin/sh', '-c', request.onStartCmd], { cwd: VOLUME, env: { HOME }, stdio: 'ignore' });
       return { instanceId: id };
