@@ -43,6 +43,8 @@ export async function startTestServer(
     settings?: Parameters<typeof createApp>[0]['settings'];
     clock?: () => Date;
     providers?: Parameters<typeof createApp>[0]['providers'];
+    /** Where the local provider keeps its instances (default: shared by every test server of the machine). */
+    dataDir?: string;
   } = {},
 ): Promise<TestServer> {
   const blobs = options.blobs ?? createMemoryBlobStore();
@@ -59,6 +61,7 @@ export async function startTestServer(
     },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   const alpha = await createTenant(database.db, 'alpha');
   const beta = await createTenant(database.db, 'beta');

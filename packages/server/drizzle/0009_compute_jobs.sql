@@ -11,6 +11,7 @@ CREATE TABLE "compute_jobs" (
 	"request" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"report" jsonb,
 	"error" text,
+	"terminated_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );

@@ -63,6 +63,7 @@ export function createComputeModule(
     clock: platform.clock,
     logger: platform.logger,
   });
+  let sweep: NodeJS.Timeout | undefined;
   const registry = jobsRegistry({ jobs, ...(deps.training ? { training: deps.training } : {}) });
   return {
     areas: [computeArea(peers, workers, registry)],
@@ -78,8 +79,14 @@ export function createComputeModule(
     },
     start() {
       void workers.recover().catch((error: unknown) => platform.logger.warn({ err: error }, 'recovering worker jobs failed'));
+      // Peers of terminated instances leave the registry once unhealthy (checked every grace / 2).
+      sweep = setInterval(() => {
+        workers.sweepTerminated().catch((error: unknown) => platform.logger.warn({ err: error }, 'removing peers failed'));
+      }, Math.max(100, settings.peerGraceMs / 2));
+      sweep.unref();
     },
     async stop() {
+      clearInterval(sweep);
       clients.close();
     },
   } satisfies Module & Record<string, unknown>;

@@ -2,9 +2,9 @@
  * The compute_peers table, always scoped to the tenant. A peer is healthy while its `last_seen_at` (the
  * last registration or heartbeat) is newer than the grace period; every replica judges it the same way.
  */
-import { and, count, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, exists, gte, isNotNull, lt, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database.js';
-import { computePeers } from '../../platform/db/schema.js';
+import { computeJobs, computePeers } from '../../platform/db/schema.js';
 
 export type PeerRow = typeof computePeers.$inferSelect;
 export type NewPeer = typeof computePeers.$inferInsert;
@@ -77,10 +77,27 @@ export function peerRepository(db: Db) {
         .from(computePeers)
         .where(and(eq(computePeers.tenantId, tenantId), eq(computePeers.instanceId, instanceId)));
     },
-    async deleteByInstance(tenantId: string, instanceId: string): Promise<number> {
+    /** Deletes unhealthy peers (not seen since `seenBefore`) whose instance was terminated; returns how many. */
+    async deleteTerminated(seenBefore: Date): Promise<number> {
       const deleted = await db
         .delete(computePeers)
-        .where(and(eq(computePeers.tenantId, tenantId), eq(computePeers.instanceId, instanceId)))
+        .where(
+          and(
+            lt(computePeers.lastSeenAt, seenBefore),
+            exists(
+              db
+                .select({ id: computeJobs.id })
+                .from(computeJobs)
+                .where(
+                  and(
+                    eq(computeJobs.tenantId, computePeers.tenantId),
+                    eq(computeJobs.instanceId, computePeers.instanceId),
+                    isNotNull(computeJobs.terminatedAt),
+                  ),
+                ),
+            ),
+          ),
+        )
         .returning({ id: computePeers.id });
       return deleted.length;
     },

@@ -458,6 +458,8 @@ export const computeJobs = pgTable(
     request: jsonb('request').$type<Record<string, unknown>>().notNull().default({}),
     report: jsonb('report').$type<Record<string, unknown> | null>(),
     error: text('error'),
+    /** When its instance was terminated: its peers are removed once they are unhealthy. */
+    terminatedAt: timestamp('terminated_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },

@@ -166,18 +166,26 @@ export function workersUseCases(deps: WorkersDeps) {
       return { job_id: id, instance_id: instanceId };
     },
 
+    /**
+     * Destroys the instance; its peers stop answering at once (routing skips them), go unhealthy when
+     * their heartbeats stop, and are then removed by `sweepTerminated`.
+     */
     async terminate(tenantId: string, instanceId: string) {
       const owned = await jobs.byInstance(tenantId, instanceId);
       if (owned.length === 0) throw notFound('Compute instance', instanceId);
-      for (const job of owned) {
+      for (const job of owned)
         await jobs.progress(job.id, { status: 'cancelled', error: 'the instance was terminated', updatedAt: clock() });
-      }
       const provider = deps.providers.get(owned[0]!.provider ?? '');
       if (provider && !(await destroyWithRetries(provider, instanceId, deps.logger, 3)))
         throw new ApiProblem(503, 'PROVIDER_UNAVAILABLE', `destroying instance ${instanceId} failed; retry`);
-      await deps.peers.deleteByInstance(tenantId, instanceId);
-      for (const job of owned) if (job.apiKeyId) await revokeApiKey(deps.db, job.apiKeyId, clock());
+      for (const job of owned) {
+        await jobs.finish(job.id, { terminatedAt: clock(), updatedAt: clock() });
+        if (job.apiKeyId) await revokeApiKey(deps.db, job.apiKeyId, clock());
+      }
     },
+
+    /** Removes the peers of terminated instances once they are unhealthy. */
+    sweepTerminated: () => deps.peers.deleteTerminated(new Date(clock().getTime() - deps.settings.peerGraceMs)),
 
     /** Worker jobs left running by a server that stopped (not updated for longer than any stage may take). */
     async recover() {
