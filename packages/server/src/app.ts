@@ -130,6 +130,7 @@ export function createApp(options: AppOptions) {
     marketplace,
     localAccess,
     training: training.job,
+    models,
     dataDir: options.dataDir ?? join(tmpdir(), 'computeplane'),
     serverPort: () => {
       const address = httpServer?.address();

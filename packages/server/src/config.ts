@@ -154,19 +154,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
           integer(env, `COMPUTE_${stage.toUpperCase()}_TIMEOUT_MS`, D.compute.stageTimeoutsMs[stage], 100, 86_400_000),
         ]),
       ) as ComputeSettings['stageTimeoutsMs'],
-      ...(env.COMPUTE_SERVER_URL ? { serverUrl: serverUrl(env.COMPUTE_SERVER_URL) } : {}),
+      ...(env.COMPUTE_SERVER_URL ? { serverUrl: serverUrl(env.COMPUTE_SERVER_URL, 'COMPUTE_SERVER_URL') } : {}),
+      hubEndpoint: env.HF_ENDPOINT ? serverUrl(env.HF_ENDPOINT, 'HF_ENDPOINT') : D.compute.hubEndpoint,
+      ...(env.HF_TOKEN?.trim() ? { hubToken: env.HF_TOKEN.trim() } : {}),
+      stagingTimeoutMs: integer(env, 'COMPUTE_STAGING_TIMEOUT_MS', D.compute.stagingTimeoutMs, 1_000, 86_400_000),
     },
   };
 }
 
-function serverUrl(raw: string): string {
+function serverUrl(raw: string, name: string): string {
   try {
     const url = new URL(raw);
     if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
   } catch {
     // falls through to the error below
   }
-  throw new Error(`COMPUTE_SERVER_URL must be an http(s) URL such as https://api.example.com; got "${raw}"`);
+  throw new Error(`${name} must be an http(s) URL such as https://api.example.com; got "${raw}"`);
 }
 
 function peerRouting(raw: string | undefined): 'header' | 'first' {

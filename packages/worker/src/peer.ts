@@ -4,6 +4,7 @@
  * makes this machine a compute peer of the tenant, kept alive by heartbeats. It runs next to the device
  * socket, on the same thread pool and model cache.
  */
+import { join } from 'node:path';
 import type { Capabilities } from '@computeplane/device-protocol';
 import { startGrpcServer } from './grpc-server.js';
 import type { LogRing } from './log-ring.js';
@@ -11,6 +12,7 @@ import type { ModelCache } from './model-cache.js';
 import type { WorkerOptions } from './options.js';
 import { keepRegistered } from './peer-registration.js';
 import { startRealtimeServer } from './realtime-server.js';
+import { createStager } from './stager.js';
 import type { ResultMessage, Task } from './task-runner.js';
 import type { ThreadPool } from './thread-pool.js';
 
@@ -29,11 +31,13 @@ export async function startPeer(
   },
 ) {
   const { host } = options.listen;
+  const stager = createStager({ root: join(options.cacheDir, 'staged'), cache: worker.cache, log: worker.log });
   const grpc = await startGrpcServer({ host, port: options.listen.port, ...worker, version: WORKER_VERSION });
   const realtime = await startRealtimeServer({
     host,
     port: options.realtimePort ?? (options.listen.port === 0 ? 0 : grpc.port + 1),
     ...worker,
+    stager,
   }).catch(async (error: unknown) => {
     await grpc.close();
     throw error;
@@ -50,7 +54,7 @@ export async function startPeer(
       realtimePeerUrl,
       ...(process.env.COMPUTEPLANE_INSTANCE_ID ? { instanceId: process.env.COMPUTEPLANE_INSTANCE_ID } : {}),
     },
-    capabilities: async () => ({ ...worker.capabilities, models: await worker.cache.list() }),
+    capabilities: async () => ({ ...worker.capabilities, models: await worker.cache.list(), staged: await stager.list() }),
     log: worker.log,
   });
   await registration.first;

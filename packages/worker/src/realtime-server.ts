@@ -2,7 +2,8 @@
  * The peer's realtime endpoint (`realtime_peer_url`, `ws://host:port/realtime`): the device protocol with
  * the roles of the socket reversed. A client connects, the peer says `hello` with its capabilities, and
  * answers each `run_inference` / `run_train_step` frame with a `result` frame and each `get_logs` with
- * `logs`, exactly as a device answers the server (docs/device-protocol.md). Invalid frames get an `error`.
+ * `logs`, exactly as a device answers the server (docs/device-protocol.md); a `stage_model` frame stages
+ * files (stager.ts) with `stage_progress` frames and a final `stage_result`. Invalid frames get an `error`.
  */
 import {
   PROTOCOL_VERSION,
@@ -13,6 +14,7 @@ import {
 } from '@computeplane/device-protocol';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { LogRing } from './log-ring.js';
+import type { Stager } from './stager.js';
 import type { ResultMessage, Task } from './task-runner.js';
 
 export const REALTIME_PATH = '/realtime';
@@ -22,6 +24,7 @@ export async function startRealtimeServer(deps: {
   port: number;
   capabilities: Capabilities;
   runTask: (task: Task) => Promise<ResultMessage>;
+  stager: Stager;
   log: LogRing;
 }) {
   const wss = new WebSocketServer({
@@ -45,7 +48,28 @@ export async function startRealtimeServer(deps: {
       const message = parsed.message;
       if (message.type === 'run_inference' || message.type === 'run_train_step')
         void deps.runTask(message).then((result) => send(ws, result));
-      else if (message.type === 'get_logs')
+      else if (message.type === 'stage_model') {
+        let last = 0;
+        const progress = (path: string, bytes: number, total: number | null) => {
+          // At most a few frames a second per staging.
+          if (Date.now() - last < 200 && bytes !== total) return;
+          last = Date.now();
+          send(ws, { v: PROTOCOL_VERSION, type: 'stage_progress', request_id: message.request_id, path, bytes, total });
+        };
+        void deps.stager.stage(message, progress).then(
+          (staged) => send(ws, { v: PROTOCOL_VERSION, type: 'stage_result', request_id: message.request_id, ok: true, ...staged }),
+          (error: unknown) =>
+            send(ws, {
+              v: PROTOCOL_VERSION,
+              type: 'stage_result',
+              request_id: message.request_id,
+              ok: false,
+              dest_dir: message.dest_dir,
+              files: [],
+              error: (error as Error).message.slice(0, 4096),
+            }),
+        );
+      } else if (message.type === 'get_logs')
         send(ws, {
           v: PROTOCOL_VERSION,
           type: 'logs',

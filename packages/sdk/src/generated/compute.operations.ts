@@ -60,6 +60,15 @@ export function getJob(client: Computeplane, init: InitOf<paths, "/v1/train/jobs
   );
 }
 
+/** Pre-stage model weights on a node (POST /v1/models/stage). */
+export function stageModel(client: Computeplane, init: InitOf<paths, "/v1/models/stage", "post">, options?: RequestOptions) {
+  return send(client, options, (fetchOptions) =>
+    api(client).POST("/v1/models/stage", { ...init, ...fetchOptions } as never) as Promise<
+      FetchResponse<paths["/v1/models/stage"]["post"], InitOf<paths, "/v1/models/stage", "post">, `${string}/${string}`>
+    >,
+  );
+}
+
 export type ComputePeer = components['schemas']["ComputePeer"];
 export type ComputePeerList = components['schemas']["ComputePeerList"];
 export type Error = components['schemas']["Error"];
@@ -74,6 +83,9 @@ export type PeerRegistration = components['schemas']["PeerRegistration"];
 export type RealtimeEndpoint = components['schemas']["RealtimeEndpoint"];
 export type RegistryJobStage = components['schemas']["RegistryJobStage"];
 export type RegistryJobStatus = components['schemas']["RegistryJobStatus"];
+export type StageAccepted = components['schemas']["StageAccepted"];
+export type StageReport = components['schemas']["StageReport"];
+export type StageRequest = components['schemas']["StageRequest"];
 export type Timestamp = components['schemas']["Timestamp"];
 export type WorkerAccepted = components['schemas']["WorkerAccepted"];
 export type WorkerReport = components['schemas']["WorkerReport"];

@@ -114,6 +114,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models/stage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pre-stage model weights on a node
+         * @description Downloads a model's files onto a compute peer ahead of traffic and answers 202 `{job_id, dest_dir}`; poll the job at `GET /v1/train/jobs/{id}`. `repo_id` is a Hugging Face repo id (`owner/name`; the Hub at `HF_ENDPOINT`, default https://huggingface.co, with `HF_TOKEN` when set) or a model id of this platform (`model_…`). `name_filters` are glob patterns (`*.onnx`, `onnx/**`); a file is staged when any matches. The peer (`peer_id`, default: the tenant's first healthy peer with a realtime endpoint) streams each file into `dest_dir` under its staging directory, resumes an interrupted download with a Range request, and checks each file's size and sha256 against the Hub's. Staged models appear in the peer's `capabilities.staged`; a staged platform model also in `capabilities.models`, which routing prefers.
+         */
+        post: operations["stageModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -229,20 +249,52 @@ export interface components {
         Job: {
             job_id: string;
             /** @enum {string} */
-            kind: "worker" | "training";
+            kind: "worker" | "stage" | "training";
             status: components["schemas"]["RegistryJobStatus"];
             /** @description The stage in progress, the one that failed, or the last one (null for training jobs). */
             stage: string | null;
             stages: components["schemas"]["RegistryJobStage"][];
             /** @description Why the job failed (the stage and the reason). */
             error: string | null;
-            /** @description A completed worker job's report; a training job's `{model_id, result_model_id}`; otherwise null. */
-            report: components["schemas"]["WorkerReport"] | {
+            /** @description A completed worker job's report; a staging job's progress and, once completed, its files; a training job's `{model_id, result_model_id}`; otherwise null. */
+            report: components["schemas"]["WorkerReport"] | components["schemas"]["StageReport"] | {
                 model_id: string;
                 result_model_id: string | null;
             } | null;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
+        };
+        StageRequest: {
+            /** @description A Hugging Face repo id (`owner/name`) or a model id of this platform (`model_…`). */
+            repo_id: string;
+            /**
+             * @description The Hub revision (branch, tag or commit).
+             * @default main
+             */
+            revision?: string;
+            /** @description Where on the node, relative to its staging directory (`<cache-dir>/staged`); default: the repo id with `/` as `--`. `..` is refused. */
+            dest_dir?: string;
+            /** @description Glob patterns (picomatch); only files matching one are staged. Default all files. */
+            name_filters?: string[];
+            peer_id?: components["schemas"]["PeerId"];
+        };
+        StageAccepted: {
+            /** @example sjob_k3v9x2m4q7r8 */
+            job_id: string;
+            dest_dir: string;
+        };
+        StageReport: {
+            repo_id: string;
+            revision: string | null;
+            peer_id: components["schemas"]["PeerId"];
+            dest_dir: string;
+            bytes_done: number;
+            bytes_total: number | null;
+            files: {
+                path: string;
+                size: number | null;
+                sha256: string | null;
+            }[];
         };
         /**
          * Format: date-time
@@ -611,7 +663,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "spec": {
-                 *         "offer_id": "local-cpu",
+                 *         "offer_id": "local-local-cpu",
                  *         "count": 1
                  *       },
                  *       "env": {
@@ -696,6 +748,52 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    stageModel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "repo_id": "acme/tiny-mlp",
+                 *       "name_filters": [
+                 *         "*.onnx",
+                 *         "config.json"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["StageRequest"];
+            };
+        };
+        responses: {
+            /** @description The staging job was accepted. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description The job's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -1075,7 +1075,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 },
                 "example": {
                   "spec": {
-                    "offer_id": "local-cpu",
+                    "offer_id": "local-local-cpu",
                     "count": 1
                   },
                   "env": {
@@ -1224,6 +1224,82 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "404": {
               "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/v1/models/stage": {
+        "post": {
+          "operationId": "stageModel",
+          "tags": [
+            "compute"
+          ],
+          "summary": "Pre-stage model weights on a node",
+          "description": "Downloads a model's files onto a compute peer ahead of traffic and answers 202 `{job_id, dest_dir}`; poll the job at `GET /v1/train/jobs/{id}`. `repo_id` is a Hugging Face repo id (`owner/name`; the Hub at `HF_ENDPOINT`, default https://huggingface.co, with `HF_TOKEN` when set) or a model id of this platform (`model_…`). `name_filters` are glob patterns (`*.onnx`, `onnx/**`); a file is staged when any matches. The peer (`peer_id`, default: the tenant's first healthy peer with a realtime endpoint) streams each file into `dest_dir` under its staging directory, resumes an interrupted download with a Range request, and checks each file's size and sha256 against the Hub's. Staged models appear in the peer's `capabilities.staged`; a staged platform model also in `capabilities.models`, which routing prefers.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StageRequest"
+                },
+                "example": {
+                  "repo_id": "acme/tiny-mlp",
+                  "name_filters": [
+                    "*.onnx",
+                    "config.json"
+                  ]
+                }
+              }
+            }
+          },
+          "responses": {
+            "202": {
+              "description": "The staging job was accepted.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                },
+                "Location": {
+                  "description": "The job's URL.",
+                  "schema": {
+                    "type": "string"
+                  }
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/StageAccepted"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
             }
           }
         }
@@ -1890,6 +1966,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "type": "string",
               "enum": [
                 "worker",
+                "stage",
                 "training"
               ]
             },
@@ -1917,10 +1994,13 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Why the job failed (the stage and the reason)."
             },
             "report": {
-              "description": "A completed worker job's report; a training job's `{model_id, result_model_id}`; otherwise null.",
+              "description": "A completed worker job's report; a staging job's progress and, once completed, its files; a training job's `{model_id, result_model_id}`; otherwise null.",
               "oneOf": [
                 {
                   "$ref": "#/components/schemas/WorkerReport"
+                },
+                {
+                  "$ref": "#/components/schemas/StageReport"
                 },
                 {
                   "type": "object",
@@ -1951,6 +2031,134 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "updated_at": {
               "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
+        "StageRequest": {
+          "type": "object",
+          "required": [
+            "repo_id"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "repo_id": {
+              "type": "string",
+              "pattern": "^(model_[a-z0-9]{4,32}|[A-Za-z0-9][A-Za-z0-9._-]{0,95}(/[A-Za-z0-9][A-Za-z0-9._-]{0,95})?)$",
+              "description": "A Hugging Face repo id (`owner/name`) or a model id of this platform (`model_…`)."
+            },
+            "revision": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9._/-]{1,128}$",
+              "default": "main",
+              "description": "The Hub revision (branch, tag or commit)."
+            },
+            "dest_dir": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
+              "maxLength": 256,
+              "description": "Where on the node, relative to its staging directory (`<cache-dir>/staged`); default: the repo id with `/` as `--`. `..` is refused."
+            },
+            "name_filters": {
+              "type": "array",
+              "maxItems": 64,
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 256
+              },
+              "description": "Glob patterns (picomatch); only files matching one are staged. Default all files."
+            },
+            "peer_id": {
+              "$ref": "#/components/schemas/PeerId"
+            }
+          }
+        },
+        "StageAccepted": {
+          "type": "object",
+          "required": [
+            "job_id",
+            "dest_dir"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "job_id": {
+              "type": "string",
+              "examples": [
+                "sjob_k3v9x2m4q7r8"
+              ]
+            },
+            "dest_dir": {
+              "type": "string"
+            }
+          }
+        },
+        "StageReport": {
+          "type": "object",
+          "required": [
+            "repo_id",
+            "revision",
+            "peer_id",
+            "dest_dir",
+            "bytes_done",
+            "bytes_total",
+            "files"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "repo_id": {
+              "type": "string"
+            },
+            "revision": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "peer_id": {
+              "$ref": "#/components/schemas/PeerId"
+            },
+            "dest_dir": {
+              "type": "string"
+            },
+            "bytes_done": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "bytes_total": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "minimum": 0
+            },
+            "files": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "path",
+                  "size",
+                  "sha256"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "path": {
+                    "type": "string"
+                  },
+                  "size": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "sha256": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                }
+              }
             }
           }
         },

@@ -127,6 +127,12 @@ export interface ComputeSettings {
    * provider reaches this server's own port through its instance's host forward, and other providers need it.
    */
   serverUrl?: string;
+  /** The model hub staging reads Hugging Face repos from (`HF_ENDPOINT`, as Hugging Face's tools). */
+  hubEndpoint: string;
+  /** Its token (`HF_TOKEN`); a secret, sent only to the hub and to the peer that downloads. */
+  hubToken?: string;
+  /** How long one staging job may take. */
+  stagingTimeoutMs: number;
 }
 
 export const WORKER_STAGES = [
@@ -187,6 +193,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
       starting_runtime: 60_000,
       registering: 120_000,
     },
+    hubEndpoint: 'https://huggingface.co',
+    stagingTimeoutMs: 3_600_000,
   },
 };
 

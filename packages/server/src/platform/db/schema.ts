@@ -447,7 +447,7 @@ export const computeJobs = pgTable(
     tenantId: text('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    kind: text('kind').$type<'worker'>().notNull(),
+    kind: text('kind').$type<'worker' | 'stage'>().notNull(),
     status: text('status').$type<'queued' | 'running' | 'completed' | 'failed' | 'cancelled'>().notNull(),
     stage: text('stage'),
     stages: jsonb('stages').$type<Record<string, unknown>[]>().notNull().default([]),

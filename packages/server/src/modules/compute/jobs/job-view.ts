@@ -1,4 +1,4 @@
-/** Jobs of the shared registry as the API shows them (openapi/compute.yaml `Job`): worker jobs and training jobs. */
+/** Jobs of the shared registry as the API shows them (openapi/compute.yaml `Job`): worker, staging and training jobs. */
 import type { WorkerStage } from '../../../platform/settings.js';
 import type { ComputeJobRow } from './job-repository.js';
 
@@ -10,15 +10,16 @@ export interface StageRecord {
   timeout_ms: number;
 }
 
-export function workerJobView(row: ComputeJobRow) {
+/** A worker job (its report once completed) or a staging job (its report shows progress throughout). */
+export function computeJobView(row: ComputeJobRow) {
   return {
     job_id: row.id,
-    kind: 'worker' as const,
+    kind: row.kind,
     status: row.status,
     stage: row.stage,
     stages: row.stages as unknown as StageRecord[],
     error: row.error,
-    report: row.status === 'completed' ? (row.report as never) : null,
+    report: row.kind === 'stage' || row.status === 'completed' ? (row.report as never) : null,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
