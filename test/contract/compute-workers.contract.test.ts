@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
-import { getJob, provisionWorker, terminateComputeInstance, waitForJob } from '@computeplane/sdk/compute';
+import {
+  deleteComputePeer,
+  getJob,
+  provisionWorker,
+  registerComputePeer,
+  stageModel,
+  terminateComputeInstance,
+  waitForJob,
+} from '@computeplane/sdk/compute';
 import { listOffers } from '@computeplane/sdk/offers';
 import { uploadModel } from '@computeplane/sdk/models';
 import { startTraining } from '@computeplane/sdk/training';
@@ -98,6 +106,38 @@ describe.each(testDrivers)('compute workers contract on $name', (driver) => {
       404,
       'NOT_FOUND',
     );
+  });
+
+  it('accepts a staging job onto a peer and reports why it failed when the peer cannot be reached', async () => {
+    const model = await unwrap(uploadModel(server.clientA, { model: fixturePath('tiny-mlp.onnx') }));
+    // A peer whose realtime endpoint nothing serves (registered without the probe).
+    const peer = await unwrap(
+      registerComputePeer(server.clientA, { body: { realtime_peer_url: 'ws://127.0.0.1:9/realtime', probe: false } }),
+    );
+    const accepted = (
+      await conform('stageModel', stageModel(server.clientA, { body: { repo_id: model.id, peer_id: peer.id } }))
+    ).data!;
+    expect(accepted.dest_dir).toBe(model.id);
+    const job = await waitForJob(server.clientA, accepted.job_id, { intervalMs: 100, failOnError: false });
+    const read = (await conform('getJob', getJob(server.clientA, { params: { path: { id: accepted.job_id } } }))).data!;
+    expect(read).toEqual(job);
+    expect(read).toMatchObject({ kind: 'stage', status: 'failed', report: { repo_id: model.id, peer_id: peer.id } });
+    expect(read.error).toMatch(/^staging: the peer's realtime endpoint/);
+    await conformError(
+      'stageModel',
+      stageModel(server.clientB, { body: { repo_id: model.id, peer_id: peer.id } }),
+      404,
+      'NOT_FOUND',
+    );
+    await conformError(
+      'stageModel',
+      stageModel(server.clientA, { body: { repo_id: 'model_unknown1', peer_id: peer.id } }),
+      404,
+      'NOT_FOUND',
+    );
+    await unwrap(deleteComputePeer(server.clientA, { params: { path: { id: peer.id } } }));
+    const noPeer = await conformError('stageModel', stageModel(server.clientA, { body: { repo_id: model.id } }), 503, 'NO_DEVICES');
+    expect(noPeer.message).toMatch(/no healthy compute peer/);
   });
 
   it('serves training jobs through the same registry', async () => {
