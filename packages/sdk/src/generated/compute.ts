@@ -663,7 +663,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "spec": {
-                 *         "offer_id": "local-local-cpu",
+                 *         "offer_id": "vastai-12345",
                  *         "count": 1
                  *       },
                  *       "env": {

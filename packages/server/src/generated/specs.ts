@@ -1075,7 +1075,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 },
                 "example": {
                   "spec": {
-                    "offer_id": "local-local-cpu",
+                    "offer_id": "vastai-12345",
                     "count": 1
                   },
                   "env": {
