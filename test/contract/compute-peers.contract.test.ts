@@ -52,7 +52,7 @@ describe.each(testDrivers)('compute peers contract on $name', (driver) => {
       realtime_peer_url: `ws://127.0.0.1:${other.port}/realtime`,
       capabilities: { gpu: 'none', cpu_cores: 2 },
     });
-    expect(first.response.status).toBe(201);
+    expect(first.response?.status).toBe(201);
     const peer = first.data!;
     expect(peer).toMatchObject({ name: 'box-1', grpc_peer: grpc, instance_id: null });
     expect(peer.health.status).toBe('healthy');
@@ -62,7 +62,7 @@ describe.each(testDrivers)('compute peers contract on $name', (driver) => {
 
     // The same endpoint written without a scheme is the same peer; capabilities not sent are kept.
     const again = await register({ grpc_peer: `127.0.0.1:${open.port}`, probe: false });
-    expect(again.response.status).toBe(200);
+    expect(again.response?.status).toBe(200);
     expect(again.data).toMatchObject({ id: peer.id, name: 'box-1', capabilities: { gpu: 'none', cpu_cores: 2 } });
     // Sent capabilities replace the keys they name; the others stay.
     const merged = await register({
@@ -102,7 +102,7 @@ describe.each(testDrivers)('compute peers contract on $name', (driver) => {
     expect(unreachable.message).toContain(`grpc_peer http://127.0.0.1:${closedPort} is not reachable`);
     // Without the probe, the same endpoint is accepted (and registered unprobed).
     const unprobed = await register({ grpc_peer: `http://127.0.0.1:${closedPort}`, probe: false });
-    expect(unprobed.response.status).toBe(201);
+    expect(unprobed.response?.status).toBe(201);
     expect(unprobed.data!.health.last_probe_at).toBeNull();
     await unwrap(deleteComputePeer(suite.server.clientA, { params: { path: { id: unprobed.data!.id } } }));
   });
@@ -141,7 +141,7 @@ describe.each(testDrivers)('compute peers contract on $name', (driver) => {
     expect(unhealthy.peers.map((p) => p.id)).toContain(peer.id);
 
     const beat = await register({ grpc_peer: `http://127.0.0.1:${open.port}`, peer_id: peer.id, probe: false });
-    expect(beat.response.status).toBe(200);
+    expect(beat.response?.status).toBe(200);
     expect(beat.data!.health.status).toBe('healthy');
     const healthy = (await unwrap(listComputePeers(suite.server.clientA, { params: { query: { health: 'healthy' } } })))
       .peers;
@@ -151,7 +151,7 @@ describe.each(testDrivers)('compute peers contract on $name', (driver) => {
       'deleteComputePeer',
       deleteComputePeer(suite.server.clientA, { params: { path: { id: peer.id } } }),
     );
-    expect(deleted.response.status).toBe(204);
+    expect(deleted.response?.status).toBe(204);
     const afterDelete = await conformError(
       'registerComputePeer',
       registerComputePeer(suite.server.clientA, {

@@ -72,21 +72,32 @@ describe.each(testDrivers)('compute workers contract on $name', (driver) => {
       'terminateComputeInstance',
       terminateComputeInstance(server.clientA, { params: { path: { id: accepted.instance_id } } }),
     );
-    expect(terminated.response.status).toBe(204);
-    await conformError('getJob', getJob(server.clientB, { params: { path: { id: accepted.job_id } } }), 404, 'NOT_FOUND');
+    expect(terminated.response?.status).toBe(204);
+    await conformError(
+      'getJob',
+      getJob(server.clientB, { params: { path: { id: accepted.job_id } } }),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   it('refuses an unknown offer, an offer of another provider, and an unknown instance', async () => {
     const unknown = await conformError(
       'provisionWorker',
-      provisionWorker(server.clientA, { params: { query: { provider: 'local' } }, body: { spec: { offer_id: 'local-nope' } } }),
+      provisionWorker(server.clientA, {
+        params: { query: { provider: 'local' } },
+        body: { spec: { offer_id: 'local-nope' } },
+      }),
       404,
       'NOT_FOUND',
     );
     expect(unknown.message).toMatch(/GET \/api\/v1\/inventory/);
     const mismatch = await conformError(
       'provisionWorker',
-      provisionWorker(server.clientA, { params: { query: { provider: 'lambda' } }, body: { spec: { offer_id: offerId } } }),
+      provisionWorker(server.clientA, {
+        params: { query: { provider: 'lambda' } },
+        body: { spec: { offer_id: offerId } },
+      }),
       400,
       'VALIDATION_ERROR',
     );
@@ -136,7 +147,12 @@ describe.each(testDrivers)('compute workers contract on $name', (driver) => {
       'NOT_FOUND',
     );
     await unwrap(deleteComputePeer(server.clientA, { params: { path: { id: peer.id } } }));
-    const noPeer = await conformError('stageModel', stageModel(server.clientA, { body: { repo_id: model.id } }), 503, 'NO_DEVICES');
+    const noPeer = await conformError(
+      'stageModel',
+      stageModel(server.clientA, { body: { repo_id: model.id } }),
+      503,
+      'NO_DEVICES',
+    );
     expect(noPeer.message).toMatch(/no healthy compute peer/);
   });
 
@@ -154,6 +170,11 @@ describe.each(testDrivers)('compute workers contract on $name', (driver) => {
     const job = (await conform('getJob', getJob(server.clientA, { params: { path: { id: training.job_id } } }))).data!;
     expect(job).toMatchObject({ job_id: training.job_id, kind: 'training', stage: null, stages: [] });
     expect(job.report).toMatchObject({ model_id: model.id });
-    await conformError('getJob', getJob(server.clientB, { params: { path: { id: training.job_id } } }), 404, 'NOT_FOUND');
+    await conformError(
+      'getJob',
+      getJob(server.clientB, { params: { path: { id: training.job_id } } }),
+      404,
+      'NOT_FOUND',
+    );
   });
 });

@@ -208,7 +208,7 @@ describe('compute peers: the runtime in peer mode', () => {
     const result = frames.find((f) => f.type === 'result') as Extract<DeviceMessage, { type: 'result' }>;
     socket.close();
     expect(result.ok).toBe(true);
-    if (result.ok) expect(Object.values(result.outputs)[0]!.data).toEqual(local.result.data);
+    if (result.ok) expect(Object.values(result.outputs ?? {})[0]!.data).toEqual(local.result.data);
 
     // Killed: requests naming it run in-process at once, and it turns unhealthy within the grace period.
     worker.kill('SIGKILL');

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unwrap } from '@computeplane/sdk';
+import { ApiError, unwrap } from '@computeplane/sdk';
 import { listComputePeers, stageModel, waitForJob, type ComputePeer } from '@computeplane/sdk/compute';
 import { uploadModel } from '@computeplane/sdk/models';
 import { testDrivers, type TestDatabase } from '@computeplane/test-support/databases';
@@ -54,7 +54,17 @@ describe('model staging onto a peer', () => {
     });
     worker = spawn(
       process.execPath,
-      [workerMain, '--server', server.baseUrl, '--name', 'stager', '--cache-dir', join(root, 'cache'), '--listen', '127.0.0.1:0'],
+      [
+        workerMain,
+        '--server',
+        server.baseUrl,
+        '--name',
+        'stager',
+        '--cache-dir',
+        join(root, 'cache'),
+        '--listen',
+        '127.0.0.1:0',
+      ],
       { env: { PATH: process.env.PATH ?? '', COMPUTEPLANE_API_KEY: server.keyA }, stdio: 'ignore' },
     );
   });
@@ -84,7 +94,11 @@ describe('model staging onto a peer', () => {
     expect(accepted.dest_dir).toBe('acme--tiny-mlp');
     const job = await waitForJob(server.clientA, accepted.job_id, { intervalMs: 200 });
     expect(job.kind).toBe('stage');
-    const report = job.report as { files: { path: string; size: number; sha256: string }[]; bytes_done: number; bytes_total: number };
+    const report = job.report as {
+      files: { path: string; size: number; sha256: string }[];
+      bytes_done: number;
+      bytes_total: number;
+    };
     expect(report.files.map((file) => file.path).sort()).toEqual(['model.onnx', 'weights/part-1.bin']);
     expect(report.files.find((f) => f.path === 'weights/part-1.bin')!.sha256).toBe(sha256(weights));
     expect(report.bytes_done).toBe(report.bytes_total);
@@ -122,12 +136,14 @@ describe('model staging onto a peer', () => {
   });
 
   it('refuses filters that match nothing, unknown repos and peers, and another tenant', async () => {
-    const none = await stageModel(server.clientA, { body: { repo_id: 'acme/tiny-mlp', name_filters: ['*.gguf'], peer_id: peer.id } });
-    expect(none.error?.status).toBe(400);
+    const none = await stageModel(server.clientA, {
+      body: { repo_id: 'acme/tiny-mlp', name_filters: ['*.gguf'], peer_id: peer.id },
+    });
+    expect((none.error as ApiError).status).toBe(400);
     expect(none.error?.message).toMatch(/name_filters matched none of the 4 files of acme\/tiny-mlp/);
     const unknown = await stageModel(server.clientA, { body: { repo_id: 'acme/missing', peer_id: peer.id } });
-    expect(unknown.error?.status).toBe(404);
+    expect((unknown.error as ApiError).status).toBe(404);
     const otherTenant = await stageModel(server.clientB, { body: { repo_id: 'acme/tiny-mlp', peer_id: peer.id } });
-    expect(otherTenant.error?.status).toBe(404);
+    expect((otherTenant.error as ApiError).status).toBe(404);
   });
 });

@@ -66,7 +66,13 @@ describe('compute workers on the local provider', () => {
     expect(job.status).toBe('completed');
     expect(job.stages.map((stage) => stage.status)).toEqual(Array(6).fill('completed'));
     expect(seen.at(-1)).toBe('registering');
-    const report = job.report as { instance_id: string; ip: string; grpc_peer: string; realtime_peer_url: string; peer_id: string };
+    const report = job.report as {
+      instance_id: string;
+      ip: string;
+      grpc_peer: string;
+      realtime_peer_url: string;
+      peer_id: string;
+    };
     expect(report).toMatchObject({ instance_id: accepted.instance_id, ip: '127.0.0.1' });
     expect(JSON.stringify(job)).not.toContain(SECRET);
 
@@ -86,7 +92,7 @@ describe('compute workers on the local provider', () => {
     expect(onWorker.result).toEqual(local.result);
 
     const terminated = await terminateComputeInstance(client, { params: { path: { id: accepted.instance_id } } });
-    expect(terminated.response.status).toBe(204);
+    expect(terminated.response?.status).toBe(204);
     // The runtime is gone: requests naming its peer run in-process; the peer turns unhealthy, then leaves.
     const fallback = await sync({ 'x-hybrie-preferred-peer-id': report.peer_id });
     expect(fallback.device_id).toMatch(/^local\//);
@@ -117,9 +123,10 @@ describe('compute workers on the local provider', () => {
     expect(job.stages.find((stage) => stage.name === 'installing_runtime')!.status).toBe('failed');
     expect(existsSync(join(dataDir, 'instances', accepted.instance_id))).toBe(false);
     // Another tenant sees neither the job nor the instance.
-    expect((await getJob(server.clientB, { params: { path: { id: accepted.job_id } } })).response.status).toBe(404);
+    expect((await getJob(server.clientB, { params: { path: { id: accepted.job_id } } })).response?.status).toBe(404);
     expect(
-      (await terminateComputeInstance(server.clientB, { params: { path: { id: accepted.instance_id } } })).response.status,
+      (await terminateComputeInstance(server.clientB, { params: { path: { id: accepted.instance_id } } })).response
+        ?.status,
     ).toBe(404);
   });
 });

@@ -70,9 +70,15 @@ const stageFile = z.object({
   path: z.string().min(1).max(1024),
   url: z.string().max(4096).optional(),
   headers: z.record(z.string().max(64), z.string().max(8192)).optional(),
-  model_checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/).optional(),
+  model_checksum: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/)
+    .optional(),
   /** Expected sha256 (hex) of the file, when the source publishes one. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type StageFile = z.infer<typeof stageFile>;

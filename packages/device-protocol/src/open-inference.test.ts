@@ -24,9 +24,11 @@ describe('Open Inference Protocol codec', () => {
     expect(
       v2ToWire({ name: 'x', datatype: 'INT32', shape: [3], contents: { int_contents: [1, 2, 3] } }, undefined),
     ).toEqual({ type: 'int32', dims: [3], data: [1, 2, 3] });
-    expect(() => v2ToWire({ name: 'x', datatype: 'FP32', shape: [4], contents: { fp32_contents: [1] } }, undefined)).toThrow(
-      /1 values do not fill the shape \[4\]/,
+    expect(() =>
+      v2ToWire({ name: 'x', datatype: 'FP32', shape: [4], contents: { fp32_contents: [1] } }, undefined),
+    ).toThrow(/1 values do not fill the shape \[4\]/);
+    expect(() => v2ToWire({ name: 'x', datatype: 'BF16', shape: [1] }, new Uint8Array(2))).toThrow(
+      /BF16 is not supported/,
     );
-    expect(() => v2ToWire({ name: 'x', datatype: 'BF16', shape: [1] }, new Uint8Array(2))).toThrow(/BF16 is not supported/);
   });
 });

@@ -54,7 +54,11 @@ export async function startPeer(
       realtimePeerUrl,
       ...(process.env.COMPUTEPLANE_INSTANCE_ID ? { instanceId: process.env.COMPUTEPLANE_INSTANCE_ID } : {}),
     },
-    capabilities: async () => ({ ...worker.capabilities, models: await worker.cache.list(), staged: await stager.list() }),
+    capabilities: async () => ({
+      ...worker.capabilities,
+      models: await worker.cache.list(),
+      staged: await stager.list(),
+    }),
     log: worker.log,
   });
   await registration.first;

@@ -57,7 +57,14 @@ export async function startRealtimeServer(deps: {
           send(ws, { v: PROTOCOL_VERSION, type: 'stage_progress', request_id: message.request_id, path, bytes, total });
         };
         void deps.stager.stage(message, progress).then(
-          (staged) => send(ws, { v: PROTOCOL_VERSION, type: 'stage_result', request_id: message.request_id, ok: true, ...staged }),
+          (staged) =>
+            send(ws, {
+              v: PROTOCOL_VERSION,
+              type: 'stage_result',
+              request_id: message.request_id,
+              ok: true,
+              ...staged,
+            }),
           (error: unknown) =>
             send(ws, {
               v: PROTOCOL_VERSION,

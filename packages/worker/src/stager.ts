@@ -22,16 +22,19 @@ const MANIFEST = '.staged.json';
 /** `child` inside `parent`, or an error naming the field (no `..` or absolute escapes). */
 function inside(parent: string, child: string, what: string): string {
   const full = resolve(parent, child);
-  if (full !== parent && !full.startsWith(parent + sep)) throw new Error(`${what} ${child} leaves the staging directory`);
+  if (full !== parent && !full.startsWith(parent + sep))
+    throw new Error(`${what} ${child} leaves the staging directory`);
   return full;
 }
 
-const sizeOf = (path: string) => stat(path).then((s) => s.size, () => 0);
+const sizeOf = (path: string) =>
+  stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
 
 async function hashFile(path: string, hash: Hash) {
-  await pipeline(createReadStream(path), async function* (source) {
-    for await (const chunk of source) hash.update(chunk as Buffer);
-  });
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
 }
 
 export function createStager(options: { root: string; cache: ModelCache; log: LogRing; fetch?: typeof fetch }) {
@@ -108,7 +111,11 @@ export function createStager(options: { root: string; cache: ModelCache; log: Lo
         await mkdir(dirname(target), { recursive: true });
         if (file.model_checksum) {
           await copyFile(await options.cache.path(file.model_checksum), target);
-          staged.push({ path: file.path, size: await sizeOf(target), sha256: file.model_checksum.slice('sha256:'.length) });
+          staged.push({
+            path: file.path,
+            size: await sizeOf(target),
+            sha256: file.model_checksum.slice('sha256:'.length),
+          });
           progress(file.path, await sizeOf(target), await sizeOf(target));
           continue;
         }
@@ -128,8 +135,15 @@ export function createStager(options: { root: string; cache: ModelCache; log: Lo
         const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
         for (const entry of entries) {
           if (entry.isFile() && entry.name === MANIFEST) {
-            const manifest = JSON.parse(await readFile(join(dir, entry.name), 'utf8')) as { repo_id: string; files: unknown[] };
-            found.push({ repo_id: manifest.repo_id, dest_dir: relative(options.root, dir), files: manifest.files.length });
+            const manifest = JSON.parse(await readFile(join(dir, entry.name), 'utf8')) as {
+              repo_id: string;
+              files: unknown[];
+            };
+            found.push({
+              repo_id: manifest.repo_id,
+              dest_dir: relative(options.root, dir),
+              files: manifest.files.length,
+            });
           } else if (entry.isDirectory() && depth < 4) await walk(join(dir, entry.name), depth + 1);
         }
       };

@@ -96,11 +96,18 @@ export function createComputeModule(
       infer: clients.infer,
     },
     start() {
-      void workers.recover().catch((error: unknown) => platform.logger.warn({ err: error }, 'recovering worker jobs failed'));
+      void workers
+        .recover()
+        .catch((error: unknown) => platform.logger.warn({ err: error }, 'recovering worker jobs failed'));
       // Peers of terminated instances leave the registry once unhealthy (checked every grace / 2).
-      sweep = setInterval(() => {
-        workers.sweepTerminated().catch((error: unknown) => platform.logger.warn({ err: error }, 'removing peers failed'));
-      }, Math.max(100, settings.peerGraceMs / 2));
+      sweep = setInterval(
+        () => {
+          workers
+            .sweepTerminated()
+            .catch((error: unknown) => platform.logger.warn({ err: error }, 'removing peers failed'));
+        },
+        Math.max(100, settings.peerGraceMs / 2),
+      );
       sweep.unref();
     },
     async stop() {

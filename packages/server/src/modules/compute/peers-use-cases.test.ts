@@ -31,13 +31,21 @@ function useCases(rows: PeerRow[]) {
 describe('peer routing choices', () => {
   it('puts a healthy peer holding the model first, then the others in registration order', async () => {
     const peers = useCases([row('peer_first', []), row('peer_holder', ['sha256:abc']), row('peer_third', [])]);
-    expect((await peers.healthy('t', 'sha256:abc')).map((p) => p.id)).toEqual(['peer_holder', 'peer_first', 'peer_third']);
+    expect((await peers.healthy('t', 'sha256:abc')).map((p) => p.id)).toEqual([
+      'peer_holder',
+      'peer_first',
+      'peer_third',
+    ]);
     expect((await peers.healthy('t')).map((p) => p.id)).toEqual(['peer_first', 'peer_holder', 'peer_third']);
   });
 
   it('leaves out peers past the grace period and peers without a gRPC endpoint', async () => {
     const grace = DEFAULT_SETTINGS.compute.peerGraceMs;
-    const peers = useCases([row('peer_stale', ['sha256:abc'], grace + 1), row('peer_nogrpc', [], 0, false), row('peer_ok', [])]);
+    const peers = useCases([
+      row('peer_stale', ['sha256:abc'], grace + 1),
+      row('peer_nogrpc', [], 0, false),
+      row('peer_ok', []),
+    ]);
     expect((await peers.healthy('t', 'sha256:abc')).map((p) => p.id)).toEqual(['peer_ok']);
     expect(await peers.preferred('t', 'peer_stale')).toEqual({ healthy: false });
     expect(await peers.preferred('t', 'peer_ok')).toMatchObject({ healthy: true, peer: { id: 'peer_ok' } });

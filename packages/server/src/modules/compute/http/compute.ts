@@ -18,7 +18,11 @@ export function computeArea(
 ) {
   return area('compute', routes, {
     provisionWorker: async (c) => {
-      const accepted = await workers.start(tenantOf(c.get('principal')), c.req.valid('query').provider, c.req.valid('json'));
+      const accepted = await workers.start(
+        tenantOf(c.get('principal')),
+        c.req.valid('query').provider,
+        c.req.valid('json'),
+      );
       c.header('Location', `/v1/train/jobs/${accepted.job_id}`);
       return c.json(accepted, 202);
     },

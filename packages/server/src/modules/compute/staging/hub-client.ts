@@ -36,7 +36,11 @@ export function hubClient(options: { endpoint: string; token?: string; fetch?: t
           signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
         });
       } catch (error) {
-        throw new ApiProblem(503, 'PROVIDER_UNAVAILABLE', `the model hub at ${base} did not answer: ${(error as Error).message}`);
+        throw new ApiProblem(
+          503,
+          'PROVIDER_UNAVAILABLE',
+          `the model hub at ${base} did not answer: ${(error as Error).message}`,
+        );
       }
       if (response.status === 401 || response.status === 403 || response.status === 404)
         throw new ApiProblem(
@@ -51,8 +55,16 @@ export function hubClient(options: { endpoint: string; token?: string; fetch?: t
         .filter((sibling): sibling is Sibling & { rfilename: string } => typeof sibling.rfilename === 'string')
         .map((sibling) => ({
           path: sibling.rfilename,
-          size: typeof sibling.lfs?.size === 'number' ? sibling.lfs.size : typeof sibling.size === 'number' ? sibling.size : null,
-          sha256: typeof sibling.lfs?.sha256 === 'string' && /^[0-9a-f]{64}$/.test(sibling.lfs.sha256) ? sibling.lfs.sha256 : null,
+          size:
+            typeof sibling.lfs?.size === 'number'
+              ? sibling.lfs.size
+              : typeof sibling.size === 'number'
+                ? sibling.size
+                : null,
+          sha256:
+            typeof sibling.lfs?.sha256 === 'string' && /^[0-9a-f]{64}$/.test(sibling.lfs.sha256)
+              ? sibling.lfs.sha256
+              : null,
         }));
     },
   };

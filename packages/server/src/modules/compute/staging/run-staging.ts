@@ -3,7 +3,12 @@
  * records `stage_progress` on the job (at most once a second) and completes or fails the job on the
  * `stage_result`. A socket that closes first, or no result within the time allowed, fails the job.
  */
-import { PROTOCOL_VERSION, encodeServerMessage, parseDeviceMessage, type StageFile } from '@computeplane/device-protocol';
+import {
+  PROTOCOL_VERSION,
+  encodeServerMessage,
+  parseDeviceMessage,
+  type StageFile,
+} from '@computeplane/device-protocol';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { ComputeJobRepository } from '../jobs/job-repository.js';
@@ -41,53 +46,55 @@ export async function runStaging(
   const fail = (error: string) =>
     deps.jobs.progress(plan.jobId, { status: 'failed', error: `staging: ${error}`, updatedAt: deps.clock() });
 
-  const outcome = await new Promise<{ ok: true; files: { path: string; size: number; sha256: string }[] } | { ok: false; error: string }>(
-    (resolve) => {
-      const socket = new WebSocket(plan.realtimeUrl, { maxPayload: 64 * 1024 * 1024 });
-      const perFile = new Map<string, number>();
-      let lastWrite = 0;
-      const timer = setTimeout(() => {
-        resolve({ ok: false, error: `not finished within ${plan.timeoutMs} ms` });
-        socket.terminate();
-      }, plan.timeoutMs);
-      socket.on('open', () =>
-        socket.send(
-          encodeServerMessage({
-            v: PROTOCOL_VERSION,
-            type: 'stage_model',
-            request_id: plan.jobId,
-            repo_id: plan.repoId,
-            dest_dir: plan.destDir,
-            files: plan.files,
-          }),
-        ),
-      );
-      socket.on('message', (data) => {
-        const parsed = parseDeviceMessage(data.toString());
-        if (!parsed.ok) return;
-        const message = parsed.message;
-        if (message.type === 'stage_progress' && message.request_id === plan.jobId) {
-          perFile.set(message.path, message.bytes);
-          if (Date.now() - lastWrite < 1000) return;
-          lastWrite = Date.now();
-          const done = [...perFile.values()].reduce((sum, bytes) => sum + bytes, 0);
-          void deps.jobs.progress(plan.jobId, { report: report(done, listed), updatedAt: deps.clock() });
-        } else if (message.type === 'stage_result' && message.request_id === plan.jobId) {
-          clearTimeout(timer);
-          resolve(message.ok ? { ok: true, files: message.files } : { ok: false, error: message.error ?? 'the peer failed' });
-          socket.close();
-        }
-      });
-      socket.on('error', (error) => {
+  const outcome = await new Promise<
+    { ok: true; files: { path: string; size: number; sha256: string }[] } | { ok: false; error: string }
+  >((resolve) => {
+    const socket = new WebSocket(plan.realtimeUrl, { maxPayload: 64 * 1024 * 1024 });
+    const perFile = new Map<string, number>();
+    let lastWrite = 0;
+    const timer = setTimeout(() => {
+      resolve({ ok: false, error: `not finished within ${plan.timeoutMs} ms` });
+      socket.terminate();
+    }, plan.timeoutMs);
+    socket.on('open', () =>
+      socket.send(
+        encodeServerMessage({
+          v: PROTOCOL_VERSION,
+          type: 'stage_model',
+          request_id: plan.jobId,
+          repo_id: plan.repoId,
+          dest_dir: plan.destDir,
+          files: plan.files,
+        }),
+      ),
+    );
+    socket.on('message', (data) => {
+      const parsed = parseDeviceMessage(data.toString());
+      if (!parsed.ok) return;
+      const message = parsed.message;
+      if (message.type === 'stage_progress' && message.request_id === plan.jobId) {
+        perFile.set(message.path, message.bytes);
+        if (Date.now() - lastWrite < 1000) return;
+        lastWrite = Date.now();
+        const done = [...perFile.values()].reduce((sum, bytes) => sum + bytes, 0);
+        void deps.jobs.progress(plan.jobId, { report: report(done, listed), updatedAt: deps.clock() });
+      } else if (message.type === 'stage_result' && message.request_id === plan.jobId) {
         clearTimeout(timer);
-        resolve({ ok: false, error: `the peer's realtime endpoint: ${error.message}` });
-      });
-      socket.on('close', () => {
-        clearTimeout(timer);
-        resolve({ ok: false, error: 'the peer closed the connection before the files were staged' });
-      });
-    },
-  );
+        resolve(
+          message.ok ? { ok: true, files: message.files } : { ok: false, error: message.error ?? 'the peer failed' },
+        );
+        socket.close();
+      }
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ ok: false, error: `the peer's realtime endpoint: ${error.message}` });
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ ok: false, error: 'the peer closed the connection before the files were staged' });
+    });
+  });
   if (!outcome.ok) {
     deps.logger.warn({ job_id: plan.jobId, error: outcome.error }, 'staging failed');
     await fail(outcome.error);

@@ -38,7 +38,10 @@ export function stagingUseCases(deps: {
 }) {
   const running = new Set<Promise<void>>();
 
-  async function pickPeer(tenantId: string, peerId: string | undefined): Promise<PeerRow & { realtimePeerUrl: string }> {
+  async function pickPeer(
+    tenantId: string,
+    peerId: string | undefined,
+  ): Promise<PeerRow & { realtimePeerUrl: string }> {
     const usable = (row: PeerRow): row is PeerRow & { realtimePeerUrl: string } =>
       row.realtimePeerUrl !== null && isHealthy(row, deps.clock(), deps.graceMs);
     if (peerId !== undefined) {
@@ -54,7 +57,11 @@ export function stagingUseCases(deps: {
     }
     const first = (await deps.peers.healthy(tenantId, new Date(deps.clock().getTime() - deps.graceMs))).find(usable);
     if (!first)
-      throw new ApiProblem(503, 'NO_DEVICES', 'no healthy compute peer with a realtime endpoint to stage onto; start one (computeplane-worker --listen) or name peer_id');
+      throw new ApiProblem(
+        503,
+        'NO_DEVICES',
+        'no healthy compute peer with a realtime endpoint to stage onto; start one (computeplane-worker --listen) or name peer_id',
+      );
     return first;
   }
 
@@ -72,7 +79,10 @@ export function stagingUseCases(deps: {
         400,
         'VALIDATION_ERROR',
         filters.length > 0
-          ? `name_filters matched none of the ${listed.length} files of ${body.repo_id}: ${listed.slice(0, 10).map((f) => f.path).join(', ')}`
+          ? `name_filters matched none of the ${listed.length} files of ${body.repo_id}: ${listed
+              .slice(0, 10)
+              .map((f) => f.path)
+              .join(', ')}`
           : `${body.repo_id} has no files at revision ${revision}`,
       );
     return chosen.map((file) => ({
@@ -106,7 +116,9 @@ export function stagingUseCases(deps: {
           peer_id: peer.id,
           dest_dir: destDir,
           bytes_done: 0,
-          bytes_total: files.every((file) => file.size !== undefined) ? files.reduce((sum, f) => sum + (f.size ?? 0), 0) : null,
+          bytes_total: files.every((file) => file.size !== undefined)
+            ? files.reduce((sum, f) => sum + (f.size ?? 0), 0)
+            : null,
           files: files.map((file) => ({ path: file.path, size: file.size ?? null, sha256: file.sha256 ?? null })),
         },
         createdAt: now,

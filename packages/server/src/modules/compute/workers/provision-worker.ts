@@ -47,7 +47,12 @@ export interface ProvisionDeps {
 /** `'value'` for sh, whatever the value holds. */
 const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
-async function must(connection: SshConnection, what: string, command: string, stdin?: Parameters<SshConnection['exec']>[1]) {
+async function must(
+  connection: SshConnection,
+  what: string,
+  command: string,
+  stdin?: Parameters<SshConnection['exec']>[1],
+) {
   const { code, output } = await connection.exec(command, stdin);
   if (code !== 0) throw new Error(`${what} exited with ${code}${output ? `: ${output.slice(-500)}` : ''}`);
   return output;
@@ -115,7 +120,12 @@ export async function provisionWorker(deps: ProvisionDeps, plan: WorkerPlan): Pr
         });
         if (Number(/^v(\d+)/.exec(version)?.[1] ?? 0) < 20)
           throw new Error(`the instance has Node.js ${version}; the runtime needs 20 or newer`);
-        await must(connection, 'unpacking the runtime', `mkdir -p ${RUNTIME_DIR} && tar -xf - -C ${RUNTIME_DIR}`, await deps.bundle.tarStream());
+        await must(
+          connection,
+          'unpacking the runtime',
+          `mkdir -p ${RUNTIME_DIR} && tar -xf - -C ${RUNTIME_DIR}`,
+          await deps.bundle.tarStream(),
+        );
       });
 
       await stage('starting_runtime', async (signal) => {
@@ -180,7 +190,9 @@ export async function provisionWorker(deps: ProvisionDeps, plan: WorkerPlan): Pr
     const destroyed = await destroyWithRetries(plan.provider, plan.instanceId, deps.logger);
     await deps.jobs.progress(plan.jobId, {
       status: 'failed',
-      error: destroyed ? message : `${message} (destroying the instance failed too: terminate it with DELETE /v1/compute/instances/${plan.instanceId})`,
+      error: destroyed
+        ? message
+        : `${message} (destroying the instance failed too: terminate it with DELETE /v1/compute/instances/${plan.instanceId})`,
       stages: plan.stages as never,
       updatedAt: clock(),
     });

@@ -28,7 +28,9 @@ function packageDir(name: string, fromDir: string): string {
 }
 
 const dependenciesOf = (dir: string): string[] =>
-  Object.keys((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: object }).dependencies ?? {});
+  Object.keys(
+    (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: object }).dependencies ?? {},
+  );
 
 /**
  * The packages to ship: workspace packages (by their source directory) and third-party packages (by the
@@ -100,7 +102,9 @@ export function createRuntimeBundle(options: { workerDir: string; dataDir: strin
     /** The bundle as an uncompressed tar stream (links followed; other platforms' ONNX Runtime binaries left out). */
     async tarStream(): Promise<Readable> {
       const dir = await this.directory();
-      const platforms = await readdir(join(dir, 'node_modules/onnxruntime-node/bin/napi-v6')).catch(() => [] as string[]);
+      const platforms = await readdir(join(dir, 'node_modules/onnxruntime-node/bin/napi-v6')).catch(
+        () => [] as string[],
+      );
       const excludes = platforms
         .filter((platform) => platform !== process.platform)
         .map((platform) => `--exclude=./node_modules/onnxruntime-node/bin/napi-v6/${platform}`);

@@ -50,6 +50,12 @@ export function sshConnect(target: SshTarget, privateKey: string, timeoutMs: num
       }),
     );
     client.once('error', reject);
-    client.connect({ host: target.host, port: target.port, username: target.user, privateKey, readyTimeout: timeoutMs });
+    client.connect({
+      host: target.host,
+      port: target.port,
+      username: target.user,
+      privateKey,
+      readyTimeout: timeoutMs,
+    });
   });
 }

@@ -19,7 +19,13 @@ export class StageFailed extends Error {
 export class JobCancelled extends Error {}
 
 export const initialStages = (timeouts: Record<WorkerStage, number>): StageRecord[] =>
-  WORKER_STAGES.map((name) => ({ name, status: 'pending', started_at: null, finished_at: null, timeout_ms: timeouts[name] }));
+  WORKER_STAGES.map((name) => ({
+    name,
+    status: 'pending',
+    started_at: null,
+    finished_at: null,
+    timeout_ms: timeouts[name],
+  }));
 
 /**
  * Runs `work` as stage `stage`: records it running, races it against its timeout (the work gets an abort
@@ -29,7 +35,11 @@ export const initialStages = (timeouts: Record<WorkerStage, number>): StageRecor
 export async function runStage<T>(
   stage: WorkerStage,
   stages: StageRecord[],
-  options: { timeoutMs: number; clock: () => Date; record: (stage: WorkerStage, stages: StageRecord[]) => Promise<boolean> },
+  options: {
+    timeoutMs: number;
+    clock: () => Date;
+    record: (stage: WorkerStage, stages: StageRecord[]) => Promise<boolean>;
+  },
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const entry = stages.find((candidate) => candidate.name === stage)!;

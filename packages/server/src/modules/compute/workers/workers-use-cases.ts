@@ -74,9 +74,14 @@ export function workersUseCases(deps: WorkersDeps) {
     if (found === 'stale' || !found.available)
       throw new ApiProblem(503, 'STALE_INVENTORY', `offer '${offerId}' is no longer available; list offers again`);
     if (found.provider !== providerName)
-      throw new ApiProblem(400, 'VALIDATION_ERROR', `spec.offer_id '${offerId}' is an offer of ${found.provider}, not of provider=${providerName}`);
+      throw new ApiProblem(
+        400,
+        'VALIDATION_ERROR',
+        `spec.offer_id '${offerId}' is an offer of ${found.provider}, not of provider=${providerName}`,
+      );
     const provider = deps.providers.get(providerName);
-    if (!provider) throw new ApiProblem(503, 'PROVIDER_UNAVAILABLE', `provider ${providerName} is not configured on this server`);
+    if (!provider)
+      throw new ApiProblem(503, 'PROVIDER_UNAVAILABLE', `provider ${providerName} is not configured on this server`);
     return { provider, providerOfferId: found.providerId };
   }
 
@@ -85,7 +90,11 @@ export function workersUseCases(deps: WorkersDeps) {
       const { provider, providerOfferId } = providerFor(providerName, body.spec.offer_id);
       const local = provider.name === 'local';
       if (local && !(await deps.localAllowed(tenantId)))
-        throw new ApiProblem(403, 'FORBIDDEN', `provider=local: this tenant may not use the local provider; the operator enables it per tenant with LOCAL_PROVIDER_TENANTS`);
+        throw new ApiProblem(
+          403,
+          'FORBIDDEN',
+          `provider=local: this tenant may not use the local provider; the operator enables it per tenant with LOCAL_PROVIDER_TENANTS`,
+        );
       const serverPort = deps.serverPort();
       const serverUrl = local && serverPort !== undefined ? `http://127.0.0.1:${serverPort}` : deps.settings.serverUrl;
       if (!serverUrl)
@@ -145,7 +154,11 @@ export function workersUseCases(deps: WorkersDeps) {
         const message = error instanceof StageFailed ? error.message : (error as Error).message;
         await jobs.finish(id, { status: 'failed', error: message, stages: stages as never, updatedAt: clock() });
         if (apiKeyId) await revokeApiKey(deps.db, apiKeyId, clock());
-        throw new ApiProblem(503, 'PROVIDER_UNAVAILABLE', `launching the instance on ${provider.name} failed: ${message}`);
+        throw new ApiProblem(
+          503,
+          'PROVIDER_UNAVAILABLE',
+          `launching the instance on ${provider.name} failed: ${message}`,
+        );
       }
       await jobs.progress(id, { instanceId, updatedAt: clock() });
       const work = provisionWorker(provisionDeps, {
