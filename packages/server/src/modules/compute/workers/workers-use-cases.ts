@@ -200,10 +200,29 @@ export function workersUseCases(deps: WorkersDeps) {
     /** Removes the peers of terminated instances once they are unhealthy. */
     sweepTerminated: () => deps.peers.deleteTerminated(new Date(clock().getTime() - deps.settings.peerGraceMs)),
 
-    /** Worker jobs left running by a server that stopped (not updated for longer than any stage may take). */
+    /**
+     * Jobs left running by a server that stopped: on this node's local provider, those whose instance is
+     * gone (it ended with that process); elsewhere, those not updated for twice the longest stage timeout.
+     */
     async recover() {
       const longest = Math.max(...Object.values(deps.settings.stageTimeoutsMs));
-      for (const job of await jobs.activeOlderThan(new Date(clock().getTime() - 2 * longest))) {
+      // A job on this node's local provider whose instance is gone lost its server (the instances ended with it).
+      const now = clock();
+      const lost = await jobs.activeOlderThan(now);
+      const orphaned = [];
+      for (const job of lost) {
+        const provider = deps.providers.get(job.provider ?? '');
+        const endedWithProcess =
+          job.kind === 'worker' &&
+          provider?.instancesEndWithProcess === true &&
+          job.instanceId !== null &&
+          job.instanceId.startsWith(provider.instanceIdPrefix ?? '') &&
+          (await provider.getInstance(job.instanceId)) === undefined;
+        const allowed = job.kind === 'stage' ? deps.settings.stagingTimeoutMs : 2 * longest;
+        const stale = job.updatedAt.getTime() < now.getTime() - allowed;
+        if (endedWithProcess || stale) orphaned.push(job);
+      }
+      for (const job of orphaned) {
         await jobs.finish(job.id, {
           status: 'failed',
           error: `${job.stage ?? 'launching'}: the server running the job stopped`,
