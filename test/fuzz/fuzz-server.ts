@@ -198,7 +198,11 @@ async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedK
   });
   const known = [
     { value: model.id as string, names: ['id', 'model_id', 'repo_id'], owned: true },
-    { value: peer.id as string, names: ['id', 'peer_id'], owned: true },
+    {
+      value: peer.id as string,
+      names: ['id', 'peer_id', 'x-hybrie-preferred-peer-id', 'x-computeplane-preferred-peer-id'],
+      owned: true,
+    },
     { value: dataset.id as string, names: ['id', 'dataset_id'], owned: true },
     { value: model.checksum as string, names: ['checksum'], owned: true },
     { value: device.device_id as string, names: ['id'], owned: true },

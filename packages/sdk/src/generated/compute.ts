@@ -96,7 +96,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description A job id of the shared jobs registry (a worker job, or a training job `train_…`). */
+                /** @description A job id of the shared jobs registry: a worker job (`wjob_…`), a staging job (`sjob_…`) or a training job (`train_…`). */
                 id: string;
             };
             cookie?: never;
@@ -728,7 +728,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A job id of the shared jobs registry (a worker job, or a training job `train_…`). */
+                /** @description A job id of the shared jobs registry: a worker job (`wjob_…`), a staging job (`sjob_…`) or a training job (`train_…`). */
                 id: string;
             };
             cookie?: never;

@@ -1143,8 +1143,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "description": "The instance id a worker job reported.",
             "schema": {
               "type": "string",
-              "minLength": 1,
-              "maxLength": 128
+              "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
             }
           }
         ],
@@ -1185,11 +1184,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "name": "id",
             "in": "path",
             "required": true,
-            "description": "A job id of the shared jobs registry (a worker job, or a training job `train_…`).",
+            "description": "A job id of the shared jobs registry: a worker job (`wjob_…`), a staging job (`sjob_…`) or a training job (`train_…`).",
             "schema": {
               "type": "string",
-              "minLength": 1,
-              "maxLength": 128
+              "pattern": "^[a-z]+_[a-z0-9]{4,64}$"
             }
           }
         ],

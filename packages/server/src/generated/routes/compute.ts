@@ -73,7 +73,7 @@ export const terminateComputeInstance = createRoute({
   method: "delete",
   path: "/v1/compute/instances/{id}",
   security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(128) }) },
+  request: { params: z.object({ "id": text().regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"), "must match ^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$") }) },
   responses: { 204: { description: "The instance was destroyed." }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } }, 503: { description: "The server is not ready (starting, shutting down, or its database is unreachable).", content: { "application/json": { schema: ErrorSchema } } } },
 });
 
@@ -83,7 +83,7 @@ export const getJob = createRoute({
   method: "get",
   path: "/v1/train/jobs/{id}",
   security: [{"ApiKeyAuth":[]},{"BearerAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(128) }) },
+  request: { params: z.object({ "id": text().regex(new RegExp("^[a-z]+_[a-z0-9]{4,64}$"), "must match ^[a-z]+_[a-z0-9]{4,64}$") }) },
   responses: { 200: { description: "The job.", content: { "application/json": { schema: JobSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: ErrorSchema } } }, 401: { description: "No credential was sent, or it is not valid.", content: { "application/json": { schema: ErrorSchema } } }, 404: { description: "The resource does not exist, or belongs to another tenant.", content: { "application/json": { schema: ErrorSchema } } } },
 });
 
