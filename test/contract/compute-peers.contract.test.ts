@@ -51,7 +51,9 @@ describe.each(testDrivers)('compute peers contract on $name', (driver) => {
       grpc_peer: grpc,
       realtime_peer_url: `ws://127.0.0.1:${other.port}/realtime`,
       capabilities: { gpu: 'none', cpu_cores: 2 },
+      auth_token: 'peer-secret-token-0123456789',
     });
+    expect(JSON.stringify(first.data)).not.toContain('peer-secret-token');
     expect(first.response?.status).toBe(201);
     const peer = first.data!;
     expect(peer).toMatchObject({ name: 'box-1', grpc_peer: grpc, instance_id: null });

@@ -35,14 +35,16 @@ const input = { data: [5.1, 3.5, 1.4, 0.2, 6.7, 3.1, 4.4, 1.4], shape: [2, 4] };
 
 type SyncResult = { result: { data: number[]; shape: number[] }; device_id: string };
 
-/** Calls a unary method of the generated client as a promise. */
-function call<T>(client: grpc.Client, method: string, request: object): Promise<T> {
+const PEER_TOKEN = 'peer-token-for-the-e2e-0123456789';
+
+/** Calls a unary method of the generated client as a promise, presenting the peer token unless told not to. */
+function call<T>(client: grpc.Client, method: string, request: object, token: string | null = PEER_TOKEN): Promise<T> {
+  const metadata = new grpc.Metadata();
+  if (token !== null) metadata.set('authorization', `Bearer ${token}`);
   return new Promise((resolve, reject) =>
-    (client as unknown as Record<string, (r: object, cb: (e: Error | null, v: T) => void) => void>)[method]!.call(
-      client,
-      request,
-      (error, value) => (error ? reject(error) : resolve(value)),
-    ),
+    (client as unknown as Record<string, (r: object, m: grpc.Metadata, cb: (e: Error | null, v: T) => void) => void>)[
+      method
+    ]!.call(client, request, metadata, (error, value) => (error ? reject(error) : resolve(value))),
   );
 }
 
@@ -70,7 +72,10 @@ describe('compute peers: the runtime in peer mode', () => {
         '--listen',
         '127.0.0.1:0',
       ],
-      { env: { PATH: process.env.PATH ?? '', COMPUTEPLANE_API_KEY: server.keyA }, stdio: 'ignore' },
+      {
+        env: { PATH: process.env.PATH ?? '', COMPUTEPLANE_API_KEY: server.keyA, COMPUTEPLANE_PEER_TOKEN: PEER_TOKEN },
+        stdio: 'ignore',
+      },
     );
   });
 
@@ -155,6 +160,13 @@ describe('compute peers: the runtime in peer mode', () => {
     const Service = loadInferenceService();
     const direct = new Service(peer.grpc_peer!.replace('http://', ''), grpc.credentials.createInsecure());
     try {
+      // Without the peer token (or with another) nothing is served.
+      await expect(call(direct, 'ServerLive', {}, null)).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
+      await expect(
+        call(direct, 'ModelInfer', { model_name: model.checksum }, 'wrong-token-0123456789'),
+      ).rejects.toMatchObject({
+        code: grpc.status.UNAUTHENTICATED,
+      });
       expect(await call(direct, 'ServerLive', {})).toEqual({ live: true });
       expect(await call(direct, 'ServerReady', {})).toEqual({ ready: true });
       expect(await call(direct, 'ModelReady', { name: model.checksum })).toEqual({ ready: true });
@@ -188,7 +200,14 @@ describe('compute peers: the runtime in peer mode', () => {
     }
 
     // The realtime endpoint: hello with capabilities, then a run_inference answered with its result.
-    const socket = new WebSocket(peer.realtime_peer_url!);
+    const refused = await new Promise<number>((resolve) => {
+      const anonymous = new WebSocket(peer.realtime_peer_url!);
+      anonymous.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      anonymous.on('open', () => resolve(101));
+      anonymous.on('error', () => undefined);
+    });
+    expect(refused).toBe(401);
+    const socket = new WebSocket(peer.realtime_peer_url!, { headers: { authorization: `Bearer ${PEER_TOKEN}` } });
     const frames: DeviceMessage[] = [];
     socket.on('message', (data) => {
       const parsed = parseDeviceMessage(data.toString());

@@ -3,7 +3,7 @@
  * the vendored grpc_predict_v2.proto) served with @grpc/grpc-js. A model is named by its checksum
  * (`sha256:<hex>`, what the platform sends): ModelInfer takes it from the cache, downloading it from the
  * server with the device's token when it is not here yet, and runs it on the thread pool. Inputs come as
- * raw bytes or typed contents; outputs go back as raw bytes.
+ * raw bytes or typed contents; outputs go back as raw bytes. Every call must present the peer token.
  */
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -18,6 +18,7 @@ import type { WireTensor } from '@computeplane/device-protocol';
 import type { LogRing } from './log-ring.js';
 import type { ModelCache } from './model-cache.js';
 import { modelMetadata } from './model-metadata.js';
+import { presents } from './peer-auth.js';
 import type { ThreadPool } from './thread-pool.js';
 
 const CHECKSUM = /^sha256:[0-9a-f]{64}$/;
@@ -34,6 +35,8 @@ export async function startGrpcServer(deps: {
   cache: ModelCache;
   log: LogRing;
   version: string;
+  /** Callers must present it (`authorization: Bearer <token>` metadata). */
+  token: string;
 }) {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 256 * 1024 * 1024,
@@ -92,6 +95,12 @@ export async function startGrpcServer(deps: {
   const unary =
     <Req, Res>(work: (request: Req) => Promise<Res>) =>
     (call: Call<Req>, callback: Callback<Res>) => {
+      const authorization = call.metadata.get('authorization')[0];
+      if (!presents(typeof authorization === 'string' ? authorization : undefined, deps.token))
+        return callback({
+          code: grpc.status.UNAUTHENTICATED,
+          details: 'present the peer token: authorization: Bearer <token>',
+        });
       work(call.request).then(
         (response) => callback(null, response),
         (error: { code?: grpc.status; message?: string }) => {

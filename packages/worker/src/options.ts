@@ -20,6 +20,8 @@ export interface WorkerOptions {
   advertiseHost?: string;
   /** The realtime (WebSocket) endpoint's port; default: the gRPC port + 1. */
   realtimePort?: number;
+  /** The bearer token callers of the peer endpoints must present (default: a random one, given to the server). */
+  peerToken?: string;
 }
 
 function port(raw: string, flag: string): number {
@@ -27,6 +29,11 @@ function port(raw: string, flag: string): number {
   if (!/^\d+$/.test(raw) || value < 0 || value > 65535)
     throw new Error(`${flag} needs a port from 0 to 65535; got "${raw}"`);
   return value;
+}
+
+function peerToken(raw: string): string {
+  if (raw.length < 16 || raw.length > 256) throw new Error('COMPUTEPLANE_PEER_TOKEN must be 16 to 256 characters');
+  return raw;
 }
 
 /** `HOST:PORT` (`[::]:PORT` for IPv6) of --listen. */
@@ -46,7 +53,9 @@ export const USAGE = `Usage: computeplane-worker --server URL --api-key KEY [--n
                                         and register this machine as a compute peer
   --advertise-host COMPUTEPLANE_ADVERTISE_HOST  the address others reach this machine at (default: the --listen host,
                                         or 127.0.0.1 when that is 0.0.0.0 or ::)
-  --realtime-port  COMPUTEPLANE_REALTIME_PORT   the realtime WebSocket endpoint's port (default: the gRPC port + 1)`;
+  --realtime-port  COMPUTEPLANE_REALTIME_PORT   the realtime WebSocket endpoint's port (default: the gRPC port + 1)
+                 COMPUTEPLANE_PEER_TOKEN      the bearer token callers of the peer endpoints must present (default: random,
+                                        registered with the server, which presents it)`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): WorkerOptions {
   const { values } = parseArgs({
@@ -94,6 +103,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): WorkerOpti
           listen,
           advertiseHost: advertise ?? (['0.0.0.0', '::'].includes(listen.host) ? '127.0.0.1' : listen.host),
           ...(rawRealtime !== undefined ? { realtimePort: port(rawRealtime, '--realtime-port') } : {}),
+          ...(env.COMPUTEPLANE_PEER_TOKEN ? { peerToken: peerToken(env.COMPUTEPLANE_PEER_TOKEN) } : {}),
         }
       : {}),
   };

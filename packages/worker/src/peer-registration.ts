@@ -12,6 +12,8 @@ export interface PeerIdentity {
   name: string;
   grpcPeer: string;
   realtimePeerUrl: string;
+  /** The bearer token the server is to present to this peer's endpoints. */
+  token: string;
   instanceId?: string;
 }
 
@@ -37,6 +39,7 @@ export function keepRegistered(options: {
         name: identity.name,
         grpc_peer: identity.grpcPeer,
         realtime_peer_url: identity.realtimePeerUrl,
+        auth_token: identity.token,
         ...(identity.instanceId ? { instance_id: identity.instanceId } : {}),
         capabilities: await options.capabilities(),
         // The first registration has the server check that it can reach us; heartbeats need not.

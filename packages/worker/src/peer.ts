@@ -10,6 +10,7 @@ import { startGrpcServer } from './grpc-server.js';
 import type { LogRing } from './log-ring.js';
 import type { ModelCache } from './model-cache.js';
 import type { WorkerOptions } from './options.js';
+import { newPeerToken } from './peer-auth.js';
 import { keepRegistered } from './peer-registration.js';
 import { startRealtimeServer } from './realtime-server.js';
 import { createStager } from './stager.js';
@@ -31,13 +32,15 @@ export async function startPeer(
   },
 ) {
   const { host } = options.listen;
+  const token = options.peerToken ?? newPeerToken();
   const stager = createStager({ root: join(options.cacheDir, 'staged'), cache: worker.cache, log: worker.log });
-  const grpc = await startGrpcServer({ host, port: options.listen.port, ...worker, version: WORKER_VERSION });
+  const grpc = await startGrpcServer({ host, port: options.listen.port, ...worker, version: WORKER_VERSION, token });
   const realtime = await startRealtimeServer({
     host,
     port: options.realtimePort ?? (options.listen.port === 0 ? 0 : grpc.port + 1),
     ...worker,
     stager,
+    token,
   }).catch(async (error: unknown) => {
     await grpc.close();
     throw error;
@@ -52,6 +55,7 @@ export async function startPeer(
       name: options.name,
       grpcPeer,
       realtimePeerUrl,
+      token,
       ...(process.env.COMPUTEPLANE_INSTANCE_ID ? { instanceId: process.env.COMPUTEPLANE_INSTANCE_ID } : {}),
     },
     capabilities: async () => ({

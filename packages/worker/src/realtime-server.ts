@@ -14,6 +14,7 @@ import {
 } from '@computeplane/device-protocol';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { LogRing } from './log-ring.js';
+import { presents } from './peer-auth.js';
 import type { Stager } from './stager.js';
 import type { ResultMessage, Task } from './task-runner.js';
 
@@ -26,12 +27,16 @@ export async function startRealtimeServer(deps: {
   runTask: (task: Task) => Promise<ResultMessage>;
   stager: Stager;
   log: LogRing;
+  /** Connections must present it (`Authorization: Bearer <token>`); others are refused with 401. */
+  token: string;
 }) {
   const wss = new WebSocketServer({
     host: deps.host,
     port: deps.port,
     path: REALTIME_PATH,
     maxPayload: 256 * 1024 * 1024,
+    verifyClient: (info: { req: { headers: { authorization?: string } } }) =>
+      presents(info.req.headers.authorization, deps.token),
   });
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);

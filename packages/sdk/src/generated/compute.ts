@@ -166,6 +166,8 @@ export interface components {
             capabilities?: {
                 [key: string]: unknown;
             };
+            /** @description A bearer token the platform presents to the peer's endpoints (gRPC metadata `authorization: Bearer …`, the realtime socket's `Authorization` header); the worker runtime sends its own. Kept when left out; never returned. */
+            auth_token?: string;
             /**
              * @description TCP-probe the given endpoints before registering.
              * @default true

@@ -1633,6 +1633,13 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Capability metadata of the node (free-form; the worker runtime reports its platform, CPU, GPU, execution providers and `models`, the checksums it holds). Replaces the stored capabilities when sent; kept when left out.",
               "additionalProperties": true
             },
+            "auth_token": {
+              "type": "string",
+              "minLength": 16,
+              "maxLength": 256,
+              "writeOnly": true,
+              "description": "A bearer token the platform presents to the peer's endpoints (gRPC metadata `authorization: Bearer …`, the realtime socket's `Authorization` header); the worker runtime sends its own. Kept when left out; never returned."
+            },
             "probe": {
               "type": "boolean",
               "default": true,

@@ -19,6 +19,7 @@ export interface PeerRegistration {
   capabilities?: Record<string, unknown>;
   probe?: boolean;
   peer_id?: string;
+  auth_token?: string;
 }
 
 /** A peer as routing sees it. */
@@ -27,6 +28,8 @@ export interface RoutablePeer {
   grpc: GrpcTarget;
   /** Model checksums the peer reported holding (`capabilities.models`). */
   models: string[];
+  /** The bearer token its endpoints expect, if it gave one. */
+  token?: string;
 }
 
 const isUniqueViolation = (error: unknown) =>
@@ -89,6 +92,7 @@ export function peersUseCases(deps: { repository: PeerRepository; clock: () => D
       ...(grpc ? { grpcPeer: grpc.endpoint } : {}),
       ...(realtime ? { realtimePeerUrl: realtime.endpoint } : {}),
       ...(body.instance_id !== undefined ? { instanceId: body.instance_id } : {}),
+      ...(body.auth_token !== undefined ? { authToken: body.auth_token } : {}),
       ...(probed ? { lastProbeAt: probed.at, probeLatencyMs: probed.latency } : {}),
       lastSeenAt: now,
       updatedAt: now,
@@ -166,6 +170,7 @@ function routable(row: PeerRow): RoutablePeer {
     id: row.id,
     grpc: parseGrpcEndpoint(row.grpcPeer!),
     models: Array.isArray(models) ? models.filter((m): m is string => typeof m === 'string') : [],
+    ...(row.authToken ? { token: row.authToken } : {}),
   };
 }
 

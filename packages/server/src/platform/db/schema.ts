@@ -416,6 +416,8 @@ export const computePeers = pgTable(
     grpcPeer: text('grpc_peer'),
     realtimePeerUrl: text('realtime_peer_url'),
     instanceId: text('instance_id'),
+    /** The bearer token the platform presents to the peer's endpoints (sent by the peer; never returned). */
+    authToken: text('auth_token'),
     capabilities: jsonb('capabilities').$type<Record<string, unknown>>().notNull().default({}),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
     lastProbeAt: timestamp('last_probe_at', { withTimezone: true, mode: 'date' }),

@@ -1,7 +1,8 @@
 /**
  * gRPC clients of the peers' Open Inference Protocol endpoints (@grpc/grpc-js over the vendored
  * grpc_predict_v2.proto, the definition the worker serves): one client per endpoint, kept while in use
- * and closed with the module. Calls carry a deadline; a failure says which peer and why.
+ * and closed with the module. Calls carry a deadline and, for a peer that gave one, its bearer token
+ * (metadata `authorization`); a failure says which peer and why.
  */
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -21,15 +22,16 @@ export class PeerCallError extends Error {
   }
 }
 
-type UnaryCall<Req, Res> = (
+type MetadataCall<Req, Res> = (
   request: Req,
+  metadata: grpc.Metadata,
   options: grpc.CallOptions,
   callback: (error: grpc.ServiceError | null, response: Res) => void,
 ) => void;
 
 interface InferenceClient extends grpc.Client {
-  ModelInfer: UnaryCall<ModelInferRequest, ModelInferResponse>;
-  ServerReady: UnaryCall<Record<string, never>, { ready: boolean }>;
+  ModelInfer: MetadataCall<ModelInferRequest, ModelInferResponse>;
+  ServerReady: MetadataCall<Record<string, never>, { ready: boolean }>;
 }
 
 export function createPeerClients() {
@@ -49,11 +51,19 @@ export function createPeerClients() {
     return client;
   }
 
-  function call<Req, Res>(target: GrpcTarget, method: 'ModelInfer' | 'ServerReady', request: Req, timeoutMs: number) {
+  function call<Req, Res>(
+    target: GrpcTarget,
+    method: 'ModelInfer' | 'ServerReady',
+    request: Req,
+    timeoutMs: number,
+    token: string | undefined,
+  ) {
     const client = clientFor(target);
+    const metadata = new grpc.Metadata();
+    if (token) metadata.set('authorization', `Bearer ${token}`);
     return new Promise<Res>((resolve, reject) => {
-      const fn = client[method] as unknown as UnaryCall<Req, Res>;
-      fn.call(client, request, { deadline: Date.now() + timeoutMs }, (error, response) => {
+      const fn = client[method] as unknown as MetadataCall<Req, Res>;
+      fn.call(client, request, metadata, { deadline: Date.now() + timeoutMs }, (error, response) => {
         if (!error) return resolve(response);
         const kind =
           error.code === grpc.status.UNAVAILABLE
@@ -67,10 +77,10 @@ export function createPeerClients() {
   }
 
   return {
-    infer: (target: GrpcTarget, request: ModelInferRequest, timeoutMs: number) =>
-      call<ModelInferRequest, ModelInferResponse>(target, 'ModelInfer', request, timeoutMs),
-    ready: (target: GrpcTarget, timeoutMs: number) =>
-      call<Record<string, never>, { ready: boolean }>(target, 'ServerReady', {}, timeoutMs).then((r) => r.ready),
+    infer: (target: GrpcTarget, request: ModelInferRequest, timeoutMs: number, token?: string) =>
+      call<ModelInferRequest, ModelInferResponse>(target, 'ModelInfer', request, timeoutMs, token),
+    ready: (target: GrpcTarget, timeoutMs: number, token?: string) =>
+      call<Record<string, never>, { ready: boolean }>(target, 'ServerReady', {}, timeoutMs, token).then((r) => r.ready),
     close() {
       for (const client of clients.values()) client.close();
       clients.clear();

@@ -19,6 +19,8 @@ export interface StagingPlan {
   tenantId: string;
   peerId: string;
   realtimeUrl: string;
+  /** The peer's bearer token, if it gave one. */
+  token: string | null;
   repoId: string;
   revision: string | null;
   destDir: string;
@@ -49,7 +51,10 @@ export async function runStaging(
   const outcome = await new Promise<
     { ok: true; files: { path: string; size: number; sha256: string }[] } | { ok: false; error: string }
   >((resolve) => {
-    const socket = new WebSocket(plan.realtimeUrl, { maxPayload: 64 * 1024 * 1024 });
+    const socket = new WebSocket(plan.realtimeUrl, {
+      maxPayload: 64 * 1024 * 1024,
+      ...(plan.token ? { headers: { authorization: `Bearer ${plan.token}` } } : {}),
+    });
     const perFile = new Map<string, number>();
     let lastWrite = 0;
     const timer = setTimeout(() => {

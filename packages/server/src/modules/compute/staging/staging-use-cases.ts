@@ -131,6 +131,7 @@ export function stagingUseCases(deps: {
           tenantId,
           peerId: peer.id,
           realtimeUrl: peer.realtimePeerUrl,
+          token: peer.authToken,
           repoId: body.repo_id,
           revision: hubRepo ? revision : null,
           destDir,

@@ -17,7 +17,12 @@ import type { EngineLike, InferenceOutcome, ModelHandle } from './inference-engi
 import { isSupportedType, typedArrayFrom, type Feeds } from './tensors.js';
 
 export interface PeerLink {
-  infer(target: RoutablePeer['grpc'], request: ModelInferRequest, timeoutMs: number): Promise<ModelInferResponse>;
+  infer(
+    target: RoutablePeer['grpc'],
+    request: ModelInferRequest,
+    timeoutMs: number,
+    token?: string,
+  ): Promise<ModelInferResponse>;
   callTimeoutMs: number;
   /** A failed call: the peer could not be reached, did not answer in time, or failed the request. */
   classify(error: unknown): 'unavailable' | 'timeout' | 'failed';
@@ -46,7 +51,7 @@ export function createPeerEngine(peer: RoutablePeer, link: PeerLink, options: En
       const started = performance.now();
       let response: ModelInferResponse;
       try {
-        response = await link.infer(peer.grpc, request, timeoutMs ?? link.callTimeoutMs);
+        response = await link.infer(peer.grpc, request, timeoutMs ?? link.callTimeoutMs, peer.token);
       } catch (error) {
         const kind = link.classify(error);
         if (kind === 'unavailable') throw new PeerUnavailable(`peer ${peer.id}: ${(error as Error).message}`);
