@@ -11,6 +11,7 @@ const row = (id: string, models: string[], seenMsAgo = 0, grpc = true): PeerRow 
   grpcPeer: grpc ? `http://127.0.0.1:${9000 + id.length}` : null,
   realtimePeerUrl: null,
   instanceId: null,
+  authToken: null,
   capabilities: { models },
   lastSeenAt: new Date(now.getTime() - seenMsAgo),
   lastProbeAt: null,
