@@ -52,60 +52,65 @@ describe('compute workers on the local provider', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('provisions a worker that becomes a peer, serves routed inference, and is terminated', async () => {
-    const client = server.clientA;
-    const accepted = await unwrap(
-      provisionWorker(client, {
-        params: { query: { provider: 'local' } },
-        body: { spec: { offer_id: offerId, count: 1 }, env: { WORKER_SECRET: SECRET } },
-      }),
-    );
-    expect(accepted.instance_id).toMatch(/^local-/);
-    const seen: string[] = [];
-    const job = await waitForJob(client, accepted.job_id, { intervalMs: 200, onStage: (stage) => seen.push(stage) });
-    expect(job.status).toBe('completed');
-    expect(job.stages.map((stage) => stage.status)).toEqual(Array(6).fill('completed'));
-    expect(seen.at(-1)).toBe('registering');
-    const report = job.report as {
-      instance_id: string;
-      ip: string;
-      grpc_peer: string;
-      realtime_peer_url: string;
-      peer_id: string;
-    };
-    expect(report).toMatchObject({ instance_id: accepted.instance_id, ip: '127.0.0.1' });
-    expect(JSON.stringify(job)).not.toContain(SECRET);
+  // Real provisioning: the runtime is packed, copied over SSH and started (about 30 s on an idle machine).
+  it(
+    'provisions a worker that becomes a peer, serves routed inference, and is terminated',
+    { timeout: 240_000 },
+    async () => {
+      const client = server.clientA;
+      const accepted = await unwrap(
+        provisionWorker(client, {
+          params: { query: { provider: 'local' } },
+          body: { spec: { offer_id: offerId, count: 1 }, env: { WORKER_SECRET: SECRET } },
+        }),
+      );
+      expect(accepted.instance_id).toMatch(/^local-/);
+      const seen: string[] = [];
+      const job = await waitForJob(client, accepted.job_id, { intervalMs: 200, onStage: (stage) => seen.push(stage) });
+      expect(job.status).toBe('completed');
+      expect(job.stages.map((stage) => stage.status)).toEqual(Array(6).fill('completed'));
+      expect(seen.at(-1)).toBe('registering');
+      const report = job.report as {
+        instance_id: string;
+        ip: string;
+        grpc_peer: string;
+        realtime_peer_url: string;
+        peer_id: string;
+      };
+      expect(report).toMatchObject({ instance_id: accepted.instance_id, ip: '127.0.0.1' });
+      expect(JSON.stringify(job)).not.toContain(SECRET);
 
-    const peer = (await unwrap(listComputePeers(client))).peers.find((p) => p.id === report.peer_id)!;
-    expect(peer).toMatchObject({ instance_id: accepted.instance_id, grpc_peer: report.grpc_peer });
-    expect(peer.health.status).toBe('healthy');
-    expect(JSON.stringify(peer)).not.toContain(SECRET);
+      const peer = (await unwrap(listComputePeers(client))).peers.find((p) => p.id === report.peer_id)!;
+      expect(peer).toMatchObject({ instance_id: accepted.instance_id, grpc_peer: report.grpc_peer });
+      expect(peer.health.status).toBe('healthy');
+      expect(JSON.stringify(peer)).not.toContain(SECRET);
 
-    const model = await unwrap(uploadModel(client, { model: fixturePath('tiny-mlp.onnx') }));
-    const sync = async (header?: Record<string, string>) =>
-      (await unwrap(
-        runInference(client, { body: { model_id: model.id, input }, ...(header ? { params: { header } } : {}) }),
-      )) as SyncResult;
-    const local = await sync();
-    const onWorker = await sync({ 'x-hybrie-preferred-peer-id': report.peer_id });
-    expect(onWorker.device_id).toBe(`peer/${report.peer_id}`);
-    expect(onWorker.result).toEqual(local.result);
+      const model = await unwrap(uploadModel(client, { model: fixturePath('tiny-mlp.onnx') }));
+      const sync = async (header?: Record<string, string>) =>
+        (await unwrap(
+          runInference(client, { body: { model_id: model.id, input }, ...(header ? { params: { header } } : {}) }),
+        )) as SyncResult;
+      const local = await sync();
+      const onWorker = await sync({ 'x-hybrie-preferred-peer-id': report.peer_id });
+      expect(onWorker.device_id).toBe(`peer/${report.peer_id}`);
+      expect(onWorker.result).toEqual(local.result);
 
-    const terminated = await terminateComputeInstance(client, { params: { path: { id: accepted.instance_id } } });
-    expect(terminated.response?.status).toBe(204);
-    // The runtime is gone: requests naming its peer run in-process; the peer turns unhealthy, then leaves.
-    const fallback = await sync({ 'x-hybrie-preferred-peer-id': report.peer_id });
-    expect(fallback.device_id).toMatch(/^local\//);
-    expect(fallback.result).toEqual(local.result);
-    await expect
-      .poll(async () => (await unwrap(listComputePeers(client))).peers.some((p) => p.id === report.peer_id), {
-        timeout: GRACE_MS * 20,
-        interval: 250,
-      })
-      .toBe(false);
-    expect(existsSync(join(dataDir, 'instances', accepted.instance_id))).toBe(false);
-    expect((await unwrap(getJob(client, { params: { path: { id: accepted.job_id } } }))).status).toBe('completed');
-  });
+      const terminated = await terminateComputeInstance(client, { params: { path: { id: accepted.instance_id } } });
+      expect(terminated.response?.status).toBe(204);
+      // The runtime is gone: requests naming its peer run in-process; the peer turns unhealthy, then leaves.
+      const fallback = await sync({ 'x-hybrie-preferred-peer-id': report.peer_id });
+      expect(fallback.device_id).toMatch(/^local\//);
+      expect(fallback.result).toEqual(local.result);
+      await expect
+        .poll(async () => (await unwrap(listComputePeers(client))).peers.some((p) => p.id === report.peer_id), {
+          timeout: GRACE_MS * 20,
+          interval: 250,
+        })
+        .toBe(false);
+      expect(existsSync(join(dataDir, 'instances', accepted.instance_id))).toBe(false);
+      expect((await unwrap(getJob(client, { params: { path: { id: accepted.job_id } } }))).status).toBe('completed');
+    },
+  );
 
   it('destroys the instance of a worker whose start script fails, and says which stage failed', async () => {
     const accepted = await unwrap(
