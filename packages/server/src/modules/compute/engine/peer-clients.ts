@@ -31,7 +31,6 @@ type MetadataCall<Req, Res> = (
 
 interface InferenceClient extends grpc.Client {
   ModelInfer: MetadataCall<ModelInferRequest, ModelInferResponse>;
-  ServerReady: MetadataCall<Record<string, never>, { ready: boolean }>;
 }
 
 export function createPeerClients() {
@@ -53,7 +52,7 @@ export function createPeerClients() {
 
   function call<Req, Res>(
     target: GrpcTarget,
-    method: 'ModelInfer' | 'ServerReady',
+    method: 'ModelInfer',
     request: Req,
     timeoutMs: number,
     token: string | undefined,
@@ -79,8 +78,6 @@ export function createPeerClients() {
   return {
     infer: (target: GrpcTarget, request: ModelInferRequest, timeoutMs: number, token?: string) =>
       call<ModelInferRequest, ModelInferResponse>(target, 'ModelInfer', request, timeoutMs, token),
-    ready: (target: GrpcTarget, timeoutMs: number, token?: string) =>
-      call<Record<string, never>, { ready: boolean }>(target, 'ServerReady', {}, timeoutMs, token).then((r) => r.ready),
     close() {
       for (const client of clients.values()) client.close();
       clients.clear();
