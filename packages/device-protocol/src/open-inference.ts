@@ -1,6 +1,6 @@
 /**
  * The KServe v2 / Open Inference Protocol over gRPC (`inference.GRPCInferenceService`), loaded at run time
- * from the protocol's published definition (`proto/grpc_predict_v2.proto`, vendored unchanged) with
+ * from the protocol's definition (`proto/open-inference.proto`, written here from the protocol's specification) with
  * @grpc/proto-loader, so the worker's server, the platform's client and the tests all speak the one
  * definition. Also the tensor codec both sides use: the protocol's datatype names and its raw
  * (little-endian, row-major) tensor bytes to and from the device protocol's JSON tensors.
@@ -11,7 +11,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import type { WireTensor } from './index.js';
 
 /** The .proto file (beside `src/` and `dist/` alike). */
-export const PROTO_PATH = fileURLToPath(new URL('../proto/grpc_predict_v2.proto', import.meta.url));
+export const PROTO_PATH = fileURLToPath(new URL('../proto/open-inference.proto', import.meta.url));
 
 /** The message shapes as proto-loader gives them (keepCase, longs as numbers, defaults filled in). */
 export interface InferParameter {

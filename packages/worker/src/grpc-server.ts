@@ -1,6 +1,6 @@
 /**
  * The peer's gRPC endpoint: the KServe v2 / Open Inference Protocol (`inference.GRPCInferenceService`,
- * the vendored grpc_predict_v2.proto) served with @grpc/grpc-js. A model is named by its checksum
+ * device-protocol's proto/open-inference.proto) served with @grpc/grpc-js. A model is named by its checksum
  * (`sha256:<hex>`, what the platform sends): ModelInfer takes it from the cache, downloading it from the
  * server with the device's token when it is not here yet, and runs it on the thread pool. Inputs come as
  * raw bytes or typed contents; outputs go back as raw bytes. Every call must present the peer token.

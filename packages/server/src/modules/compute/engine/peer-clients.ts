@@ -1,6 +1,6 @@
 /**
- * gRPC clients of the peers' Open Inference Protocol endpoints (@grpc/grpc-js over the vendored
- * grpc_predict_v2.proto, the definition the worker serves): one client per endpoint, kept while in use
+ * gRPC clients of the peers' Open Inference Protocol endpoints (@grpc/grpc-js over
+ * `proto/open-inference.proto` of @computeplane/device-protocol, the definition the worker serves): one client per endpoint, kept while in use
  * and closed with the module. Calls carry a deadline and, for a peer that gave one, its bearer token
  * (metadata `authorization`); a failure says which peer and why.
  */
