@@ -65,7 +65,12 @@ export async function startFuzzServer(): Promise<FuzzServer> {
       remote('tensordock', createFakeTensorDock(), createTensorDockProvider),
       remote('runpod', createFakeRunPod(), createRunPodProvider),
     ],
-    settings: { sessions: { tickMs: 500, reconcileMs: 60_000, keyGraceMinutes: 15 } },
+    settings: {
+      sessions: { tickMs: 500, reconcileMs: 60_000, keyGraceMinutes: 15 },
+      // Workers launch on the fakes (whose SSH answers nobody: their jobs stay in waiting_for_ssh); the seeded
+      // peer stays healthy for the whole run (its realtime endpoint serves nothing: staging jobs fail).
+      compute: { serverUrl: 'http://127.0.0.1:9', peerGraceMs: 3_600_000 },
+    },
   });
   const { known, revokedKey, sdkToken } = await seed(server);
   return {
@@ -144,6 +149,12 @@ async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedK
     headers: asA,
     body: json({ consumer_id: 'fuzz', offer_id: remoteOffer.id, workload_type: 'batch', reservation_hours: 1 }),
   });
+  const peer = await call({
+    method: 'post',
+    path: '/v1/compute/peers',
+    headers: asA,
+    body: json({ name: 'fuzz-peer', realtime_peer_url: 'ws://127.0.0.1:9/realtime', probe: false }),
+  });
   const device = await call({
     method: 'post',
     path: '/api/v1/devices/register',
@@ -198,7 +209,12 @@ async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedK
     headers: admin,
   });
   const known = [
-    { value: model.id as string, names: ['id', 'model_id'], owned: true },
+    { value: model.id as string, names: ['id', 'model_id', 'repo_id'], owned: true },
+    {
+      value: peer.id as string,
+      names: ['id', 'peer_id', 'x-hybrie-preferred-peer-id', 'x-computeplane-preferred-peer-id'],
+      owned: true,
+    },
     { value: dataset.id as string, names: ['id', 'dataset_id'], owned: true },
     { value: model.checksum as string, names: ['checksum'], owned: true },
     { value: device.device_id as string, names: ['id'], owned: true },

@@ -45,6 +45,8 @@ export async function startTestServer(
     providers?: Parameters<typeof createApp>[0]['providers'];
     /** A built web dashboard to serve at /dashboard. */
     dashboardDir?: string;
+    /** Where the local provider keeps its instances (default: shared by every test server of the machine). */
+    dataDir?: string;
   } = {},
 ): Promise<TestServer> {
   const blobs = options.blobs ?? createMemoryBlobStore();
@@ -62,6 +64,7 @@ export async function startTestServer(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
     ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   const alpha = await createTenant(database.db, 'alpha');
   const beta = await createTenant(database.db, 'beta');

@@ -77,6 +77,30 @@ const logEntry = z.object({
 });
 export type LogEntry = z.infer<typeof logEntry>;
 
+/** A file a peer is asked to stage: downloaded from `url` (with `headers`), or the platform's model `model_checksum`. */
+const stageFile = z.object({
+  path: z.string().min(1).max(1024),
+  url: z.string().max(4096).optional(),
+  headers: z.record(z.string().max(64), z.string().max(8192)).optional(),
+  model_checksum: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/)
+    .optional(),
+  /** Expected sha256 (hex) of the file, when the source publishes one. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+export type StageFile = z.infer<typeof stageFile>;
+const stagedFile = z.object({
+  path: z.string().min(1).max(1024),
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type StagedFile = z.infer<typeof stagedFile>;
+
 /** Frames a device sends. */
 export const deviceMessageSchema = z.discriminatedUnion('type', [
   z.object({ v: version, type: z.literal('hello'), capabilities: capabilitiesSchema }),
@@ -99,6 +123,25 @@ export const deviceMessageSchema = z.discriminatedUnion('type', [
     outputs: z.record(z.string().max(256), tensor).optional(),
     error: z.string().max(4096).optional(),
     duration_ms: z.number().min(0).max(86_400_000),
+  }),
+  /** Staging (a peer's realtime endpoint): bytes of one file so far. */
+  z.object({
+    v: version,
+    type: z.literal('stage_progress'),
+    request_id: id,
+    path: z.string().max(1024),
+    bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    total: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+  }),
+  /** Staging finished: every file with its size and sha256, or why not. */
+  z.object({
+    v: version,
+    type: z.literal('stage_result'),
+    request_id: id,
+    ok: z.boolean(),
+    dest_dir: z.string().max(4096),
+    files: z.array(stagedFile).max(10_000),
+    error: z.string().max(4096).optional(),
   }),
   z.object({ v: version, type: z.literal('error'), message: z.string().max(4096) }),
 ]);
@@ -143,6 +186,18 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
       ])
       .optional(),
     inputs: z.record(z.string().max(256), tensor),
+  }),
+  /**
+   * Staging (sent to a peer's realtime endpoint): download `files` into `dest_dir` (relative to the peer's
+   * staging directory), resuming partial files, checking sizes and checksums.
+   */
+  z.object({
+    v: version,
+    type: z.literal('stage_model'),
+    request_id: id,
+    repo_id: z.string().min(1).max(256),
+    dest_dir: z.string().min(1).max(512),
+    files: z.array(stageFile).max(10_000),
   }),
   z.object({ v: version, type: z.literal('error'), message: z.string().max(4096) }),
 ]);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createDashboardModule } from './modules/dashboard/module.js';
+import { createComputeModule } from './modules/compute/module.js';
 import { createDevicesModule } from './modules/devices/module.js';
 import { createEfficiencyModule } from './modules/efficiency/module.js';
 import { createAdminModule } from './modules/admin/module.js';
@@ -126,24 +127,39 @@ export function createApp(options: AppOptions) {
     settings.marketplace.localProviderTenants ?? localProviderTenantsFor(options.database.driver),
   );
 
+  /** The HTTP server `attachSockets` was given: a local worker reaches this server at its port. */
+  let httpServer: Server | undefined;
   const models = createModelsModule(platform);
   const devices = createDevicesModule(platform, { models });
-  const inference = createInferenceModule(platform, { models, devices });
   const datasets = createDatasetsModule(platform);
   const marketplace = createMarketplaceModule(platform, { providers, localAccess });
+  const training = createTrainingModule(platform, { models, datasets, devices });
+  const compute = createComputeModule(platform, {
+    providers,
+    marketplace,
+    localAccess,
+    training: training.job,
+    models,
+    dataDir: options.dataDir ?? join(tmpdir(), 'computeplane'),
+    serverPort: () => {
+      const address = httpServer?.address();
+      return address && typeof address === 'object' ? address.port : undefined;
+    },
+  });
+  const inference = createInferenceModule(platform, { models, devices, compute });
   const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
   const pods = createPodsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
-  const training = createTrainingModule(platform, { models, datasets, devices });
   const projects = createProjectsModule(platform, { inference, training });
   const efficiency = createEfficiencyModule(platform);
   const dashboard = createDashboardModule(platform, { devices, projects, efficiency, models, inference, training });
   const lifecycleModule = createLifecycleModule(platform);
-  // Devices before inference: inference runs work on the devices, and stops (giving slices back) first.
+  // Devices and compute peers before inference: inference runs work on them, and stops (giving slices back) first.
   const modules: Module[] = [
     models,
     datasets,
     devices,
+    compute,
     inference,
     marketplace,
     sessions,
@@ -198,8 +214,13 @@ export function createApp(options: AppOptions) {
     streamsHeld: dashboard.streamsHeld,
     /** Runs one retention sweep now (tests; every replica also sweeps on its own timer). */
     sweepExpired: lifecycleModule.sweep,
+    /** Worker jobs (tests wait for those in flight). */
+    workers: compute.workers,
     /** Serves the devices' WebSocket endpoint on the server that serves `app`; returns what closes the sockets. */
-    attachSockets: (server: Server) => devices.attach(server),
+    attachSockets: (server: Server) => {
+      httpServer = server;
+      return devices.attach(server);
+    },
   };
 }
 

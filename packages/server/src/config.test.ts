@@ -31,6 +31,36 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DEVICE_HEARTBEAT_MS: '10' })).toThrow(/DEVICE_HEARTBEAT_MS/);
   });
 
+  it('reads the compute settings, reads the hub endpoint and token, and refuses bad values', () => {
+    const defaults = loadConfig({}).compute;
+    expect(defaults).toMatchObject({
+      peerGraceMs: 30_000,
+      peerRouting: 'header',
+      hubEndpoint: 'https://huggingface.co',
+    });
+    expect(defaults.hubToken).toBeUndefined();
+    const set = loadConfig({
+      COMPUTE_PEER_GRACE_MS: '5000',
+      COMPUTE_PEER_ROUTING: 'first',
+      COMPUTE_BOOTING_TIMEOUT_MS: '60000',
+      COMPUTE_SERVER_URL: 'https://api.example.com/ignored/path',
+      HF_ENDPOINT: 'http://127.0.0.1:9999',
+      HF_TOKEN: ' hf_abc ',
+    }).compute;
+    expect(set).toMatchObject({
+      peerGraceMs: 5_000,
+      peerRouting: 'first',
+      serverUrl: 'https://api.example.com',
+      hubEndpoint: 'http://127.0.0.1:9999',
+      hubToken: 'hf_abc',
+    });
+    expect(set.stageTimeoutsMs.booting).toBe(60_000);
+    expect(() => loadConfig({ COMPUTE_PEER_ROUTING: 'random' })).toThrow(
+      /COMPUTE_PEER_ROUTING must be header or first/,
+    );
+    expect(() => loadConfig({ HF_ENDPOINT: 'ftp://hub' })).toThrow(/HF_ENDPOINT must be an http\(s\) URL/);
+  });
+
   it('reads who may use the local provider and its instances’ limits', () => {
     expect(loadConfig({}).marketplace.localProviderTenants).toBeUndefined();
     expect(loadConfig({ LOCAL_PROVIDER_TENANTS: '*' }).marketplace.localProviderTenants).toBe('*');

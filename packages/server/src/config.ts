@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import {
   DEFAULT_PROVIDER_BASE_URLS,
   DEFAULT_SETTINGS,
+  WORKER_STAGES,
+  type ComputeSettings,
   type DeviceSettings,
   type UsageSettings,
   type DashboardSettings,
@@ -52,6 +54,7 @@ export interface ServerConfig {
   usage: UsageSettings;
   dashboard: DashboardSettings;
   retention: RetentionSettings;
+  compute: ComputeSettings;
 }
 
 const D = DEFAULT_SETTINGS;
@@ -178,7 +181,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       taskRecordDays: integer(env, 'RETENTION_TASK_RECORD_DAYS', D.retention.taskRecordDays, 1, 36_500),
       sweepMs: integer(env, 'RETENTION_SWEEP_MS', D.retention.sweepMs, 1_000, 86_400_000),
     },
+    compute: {
+      peerGraceMs: integer(env, 'COMPUTE_PEER_GRACE_MS', D.compute.peerGraceMs, 300, 86_400_000),
+      probeTimeoutMs: integer(env, 'COMPUTE_PROBE_TIMEOUT_MS', D.compute.probeTimeoutMs, 10, 60_000),
+      peerCallTimeoutMs: integer(env, 'COMPUTE_PEER_CALL_TIMEOUT_MS', D.compute.peerCallTimeoutMs, 100, 3_600_000),
+      peerRouting: peerRouting(env.COMPUTE_PEER_ROUTING),
+      stageTimeoutsMs: Object.fromEntries(
+        WORKER_STAGES.map((stage) => [
+          stage,
+          integer(env, `COMPUTE_${stage.toUpperCase()}_TIMEOUT_MS`, D.compute.stageTimeoutsMs[stage], 100, 86_400_000),
+        ]),
+      ) as ComputeSettings['stageTimeoutsMs'],
+      ...(env.COMPUTE_SERVER_URL ? { serverUrl: serverUrl(env.COMPUTE_SERVER_URL, 'COMPUTE_SERVER_URL') } : {}),
+      hubEndpoint: env.HF_ENDPOINT ? serverUrl(env.HF_ENDPOINT, 'HF_ENDPOINT') : D.compute.hubEndpoint,
+      ...(env.HF_TOKEN?.trim() ? { hubToken: env.HF_TOKEN.trim() } : {}),
+      stagingTimeoutMs: integer(env, 'COMPUTE_STAGING_TIMEOUT_MS', D.compute.stagingTimeoutMs, 1_000, 86_400_000),
+    },
   };
+}
+
+function serverUrl(raw: string, name: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+  } catch {
+    // falls through to the error below
+  }
+  throw new Error(`${name} must be an http(s) URL such as https://api.example.com; got "${raw}"`);
+}
+
+function peerRouting(raw: string | undefined): 'header' | 'first' {
+  if (raw === undefined || raw === '' || raw === 'header') return 'header';
+  if (raw === 'first') return 'first';
+  throw new Error(`COMPUTE_PEER_ROUTING must be header or first; got "${raw}"`);
 }
 
 function deviceSettings(devices: DeviceSettings): DeviceSettings {

@@ -72,6 +72,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       usage: config.usage,
       dashboard: config.dashboard,
       retention: config.retention,
+      compute: config.compute,
     },
     docsDir: defaultSiteDir(),
     dashboardDir: join(defaultSiteDir(), 'dashboard'),

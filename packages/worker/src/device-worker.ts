@@ -14,7 +14,6 @@ import {
   parseServerMessage,
   type DeviceMessage,
   type ProtocolVersion,
-  type ServerMessage,
 } from '@computeplane/device-protocol';
 import { ApiError, createClient } from '@computeplane/sdk';
 import { registerDevice } from '@computeplane/sdk/devices';
@@ -25,7 +24,7 @@ import { createLogRing, type LogRing } from './log-ring.js';
 import { createModelCache } from './model-cache.js';
 import type { WorkerOptions } from './options.js';
 import { createThreadPool } from './thread-pool.js';
-import { trainStepPath } from './train-step-cache.js';
+import { createTaskRunner } from './task-runner.js';
 
 interface Registration {
   device_id: string;
@@ -79,57 +78,7 @@ export async function startDeviceWorker(
     if (ws.readyState === WebSocket.OPEN) ws.send(encodeDeviceMessage({ ...message, v }, binary && v === 2));
   };
 
-  async function runTask(
-    ws: WebSocket,
-    task: Extract<ServerMessage, { type: 'run_inference' } | { type: 'run_train_step' }>,
-  ) {
-    const started = performance.now();
-    try {
-      const modelPath =
-        task.type === 'run_inference'
-          ? await cache.path(task.model_checksum)
-          : await trainStepPath(options.cacheDir, task.graph_sha256, task.graph);
-      const binary = task.type === 'run_train_step';
-      const reply = await pool.run(modelPath, task.inputs);
-      const duration_ms = performance.now() - started;
-      if (reply.ok)
-        send(
-          ws,
-          {
-            v: PROTOCOL_VERSION,
-            type: 'result',
-            task_id: task.task_id,
-            ok: true,
-            outputs: reply.outputs,
-            duration_ms,
-          },
-          binary,
-        );
-      else {
-        log.warn(`task ${task.task_id} failed: ${reply.error}`);
-        send(ws, {
-          v: PROTOCOL_VERSION,
-          type: 'result',
-          task_id: task.task_id,
-          ok: false,
-          error: reply.error.slice(0, 4096),
-          duration_ms,
-        });
-      }
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      log.warn(`task ${task.task_id} failed: ${message}`);
-      const duration_ms = performance.now() - started;
-      send(ws, {
-        v: PROTOCOL_VERSION,
-        type: 'result',
-        task_id: task.task_id,
-        ok: false,
-        error: message.slice(0, 4096),
-        duration_ms,
-      });
-    }
-  }
+  const runTask = createTaskRunner({ pool, cache, cacheDir: options.cacheDir, log });
 
   function onMessage(ws: WebSocket, raw: string | Buffer, binary: boolean) {
     const parsed = parseServerMessage(raw, binary);
@@ -161,10 +110,11 @@ export async function startDeviceWorker(
         return;
       case 'run_inference':
         log.info(`task ${message.task_id}: model ${message.model_checksum}`);
-        void runTask(ws, message);
+        void runTask(message).then((result) => send(ws, result));
         return;
       case 'run_train_step':
-        void runTask(ws, message);
+        // A train step's result goes back as a binary frame (protocol version 2).
+        void runTask(message).then((result) => send(ws, result, result.ok));
         return;
       case 'error':
         log.warn(`server reported: ${message.message}`);
@@ -234,6 +184,10 @@ export async function startDeviceWorker(
     log,
     /** Resolves with a one-line reason when the worker gave up (a refusal that retrying cannot cure). */
     failed,
+    pool,
+    cache,
+    capabilities,
+    runTask,
     get deviceId() {
       return registration?.device_id;
     },

@@ -4,6 +4,7 @@
  * refusal retrying cannot cure (API key, or the device's token without --reregister) exits 1 with one line.
  */
 import { startDeviceWorker } from './device-worker.js';
+import { startPeer } from './peer.js';
 import { parseOptions, USAGE } from './options.js';
 
 if (process.argv.includes('--help')) {
@@ -19,9 +20,21 @@ try {
 }
 const worker = await startDeviceWorker(options);
 worker.log.info(`computeplane-worker ${options.name} joining ${options.server}`);
+let peer: Awaited<ReturnType<typeof startPeer>> | undefined;
+if (options.listen) {
+  try {
+    peer = await startPeer({ ...options, listen: options.listen }, worker);
+  } catch (error) {
+    console.error(
+      `computeplane-worker: cannot listen on ${options.listen.host}:${options.listen.port}: ${(error as Error).message}`,
+    );
+    await worker.stop();
+    process.exit(1);
+  }
+}
 for (const signal of ['SIGTERM', 'SIGINT'] as const)
   process.once(signal, () => {
-    void worker.stop().then(() => process.exit(0));
+    void Promise.all([peer?.stop(), worker.stop()]).then(() => process.exit(0));
   });
 void worker.failed.then(async (message) => {
   console.error(`computeplane-worker: ${message}`);

@@ -4,7 +4,7 @@
  * refused and fetched again (3 tries). Concurrent requests for one checksum share one download.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Computeplane } from '@computeplane/sdk';
 import { downloadDeviceModel } from '@computeplane/sdk/devices';
@@ -46,6 +46,17 @@ export function createModelCache(options: { dir: string; client: () => Computepl
   }
 
   return {
+    /** Whether the model file is here already (no download). */
+    has: (checksum: string) =>
+      stat(join(options.dir, `${checksum.slice('sha256:'.length)}.onnx`)).then(
+        () => true,
+        () => false,
+      ),
+    /** The checksums of the model files held here (reported in a peer's capabilities as `models`). */
+    async list(): Promise<string[]> {
+      const names = await readdir(options.dir).catch(() => [] as string[]);
+      return names.filter((name) => /^[0-9a-f]{64}\.onnx$/.test(name)).map((name) => `sha256:${name.slice(0, 64)}`);
+    },
     /** The local path of the model file, downloading it first if it is not cached. */
     path(checksum: string): Promise<string> {
       let pending = inFlight.get(checksum);

@@ -2,6 +2,7 @@
 
 import { createOpenApiHttp } from 'openapi-msw';
 import type { paths as AdminPaths } from '@computeplane/sdk/types/admin';
+import type { paths as ComputePaths } from '@computeplane/sdk/types/compute';
 import type { paths as DashboardPaths } from '@computeplane/sdk/types/dashboard';
 import type { paths as DatasetsPaths } from '@computeplane/sdk/types/datasets';
 import type { paths as DevicesPaths } from '@computeplane/sdk/types/devices';
@@ -21,6 +22,7 @@ import type { paths as UsagePaths } from '@computeplane/sdk/types/usage';
 export function createTypedHttp(options: { baseUrl: string }) {
   return {
     admin: createOpenApiHttp<AdminPaths>(options),
+    compute: createOpenApiHttp<ComputePaths>(options),
     dashboard: createOpenApiHttp<DashboardPaths>(options),
     datasets: createOpenApiHttp<DatasetsPaths>(options),
     devices: createOpenApiHttp<DevicesPaths>(options),

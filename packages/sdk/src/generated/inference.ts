@@ -18,6 +18,12 @@ export interface paths {
          *     `INFERENCE_TIMEOUT`) and the run time of an async one (the job fails). When the model's queue is
          *     full the answer is 429 `RATE_LIMITED` with `Retry-After`.
          *
+         *     `x-hybrie-preferred-peer-id` (or its alias `x-computeplane-preferred-peer-id`) names a compute peer
+         *     of the tenant (openapi/compute.yaml): the request runs there over the Open Inference Protocol while
+         *     the peer is healthy, and `device_id` says `peer/<id>`. A peer that is unhealthy, or fails to answer,
+         *     is skipped and the request runs where it would without the header (docs/compute.md). A peer id the
+         *     tenant does not have is a 404.
+         *
          *     Every input value must be representable in the model input's element type: a float that is not
          *     finite there (`1e39` for a float32 input, or NaN/Infinity bytes in `data_base64`) or an integer out
          *     of the type's range (or not whole) is a 400 `VALIDATION_ERROR` naming the element
@@ -63,6 +69,9 @@ export interface paths {
          *     a scalar) takes its batches as `inputs` only (`stacked_input(s)` is a 400), and each task runs alone.
          *     A task whose result is not finite fails with an error starting `NON_FINITE_RESULT:`; every value of
          *     the batch must be representable in the model input's element type (400 otherwise).
+         *
+         *     With `x-hybrie-preferred-peer-id`, the batch's slices run on that compute peer while it is healthy
+         *     (otherwise where they would run without the header).
          */
         post: operations["submitBatchInference"];
         delete?: never;
@@ -176,7 +185,7 @@ export interface components {
             result: components["schemas"]["InferenceOutput"];
             /** @description Time from accepting the request to having the result, in milliseconds. */
             latency_ms: number;
-            /** @description Where it ran (`local/cpu-<worker>`). */
+            /** @description Where it ran (`local/cpu-<worker>`, a device id, or `peer/<peer id>`). */
             device_id: string;
         };
         InferenceAccepted: {
@@ -233,7 +242,7 @@ export interface components {
          * @description Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).
          * @enum {string}
          */
-        ErrorCode: "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_ERROR" | "INVALID_MODEL" | "INVALID_DATASET" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "RATE_LIMITED" | "NO_DEVICES" | "NO_TRAINING_DEVICES" | "NO_MODEL" | "CANNOT_CANCEL" | "CANNOT_PAUSE" | "NOT_READY" | "MODEL_NOT_EXECUTABLE" | "INFERENCE_TIMEOUT" | "NON_FINITE_RESULT" | "STALE_INVENTORY" | "PROVIDER_UNAVAILABLE" | "SESSION_NOT_RUNNING" | "DEVICE_OFFLINE" | "DEVICE_TIMEOUT" | "DEVICE_ELSEWHERE" | "INTERNAL_ERROR";
+        ErrorCode: "AUTH_REQUIRED" | "AUTH_INVALID" | "FORBIDDEN" | "NOT_FOUND" | "VALIDATION_ERROR" | "INVALID_MODEL" | "INVALID_DATASET" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "RATE_LIMITED" | "NO_DEVICES" | "NO_TRAINING_DEVICES" | "NO_MODEL" | "CANNOT_CANCEL" | "CANNOT_PAUSE" | "NOT_READY" | "MODEL_NOT_EXECUTABLE" | "INFERENCE_TIMEOUT" | "NON_FINITE_RESULT" | "STALE_INVENTORY" | "PROVIDER_UNAVAILABLE" | "SESSION_NOT_RUNNING" | "DEVICE_OFFLINE" | "DEVICE_TIMEOUT" | "DEVICE_ELSEWHERE" | "PEER_UNREACHABLE" | "INTERNAL_ERROR";
         /** @description One problem found in the request, with where it is. */
         ErrorIssue: {
             /**
@@ -451,6 +460,10 @@ export interface components {
         };
     };
     parameters: {
+        /** @description Run on this compute peer (`peer_…`) while it is healthy (openapi/compute.yaml). */
+        PreferredPeer: string;
+        /** @description The same as `x-hybrie-preferred-peer-id` (that one wins when both are sent). */
+        PreferredPeerAlias: string;
         /** @description Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`. */
         IdempotencyKey: string;
     };
@@ -476,6 +489,10 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
                 /** @description Run asynchronously when `true`. */
                 "X-Async"?: "true" | "false";
+                /** @description Run on this compute peer (`peer_…`) while it is healthy (openapi/compute.yaml). */
+                "x-hybrie-preferred-peer-id"?: components["parameters"]["PreferredPeer"];
+                /** @description The same as `x-hybrie-preferred-peer-id` (that one wins when both are sent). */
+                "x-computeplane-preferred-peer-id"?: components["parameters"]["PreferredPeerAlias"];
             };
             path?: never;
             cookie?: never;
@@ -572,6 +589,10 @@ export interface operations {
             header?: {
                 /** @description Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description Run on this compute peer (`peer_…`) while it is healthy (openapi/compute.yaml). */
+                "x-hybrie-preferred-peer-id"?: components["parameters"]["PreferredPeer"];
+                /** @description The same as `x-hybrie-preferred-peer-id` (that one wins when both are sent). */
+                "x-computeplane-preferred-peer-id"?: components["parameters"]["PreferredPeerAlias"];
             };
             path?: never;
             cookie?: never;

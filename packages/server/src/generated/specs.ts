@@ -577,6 +577,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -833,6 +834,1466 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 }
               }
             }
+          }
+        }
+      }
+    }
+  },
+  "compute": {
+    "openapi": "3.1.0",
+    "info": {
+      "title": "Computeplane Compute API",
+      "version": "0.1.0",
+      "summary": "Compute workers provisioned as one job, the compute peer registry, and the shared jobs registry.",
+      "description": "The compute workspace of compute-workspace.md. A compute peer is a node that serves the KServe v2 / Open Inference Protocol over gRPC (`grpc_peer`: `computeplane-worker --listen`, Triton, KServe) and/or a realtime WebSocket endpoint speaking the device protocol (`realtime_peer_url`). Peers belong to the caller's tenant. Registration is an idempotent upsert keyed by endpoint; runtimes re-register as a heartbeat (sending `peer_id`), and a peer not seen for `grace_ms` is `unhealthy` and leaves routing at once. Inference requests choose a peer with the `x-hybrie-preferred-peer-id` header (alias `x-computeplane-preferred-peer-id`, docs/compute.md).",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "compute",
+        "description": "Provision workers, register, list and remove compute peers, read jobs."
+      }
+    ],
+    "security": [
+      {
+        "ApiKeyAuth": []
+      },
+      {
+        "BearerAuth": []
+      }
+    ],
+    "paths": {
+      "/v1/compute/peers": {
+        "post": {
+          "operationId": "registerComputePeer",
+          "tags": [
+            "compute"
+          ],
+          "summary": "Register a compute peer",
+          "description": "Idempotent upsert keyed by endpoint: a peer of the tenant with the same `grpc_peer` or `realtime_peer_url` is updated (201 when a new peer was created, 200 when one was updated). Fields left out keep their values; `capabilities` replace the stored ones only when sent. At least one of `grpc_peer` / `realtime_peer_url` is required (400 naming the rule). With `probe` (default true) each given endpoint is first opened over TCP; one that cannot be reached is a 422 `PEER_UNREACHABLE` naming it. A heartbeat sends the `peer_id` it was given: a peer deleted meanwhile is a 404, and the runtime registers again without it.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PeerRegistration"
+                },
+                "example": {
+                  "name": "metal-mac-studio",
+                  "grpc_peer": "http://10.0.0.7:9090",
+                  "realtime_peer_url": "ws://10.0.0.7:9091/realtime"
+                }
+              }
+            }
+          },
+          "responses": {
+            "200": {
+              "description": "An existing peer (same endpoint, or `peer_id`) was updated.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ComputePeer"
+                  }
+                }
+              }
+            },
+            "201": {
+              "description": "A new peer was registered.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ComputePeer"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            },
+            "422": {
+              "$ref": "#/components/responses/PeerUnreachable"
+            }
+          }
+        },
+        "get": {
+          "operationId": "listComputePeers",
+          "tags": [
+            "compute"
+          ],
+          "summary": "List compute peers",
+          "description": "The tenant's peers, newest first, each with its health (last seen, last probe, latency).",
+          "parameters": [
+            {
+              "name": "health",
+              "in": "query",
+              "required": false,
+              "description": "Only peers in this state.",
+              "schema": {
+                "$ref": "#/components/schemas/PeerHealthStatus"
+              }
+            },
+            {
+              "$ref": "#/components/parameters/Limit"
+            },
+            {
+              "$ref": "#/components/parameters/Offset"
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "One page of peers.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ComputePeerList"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            }
+          }
+        }
+      },
+      "/v1/compute/peers/{id}": {
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/PeerId"
+          }
+        ],
+        "delete": {
+          "operationId": "deleteComputePeer",
+          "tags": [
+            "compute"
+          ],
+          "summary": "Remove a compute peer",
+          "description": "Removes the entry from the registry only; it never terminates the instance behind it. Requests stop going to it at once, and its next heartbeat is a 404.",
+          "responses": {
+            "204": {
+              "description": "The peer was removed.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/v1/compute/workers": {
+        "post": {
+          "operationId": "provisionWorker",
+          "tags": [
+            "compute"
+          ],
+          "summary": "Provision a worker",
+          "description": "Provisions a worker end to end as one job and answers 202 at once with the job and the instance id: the instance is launched on `provider` from `spec.offer_id` (an offer of `GET /api/v1/inventory`), booted, reached over SSH, the worker runtime (`computeplane-worker`, packed by this server) copied to it and started in peer mode with `env`, and the job completes when the runtime has registered itself as a compute peer. Poll the job at `GET /v1/train/jobs/{id}`; each stage has its own timeout, and a failure at any stage destroys the instance (with retries) and names the stage and the reason. `env` values are secrets: never logged, never returned.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            },
+            {
+              "name": "provider",
+              "in": "query",
+              "required": true,
+              "description": "The provider to launch on (`local` is this machine); it must be the offer's provider.",
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "local",
+                  "vastai",
+                  "lambda",
+                  "tensordock",
+                  "runpod"
+                ]
+              }
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WorkerRequest"
+                },
+                "example": {
+                  "spec": {
+                    "offer_id": "vastai-12345",
+                    "count": 1
+                  },
+                  "env": {
+                    "COMPUTEPLANE_MAX_TASKS": "2"
+                  }
+                }
+              }
+            }
+          },
+          "responses": {
+            "202": {
+              "description": "The job was accepted; the instance is being launched.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                },
+                "Location": {
+                  "description": "The job's URL.",
+                  "schema": {
+                    "type": "string"
+                  }
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/WorkerAccepted"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "403": {
+              "$ref": "#/components/responses/Forbidden"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+            }
+          }
+        }
+      },
+      "/v1/compute/instances/{id}": {
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The instance id a worker job reported.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
+            }
+          }
+        ],
+        "delete": {
+          "operationId": "terminateComputeInstance",
+          "tags": [
+            "compute"
+          ],
+          "summary": "Terminate a worker's instance",
+          "description": "Destroys the instance of one of the tenant's workers (retried on failure) and removes the peers registered from it: they leave routing at once. A worker job still provisioning it is cancelled.",
+          "responses": {
+            "204": {
+              "description": "The instance was destroyed.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+            }
+          }
+        }
+      },
+      "/v1/train/jobs/{id}": {
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "A job id of the shared jobs registry: a worker job (`wjob_…`), a staging job (`sjob_…`) or a training job (`train_…`).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z]+_[a-z0-9]{4,64}$"
+            }
+          }
+        ],
+        "get": {
+          "operationId": "getJob",
+          "tags": [
+            "compute"
+          ],
+          "summary": "Get a job of the jobs registry",
+          "description": "One job of the tenant's shared jobs registry: a worker job (`kind: worker`) with its stages, or a training job (`kind: training`, the same job as `GET /api/v1/training/{jobId}`). `status` is queued, running, completed, failed or cancelled (a training job can also be paused); `stage` names the stage in progress, or where it failed. A completed worker job's `report` has `instance_id`, `ip`, `grpc_peer`, `realtime_peer_url` and `peer_id`.",
+          "responses": {
+            "200": {
+              "description": "The job.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Job"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            }
+          }
+        }
+      },
+      "/v1/models/stage": {
+        "post": {
+          "operationId": "stageModel",
+          "tags": [
+            "compute"
+          ],
+          "summary": "Pre-stage model weights on a node",
+          "description": "Downloads a model's files onto a compute peer ahead of traffic and answers 202 `{job_id, dest_dir}`; poll the job at `GET /v1/train/jobs/{id}`. `repo_id` is a Hugging Face repo id (`owner/name`; the Hub at `HF_ENDPOINT`, default https://huggingface.co, with `HF_TOKEN` when set) or a model id of this platform (`model_…`). `name_filters` are glob patterns (`*.onnx`, `onnx/**`); a file is staged when any matches. The peer (`peer_id`, default: the tenant's first healthy peer with a realtime endpoint) streams each file into `dest_dir` under its staging directory, resumes an interrupted download with a Range request, and checks each file's size and sha256 against the Hub's. Staged models appear in the peer's `capabilities.staged`; a staged platform model also in `capabilities.models`, which routing prefers.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StageRequest"
+                },
+                "example": {
+                  "repo_id": "acme/tiny-mlp",
+                  "name_filters": [
+                    "*.onnx",
+                    "config.json"
+                  ]
+                }
+              }
+            }
+          },
+          "responses": {
+            "202": {
+              "description": "The staging job was accepted.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                },
+                "Location": {
+                  "description": "The job's URL.",
+                  "schema": {
+                    "type": "string"
+                  }
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/StageAccepted"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/BadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/Unauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/Conflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/PayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/UnsupportedMediaType"
+            },
+            "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        },
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "parameters": {
+        "PeerId": {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "description": "Peer id (`peer_…`).",
+          "schema": {
+            "$ref": "#/components/schemas/PeerId"
+          }
+        },
+        "Limit": {
+          "name": "limit",
+          "in": "query",
+          "required": false,
+          "description": "Page size.",
+          "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000,
+            "default": 100
+          }
+        },
+        "Offset": {
+          "name": "offset",
+          "in": "query",
+          "required": false,
+          "description": "Number of items to skip (at most 2147483647, the largest count the database stores).",
+          "schema": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 2147483647,
+            "default": 0
+          }
+        },
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
+        }
+      },
+      "responses": {
+        "PeerUnreachable": {
+          "description": "An endpoint could not be reached over TCP (`PEER_UNREACHABLE`); send `probe:false` to skip the check.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "PEER_UNREACHABLE",
+                  "message": "grpc_peer http://10.0.0.7:9090 is not reachable: connect ECONNREFUSED 10.0.0.7:9090",
+                  "request_id": "req_0123456789ab"
+                }
+              }
+            }
+          }
+        },
+        "BadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "VALIDATION_ERROR",
+                  "message": "body.name: Expected a string",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y",
+                  "details": [
+                    {
+                      "path": "body.name",
+                      "message": "Expected a string"
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        },
+        "Unauthorized": {
+          "description": "No credential was sent, or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "AUTH_REQUIRED",
+                  "message": "Send your API key in the X-API-Key header (or Authorization: Bearer)",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Conflict": {
+          "description": "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "IDEMPOTENCY_KEY_REUSED",
+                  "message": "Idempotency-Key 'k1' was already used with a different request body",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "PayloadTooLarge": {
+          "description": "The request body is larger than this server accepts.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "PAYLOAD_TOO_LARGE",
+                  "message": "Request body exceeds the limit of 1048576 bytes",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "UnsupportedMediaType": {
+          "description": "The request body has a content type this operation does not take.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "UNSUPPORTED_MEDIA_TYPE",
+                  "message": "Send this request as application/json",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "Forbidden": {
+          "description": "The credential is valid but not allowed to do this.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "FORBIDDEN",
+                  "message": "Not authorized to access this resource",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
+        "ServiceUnavailable": {
+          "description": "The server is not ready (starting, shutting down, or its database is unreachable).",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "Retry-After": {
+              "$ref": "#/components/headers/Retry-After"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_READY",
+                  "message": "Server is shutting down",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        }
+      },
+      "schemas": {
+        "PeerId": {
+          "type": "string",
+          "pattern": "^peer_[a-z0-9]{8,32}$",
+          "examples": [
+            "peer_k3v9x2m4q7r8"
+          ]
+        },
+        "GrpcEndpoint": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 512,
+          "description": "The node's gRPC endpoint (Open Inference Protocol): `http://host:port` (plaintext), `https://host:port` (TLS) or `host:port`.",
+          "examples": [
+            "http://10.0.0.7:9090"
+          ]
+        },
+        "RealtimeEndpoint": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 512,
+          "description": "The node's realtime endpoint, a `ws://` or `wss://` URL.",
+          "examples": [
+            "ws://10.0.0.7:9091/realtime"
+          ]
+        },
+        "PeerHealthStatus": {
+          "type": "string",
+          "description": "`healthy` while the peer was seen (registered or heartbeat) within `grace_ms`.",
+          "enum": [
+            "healthy",
+            "unhealthy"
+          ]
+        },
+        "PeerRegistration": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 100,
+              "description": "Human-readable name (default on creation: the endpoint)."
+            },
+            "grpc_peer": {
+              "$ref": "#/components/schemas/GrpcEndpoint"
+            },
+            "realtime_peer_url": {
+              "$ref": "#/components/schemas/RealtimeEndpoint"
+            },
+            "instance_id": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128,
+              "description": "The instance behind the peer, for peers on a provisioned instance."
+            },
+            "capabilities": {
+              "type": "object",
+              "description": "Capability metadata of the node (free-form; the worker runtime reports its platform, CPU, GPU, execution providers and `models`, the checksums it holds). Replaces the stored capabilities when sent; kept when left out.",
+              "additionalProperties": true
+            },
+            "auth_token": {
+              "type": "string",
+              "minLength": 16,
+              "maxLength": 256,
+              "writeOnly": true,
+              "description": "A bearer token the platform presents to the peer's endpoints (gRPC metadata `authorization: Bearer …`, the realtime socket's `Authorization` header); the worker runtime sends its own. Kept when left out; never returned."
+            },
+            "probe": {
+              "type": "boolean",
+              "default": true,
+              "description": "TCP-probe the given endpoints before registering."
+            },
+            "peer_id": {
+              "$ref": "#/components/schemas/PeerId",
+              "description": "A heartbeat: the id this runtime was registered as. A peer deleted since is a 404 (register again without it)."
+            }
+          }
+        },
+        "PeerHealth": {
+          "type": "object",
+          "required": [
+            "status",
+            "last_seen_at",
+            "last_probe_at",
+            "probe_latency_ms",
+            "grace_ms"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "status": {
+              "$ref": "#/components/schemas/PeerHealthStatus"
+            },
+            "last_seen_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "last_probe_at": {
+              "description": "When the endpoints were last TCP-probed (null if never).",
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "probe_latency_ms": {
+              "description": "How long the last probe took to connect (the slowest endpoint), in milliseconds.",
+              "type": [
+                "number",
+                "null"
+              ],
+              "minimum": 0
+            },
+            "grace_ms": {
+              "type": "integer",
+              "minimum": 0,
+              "description": "A peer not seen for this long is unhealthy (`COMPUTE_PEER_GRACE_MS`)."
+            }
+          }
+        },
+        "ComputePeer": {
+          "type": "object",
+          "required": [
+            "id",
+            "name",
+            "grpc_peer",
+            "realtime_peer_url",
+            "instance_id",
+            "capabilities",
+            "health",
+            "created_at",
+            "updated_at"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "id": {
+              "$ref": "#/components/schemas/PeerId"
+            },
+            "name": {
+              "type": "string"
+            },
+            "grpc_peer": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/GrpcEndpoint"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "realtime_peer_url": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/RealtimeEndpoint"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "instance_id": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "capabilities": {
+              "type": "object",
+              "additionalProperties": true
+            },
+            "health": {
+              "$ref": "#/components/schemas/PeerHealth"
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "updated_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
+        "ComputePeerList": {
+          "type": "object",
+          "required": [
+            "peers",
+            "total",
+            "limit",
+            "offset"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "peers": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/ComputePeer"
+              }
+            },
+            "total": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "limit": {
+              "type": "integer"
+            },
+            "offset": {
+              "type": "integer"
+            }
+          }
+        },
+        "WorkerRequest": {
+          "type": "object",
+          "required": [
+            "spec"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "spec": {
+              "type": "object",
+              "required": [
+                "offer_id"
+              ],
+              "additionalProperties": false,
+              "description": "The instance launch spec (offer, count, start script).",
+              "properties": {
+                "offer_id": {
+                  "type": "string",
+                  "pattern": "^[a-z]+-[A-Za-z0-9_.@:-]{1,200}$",
+                  "description": "An offer of `GET /api/v1/inventory` of the chosen provider."
+                },
+                "count": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 1,
+                  "default": 1,
+                  "description": "Instances to launch; one worker job provisions one instance."
+                },
+                "start_script": {
+                  "type": "string",
+                  "maxLength": 16384,
+                  "description": "A shell script run on the instance before the runtime is installed (as root, over SSH)."
+                }
+              }
+            },
+            "env": {
+              "type": "object",
+              "description": "Environment variables for the runtime on the worker (secrets: never logged, never returned). `COMPUTEPLANE_API_KEY` is the key the runtime registers with; without it the server issues the worker a key of the tenant, revoked when its instance is terminated.",
+              "maxProperties": 64,
+              "propertyNames": {
+                "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,127}$"
+              },
+              "additionalProperties": {
+                "type": "string",
+                "maxLength": 8192
+              }
+            }
+          }
+        },
+        "WorkerAccepted": {
+          "type": "object",
+          "required": [
+            "job_id",
+            "instance_id"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "job_id": {
+              "type": "string",
+              "examples": [
+                "wjob_k3v9x2m4q7r8"
+              ]
+            },
+            "instance_id": {
+              "type": "string",
+              "description": "The instance being launched."
+            }
+          }
+        },
+        "RegistryJobStatus": {
+          "type": "string",
+          "enum": [
+            "queued",
+            "running",
+            "paused",
+            "completed",
+            "failed",
+            "cancelled"
+          ]
+        },
+        "RegistryJobStage": {
+          "type": "object",
+          "required": [
+            "name",
+            "status",
+            "started_at",
+            "finished_at",
+            "timeout_ms"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string",
+              "enum": [
+                "launching",
+                "booting",
+                "waiting_for_ssh",
+                "installing_runtime",
+                "starting_runtime",
+                "registering"
+              ]
+            },
+            "status": {
+              "type": "string",
+              "enum": [
+                "pending",
+                "running",
+                "completed",
+                "failed"
+              ]
+            },
+            "started_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "finished_at": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "timeout_ms": {
+              "type": "integer",
+              "minimum": 0
+            }
+          }
+        },
+        "WorkerReport": {
+          "type": "object",
+          "required": [
+            "instance_id",
+            "ip",
+            "grpc_peer",
+            "realtime_peer_url",
+            "peer_id"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "instance_id": {
+              "type": "string"
+            },
+            "ip": {
+              "type": "string",
+              "description": "The address of the worker (for the local provider, this machine's loopback)."
+            },
+            "grpc_peer": {
+              "type": "string"
+            },
+            "realtime_peer_url": {
+              "type": "string"
+            },
+            "peer_id": {
+              "$ref": "#/components/schemas/PeerId"
+            }
+          }
+        },
+        "Job": {
+          "type": "object",
+          "required": [
+            "job_id",
+            "kind",
+            "status",
+            "stage",
+            "stages",
+            "error",
+            "report",
+            "created_at",
+            "updated_at"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "job_id": {
+              "type": "string"
+            },
+            "kind": {
+              "type": "string",
+              "enum": [
+                "worker",
+                "stage",
+                "training"
+              ]
+            },
+            "status": {
+              "$ref": "#/components/schemas/RegistryJobStatus"
+            },
+            "stage": {
+              "description": "The stage in progress, the one that failed, or the last one (null for training jobs).",
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "stages": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/RegistryJobStage"
+              }
+            },
+            "error": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "Why the job failed (the stage and the reason)."
+            },
+            "report": {
+              "description": "A completed worker job's report; a staging job's progress and, once completed, its files; a training job's `{model_id, result_model_id}`; otherwise null.",
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/WorkerReport"
+                },
+                {
+                  "$ref": "#/components/schemas/StageReport"
+                },
+                {
+                  "type": "object",
+                  "required": [
+                    "model_id",
+                    "result_model_id"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "model_id": {
+                      "type": "string"
+                    },
+                    "result_model_id": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    }
+                  }
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "created_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "updated_at": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          }
+        },
+        "StageRequest": {
+          "type": "object",
+          "required": [
+            "repo_id"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "repo_id": {
+              "type": "string",
+              "pattern": "^(model_[a-z0-9]{4,32}|[A-Za-z0-9][A-Za-z0-9._-]{0,95}(/[A-Za-z0-9][A-Za-z0-9._-]{0,95})?)$",
+              "description": "A Hugging Face repo id (`owner/name`) or a model id of this platform (`model_…`)."
+            },
+            "revision": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9._/-]{1,128}$",
+              "default": "main",
+              "description": "The Hub revision (branch, tag or commit)."
+            },
+            "dest_dir": {
+              "type": "string",
+              "pattern": "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
+              "maxLength": 256,
+              "description": "Where on the node, relative to its staging directory (`<cache-dir>/staged`); default: the repo id with `/` as `--`. `..` is refused."
+            },
+            "name_filters": {
+              "type": "array",
+              "maxItems": 64,
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 256
+              },
+              "description": "Glob patterns (picomatch); only files matching one are staged. Default all files."
+            },
+            "peer_id": {
+              "$ref": "#/components/schemas/PeerId"
+            }
+          }
+        },
+        "StageAccepted": {
+          "type": "object",
+          "required": [
+            "job_id",
+            "dest_dir"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "job_id": {
+              "type": "string",
+              "examples": [
+                "sjob_k3v9x2m4q7r8"
+              ]
+            },
+            "dest_dir": {
+              "type": "string"
+            }
+          }
+        },
+        "StageReport": {
+          "type": "object",
+          "required": [
+            "repo_id",
+            "revision",
+            "peer_id",
+            "dest_dir",
+            "bytes_done",
+            "bytes_total",
+            "files"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "repo_id": {
+              "type": "string"
+            },
+            "revision": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "peer_id": {
+              "$ref": "#/components/schemas/PeerId"
+            },
+            "dest_dir": {
+              "type": "string"
+            },
+            "bytes_done": {
+              "type": "integer",
+              "minimum": 0
+            },
+            "bytes_total": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "minimum": 0
+            },
+            "files": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "path",
+                  "size",
+                  "sha256"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "path": {
+                    "type": "string"
+                  },
+                  "size": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "sha256": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "Timestamp": {
+          "type": "string",
+          "format": "date-time",
+          "description": "RFC 3339 timestamp in UTC.",
+          "examples": [
+            "2026-02-08T10:30:00.000Z"
+          ]
+        },
+        "ErrorCode": {
+          "type": "string",
+          "description": "Stable machine-readable error code. Seed codes are kept as they are; Computeplane adds codes for cases the seed does not name (see docs/compatibility.md).",
+          "enum": [
+            "AUTH_REQUIRED",
+            "AUTH_INVALID",
+            "FORBIDDEN",
+            "NOT_FOUND",
+            "VALIDATION_ERROR",
+            "INVALID_MODEL",
+            "INVALID_DATASET",
+            "UNSUPPORTED_MEDIA_TYPE",
+            "PAYLOAD_TOO_LARGE",
+            "METHOD_NOT_ALLOWED",
+            "CONFLICT",
+            "IDEMPOTENCY_KEY_REUSED",
+            "IDEMPOTENCY_KEY_IN_USE",
+            "RATE_LIMITED",
+            "NO_DEVICES",
+            "NO_TRAINING_DEVICES",
+            "NO_MODEL",
+            "CANNOT_CANCEL",
+            "CANNOT_PAUSE",
+            "NOT_READY",
+            "MODEL_NOT_EXECUTABLE",
+            "INFERENCE_TIMEOUT",
+            "NON_FINITE_RESULT",
+            "STALE_INVENTORY",
+            "PROVIDER_UNAVAILABLE",
+            "SESSION_NOT_RUNNING",
+            "DEVICE_OFFLINE",
+            "DEVICE_TIMEOUT",
+            "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
+            "INTERNAL_ERROR"
+          ]
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "Error": {
+          "type": "object",
+          "required": [
+            "error"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "error": {
+              "type": "object",
+              "required": [
+                "code",
+                "message",
+                "request_id"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "code": {
+                  "$ref": "#/components/schemas/ErrorCode"
+                },
+                "message": {
+                  "type": "string",
+                  "description": "What went wrong and what to change."
+                },
+                "request_id": {
+                  "type": "string",
+                  "description": "The request's id, also sent as the `X-Request-Id` header."
+                },
+                "details": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ErrorIssue"
+                  }
+                }
+              }
+            }
+          },
+          "examples": [
+            {
+              "error": {
+                "code": "NOT_FOUND",
+                "message": "Model 'model_abc12345' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          ]
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        },
+        "Retry-After": {
+          "description": "Seconds to wait before retrying.",
+          "schema": {
+            "type": "integer"
           }
         }
       }
@@ -2368,6 +3829,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -3511,6 +4973,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -4576,6 +6039,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -5586,6 +7050,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -6479,6 +7944,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -6708,7 +8174,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "inference"
           ],
           "summary": "Submit inference (sync or async)",
-          "description": "Runs one inference. By default it waits and returns the result (200). It is asynchronous (202, a\njob to poll) when `?async=true`, the header `X-Async: true`, or `\"async\": true` is given; the job is\nstored before the 202 is sent. `options.timeout` (ms) bounds the wait of a sync request (504\n`INFERENCE_TIMEOUT`) and the run time of an async one (the job fails). When the model's queue is\nfull the answer is 429 `RATE_LIMITED` with `Retry-After`.\n\nEvery input value must be representable in the model input's element type: a float that is not\nfinite there (`1e39` for a float32 input, or NaN/Infinity bytes in `data_base64`) or an integer out\nof the type's range (or not whole) is a 400 `VALIDATION_ERROR` naming the element\n(`body.input.data[0]`), also when a preprocessing adapter made the value. A result that is not\nfinite (the model overflowed or divided by zero) is never sent as `null`: a sync request answers\n422 `NON_FINITE_RESULT`, and an async job fails with an error starting `NON_FINITE_RESULT:`.\n",
+          "description": "Runs one inference. By default it waits and returns the result (200). It is asynchronous (202, a\njob to poll) when `?async=true`, the header `X-Async: true`, or `\"async\": true` is given; the job is\nstored before the 202 is sent. `options.timeout` (ms) bounds the wait of a sync request (504\n`INFERENCE_TIMEOUT`) and the run time of an async one (the job fails). When the model's queue is\nfull the answer is 429 `RATE_LIMITED` with `Retry-After`.\n\n`x-hybrie-preferred-peer-id` (or its alias `x-computeplane-preferred-peer-id`) names a compute peer\nof the tenant (openapi/compute.yaml): the request runs there over the Open Inference Protocol while\nthe peer is healthy, and `device_id` says `peer/<id>`. A peer that is unhealthy, or fails to answer,\nis skipped and the request runs where it would without the header (docs/compute.md). A peer id the\ntenant does not have is a 404.\n\nEvery input value must be representable in the model input's element type: a float that is not\nfinite there (`1e39` for a float32 input, or NaN/Infinity bytes in `data_base64`) or an integer out\nof the type's range (or not whole) is a 400 `VALIDATION_ERROR` naming the element\n(`body.input.data[0]`), also when a preprocessing adapter made the value. A result that is not\nfinite (the model overflowed or divided by zero) is never sent as `null`: a sync request answers\n422 `NON_FINITE_RESULT`, and an async job fails with an error starting `NON_FINITE_RESULT:`.\n",
           "parameters": [
             {
               "$ref": "#/components/parameters/IdempotencyKey"
@@ -6734,6 +8200,12 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                   "false"
                 ]
               }
+            },
+            {
+              "$ref": "#/components/parameters/PreferredPeer"
+            },
+            {
+              "$ref": "#/components/parameters/PreferredPeerAlias"
             }
           ],
           "requestBody": {
@@ -6914,10 +8386,16 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "inference"
           ],
           "summary": "Submit batch inference",
-          "description": "Stores every input as a task of one job and returns 202 at once; workers on every server sharing the\ndatabase run the tasks in dynamic batches. Poll the job for progress and results. Each item of\n`inputs` is what `input` would be for a single request (or `{inputs: {...}}` for a multi-input\nmodel); adapters apply per item. Bodies may be as large as the server's `MAX_BATCH_BYTES`.\n\nFor large numeric batches, send the rows stacked instead of `inputs`: `stacked_input` is one\ntensor whose first dimension counts the tasks (`{data, shape: [N, ...]}`, row-major), and\n`stacked_inputs` the same per input name for multi-input models. Task `i` is row `i`, and its\nresult is exactly what `{data: <row i>, shape: [1, ...]}` would give as an item of `inputs`; the\nserver stores and runs the rows as tensors, which is several times faster than one object per\nrow. Stacked rows go to the model as they are: a model with a preprocessing adapter or an\n`input_schema` takes its batches as `inputs`. Send exactly one of `inputs`, `stacked_input` and\n`stacked_inputs` (400 `VALIDATION_ERROR` otherwise). Any tensor may carry its elements as bytes in\n`data_base64` instead of JSON numbers in `data`; for a large stacked batch that is the fastest form.\nAn `inputs` batch whose items are all one row of the same shape (after the model's input_schema\nand preprocessing, applied when the batch is accepted) is stored and run as a stacked batch too.\nA model whose inputs do not share a batch dimension on axis 0 (a recurrent state `[2, batch, 128]`,\na scalar) takes its batches as `inputs` only (`stacked_input(s)` is a 400), and each task runs alone.\nA task whose result is not finite fails with an error starting `NON_FINITE_RESULT:`; every value of\nthe batch must be representable in the model input's element type (400 otherwise).\n",
+          "description": "Stores every input as a task of one job and returns 202 at once; workers on every server sharing the\ndatabase run the tasks in dynamic batches. Poll the job for progress and results. Each item of\n`inputs` is what `input` would be for a single request (or `{inputs: {...}}` for a multi-input\nmodel); adapters apply per item. Bodies may be as large as the server's `MAX_BATCH_BYTES`.\n\nFor large numeric batches, send the rows stacked instead of `inputs`: `stacked_input` is one\ntensor whose first dimension counts the tasks (`{data, shape: [N, ...]}`, row-major), and\n`stacked_inputs` the same per input name for multi-input models. Task `i` is row `i`, and its\nresult is exactly what `{data: <row i>, shape: [1, ...]}` would give as an item of `inputs`; the\nserver stores and runs the rows as tensors, which is several times faster than one object per\nrow. Stacked rows go to the model as they are: a model with a preprocessing adapter or an\n`input_schema` takes its batches as `inputs`. Send exactly one of `inputs`, `stacked_input` and\n`stacked_inputs` (400 `VALIDATION_ERROR` otherwise). Any tensor may carry its elements as bytes in\n`data_base64` instead of JSON numbers in `data`; for a large stacked batch that is the fastest form.\nAn `inputs` batch whose items are all one row of the same shape (after the model's input_schema\nand preprocessing, applied when the batch is accepted) is stored and run as a stacked batch too.\nA model whose inputs do not share a batch dimension on axis 0 (a recurrent state `[2, batch, 128]`,\na scalar) takes its batches as `inputs` only (`stacked_input(s)` is a 400), and each task runs alone.\nA task whose result is not finite fails with an error starting `NON_FINITE_RESULT:`; every value of\nthe batch must be representable in the model input's element type (400 otherwise).\n\nWith `x-hybrie-preferred-peer-id`, the batch's slices run on that compute peer while it is healthy\n(otherwise where they would run without the header).\n",
           "parameters": [
             {
               "$ref": "#/components/parameters/IdempotencyKey"
+            },
+            {
+              "$ref": "#/components/parameters/PreferredPeer"
+            },
+            {
+              "$ref": "#/components/parameters/PreferredPeerAlias"
             }
           ],
           "requestBody": {
@@ -7160,6 +8638,39 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
           "type": "http",
           "scheme": "bearer",
           "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        }
+      },
+      "parameters": {
+        "PreferredPeer": {
+          "name": "x-hybrie-preferred-peer-id",
+          "in": "header",
+          "required": false,
+          "description": "Run on this compute peer (`peer_…`) while it is healthy (openapi/compute.yaml).",
+          "schema": {
+            "type": "string",
+            "pattern": "^peer_[a-z0-9]{8,32}$"
+          }
+        },
+        "PreferredPeerAlias": {
+          "name": "x-computeplane-preferred-peer-id",
+          "in": "header",
+          "required": false,
+          "description": "The same as `x-hybrie-preferred-peer-id` (that one wins when both are sent).",
+          "schema": {
+            "type": "string",
+            "pattern": "^peer_[a-z0-9]{8,32}$"
+          }
+        },
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          }
         }
       },
       "schemas": {
@@ -7421,7 +8932,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             },
             "device_id": {
               "type": "string",
-              "description": "Where it ran (`local/cpu-<worker>`)."
+              "description": "Where it ran (`local/cpu-<worker>`, a device id, or `peer/<peer id>`)."
             }
           }
         },
@@ -7701,6 +9212,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -7831,19 +9343,6 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "created_at": "2026-02-08T10:30:00.000Z",
             "started_at": "2026-02-08T10:30:00.120Z",
             "completed_at": null
-          }
-        }
-      },
-      "parameters": {
-        "IdempotencyKey": {
-          "name": "Idempotency-Key",
-          "in": "header",
-          "required": false,
-          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
-          "schema": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 255
           }
         }
       },
@@ -8941,6 +10440,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -11947,6 +13447,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -12963,6 +14464,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -16001,6 +17503,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },
@@ -16907,6 +18410,7 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
+            "PEER_UNREACHABLE",
             "INTERNAL_ERROR"
           ]
         },

@@ -165,7 +165,47 @@ export interface ServerSettings {
   usage: UsageSettings;
   dashboard: DashboardSettings;
   retention: RetentionSettings;
+  compute: ComputeSettings;
 }
+
+/** Compute peers (modules/compute, docs/compute.md). */
+export interface ComputeSettings {
+  /** A peer not seen (registered or heartbeat) for this long is unhealthy and leaves routing. */
+  peerGraceMs: number;
+  /** How long a TCP probe of a peer's endpoint may take to connect. */
+  probeTimeoutMs: number;
+  /** How long one inference call to a peer may take when the request sets no timeout. */
+  peerCallTimeoutMs: number;
+  /**
+   * `header`: requests run on a peer only when they name one (x-hybrie-preferred-peer-id); `first`: the
+   * server's own engine does not serve sync requests while the tenant has a healthy peer: they run on the
+   * first healthy one (one holding the model first), in-process when there is none.
+   */
+  peerRouting: 'header' | 'first';
+  /** How long each stage of a worker job may take (modules/compute/workers/stages.ts). */
+  stageTimeoutsMs: Record<WorkerStage, number>;
+  /**
+   * The server's URL as a worker's runtime reaches it (`COMPUTE_SERVER_URL`); unset: a worker on the local
+   * provider reaches this server's own port through its instance's host forward, and other providers need it.
+   */
+  serverUrl?: string;
+  /** The model hub staging reads Hugging Face repos from (`HF_ENDPOINT`, as Hugging Face's tools). */
+  hubEndpoint: string;
+  /** Its token (`HF_TOKEN`); a secret, sent only to the hub and to the peer that downloads. */
+  hubToken?: string;
+  /** How long one staging job may take. */
+  stagingTimeoutMs: number;
+}
+
+export const WORKER_STAGES = [
+  'launching',
+  'booting',
+  'waiting_for_ssh',
+  'installing_runtime',
+  'starting_runtime',
+  'registering',
+] as const;
+export type WorkerStage = (typeof WORKER_STAGES)[number];
 
 /** What a server does when nothing says otherwise. */
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -223,6 +263,24 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   },
   dashboard: { maxStreamsPerTenant: 10, streamWriteTimeoutMs: 30_000, benchmarkMinDurationS: 60 },
   retention: { jobDays: 30, taskRecordDays: 30, sweepMs: 10 * 60_000 },
+  // Runtimes heartbeat every grace / 3 (10 s): a peer is unhealthy after three missed heartbeats.
+  compute: {
+    peerGraceMs: 30_000,
+    probeTimeoutMs: 3_000,
+    peerCallTimeoutMs: 120_000,
+    peerRouting: 'header',
+    // Cloud GPU instances take minutes to boot; copying the runtime (about 40 MB) takes the longest locally.
+    stageTimeoutsMs: {
+      launching: 120_000,
+      booting: 900_000,
+      waiting_for_ssh: 300_000,
+      installing_runtime: 600_000,
+      starting_runtime: 60_000,
+      registering: 120_000,
+    },
+    hubEndpoint: 'https://huggingface.co',
+    stagingTimeoutMs: 3_600_000,
+  },
 };
 
 /** Where each remote provider's API is when its `*_BASE_URL` is not set. */
@@ -237,7 +295,7 @@ export const DEFAULT_PROVIDER_BASE_URLS = {
 export type SettingsOverrides = Partial<
   Omit<
     ServerSettings,
-    'inference' | 'sessions' | 'pods' | 'marketplace' | 'devices' | 'usage' | 'dashboard' | 'retention'
+    'inference' | 'sessions' | 'pods' | 'marketplace' | 'devices' | 'usage' | 'dashboard' | 'retention' | 'compute'
   >
 > & {
   devices?: Partial<DeviceSettings>;
@@ -245,6 +303,7 @@ export type SettingsOverrides = Partial<
   usage?: Partial<UsageSettings>;
   dashboard?: Partial<DashboardSettings>;
   retention?: Partial<RetentionSettings>;
+  compute?: Partial<ComputeSettings>;
   inference?: Partial<InferenceSettings>;
   sessions?: Partial<SessionSettings>;
   marketplace?: Partial<MarketplaceSettings>;
@@ -263,5 +322,6 @@ export function resolveSettings(overrides: SettingsOverrides = {}): ServerSettin
     usage: { ...DEFAULT_SETTINGS.usage, ...overrides.usage },
     dashboard: { ...DEFAULT_SETTINGS.dashboard, ...overrides.dashboard },
     retention: { ...DEFAULT_SETTINGS.retention, ...overrides.retention },
+    compute: { ...DEFAULT_SETTINGS.compute, ...overrides.compute },
   };
 }

@@ -81,6 +81,13 @@ export interface CreateInstanceRequest {
    * instance keeps it until `deleteVolume`. A provider that ties volumes to instances ignores the id.
    */
   volume?: { id: string; sizeGb: number };
+  /**
+   * Ports of this machine's loopback the instance must reach (a worker's runtime calling the server). A
+   * cloud instance reaches the server over the network and ignores it; the local provider, whose
+   * instances have only a loopback of their own, makes each one reachable at the instance's own
+   * 127.0.0.1:<port> and nothing else of the host (local/host-forward.ts).
+   */
+  hostPorts?: number[];
 }
 
 /** What was measured inside an instance at one moment; a null figure was not measurable there. */

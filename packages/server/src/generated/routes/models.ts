@@ -4,7 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { anyJson, jsonRecord, jsonText, queryNumber, text, uploadedFile } from '../../platform/http/zod-helpers.js';
 
 // Component schemas
-export const ErrorCodeSchema = z.enum(["AUTH_REQUIRED", "AUTH_INVALID", "FORBIDDEN", "NOT_FOUND", "VALIDATION_ERROR", "INVALID_MODEL", "INVALID_DATASET", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "METHOD_NOT_ALLOWED", "CONFLICT", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_IN_USE", "RATE_LIMITED", "NO_DEVICES", "NO_TRAINING_DEVICES", "NO_MODEL", "CANNOT_CANCEL", "CANNOT_PAUSE", "NOT_READY", "MODEL_NOT_EXECUTABLE", "INFERENCE_TIMEOUT", "NON_FINITE_RESULT", "STALE_INVENTORY", "PROVIDER_UNAVAILABLE", "SESSION_NOT_RUNNING", "DEVICE_OFFLINE", "DEVICE_TIMEOUT", "DEVICE_ELSEWHERE", "INTERNAL_ERROR"]);
+export const ErrorCodeSchema = z.enum(["AUTH_REQUIRED", "AUTH_INVALID", "FORBIDDEN", "NOT_FOUND", "VALIDATION_ERROR", "INVALID_MODEL", "INVALID_DATASET", "UNSUPPORTED_MEDIA_TYPE", "PAYLOAD_TOO_LARGE", "METHOD_NOT_ALLOWED", "CONFLICT", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_KEY_IN_USE", "RATE_LIMITED", "NO_DEVICES", "NO_TRAINING_DEVICES", "NO_MODEL", "CANNOT_CANCEL", "CANNOT_PAUSE", "NOT_READY", "MODEL_NOT_EXECUTABLE", "INFERENCE_TIMEOUT", "NON_FINITE_RESULT", "STALE_INVENTORY", "PROVIDER_UNAVAILABLE", "SESSION_NOT_RUNNING", "DEVICE_OFFLINE", "DEVICE_TIMEOUT", "DEVICE_ELSEWHERE", "PEER_UNREACHABLE", "INTERNAL_ERROR"]);
 export const ErrorIssueSchema = z.strictObject({ path: text(), message: text() });
 export const ErrorSchema = z.strictObject({ error: z.strictObject({ code: ErrorCodeSchema, message: text(), request_id: text(), details: z.array(ErrorIssueSchema).optional() }) });
 export const JsonSchemaSchema = jsonRecord(anyJson());

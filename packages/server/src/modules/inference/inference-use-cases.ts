@@ -27,6 +27,8 @@ import type { EngineLike } from './engine/inference-engine.js';
 import type { SyncRouter } from './requests/sync-router.js';
 import type { TaskRecorder } from '../../platform/usage/index.js';
 import { recordSync, type Place } from './task-records.js';
+import type { PeerPlacement } from './requests/peer-routing.js';
+import { PeerUnavailable } from './engine/peer-engine.js';
 
 /** The devices connected to this process, as sync requests and job submission see them. */
 export interface DevicePlacement {
@@ -60,6 +62,8 @@ export interface InferenceDeps {
   devices?: DevicePlacement;
   /** Task records and projects (platform/usage), with where a sync request ran. */
   usage?: { recorder: TaskRecorder; local: Place; device(deviceId: string): Place };
+  /** Compute peers (requests/peer-routing.ts). */
+  peers?: PeerPlacement;
 }
 
 export interface JobBody {
@@ -95,6 +99,20 @@ export function inferenceUseCases(deps: InferenceDeps) {
   async function checkRequirements(tenantId: string, body: JobBody) {
     if (body.options?.require_gpu !== true) return;
     if (!deps.devices || !(await deps.devices.gpuOnline(tenantId))) throw noGpu('online');
+  }
+
+  /**
+   * A job naming a peer keeps its id in its options (`preferred_peer_id`): its slices run there while the
+   * peer is healthy. An id the tenant does not have is a 404 now, not a surprise later.
+   */
+  async function namePeer<T extends JobBody>(
+    tenantId: string,
+    body: T,
+    preferredPeerId: string | undefined,
+  ): Promise<T> {
+    if (preferredPeerId === undefined || !deps.peers) return body;
+    await deps.peers.pick(tenantId, undefined, preferredPeerId);
+    return { ...body, options: { ...body.options, preferred_peer_id: preferredPeerId } };
   }
 
   /** Stores a job (before any 202 goes out), wakes this server's runner, and returns the job's URL. */
@@ -152,6 +170,7 @@ export function inferenceUseCases(deps: InferenceDeps) {
       bytesIn = 0,
       /** Where it must run (benchmarks): the built-in engine, or one device connected here. */
       force?: { where: 'local' } | { where: 'device'; deviceId: string },
+      preferredPeerId?: string,
     ): Promise<{ result: unknown; worker: number; deviceId?: string }> {
       const model = await models.get(tenantId, body.model_id);
       const usage = deps.usage;
@@ -178,6 +197,25 @@ export function inferenceUseCases(deps: InferenceDeps) {
         ...(body.options?.timeout ? { timeoutMs: body.options.timeout } : {}),
         ...(body.options?.top_k ? { topK: body.options.top_k } : {}),
       };
+      // A forced placement (benchmarks) names where it runs; a peer is never chosen for it.
+      const peer =
+        force || body.options?.require_gpu ? undefined : await deps.peers?.pick(tenantId, model, preferredPeerId);
+      if (peer && deps.peers) {
+        const started = performance.now();
+        // A peer is a provisioned node serving the platform (the seed's "aws" kind), not a user's device.
+        const place: Place = { deviceId: `peer/${peer.id}`, deviceKind: 'aws', processor: 'cpu' };
+        try {
+          const outcome = await runItem(deps.peers.engineFor(peer), model, item, options);
+          record(place, started, outcome);
+          return { ...outcome, deviceId: place.deviceId };
+        } catch (error) {
+          // The peer could not be reached: the request runs where it would without it (nothing ran yet).
+          if (!(error instanceof PeerUnavailable)) {
+            if (!(error instanceof InputProblem)) record(place, started, undefined);
+            throw asApiProblem(error);
+          }
+        }
+      }
       const placement = deps.devices;
       const requireGpu = body.options?.require_gpu === true;
       const route = force
@@ -220,16 +258,21 @@ export function inferenceUseCases(deps: InferenceDeps) {
     },
 
     /** Checks one request against its model and stores it as a single job. */
-    async queue(tenantId: string, body: JobBody, item: RequestItem) {
+    async queue(tenantId: string, body: JobBody, item: RequestItem, preferredPeerId?: string) {
       const model = await models.get(tenantId, body.model_id);
       await apiErrors(() => prepareRequest(model.row, item));
       await checkRequirements(tenantId, body);
       const stored = item.inputs !== undefined ? { inputs: item.inputs } : item.input;
-      return queueJob(tenantId, 'single', body, sliceItems([stored], 1), body.project_id ?? null);
+      const withPeer = await namePeer(tenantId, body, preferredPeerId);
+      return queueJob(tenantId, 'single', withPeer, sliceItems([stored], 1), body.project_id ?? null);
     },
 
     /** Checks and stores a batch sent as `inputs`, `stacked_input` or `stacked_inputs` (exactly one). */
-    async queueBatch(tenantId: string, body: JobBody & StackedRequest & { inputs?: unknown[] }) {
+    async queueBatch(
+      tenantId: string,
+      body: JobBody & StackedRequest & { inputs?: unknown[] },
+      preferredPeerId?: string,
+    ) {
       const forms = (['inputs', 'stacked_input', 'stacked_inputs'] as const).filter(
         (field) => body[field] !== undefined,
       );
@@ -260,7 +303,13 @@ export function inferenceUseCases(deps: InferenceDeps) {
         const { feeds, rows } = prepareStacked(model.row, body);
         return storeStackedSlices(deps.blobs, feeds, rows, deps.stackedSliceBytes);
       });
-      const queued = await queueJob(tenantId, 'batch', body, slices, projectId);
+      const queued = await queueJob(
+        tenantId,
+        'batch',
+        await namePeer(tenantId, body, preferredPeerId),
+        slices,
+        projectId,
+      );
       return { ...queued, projectId };
     },
 

@@ -6,6 +6,7 @@
  */
 import type { Module } from '../../platform/module.js';
 import type { Services } from '../../platform/services.js';
+import type { ComputeModule } from '../compute/module.js';
 import type { DevicesModule } from '../devices/module.js';
 import type { ModelsModule } from '../models/module.js';
 import { createDeviceEngine } from './engine/device-engine.js';
@@ -21,10 +22,15 @@ import { createJobRunner } from './jobs/job-runner.js';
 import { modelLookup } from './requests/model-lookup.js';
 import { createSyncRouter } from './requests/sync-router.js';
 import { builtinPlace, devicePlace, recordSlice } from './task-records.js';
+import { createPeerPlacement } from './requests/peer-routing.js';
 
 export function createInferenceModule(
   platform: Services,
-  deps: { models: ModelsModule; devices: Pick<DevicesModule, 'executors' | 'builtinId'> },
+  deps: {
+    models: ModelsModule;
+    devices: Pick<DevicesModule, 'executors' | 'builtinId'>;
+    compute?: Pick<ComputeModule, 'routing'>;
+  },
 ) {
   const local = builtinPlace(deps.devices.builtinId);
   const recorder = platform.tasks;
@@ -38,9 +44,19 @@ export function createInferenceModule(
   const models = modelLookup(deps.models.catalog, platform.blobs);
   const jobs = jobRepository(platform.database.db);
   const staleBefore = () => new Date(platform.clock().getTime() - platform.settings.devices.offlineAfterMs);
+  const peers = deps.compute ? createPeerPlacement(deps.compute.routing, engine.options) : undefined;
   const runner = createJobRunner({
     jobs,
     engine,
+    // Slices of a job that names a healthy peer run there (a call the peer cannot take runs here).
+    ...(peers
+      ? {
+          engineFor: async (job) => {
+            const peer = await peers.forJob(job.tenantId, job.options as Record<string, unknown>);
+            return peer && peers.withFallback(peer, engine);
+          },
+        }
+      : {}),
     models,
     blobs: platform.blobs,
     logger: platform.logger,
@@ -92,6 +108,7 @@ export function createInferenceModule(
         return device ? devicePlace(device) : { deviceId, deviceKind: 'user', processor: 'cpu' };
       },
     },
+    ...(peers ? { peers } : {}),
   });
 
   return {

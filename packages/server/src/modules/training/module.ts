@@ -8,6 +8,7 @@ import type { Services } from '../../platform/services.js';
 import type { DatasetsModule } from '../datasets/module.js';
 import type { DevicesModule } from '../devices/module.js';
 import type { ModelsModule } from '../models/module.js';
+import { toTrainingJob } from './training-view.js';
 import { trainingArea } from './http/training.js';
 import { trainingRepository } from './training-repository.js';
 import { createDeviceScheduler } from './device-scheduler.js';
@@ -73,6 +74,8 @@ export function createTrainingModule(
     /** Cancels the project's training jobs that have not ended; their ids. */
     cancelProjectJobs: (tenantId: string, projectId: string) =>
       cancelProjectTraining(platform.database.db, repository, tenantId, projectId, platform.clock()),
+    /** A training job as its API shows it (the compute module's shared jobs registry reads it). */
+    job: async (tenantId: string, id: string) => toTrainingJob(await useCases.get(tenantId, id)),
     start() {
       if (platform.settings.inference.runJobs) runner.start();
     },

@@ -59,3 +59,11 @@ export async function verifyApiKey(db: Db, key: string): Promise<{ id: string; t
 export function secretsEqual(presented: string, expected: string): boolean {
   return timingSafeEqual(Buffer.from(hashKey(presented), 'hex'), Buffer.from(hashKey(expected), 'hex'));
 }
+
+/** Revokes a key by id (idempotent): a worker's key when its instance is terminated. */
+export async function revokeApiKey(db: Db, id: string, now: Date): Promise<void> {
+  await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+}

@@ -674,3 +674,74 @@ export const benchmarks = pgTable(
   },
   (table) => [index('benchmarks_tenant_idx').on(table.tenantId, table.createdAt)],
 );
+
+/**
+ * Compute peers (modules/compute): reachable nodes serving the Open Inference Protocol (`grpc_peer`) and/or
+ * the device protocol (`realtime_peer_url`). An endpoint names at most one peer of a tenant (the upsert
+ * key); `last_seen_at` is the last registration or heartbeat, which health is judged by.
+ */
+export const computePeers = pgTable(
+  'compute_peers',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    grpcPeer: text('grpc_peer'),
+    realtimePeerUrl: text('realtime_peer_url'),
+    instanceId: text('instance_id'),
+    /** The bearer token the platform presents to the peer's endpoints (sent by the peer; never returned). */
+    authToken: text('auth_token'),
+    capabilities: jsonb('capabilities').$type<Record<string, unknown>>().notNull().default({}),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastProbeAt: timestamp('last_probe_at', { withTimezone: true, mode: 'date' }),
+    probeLatencyMs: doublePrecision('probe_latency_ms'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('compute_peers_tenant_idx').on(table.tenantId, table.createdAt),
+    uniqueIndex('compute_peers_grpc_idx')
+      .on(table.tenantId, table.grpcPeer)
+      .where(sql`grpc_peer IS NOT NULL`),
+    uniqueIndex('compute_peers_realtime_idx')
+      .on(table.tenantId, table.realtimePeerUrl)
+      .where(sql`realtime_peer_url IS NOT NULL`),
+  ],
+);
+
+/**
+ * Jobs of the compute workspace (modules/compute/jobs), served with training jobs by the shared jobs
+ * registry (`GET /v1/train/jobs/{id}`). A worker job's stages (name, status, times, timeout) are in
+ * `stages`; its `env` is never stored (secrets), so a worker job whose server stopped mid-way is failed
+ * at the next start (once older than any stage may take) and its instance destroyed.
+ */
+export const computeJobs = pgTable(
+  'compute_jobs',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'worker' | 'stage'>().notNull(),
+    status: text('status').$type<'queued' | 'running' | 'completed' | 'failed' | 'cancelled'>().notNull(),
+    stage: text('stage'),
+    stages: jsonb('stages').$type<Record<string, unknown>[]>().notNull().default([]),
+    provider: text('provider'),
+    instanceId: text('instance_id'),
+    /** The API key issued to the worker (its id only), revoked when the instance is terminated. */
+    apiKeyId: text('api_key_id'),
+    request: jsonb('request').$type<Record<string, unknown>>().notNull().default({}),
+    report: jsonb('report').$type<Record<string, unknown> | null>(),
+    error: text('error'),
+    /** When its instance was terminated: its peers are removed once they are unhealthy. */
+    terminatedAt: timestamp('terminated_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('compute_jobs_tenant_idx').on(table.tenantId, table.createdAt),
+    index('compute_jobs_instance_idx').on(table.instanceId),
+  ],
+);

@@ -20,6 +20,7 @@ import { createUidAllocator, HOME, instanceContainer, VOLUME } from './local-con
 import { localPods, volumeDir } from './local-pods.js';
 import { LOCAL_TEMPLATES } from './local-templates.js';
 import { offersFor, readGpus } from './machine-offers.js';
+import { forwardHostPorts } from './host-forward.js';
 import { exposedPorts, forwardPorts } from './port-forward.js';
 import { startSshEndpoint, type SshEndpoint } from './ssh-endpoint.js';
 
@@ -31,6 +32,7 @@ interface LocalInstance {
   namedVolume: boolean;
   endpoint: SshEndpoint;
   forwards: { close(): Promise<void> } | null;
+  hostForwards: { close(): Promise<void> } | null;
   startedAt: Date;
   lastActivityAt: Date;
   pricePerHour: number;
@@ -117,6 +119,7 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
     instances.delete(id);
     await instance.endpoint.close();
     await instance.forwards?.close();
+    await instance.hostForwards?.close();
     if (instance.userHostId !== null) uids.give(instance.userHostId);
     if (instance.namedVolume) return;
     if (destroyOptions.preserveStorage) {
@@ -167,6 +170,7 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
       userHostId,
       endpoint: undefined as unknown as SshEndpoint,
       forwards: null,
+      hostForwards: null,
     };
     instances.set(id, instance);
     try {
@@ -189,6 +193,12 @@ export function createLocalProvider(options: LocalProviderOptions): GpuProvider 
       instance.lastActivityAt = clock();
     };
     if (ports.length) instance.forwards = await forwardPorts(ports, (args) => containers.exec(id, args), activity);
+    if (request.hostPorts?.length)
+      instance.hostForwards = await forwardHostPorts(request.hostPorts, {
+        workDir,
+        volume: VOLUME,
+        exec: (args) => containers.exec(id, args, { stdio: 'ignore' }),
+      });
     if (request.onStartCmd)
       containers.exec(id, ['/bin/sh', '-c', request.onStartCmd], { cwd: VOLUME, env: { HOME }, stdio: 'ignore' });
     return { instanceId: id };

@@ -8,6 +8,12 @@ import { randomId } from '../../../platform/http/ids.js';
 import { area } from '../../../platform/module.js';
 import type { InferenceUseCases } from '../inference-use-cases.js';
 
+/** The peer a request names: `x-hybrie-preferred-peer-id` (the seed's header) or its alias. */
+const preferredPeer = (headers: {
+  'x-hybrie-preferred-peer-id'?: string;
+  'x-computeplane-preferred-peer-id'?: string;
+}) => headers['x-hybrie-preferred-peer-id'] ?? headers['x-computeplane-preferred-peer-id'];
+
 export function inferenceArea(inference: InferenceUseCases) {
   return area('inference', routes, {
     runInference: async (c) => {
@@ -20,8 +26,9 @@ export function inferenceArea(inference: InferenceUseCases) {
         ...(body.input !== undefined ? { input: body.input } : {}),
         ...(body.inputs !== undefined ? { inputs: body.inputs } : {}),
       };
+      const peerId = preferredPeer(c.req.valid('header'));
       if (isAsync) {
-        const { job, pollUrl } = await inference.queue(tenantId, body, item);
+        const { job, pollUrl } = await inference.queue(tenantId, body, item, peerId);
         c.header('Location', pollUrl);
         return c.json(
           { job_id: job.id, status: 'queued' as const, message: 'Inference job queued', poll_url: pollUrl },
@@ -29,7 +36,7 @@ export function inferenceArea(inference: InferenceUseCases) {
         );
       }
       const bytesIn = Number(c.req.header('content-length') ?? 0) || 0;
-      const { result, worker, deviceId } = await inference.run(tenantId, body, item, bytesIn);
+      const { result, worker, deviceId } = await inference.run(tenantId, body, item, bytesIn, undefined, peerId);
       const latency = Math.round((performance.now() - started) * 1000) / 1000;
       return c.json(
         {
@@ -45,7 +52,11 @@ export function inferenceArea(inference: InferenceUseCases) {
     },
 
     submitBatchInference: async (c) => {
-      const { job, pollUrl, projectId } = await inference.queueBatch(tenantOf(c.get('principal')), c.req.valid('json'));
+      const { job, pollUrl, projectId } = await inference.queueBatch(
+        tenantOf(c.get('principal')),
+        c.req.valid('json'),
+        preferredPeer(c.req.valid('header')),
+      );
       c.header('Location', pollUrl);
       return c.json(
         {

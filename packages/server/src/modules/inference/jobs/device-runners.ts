@@ -63,6 +63,7 @@ export function createDeviceRunners(deps: {
         scope: () => ({
           tenantId: device.tenantId,
           gpu: hasGpu(device),
+          skipPeerJobs: true,
           staleBefore: new Date(deps.clock().getTime() - deps.offlineAfterMs),
         }),
         canRun: deviceCanRun,

@@ -53,6 +53,8 @@ export interface ClaimScope {
   skipJobs?: string[];
   /** Devices whose last heartbeat is older are offline (DEVICE_OFFLINE_AFTER_MS). */
   staleBefore: Date;
+  /** Leave out jobs that name a compute peer (`options.preferred_peer_id`): the in-process runner sends those. */
+  skipPeerJobs?: boolean;
 }
 
 function scopeWhere(scope: ClaimScope | undefined) {
@@ -66,6 +68,7 @@ function scopeWhere(scope: ClaimScope | undefined) {
         sql`, `,
       )})`,
     );
+  if (scope.skipPeerJobs) parts.push(sql` AND j.options->>'preferred_peer_id' IS NULL`);
   if (!scope.gpu)
     parts.push(sql` AND COALESCE(j.options->>'require_gpu', 'false') <> 'true'
       AND NOT (COALESCE(j.options->>'prefer_gpu', 'false') = 'true' AND t.attempts = 0 AND EXISTS (

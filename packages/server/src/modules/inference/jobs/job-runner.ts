@@ -57,6 +57,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createJobRunner(deps: {
   jobs: JobRepository;
   engine: EngineLike;
+  /** The engine a job's slices run on instead of `engine` (a compute peer the job names); undefined: `engine`. */
+  engineFor?: (job: JobRow) => Promise<EngineLike | undefined>;
   models: ModelLookup;
   placement?: RunnerPlacement;
   /** Where stacked batches keep their inputs and outputs. */
@@ -128,9 +130,10 @@ export function createJobRunner(deps: {
       } catch (error) {
         return fail(`the batch's stored input could not be read: ${(error as Error).message}`);
       }
+      const runOn = (await deps.engineFor?.(job)) ?? engine;
       const outcomes = stacked
-        ? await runStacked(engine, model, stacked, runOptions)
-        : await runItems(engine, model, (task.items as unknown[]).map(toRequestItem), {
+        ? await runStacked(runOn, model, stacked, runOptions)
+        : await runItems(runOn, model, (task.items as unknown[]).map(toRequestItem), {
             ...runOptions,
             firstIndex: task.firstItem,
           });
