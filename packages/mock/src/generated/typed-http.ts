@@ -6,6 +6,7 @@ import type { paths as DatasetsPaths } from '@computeplane/sdk/types/datasets';
 import type { paths as DevicesPaths } from '@computeplane/sdk/types/devices';
 import type { paths as HealthPaths } from '@computeplane/sdk/types/health';
 import type { paths as InferencePaths } from '@computeplane/sdk/types/inference';
+import type { paths as InstancesPaths } from '@computeplane/sdk/types/instances';
 import type { paths as ModelsPaths } from '@computeplane/sdk/types/models';
 import type { paths as OffersPaths } from '@computeplane/sdk/types/offers';
 import type { paths as SessionsPaths } from '@computeplane/sdk/types/sessions';
@@ -20,6 +21,7 @@ export function createTypedHttp(options: { baseUrl: string }) {
     devices: createOpenApiHttp<DevicesPaths>(options),
     health: createOpenApiHttp<HealthPaths>(options),
     inference: createOpenApiHttp<InferencePaths>(options),
+    instances: createOpenApiHttp<InstancesPaths>(options),
     models: createOpenApiHttp<ModelsPaths>(options),
     offers: createOpenApiHttp<OffersPaths>(options),
     sessions: createOpenApiHttp<SessionsPaths>(options),
