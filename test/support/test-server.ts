@@ -43,6 +43,9 @@ export async function startTestServer(
     settings?: Parameters<typeof createApp>[0]['settings'];
     clock?: () => Date;
     providers?: Parameters<typeof createApp>[0]['providers'];
+    /** Where the instances area keeps its files (default: the system temp directory). */
+    dataDir?: string;
+    egressUpstreamCa?: string;
   } = {},
 ): Promise<TestServer> {
   const blobs = options.blobs ?? createMemoryBlobStore();
@@ -59,6 +62,8 @@ export async function startTestServer(
     },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.providers ? { providers: options.providers } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.egressUpstreamCa ? { egressUpstreamCa: options.egressUpstreamCa } : {}),
   });
   const alpha = await createTenant(database.db, 'alpha');
   const beta = await createTenant(database.db, 'beta');

@@ -14,6 +14,7 @@ import { createAdminModule } from './modules/admin/module.js';
 import { createDatasetsModule } from './modules/datasets/module.js';
 import { createHealthModule } from './modules/health/module.js';
 import { createInferenceModule } from './modules/inference/module.js';
+import { createInstancesModule } from './modules/instances/module.js';
 import { createMarketplaceModule } from './modules/marketplace/module.js';
 import { createModelsModule } from './modules/models/module.js';
 import { createSessionsModule } from './modules/sessions/module.js';
@@ -58,6 +59,8 @@ export interface AppOptions {
   providers?: GpuProvider[];
   /** Where the local provider keeps instance directories (default: the system temp directory). */
   dataDir?: string;
+  /** A CA certificate (PEM) the egress proxy trusts for destinations besides the system's (tests). */
+  egressUpstreamCa?: string;
   /** Where uploaded files are staged while a request is checked (default: the system temp directory). */
   uploadDir?: string;
 }
@@ -125,8 +128,12 @@ export function createApp(options: AppOptions) {
   const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
   const training = createTrainingModule(platform, { models, datasets, devices });
+  const instances = createInstancesModule(platform, {
+    dataDir: options.dataDir ?? join(tmpdir(), 'computeplane'),
+    ...(options.egressUpstreamCa ? { upstreamCa: options.egressUpstreamCa } : {}),
+  });
   // Devices before inference: inference runs work on the devices, and stops (giving slices back) first.
-  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, admin, training];
+  const modules: Module[] = [models, datasets, devices, inference, marketplace, sessions, admin, training, instances];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
 
@@ -150,6 +157,8 @@ export function createApp(options: AppOptions) {
     lifecycle,
     close,
     sessions: sessions.broker,
+    /** Resolves once the instances module re-attached its workloads and queued its pulls. */
+    instancesReady: instances.ready,
     devices: devices.useCases,
     /** Serves the devices' WebSocket endpoint on the server that serves `app`; returns what closes the sockets. */
     attachSockets: (server: Server) => devices.attach(server),

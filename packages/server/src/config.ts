@@ -10,6 +10,7 @@ import {
   type InferenceSettings,
   type MarketplaceSettings,
   type SessionSettings,
+  type InstanceSettings,
 } from './platform/settings.js';
 
 export interface ServerConfig {
@@ -44,6 +45,7 @@ export interface ServerConfig {
   >;
   sessions: SessionSettings;
   devices: DeviceSettings;
+  instances: InstanceSettings;
 }
 
 const D = DEFAULT_SETTINGS;
@@ -136,11 +138,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       ...(env.DEPLOYMENT_ID ? { deploymentId: deploymentIdFrom(env.DEPLOYMENT_ID) } : {}),
       defaultImage: env.SESSION_DEFAULT_IMAGE?.trim() || D.sessions.defaultImage,
     },
+    instances: {
+      ...(env.IMAGE_IMPORT_DIR?.trim() ? { importDir: resolve(env.IMAGE_IMPORT_DIR.trim()) } : {}),
+      devices: instanceDevices(env.INSTANCE_DEVICES ?? ''),
+      egressAllowedPrivateCidrs: (env.EGRESS_ALLOWED_PRIVATE_CIDRS ?? '')
+        .split(',')
+        .map((cidr) => cidr.trim())
+        .filter(Boolean),
+      egressProxyPort: integer(env, 'EGRESS_PROXY_PORT', D.instances.egressProxyPort, 0, 65_535),
+      subnet: env.INSTANCE_SUBNET?.trim() || D.instances.subnet,
+      defaultMemoryMb: integer(env, 'INSTANCE_DEFAULT_MEMORY_MB', D.instances.defaultMemoryMb, 16, 1024 * 1024),
+      defaultVcpus: integer(env, 'INSTANCE_DEFAULT_VCPUS', D.instances.defaultVcpus, 1, 64),
+      defaultOverlayMb: integer(env, 'INSTANCE_DEFAULT_OVERLAY_MB', D.instances.defaultOverlayMb, 16, 1024 * 1024),
+    },
     devices: deviceSettings({
       heartbeatIntervalMs: integer(env, 'DEVICE_HEARTBEAT_MS', D.devices.heartbeatIntervalMs, 100, 600_000),
       offlineAfterMs: integer(env, 'DEVICE_OFFLINE_AFTER_MS', D.devices.offlineAfterMs, 300, 3_600_000),
     }),
   };
+}
+
+/** `INSTANCE_DEVICES`: comma-separated `name=/dev/path` pairs, e.g. `l4-gpu=/dev/nvidia0`. */
+function instanceDevices(raw: string): Record<string, string> {
+  const devices: Record<string, string> = {};
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [name, path] = entry.split('=').map((part) => part.trim());
+    if (!name || !path?.startsWith('/dev/'))
+      throw new Error(`INSTANCE_DEVICES entries are name=/dev/path, comma-separated; got "${entry}"`);
+    devices[name] = path;
+  }
+  return devices;
 }
 
 function deviceSettings(devices: DeviceSettings): DeviceSettings {

@@ -68,6 +68,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       inference: config.inference,
       sessions: config.sessions,
       devices: config.devices,
+      instances: config.instances,
     },
     docsDir: defaultSiteDir(),
     dataDir: config.dataDir,

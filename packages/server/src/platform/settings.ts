@@ -71,6 +71,24 @@ export interface SessionSettings {
   defaultImage: string;
 }
 
+/** The instances area (openapi/instances.yaml). Directories default under the app's data directory. */
+export interface InstanceSettings {
+  /** Where local image references (`oci:`, `oci-archive:`, `docker-archive:`) may point; default `DATA_DIR/import`. */
+  importDir?: string;
+  /** Host devices an instance may name in `devices` (`INSTANCE_DEVICES=l4-gpu=/dev/nvidia0,...`). */
+  devices: Record<string, string>;
+  /** Private destinations the egress proxy may reach anyway (`EGRESS_ALLOWED_PRIVATE_CIDRS`), e.g. for tests. */
+  egressAllowedPrivateCidrs: string[];
+  /** Port of the egress proxy on the bridge address (`EGRESS_PROXY_PORT`); fixed, so running guests keep it across restarts. */
+  egressProxyPort: number;
+  /** The instances' bridge network (`INSTANCE_SUBNET`, a /16 to /29 IPv4 subnet; the bridge takes its first address). */
+  subnet: string;
+  /** Memory, CPUs and writable layer of an instance that names none. */
+  defaultMemoryMb: number;
+  defaultVcpus: number;
+  defaultOverlayMb: number;
+}
+
 /** Device liveness (docs/device-protocol.md). */
 export interface DeviceSettings {
   /** How often a device sends a heartbeat. */
@@ -103,6 +121,7 @@ export interface ServerSettings {
   sessions: SessionSettings;
   marketplace: MarketplaceSettings;
   devices: DeviceSettings;
+  instances: InstanceSettings;
 }
 
 /** What a server does when nothing says otherwise. */
@@ -138,6 +157,15 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     defaultImage: 'nvidia/cuda:12.4.1-runtime-ubuntu22.04',
   },
   devices: { heartbeatIntervalMs: 5_000, offlineAfterMs: 15_000 },
+  instances: {
+    devices: {},
+    egressAllowedPrivateCidrs: [],
+    egressProxyPort: 3128,
+    subnet: '10.88.0.0/16',
+    defaultMemoryMb: 512,
+    defaultVcpus: 1,
+    defaultOverlayMb: 1024,
+  },
 };
 
 /** Where each remote provider's API is when its `*_BASE_URL` is not set. */
@@ -149,8 +177,11 @@ export const DEFAULT_PROVIDER_BASE_URLS = {
 } as const;
 
 /** Settings a caller gives: any part of any group. */
-export type SettingsOverrides = Partial<Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace' | 'devices'>> & {
+export type SettingsOverrides = Partial<
+  Omit<ServerSettings, 'inference' | 'sessions' | 'marketplace' | 'devices' | 'instances'>
+> & {
   devices?: Partial<DeviceSettings>;
+  instances?: Partial<InstanceSettings>;
   inference?: Partial<InferenceSettings>;
   sessions?: Partial<SessionSettings>;
   marketplace?: Partial<MarketplaceSettings>;
@@ -165,5 +196,6 @@ export function resolveSettings(overrides: SettingsOverrides = {}): ServerSettin
     sessions: { ...DEFAULT_SETTINGS.sessions, ...overrides.sessions },
     marketplace: { ...DEFAULT_SETTINGS.marketplace, ...overrides.marketplace },
     devices: { ...DEFAULT_SETTINGS.devices, ...overrides.devices },
+    instances: { ...DEFAULT_SETTINGS.instances, ...overrides.instances },
   };
 }
