@@ -161,7 +161,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 /** `INSTANCE_DEVICES`: comma-separated `name=/dev/path` pairs, e.g. `l4-gpu=/dev/nvidia0`. */
 function instanceDevices(raw: string): Record<string, string> {
   const devices: Record<string, string> = {};
-  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [name, path] = entry.split('=').map((part) => part.trim());
     if (!name || !path?.startsWith('/dev/'))
       throw new Error(`INSTANCE_DEVICES entries are name=/dev/path, comma-separated; got "${entry}"`);

@@ -17,9 +17,17 @@ export interface AttachmentRequest {
 export function checkAttachment(at: string, request: AttachmentRequest): void {
   const path = request.mount_path;
   if (!path.startsWith('/') || path === '/' || path.split('/').includes('..') || path.includes('\0'))
-    throw new ApiProblem(400, 'VALIDATION_ERROR', `${at}.mount_path must be an absolute path other than / without '..'`);
+    throw new ApiProblem(
+      400,
+      'VALIDATION_ERROR',
+      `${at}.mount_path must be an absolute path other than / without '..'`,
+    );
   if (request.overlay && !request.readonly)
-    throw new ApiProblem(400, 'VALIDATION_ERROR', `${at}.overlay requires readonly: true (the overlay takes the writes)`);
+    throw new ApiProblem(
+      400,
+      'VALIDATION_ERROR',
+      `${at}.overlay requires readonly: true (the overlay takes the writes)`,
+    );
   if (request.overlay && (!request.overlay_size || parseSize(request.overlay_size) === null))
     throw new ApiProblem(400, 'VALIDATION_ERROR', `${at}.overlay_size is required with overlay: true (e.g. "1GB")`);
 }

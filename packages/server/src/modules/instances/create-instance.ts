@@ -29,22 +29,26 @@ const bad = (message: string) => new ApiProblem(400, 'VALIDATION_ERROR', message
 
 function checkValues(body: CreateInstanceBody) {
   for (const field of ['size', 'hotplug_size', 'overlay_size'] as const)
-    if (body[field] !== undefined && !parseSize(body[field]!)) throw bad(`body.${field} must be a size such as "512MB" or "1GB"`);
+    if (body[field] !== undefined && !parseSize(body[field]!))
+      throw bad(`body.${field} must be a size such as "512MB" or "1GB"`);
   if ((parseSize(body.size ?? '') ?? Infinity) < 4 * 1024 * 1024) throw bad('body.size must be at least 4MB');
-  if ((parseSize(body.overlay_size ?? '') ?? Infinity) < 16 * 1024 * 1024) throw bad('body.overlay_size must be at least 16MB');
+  if ((parseSize(body.overlay_size ?? '') ?? Infinity) < 16 * 1024 * 1024)
+    throw bad('body.overlay_size must be at least 16MB');
   for (const [field, value] of [
     ['disk_io_bps', body.disk_io_bps],
     ['network.bandwidth_download', body.network?.bandwidth_download],
     ['network.bandwidth_upload', body.network?.bandwidth_upload],
   ] as const)
-    if (value !== undefined && !parseRate(value)) throw bad(`body.${field} must be a rate such as "100MB/s" or "1Gbps"`);
+    if (value !== undefined && !parseRate(value))
+      throw bad(`body.${field} must be a rate such as "100MB/s" or "1Gbps"`);
   if (body.network?.egress?.enabled && !body.network.enabled)
     throw bad('body.network.egress needs network.enabled: true');
 }
 
 async function checkHost(ctx: InstanceContext, body: CreateInstanceBody) {
   const unavailable = await ctx.unavailable();
-  if (unavailable) throw new ApiProblem(503, 'RUNTIME_UNAVAILABLE', `Instances cannot run on this server: ${unavailable}`);
+  if (unavailable)
+    throw new ApiProblem(503, 'RUNTIME_UNAVAILABLE', `Instances cannot run on this server: ${unavailable}`);
   if (body.hypervisor && body.hypervisor !== 'runc')
     throw new ApiProblem(
       422,
@@ -52,11 +56,17 @@ async function checkHost(ctx: InstanceContext, body: CreateInstanceBody) {
       `Hypervisor '${body.hypervisor}' is not available on this server (KVM guests cannot boot here); available: runc`,
     );
   if (body.gpu?.profile)
-    throw new ApiProblem(422, 'RUNTIME_UNAVAILABLE', 'vGPU profiles are not available on this server; pass a GPU with devices');
+    throw new ApiProblem(
+      422,
+      'RUNTIME_UNAVAILABLE',
+      'vGPU profiles are not available on this server; pass a GPU with devices',
+    );
   for (const name of body.devices ?? [])
     if (!ctx.settings.devices[name]) {
       const known = Object.keys(ctx.settings.devices);
-      throw bad(`Unknown device '${name}'; this server offers ${known.length ? known.join(', ') : 'no devices (INSTANCE_DEVICES)'}`);
+      throw bad(
+        `Unknown device '${name}'; this server offers ${known.length ? known.join(', ') : 'no devices (INSTANCE_DEVICES)'}`,
+      );
     }
 }
 
@@ -98,11 +108,26 @@ export async function createInstance(ctx: InstanceContext, tenantId: string, bod
         : `Image '${body.image}' is ${image.status}; wait until GET /images/{name} says ready`,
     );
   const attachments = await resolveVolumes(ctx, tenantId, body);
-  if (await ctx.instances.get(tenantId, body.name)) throw new ApiProblem(409, 'CONFLICT', `An instance named '${body.name}' exists`);
+  if (await ctx.instances.get(tenantId, body.name))
+    throw new ApiProblem(409, 'CONFLICT', `An instance named '${body.name}' exists`);
   const spec: InstanceSpecRecord = {
     env,
     ...Object.fromEntries(
-      (['cmd', 'entrypoint', 'credentials', 'devices', 'disk_io_bps', 'hotplug_size', 'overlay_size', 'size', 'vcpus', 'network', 'gpu'] as const)
+      (
+        [
+          'cmd',
+          'entrypoint',
+          'credentials',
+          'devices',
+          'disk_io_bps',
+          'hotplug_size',
+          'overlay_size',
+          'size',
+          'vcpus',
+          'network',
+          'gpu',
+        ] as const
+      )
         .filter((key) => body[key] !== undefined)
         .map((key) => [key, body[key]]),
     ),
@@ -125,7 +150,10 @@ export async function createInstance(ctx: InstanceContext, tenantId: string, bod
       attachments,
     )
     .catch((error: unknown) => {
-      if (String((error as { code?: string }).code ?? (error as Error).message).includes('23505') || /unique/i.test(String(error)))
+      if (
+        String((error as { code?: string }).code ?? (error as Error).message).includes('23505') ||
+        /unique/i.test(String(error))
+      )
         throw new ApiProblem(409, 'CONFLICT', `An instance named '${body.name}' exists`);
       throw error;
     });

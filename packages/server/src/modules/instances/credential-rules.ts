@@ -15,11 +15,14 @@ export function checkCredentials(credentials: InstanceSpecRecord['credentials'],
     const at = `body.credentials.${name}`;
     if (!ENV_NAME.test(name)) throw bad(`${at}: the key is the guest's env var name (letters, digits, _)`);
     if (!(credential.source.env in env))
-      throw bad(`${at}.source.env names '${credential.source.env}', which is not in body.env; put the real value there`);
+      throw bad(
+        `${at}.source.env names '${credential.source.env}', which is not in body.env; put the real value there`,
+      );
     for (const [index, rule] of credential.inject.entries()) {
       if (!rule.as.format.includes('${value}')) throw bad(`${at}.inject[${index}].as.format must include \${value}`);
       for (const host of rule.hosts ?? [])
-        if (!HOST.test(host)) throw bad(`${at}.inject[${index}].hosts: '${host}' is not a host name or *.domain pattern`);
+        if (!HOST.test(host))
+          throw bad(`${at}.inject[${index}].hosts: '${host}' is not a host name or *.domain pattern`);
     }
   }
 }

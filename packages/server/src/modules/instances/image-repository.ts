@@ -6,11 +6,15 @@ import { instanceImages } from '../../platform/db/schema.js';
 export type ImageRow = typeof instanceImages.$inferSelect;
 
 export function imageRepository(db: Db) {
-  const key = (tenantId: string, name: string) => and(eq(instanceImages.tenantId, tenantId), eq(instanceImages.name, name));
+  const key = (tenantId: string, name: string) =>
+    and(eq(instanceImages.tenantId, tenantId), eq(instanceImages.name, name));
   return {
     /** Inserts a pending pull, or answers the image already known by that name. */
     async insertPending(tenantId: string, name: string, now: Date): Promise<ImageRow> {
-      await db.insert(instanceImages).values({ tenantId, name, status: 'pending', createdAt: now }).onConflictDoNothing();
+      await db
+        .insert(instanceImages)
+        .values({ tenantId, name, status: 'pending', createdAt: now })
+        .onConflictDoNothing();
       return (await this.get(tenantId, name))!;
     },
     async get(tenantId: string, name: string): Promise<ImageRow | undefined> {
@@ -18,7 +22,11 @@ export function imageRepository(db: Db) {
       return row;
     },
     list(tenantId: string): Promise<ImageRow[]> {
-      return db.select().from(instanceImages).where(eq(instanceImages.tenantId, tenantId)).orderBy(desc(instanceImages.createdAt));
+      return db
+        .select()
+        .from(instanceImages)
+        .where(eq(instanceImages.tenantId, tenantId))
+        .orderBy(desc(instanceImages.createdAt));
     },
     /** Pulls queued before this one. */
     async queuePosition(row: ImageRow): Promise<number> {

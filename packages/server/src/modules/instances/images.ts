@@ -25,7 +25,9 @@ export function imageUseCases(deps: {
     queue_position: row.status === 'pending' ? await repository.queuePosition(row) : null,
     entrypoint: row.config?.entrypoint ?? null,
     cmd: row.config?.cmd ?? null,
-    env: row.config?.env ? Object.fromEntries(row.config.env.map((e) => [e.split('=')[0]!, e.slice(e.indexOf('=') + 1)])) : null,
+    env: row.config?.env
+      ? Object.fromEntries(row.config.env.map((e) => [e.split('=')[0]!, e.slice(e.indexOf('=') + 1)]))
+      : null,
     working_dir: row.config?.workingDir ?? null,
   });
   const find = async (tenantId: string, name: string) => {

@@ -76,11 +76,15 @@ export function instanceActions(ctx: InstanceContext) {
       return exclusive(row.id, async () => {
         const exit = await endWorkload(ctx, row);
         await ctx.runtime.event(row.id, 'stopped');
-        const stopped = await ctx.instances.transition(row.id, [row.state as InstanceState, 'Running', 'Paused', 'Shutdown'], {
-          state: 'Stopped',
-          stoppedAt: ctx.clock(),
-          ...(exit ? { exitCode: exit.exitCode, exitMessage: exit.exitMessage } : {}),
-        });
+        const stopped = await ctx.instances.transition(
+          row.id,
+          [row.state as InstanceState, 'Running', 'Paused', 'Shutdown'],
+          {
+            state: 'Stopped',
+            stoppedAt: ctx.clock(),
+            ...(exit ? { exitCode: exit.exitCode, exitMessage: exit.exitMessage } : {}),
+          },
+        );
         if (!stopped) throw moved(row);
         return stopped;
       });
@@ -121,12 +125,20 @@ export function instanceActions(ctx: InstanceContext) {
     /** Standby is never reached on a host where CRIU cannot checkpoint; from any other state this is a 409. */
     async restore(row: InstanceRow) {
       checkAction(row, 'restore');
-      throw new ApiProblem(422, 'STANDBY_UNAVAILABLE', 'Restoring a checkpoint needs CRIU, which cannot restore on this host');
+      throw new ApiProblem(
+        422,
+        'STANDBY_UNAVAILABLE',
+        'Restoring a checkpoint needs CRIU, which cannot restore on this host',
+      );
     },
     async fork(row: InstanceRow) {
       if (row.state !== 'Standby')
         throw new ApiProblem(409, 'INVALID_STATE', `Instance '${row.name}' is ${row.state}; fork needs Standby`);
-      throw new ApiProblem(422, 'STANDBY_UNAVAILABLE', 'Forking a checkpoint needs CRIU, which cannot restore on this host');
+      throw new ApiProblem(
+        422,
+        'STANDBY_UNAVAILABLE',
+        'Forking a checkpoint needs CRIU, which cannot restore on this host',
+      );
     },
     async remove(row: InstanceRow) {
       return exclusive(row.id, async () => {

@@ -24,12 +24,22 @@ export function instanceQueries(ctx: InstanceContext) {
         Object.entries(filters.tags).every(([key, value]) => row.tags[key] === value),
       );
       const attachments = await ctx.instances.attachments(rows.map((row) => row.id));
-      return rows.map((row) => toInstance(row, attachments.filter((a) => a.instanceId === row.id)));
+      return rows.map((row) =>
+        toInstance(
+          row,
+          attachments.filter((a) => a.instanceId === row.id),
+        ),
+      );
     },
     /** Blocks until `state` or the timeout; a timeout is an answer, not an error. */
     async wait(tenantId: string, idOrName: string, state: InstanceState, timeout: string, signal: AbortSignal) {
       const ms = parseDuration(timeout);
-      if (ms === null) throw new ApiProblem(400, 'VALIDATION_ERROR', `query.timeout must be a duration such as 60s, 1m30s or 500ms; got '${timeout}'`);
+      if (ms === null)
+        throw new ApiProblem(
+          400,
+          'VALIDATION_ERROR',
+          `query.timeout must be a duration such as 60s, 1m30s or 500ms; got '${timeout}'`,
+        );
       if (ms > MAX_WAIT_MS) throw new ApiProblem(400, 'VALIDATION_ERROR', 'query.timeout may be at most 5m');
       let row = await find(tenantId, idOrName);
       const deadline = Date.now() + ms;
@@ -47,7 +57,11 @@ export function instanceQueries(ctx: InstanceContext) {
     },
     async stats(row: InstanceRow) {
       if (!['Running', 'Paused', 'Created', 'Initializing'].includes(row.state))
-        throw new ApiProblem(409, 'INVALID_STATE', `Instance '${row.name}' is ${row.state}; stats need a running workload`);
+        throw new ApiProblem(
+          409,
+          'INVALID_STATE',
+          `Instance '${row.name}' is ${row.state}; stats need a running workload`,
+        );
       const number = (controller: string, file: string) => ctx.runtime.cgroupNumber(row.id, controller, file);
       return {
         instance_id: row.id,

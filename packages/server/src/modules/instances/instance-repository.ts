@@ -20,7 +20,10 @@ export function instanceRepository(db: Db) {
     },
     /** By id, or else by name (the seed's clients address instances by either). */
     async get(tenantId: string, idOrName: string): Promise<InstanceRow | undefined> {
-      const [byId] = await db.select().from(instances).where(and(eq(instances.tenantId, tenantId), eq(instances.id, idOrName)));
+      const [byId] = await db
+        .select()
+        .from(instances)
+        .where(and(eq(instances.tenantId, tenantId), eq(instances.id, idOrName)));
       if (byId) return byId;
       const [byName] = await db
         .select()
@@ -33,12 +36,17 @@ export function instanceRepository(db: Db) {
       return row;
     },
     list(tenantId: string, state?: InstanceState): Promise<InstanceRow[]> {
-      const where = state ? and(eq(instances.tenantId, tenantId), eq(instances.state, state)) : eq(instances.tenantId, tenantId);
+      const where = state
+        ? and(eq(instances.tenantId, tenantId), eq(instances.state, state))
+        : eq(instances.tenantId, tenantId);
       return db.select().from(instances).where(where).orderBy(desc(instances.createdAt), desc(instances.id));
     },
     /** The node's instances whose workload may be live (to re-attach or mark after a restart). */
     onNode(nodeId: string, states: InstanceState[]): Promise<InstanceRow[]> {
-      return db.select().from(instances).where(and(eq(instances.nodeId, nodeId), inArray(instances.state, states)));
+      return db
+        .select()
+        .from(instances)
+        .where(and(eq(instances.nodeId, nodeId), inArray(instances.state, states)));
     },
     /** Moves the instance only when it is still in one of `from`; answers the row, or undefined if it moved. */
     async transition(id: string, from: InstanceState[], patch: Partial<NewInstance>): Promise<InstanceRow | undefined> {
@@ -54,7 +62,11 @@ export function instanceRepository(db: Db) {
       return row;
     },
     async digestInUse(digest: string): Promise<boolean> {
-      const [row] = await db.select({ id: instances.id }).from(instances).where(eq(instances.imageDigest, digest)).limit(1);
+      const [row] = await db
+        .select({ id: instances.id })
+        .from(instances)
+        .where(eq(instances.imageDigest, digest))
+        .limit(1);
       return row !== undefined;
     },
     async delete(id: string): Promise<void> {

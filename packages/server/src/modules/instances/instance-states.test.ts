@@ -1,6 +1,12 @@
 /** The state table, pair by pair, and every action from every state. */
 import { describe, expect, it } from 'vitest';
-import { actionPath, canTransition, INSTANCE_STATES, type InstanceAction, type InstanceState } from './instance-states.js';
+import {
+  actionPath,
+  canTransition,
+  INSTANCE_STATES,
+  type InstanceAction,
+  type InstanceState,
+} from './instance-states.js';
 
 // The seed's transitions (instances.md README facts) plus the container runtime's own (module doc).
 const EXPECTED = new Set([
@@ -41,13 +47,23 @@ describe('instance state table', () => {
 
   const ACTIONS: Record<InstanceAction, Partial<Record<InstanceState, InstanceState[]>>> = {
     start: { Stopped: ['Created', 'Running'], Shutdown: ['Running'] },
-    stop: { Created: ['Stopped'], Initializing: ['Stopped'], Running: ['Stopped'], Paused: ['Stopped'], Shutdown: ['Stopped'], Standby: ['Stopped'] },
+    stop: {
+      Created: ['Stopped'],
+      Initializing: ['Stopped'],
+      Running: ['Stopped'],
+      Paused: ['Stopped'],
+      Shutdown: ['Stopped'],
+      Standby: ['Stopped'],
+    },
     pause: { Running: ['Paused'] },
     resume: { Paused: ['Running'] },
     standby: { Paused: ['Standby'] },
     restore: { Standby: ['Paused', 'Running'] },
   };
-  for (const [action, allowed] of Object.entries(ACTIONS) as [InstanceAction, Partial<Record<InstanceState, InstanceState[]>>][])
+  for (const [action, allowed] of Object.entries(ACTIONS) as [
+    InstanceAction,
+    Partial<Record<InstanceState, InstanceState[]>>,
+  ][])
     for (const from of INSTANCE_STATES)
       it(`${action} from ${from}: ${allowed[from]?.join(' → ') ?? '409'}`, () => {
         expect(actionPath(action, from)).toEqual(allowed[from] ?? null);

@@ -29,13 +29,19 @@ export async function launch(
 ) {
   const image = await ctx.images.get(row.tenantId, row.image);
   if (!image || image.status !== 'ready' || image.digest !== row.imageDigest)
-    throw new ApiProblem(409, 'IMAGE_NOT_READY', `Image '${row.image}' is no longer available; pull it again with POST /images`);
+    throw new ApiProblem(
+      409,
+      'IMAGE_NOT_READY',
+      `Image '${row.image}' is no longer available; pull it again with POST /images`,
+    );
   const config = image.config ?? {};
   const args = commandLine(row.spec, config);
   const mounts: ContainerMount[] = [...network.mounts];
   for (const attachment of attachments) mounts.push(await ctx.volumeStore.mountFor(row.id, attachment));
   const settings = ctx.settings;
-  const memory = (parseSize(row.spec.size ?? '') ?? settings.defaultMemoryMb * 1024 * 1024) + (parseSize(row.spec.hotplug_size ?? '') ?? 0);
+  const memory =
+    (parseSize(row.spec.size ?? '') ?? settings.defaultMemoryMb * 1024 * 1024) +
+    (parseSize(row.spec.hotplug_size ?? '') ?? 0);
   await ctx.runtime.launch({
     id: row.id,
     rootfs: ctx.imageStore.rootfsOf(row.imageDigest),

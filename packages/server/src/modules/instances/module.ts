@@ -49,18 +49,24 @@ export function createInstancesModule(
 
   /** The proxy starts with the first instance that needs it (or at start-up, when running ones do). */
   const egress = () => {
-      if (!proxy) {
-        const endpoint = (async () => {
-          const ca = await loadEgressCa(join(dir, 'egress'));
-          const server = createEgressProxy({ ca, registry, check: createDestinationCheck(settings.egressAllowedPrivateCidrs), logger: platform.logger, ...(deps.upstreamCa ? { upstreamCa: deps.upstreamCa } : {}) });
-          proxy!.server = server;
-          const host = network.gateway;
-          return { host, port: await server.listen(host, settings.egressProxyPort), caPath: ca.certPath };
-        })();
-        proxy = { server: undefined as never, endpoint };
-        endpoint.catch(() => (proxy = undefined));
-      }
-      return proxy.endpoint;
+    if (!proxy) {
+      const endpoint = (async () => {
+        const ca = await loadEgressCa(join(dir, 'egress'));
+        const server = createEgressProxy({
+          ca,
+          registry,
+          check: createDestinationCheck(settings.egressAllowedPrivateCidrs),
+          logger: platform.logger,
+          ...(deps.upstreamCa ? { upstreamCa: deps.upstreamCa } : {}),
+        });
+        proxy!.server = server;
+        const host = network.gateway;
+        return { host, port: await server.listen(host, settings.egressProxyPort), caPath: ca.certPath };
+      })();
+      proxy = { server: undefined as never, endpoint };
+      endpoint.catch(() => (proxy = undefined));
+    }
+    return proxy.endpoint;
   };
   const network = createInstanceNetwork({
     subnet: settings.subnet,
@@ -136,8 +142,17 @@ export function createInstancesModule(
       started = (async () => {
         await mkdir(importDir, { recursive: true });
         if (await probe) return;
-        for (const volume of await ctx.volumes.all()) await ctx.volumeStore.ensureMounted(volume.id, volume.sizeGb).catch(() => undefined);
-        for (const row of await ctx.instances.onNode(nodeId, ['Created', 'Initializing', 'Running', 'Paused', 'Shutdown', 'Stopped', 'Standby']))
+        for (const volume of await ctx.volumes.all())
+          await ctx.volumeStore.ensureMounted(volume.id, volume.sizeGb).catch(() => undefined);
+        for (const row of await ctx.instances.onNode(nodeId, [
+          'Created',
+          'Initializing',
+          'Running',
+          'Paused',
+          'Shutdown',
+          'Stopped',
+          'Standby',
+        ]))
           if (row.ip) addresses.set(row.id, row.ip);
         const counts = await monitor.reattach();
         const live = await ctx.instances.onNode(nodeId, ['Running', 'Paused']);

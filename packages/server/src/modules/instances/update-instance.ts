@@ -13,7 +13,8 @@ export async function updateInstanceEnv(
   env: Record<string, string>,
   onRotated: (row: InstanceRow) => void,
 ): Promise<InstanceRow> {
-  if (row.state === 'Unknown') throw new ApiProblem(409, 'INVALID_STATE', `Instance '${row.name}' is Unknown; it can only be deleted`);
+  if (row.state === 'Unknown')
+    throw new ApiProblem(409, 'INVALID_STATE', `Instance '${row.name}' is Unknown; it can only be deleted`);
   const spec = { ...row.spec, env: { ...row.spec.env, ...env } };
   checkCredentials(spec.credentials, spec.env);
   const updated = (await ctx.instances.update(row.id, { spec }))!;

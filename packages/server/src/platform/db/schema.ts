@@ -475,7 +475,10 @@ export const instanceImages = pgTable(
     config: jsonb('config').$type<{ entrypoint?: string[]; cmd?: string[]; env?: string[]; workingDir?: string }>(),
     createdAt: createdAt(),
   },
-  (table) => [primaryKey({ columns: [table.tenantId, table.name] }), index('instance_images_status_idx').on(table.status)],
+  (table) => [
+    primaryKey({ columns: [table.tenantId, table.name] }),
+    index('instance_images_status_idx').on(table.status),
+  ],
 );
 
 /** Volumes: an ext4 file system of `size_gb` in a sparse file, attachable to instances. */

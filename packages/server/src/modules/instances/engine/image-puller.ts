@@ -26,7 +26,9 @@ export function createImagePuller(deps: {
         const source = await deps.resolve(name);
         const { digest, sizeBytes } = await store.inspect(source);
         await repository.update(tenantId, name, { digest, sizeBytes });
-        const config = await store.pull(source, digest, (stage) => repository.update(tenantId, name, { status: stage }));
+        const config = await store.pull(source, digest, (stage) =>
+          repository.update(tenantId, name, { status: stage }),
+        );
         await repository.update(tenantId, name, { status: 'ready', config, error: null });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

@@ -9,7 +9,16 @@ import { isAbsolute, join, relative } from 'node:path';
 
 const LOCAL = ['oci', 'oci-archive', 'docker-archive'] as const;
 /** skopeo's transports; a name starting with none of them is a registry reference (`alpine:3`, `host:5000/x`). */
-const SKOPEO_TRANSPORTS = ['containers-storage', 'dir', 'docker', 'docker-daemon', 'ostree', 'sif', 'tarball', ...LOCAL] as string[];
+const SKOPEO_TRANSPORTS = [
+  'containers-storage',
+  'dir',
+  'docker',
+  'docker-daemon',
+  'ostree',
+  'sif',
+  'tarball',
+  ...LOCAL,
+] as string[];
 
 export class ReferenceError extends Error {}
 

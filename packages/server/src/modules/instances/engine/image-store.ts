@@ -36,11 +36,15 @@ export function createImageStore(dir: string) {
     rootfsOf,
     /** The manifest digest and size of what `source` names, without copying it. */
     async inspect(source: string): Promise<{ digest: string; sizeBytes: number }> {
-      const info = JSON.parse(await runTool('skopeo', ['inspect', '--no-tags', source], { timeoutMs: PULL_TIMEOUT_MS })) as {
+      const info = JSON.parse(
+        await runTool('skopeo', ['inspect', '--no-tags', source], { timeoutMs: PULL_TIMEOUT_MS }),
+      ) as {
         Digest: string;
       };
       // The manifest lists every layer's compressed size (skopeo's LayersData is empty for local layouts).
-      const manifest = JSON.parse(await runTool('skopeo', ['inspect', '--raw', source], { timeoutMs: PULL_TIMEOUT_MS })) as {
+      const manifest = JSON.parse(
+        await runTool('skopeo', ['inspect', '--raw', source], { timeoutMs: PULL_TIMEOUT_MS }),
+      ) as {
         layers?: { size?: number }[];
       };
       const sizeBytes = (manifest.layers ?? []).reduce((sum, layer) => sum + (layer.size ?? 0), 0);

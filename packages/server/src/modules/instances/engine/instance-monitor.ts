@@ -29,7 +29,9 @@ export function createInstanceMonitor(getContext: () => InstanceContext) {
         }
         if (ctx.runtime.hasExited(id)) {
           watched.delete(id);
-          await recordExit(ctx, id).catch((error: unknown) => ctx.logger.error({ err: error, instance: id }, 'recording an exit failed'));
+          await recordExit(ctx, id).catch((error: unknown) =>
+            ctx.logger.error({ err: error, instance: id }, 'recording an exit failed'),
+          );
         }
       }
     } finally {
@@ -51,7 +53,9 @@ export function createInstanceMonitor(getContext: () => InstanceContext) {
         }
         const status = await ctx.runtime.status(row.id);
         if (status === 'running' || status === 'paused') {
-          await ctx.instances.transition(row.id, [row.state as 'Running'], { state: status === 'paused' ? 'Paused' : 'Running' });
+          await ctx.instances.transition(row.id, [row.state as 'Running'], {
+            state: status === 'paused' ? 'Paused' : 'Running',
+          });
           watched.add(row.id);
           counts.watching++;
           continue;

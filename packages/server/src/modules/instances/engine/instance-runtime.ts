@@ -73,7 +73,9 @@ export function createInstanceRuntime(driver: ContainerDriver, dir: string) {
           devices: input.devices,
           init: input.args,
           ...(input.netns ? { netns: input.netns } : {}),
-          ...(device && input.diskBytesPerSecond ? { blockIo: [{ device, bytesPerSecond: input.diskBytesPerSecond }] } : {}),
+          ...(device && input.diskBytesPerSecond
+            ? { blockIo: [{ device, bytesPerSecond: input.diskBytesPerSecond }] }
+            : {}),
         },
         { logPath: f.app, exitPath: f.exit, runtimeLogPath: f.runtime },
       );
@@ -84,9 +86,15 @@ export function createInstanceRuntime(driver: ContainerDriver, dir: string) {
       const f = files(id);
       const text = await readFile(f.exit, 'utf8').catch(() => null);
       if (text === null) return null;
-      const oom = await readFile(join(driver.cgroupDir(containerId(id), 'memory'), 'memory.oom_control'), 'utf8').catch(() => '');
+      const oom = await readFile(join(driver.cgroupDir(containerId(id), 'memory'), 'memory.oom_control'), 'utf8').catch(
+        () => '',
+      );
       const oomKilled = /oom_kill [1-9]/.test(oom);
-      return describeExit(Number(text.trim()), runtimeErrorOf(await readFile(f.runtime, 'utf8').catch(() => '')), oomKilled);
+      return describeExit(
+        Number(text.trim()),
+        runtimeErrorOf(await readFile(f.runtime, 'utf8').catch(() => '')),
+        oomKilled,
+      );
     },
     /** created | running | paused | stopped as runc reports it, or null when there is no container. */
     async status(id: string): Promise<string | null> {

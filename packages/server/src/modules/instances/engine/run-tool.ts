@@ -3,11 +3,16 @@ import { execFile } from 'node:child_process';
 
 export function runTool(binary: string, args: string[], options: { timeoutMs?: number } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(binary, args, { timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      const reason = stderr.trim().split('\n').filter(Boolean).pop() ?? error.message;
-      reject(new Error(`${binary} ${args[0]} failed: ${reason}`));
-    });
+    execFile(
+      binary,
+      args,
+      { timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const reason = stderr.trim().split('\n').filter(Boolean).pop() ?? error.message;
+        reject(new Error(`${binary} ${args[0]} failed: ${reason}`));
+      },
+    );
   });
 }
 

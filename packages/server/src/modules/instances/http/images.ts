@@ -6,7 +6,9 @@ import type { ImageUseCases } from '../images.js';
 
 type R = typeof routes;
 
-export function imageHandlers(images: ImageUseCases): Pick<Handlers<R>, 'createImage' | 'listImages' | 'getImage' | 'deleteImage'> {
+export function imageHandlers(
+  images: ImageUseCases,
+): Pick<Handlers<R>, 'createImage' | 'listImages' | 'getImage' | 'deleteImage'> {
   return {
     createImage: async (c) => c.json(await images.create(tenantOf(c.get('principal')), c.req.valid('json').name), 202),
     listImages: async (c) => c.json(await images.list(tenantOf(c.get('principal'))), 200),

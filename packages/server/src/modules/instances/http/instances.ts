@@ -34,9 +34,18 @@ function tagFilters(url: string): Record<string, string> {
   return filters;
 }
 
-export function instanceHandlers(deps: InstancesAreaDeps): Pick<
+export function instanceHandlers(
+  deps: InstancesAreaDeps,
+): Pick<
   Handlers<R>,
-  'createInstance' | 'listInstances' | 'getInstance' | 'updateInstance' | 'deleteInstance' | 'streamInstanceLogs' | 'waitForInstanceState' | 'getInstanceStats'
+  | 'createInstance'
+  | 'listInstances'
+  | 'getInstance'
+  | 'updateInstance'
+  | 'deleteInstance'
+  | 'streamInstanceLogs'
+  | 'waitForInstanceState'
+  | 'getInstanceStats'
 > {
   const { ctx, queries } = deps;
   const tenant = (c: { get(key: 'principal'): Parameters<typeof tenantOf>[0] }) => tenantOf(c.get('principal'));
@@ -71,6 +80,7 @@ export function instanceHandlers(deps: InstancesAreaDeps): Pick<
       const { state, timeout } = c.req.valid('query');
       return c.json(await queries.wait(tenant(c), c.req.valid('param').id, state, timeout, c.req.raw.signal), 200);
     },
-    getInstanceStats: async (c) => c.json(await queries.stats(await queries.find(tenant(c), c.req.valid('param').id)), 200),
+    getInstanceStats: async (c) =>
+      c.json(await queries.stats(await queries.find(tenant(c), c.req.valid('param').id)), 200),
   };
 }

@@ -9,7 +9,16 @@ type Action = 'start' | 'stop' | 'pause' | 'resume' | 'standby' | 'restore';
 
 export function lifecycleHandlers(
   deps: InstancesAreaDeps,
-): Pick<Handlers<R>, 'startInstance' | 'stopInstance' | 'pauseInstance' | 'resumeInstance' | 'standbyInstance' | 'restoreInstance' | 'forkInstance'> {
+): Pick<
+  Handlers<R>,
+  | 'startInstance'
+  | 'stopInstance'
+  | 'pauseInstance'
+  | 'resumeInstance'
+  | 'standbyInstance'
+  | 'restoreInstance'
+  | 'forkInstance'
+> {
   const { queries, actions } = deps;
   const act = (action: Action) => async (c: Parameters<Handlers<R>['startInstance']>[0]) => {
     const row = await queries.find(tenantOf(c.get('principal')), c.req.valid('param').id);

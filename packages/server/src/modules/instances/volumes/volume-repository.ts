@@ -26,7 +26,11 @@ export function volumeRepository(db: Db) {
       return byName;
     },
     list(tenantId: string): Promise<VolumeRow[]> {
-      return db.select().from(instanceVolumes).where(eq(instanceVolumes.tenantId, tenantId)).orderBy(desc(instanceVolumes.createdAt));
+      return db
+        .select()
+        .from(instanceVolumes)
+        .where(eq(instanceVolumes.tenantId, tenantId))
+        .orderBy(desc(instanceVolumes.createdAt));
     },
     all(): Promise<VolumeRow[]> {
       return db.select().from(instanceVolumes);
@@ -44,7 +48,9 @@ export function volumeRepository(db: Db) {
     async detach(volumeId: string, instanceId: string): Promise<boolean> {
       const rows = await db
         .delete(instanceVolumeAttachments)
-        .where(and(eq(instanceVolumeAttachments.volumeId, volumeId), eq(instanceVolumeAttachments.instanceId, instanceId)))
+        .where(
+          and(eq(instanceVolumeAttachments.volumeId, volumeId), eq(instanceVolumeAttachments.instanceId, instanceId)),
+        )
         .returning();
       return rows.length > 0;
     },

@@ -42,14 +42,22 @@ export function createVolumeStore(dir: string) {
     /** The bind mount an instance gets for an attachment (its overlay mounted first when it has one). */
     async mountFor(instanceId: string, attachment: Attachment): Promise<ContainerMount> {
       const data = join(mountPoint(attachment.volumeId), 'data');
-      if (!attachment.overlay) return { source: data, destination: attachment.mountPath, readonly: attachment.readonly };
+      if (!attachment.overlay)
+        return { source: data, destination: attachment.mountPath, readonly: attachment.readonly };
       const base = overlayDir(instanceId, attachment.volumeId);
       const layer = join(base, 'layer');
       await mountLoopFs(join(base, 'layer.img'), layer, parseSize(attachment.overlaySize ?? '') ?? 1024 ** 3);
       const merged = join(base, 'merged');
       for (const sub of [join(layer, 'upper'), join(layer, 'work'), merged]) await mkdir(sub, { recursive: true });
       if (!(await isMounted(merged)))
-        await runTool('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${data},upperdir=${join(layer, 'upper')},workdir=${join(layer, 'work')}`, merged]);
+        await runTool('mount', [
+          '-t',
+          'overlay',
+          'overlay',
+          '-o',
+          `lowerdir=${data},upperdir=${join(layer, 'upper')},workdir=${join(layer, 'work')}`,
+          merged,
+        ]);
       return { source: merged, destination: attachment.mountPath, readonly: false };
     },
     /** Unmounts an instance's overlays (after its container is gone); `remove` also deletes their layers. */
@@ -58,9 +66,11 @@ export function createVolumeStore(dir: string) {
       const volumes = options.volumeId ? [options.volumeId] : await readdir(base).catch(() => [] as string[]);
       for (const volumeId of volumes) {
         const overlay = overlayDir(instanceId, volumeId);
-        if (await isMounted(join(overlay, 'merged'))) await runTool('umount', ['-l', join(overlay, 'merged')]).catch(() => undefined);
+        if (await isMounted(join(overlay, 'merged')))
+          await runTool('umount', ['-l', join(overlay, 'merged')]).catch(() => undefined);
         if (options.remove) await removeLoopFs(join(overlay, 'layer.img'), join(overlay, 'layer'));
-        else if (await isMounted(join(overlay, 'layer'))) await runTool('umount', ['-l', join(overlay, 'layer')]).catch(() => undefined);
+        else if (await isMounted(join(overlay, 'layer')))
+          await runTool('umount', ['-l', join(overlay, 'layer')]).catch(() => undefined);
         if (options.remove) await rm(overlay, { recursive: true, force: true });
       }
       if (options.remove && !options.volumeId) await rm(base, { recursive: true, force: true });

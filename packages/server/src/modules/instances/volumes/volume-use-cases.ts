@@ -28,13 +28,25 @@ export function volumeUseCases(ctx: InstanceContext) {
   };
   const view = async (row: VolumeRow) => toVolume(row, await ctx.volumes.attachmentsOf([row.id]));
   return {
-    async create(tenantId: string, body: { name: string; size_gb: number; id?: string; tags?: Record<string, string> }) {
-      if (await ctx.volumes.get(tenantId, body.name)) throw new ApiProblem(409, 'CONFLICT', `A volume named '${body.name}' exists`);
+    async create(
+      tenantId: string,
+      body: { name: string; size_gb: number; id?: string; tags?: Record<string, string> },
+    ) {
+      if (await ctx.volumes.get(tenantId, body.name))
+        throw new ApiProblem(409, 'CONFLICT', `A volume named '${body.name}' exists`);
       const id = body.id ?? createId();
-      if (body.id && (await ctx.volumes.get(tenantId, body.id))) throw new ApiProblem(409, 'CONFLICT', `A volume '${body.id}' exists`);
+      if (body.id && (await ctx.volumes.get(tenantId, body.id)))
+        throw new ApiProblem(409, 'CONFLICT', `A volume '${body.id}' exists`);
       await ctx.volumeStore.create(id, body.size_gb);
       try {
-        const row = await ctx.volumes.insert({ id, tenantId, name: body.name, sizeGb: body.size_gb, tags: body.tags ?? {}, createdAt: ctx.clock() });
+        const row = await ctx.volumes.insert({
+          id,
+          tenantId,
+          name: body.name,
+          sizeGb: body.size_gb,
+          tags: body.tags ?? {},
+          createdAt: ctx.clock(),
+        });
         return toVolume(row, []);
       } catch (error) {
         await ctx.volumeStore.remove(id);
@@ -53,7 +65,11 @@ export function volumeUseCases(ctx: InstanceContext) {
       const row = await find(tenantId, idOrName);
       const attachments = await ctx.volumes.attachmentsOf([row.id]);
       if (attachments.length)
-        throw new ApiProblem(409, 'CONFLICT', `Volume '${row.name}' is attached to instance '${attachments[0]!.instanceId}'; detach it first`);
+        throw new ApiProblem(
+          409,
+          'CONFLICT',
+          `Volume '${row.name}' is attached to instance '${attachments[0]!.instanceId}'; detach it first`,
+        );
       await ctx.volumes.delete(row.id);
       await ctx.volumeStore.remove(row.id);
     },
@@ -61,7 +77,11 @@ export function volumeUseCases(ctx: InstanceContext) {
       checkAttachment('body', body);
       const volume = await find(instance.tenantId, volumeIdOrName);
       if (!STOPPED.includes(instance.state))
-        throw new ApiProblem(409, 'INVALID_STATE', `Instance '${instance.name}' is ${instance.state}; attach a volume while it is Stopped or Shutdown`);
+        throw new ApiProblem(
+          409,
+          'INVALID_STATE',
+          `Instance '${instance.name}' is ${instance.state}; attach a volume while it is Stopped or Shutdown`,
+        );
       const existing = await ctx.volumes.attachmentsOf([volume.id]);
       if (existing.some((a) => a.instanceId === instance.id))
         throw new ApiProblem(409, 'CONFLICT', `Volume '${volume.name}' is attached to this instance already`);
@@ -82,9 +102,17 @@ export function volumeUseCases(ctx: InstanceContext) {
     async detach(instance: InstanceRow, volumeIdOrName: string) {
       const volume = await find(instance.tenantId, volumeIdOrName);
       if (!STOPPED.includes(instance.state))
-        throw new ApiProblem(409, 'INVALID_STATE', `Instance '${instance.name}' is ${instance.state}; detach a volume while it is Stopped or Shutdown`);
+        throw new ApiProblem(
+          409,
+          'INVALID_STATE',
+          `Instance '${instance.name}' is ${instance.state}; detach a volume while it is Stopped or Shutdown`,
+        );
       if (!(await ctx.volumes.detach(volume.id, instance.id)))
-        throw new ApiProblem(404, 'NOT_FOUND', `Volume '${volume.name}' is not attached to instance '${instance.name}'`);
+        throw new ApiProblem(
+          404,
+          'NOT_FOUND',
+          `Volume '${volume.name}' is not attached to instance '${instance.name}'`,
+        );
       await ctx.volumeStore.releaseOverlays(instance.id, { remove: true, volumeId: volume.id });
     },
   };

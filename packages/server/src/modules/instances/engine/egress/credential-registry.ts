@@ -20,7 +20,12 @@ export function createCredentialRegistry() {
       const injections: Injection[] = [];
       for (const credential of Object.values(spec.credentials ?? {}))
         for (const rule of credential.inject)
-          injections.push({ header: rule.as.header, format: rule.as.format, hosts: rule.hosts, value: spec.env[credential.source.env] ?? '' });
+          injections.push({
+            header: rule.as.header,
+            format: rule.as.format,
+            hosts: rule.hosts,
+            value: spec.env[credential.source.env] ?? '',
+          });
       byAddress.set(address, { instanceId, injections });
     },
     unregister(instanceId: string) {

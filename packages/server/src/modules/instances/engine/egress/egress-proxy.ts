@@ -15,7 +15,16 @@ import type { CredentialRegistry } from './credential-registry.js';
 import { DestinationRefused } from './destination-check.js';
 import type { EgressCa } from './egress-ca.js';
 
-const HOP_HEADERS = ['proxy-connection', 'proxy-authorization', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
+const HOP_HEADERS = [
+  'proxy-connection',
+  'proxy-authorization',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+];
 const sourceOf = (socket: Socket) => (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
 
 export function createEgressProxy(options: {
@@ -34,7 +43,11 @@ export function createEgressProxy(options: {
     target: { host: string; address: string; port: number; tls: boolean; path: string },
     extraHeaders: Record<string, string>,
   ) {
-    const headers: Record<string, string | string[] | undefined> = { ...req.headers, ...extraHeaders, host: req.headers.host ?? target.host };
+    const headers: Record<string, string | string[] | undefined> = {
+      ...req.headers,
+      ...extraHeaders,
+      host: req.headers.host ?? target.host,
+    };
     for (const name of HOP_HEADERS) delete headers[name];
     const send = target.tls ? httpsRequest : httpRequest;
     const upstream = send({
@@ -63,7 +76,9 @@ export function createEgressProxy(options: {
 
   /** Requests inside an intercepted TLS connection. */
   const intercepted = createServer((req, res) => {
-    const socket = req.socket as TLSSocket & { egress?: { source: string; host: string; address: string; port: number } };
+    const socket = req.socket as TLSSocket & {
+      egress?: { source: string; host: string; address: string; port: number };
+    };
     const target = socket.egress!;
     forward(req, res, { ...target, tls: true, path: req.url ?? '/' }, registry.headersFor(target.source, target.host));
   });
@@ -80,14 +95,28 @@ export function createEgressProxy(options: {
     if (url.protocol !== 'http:') return refuse(res, 400, 'use CONNECT for https');
     check(url.hostname.replace(/^\[|\]$/g, ''))
       .then((address) =>
-        forward(req, res, { host: url.hostname, address, port: Number(url.port) || 80, tls: false, path: `${url.pathname}${url.search}` }, {}),
+        forward(
+          req,
+          res,
+          {
+            host: url.hostname,
+            address,
+            port: Number(url.port) || 80,
+            tls: false,
+            path: `${url.pathname}${url.search}`,
+          },
+          {},
+        ),
       )
-      .catch((error: unknown) => refuse(res, error instanceof DestinationRefused ? 403 : 502, (error as Error).message));
+      .catch((error: unknown) =>
+        refuse(res, error instanceof DestinationRefused ? 403 : 502, (error as Error).message),
+      );
   });
 
   server.on('connect', (req: IncomingMessage, client: Socket) => {
     const source = sourceOf(client);
-    const fail = (status: string, message: string) => client.end(`HTTP/1.1 ${status}\r\ncontent-type: text/plain\r\n\r\negress proxy: ${message}\n`);
+    const fail = (status: string, message: string) =>
+      client.end(`HTTP/1.1 ${status}\r\ncontent-type: text/plain\r\n\r\negress proxy: ${message}\n`);
     client.on('error', () => undefined);
     if (!registry.isRegistered(source)) return fail('403 Forbidden', `${source} is not a registered instance`);
     const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(req.url ?? '');

@@ -14,7 +14,9 @@ export interface Subnet {
 export function parseSubnet(cidr: string): Subnet {
   const [base, prefix] = ipaddr.IPv4.parseCIDR(cidr);
   if (prefix < 16 || prefix > 29) throw new Error(`INSTANCE_SUBNET must be an IPv4 /16 to /29; got ${cidr}`);
-  const start = ipaddr.IPv4.networkAddressFromCIDR(cidr).toByteArray().reduce((n, b) => n * 256 + b, 0);
+  const start = ipaddr.IPv4.networkAddressFromCIDR(cidr)
+    .toByteArray()
+    .reduce((n, b) => n * 256 + b, 0);
   const size = 2 ** (32 - prefix);
   const toIp = (n: number) => [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
   void base;

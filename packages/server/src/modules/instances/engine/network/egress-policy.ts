@@ -11,7 +11,12 @@ import type { EgressEndpoint } from './instance-network.js';
 const chain = (id: string) => `cpi-${id.slice(-20)}`;
 const iptables = (args: string[]) => runTool('iptables', ['-w', '5', ...args]);
 
-export async function applyEgressPolicy(id: string, address: string, mode: 'all' | 'http_https_only', proxy: EgressEndpoint) {
+export async function applyEgressPolicy(
+  id: string,
+  address: string,
+  mode: 'all' | 'http_https_only',
+  proxy: EgressEndpoint,
+) {
   await removeEgressPolicy(id);
   const name = chain(id);
   await iptables(['-N', name]);
@@ -19,7 +24,21 @@ export async function applyEgressPolicy(id: string, address: string, mode: 'all'
   await iptables(['-A', name, '-p', 'udp', '--dport', '53', '-j', 'ACCEPT']);
   await iptables(['-A', name, '-p', 'tcp', '--dport', '53', '-j', 'ACCEPT']);
   if (mode === 'all') await iptables(['-A', name, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
-  else await iptables(['-A', name, '-p', 'tcp', '-m', 'multiport', '--dports', '80,443', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+  else
+    await iptables([
+      '-A',
+      name,
+      '-p',
+      'tcp',
+      '-m',
+      'multiport',
+      '--dports',
+      '80,443',
+      '-j',
+      'REJECT',
+      '--reject-with',
+      'tcp-reset',
+    ]);
   for (const parent of ['INPUT', 'FORWARD']) await iptables(['-I', parent, '-s', address, '-j', name]);
 }
 

@@ -68,7 +68,20 @@ export function createInstanceNetwork(options: {
   const shape = async (device: string, rate: string | undefined, inside?: string) => {
     const bytes = rate ? parseRate(rate) : null;
     if (!bytes) return;
-    const args = ['qdisc', 'replace', 'dev', device, 'root', 'tbf', 'rate', `${bytes * 8}bit`, 'burst', `${Math.max(16_384, Math.ceil(bytes / 100))}`, 'latency', '200ms'];
+    const args = [
+      'qdisc',
+      'replace',
+      'dev',
+      device,
+      'root',
+      'tbf',
+      'rate',
+      `${bytes * 8}bit`,
+      'burst',
+      `${Math.max(16_384, Math.ceil(bytes / 100))}`,
+      'latency',
+      '200ms',
+    ];
     await runTool(inside ? 'ip' : 'tc', inside ? ['netns', 'exec', inside, 'tc', ...args] : args);
   };
 
@@ -84,7 +97,8 @@ export function createInstanceNetwork(options: {
       const veth = hostVeth(row.id);
       const mac = macFor(address);
       if (!existsSync(`/var/run/netns/${ns}`)) await ip(['netns', 'add', ns]);
-      if (!existsSync(`/sys/class/net/${veth}`)) await ip(['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+      if (!existsSync(`/sys/class/net/${veth}`))
+        await ip(['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
       await ip(['link', 'set', veth, 'master', BRIDGE, 'up']);
       await ip(['-n', ns, 'link', 'set', 'eth0', 'address', mac]);
       await ip(['-n', ns, 'addr', 'replace', `${address}/${subnet.prefix}`, 'dev', 'eth0']);
@@ -99,8 +113,16 @@ export function createInstanceNetwork(options: {
         const proxy = await options.egress();
         await applyEgressPolicy(row.id, address, row.spec.network.egress.enforcement?.mode ?? 'all', proxy);
         const url = `http://${proxy.host}:${proxy.port}`;
-        Object.assign(env, { HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url, NO_PROXY: 'localhost,127.0.0.1', no_proxy: 'localhost,127.0.0.1' });
-        for (const name of ['SSL_CERT_FILE', 'NODE_EXTRA_CA_CERTS', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE']) env[name] = GUEST_CA_PATH;
+        Object.assign(env, {
+          HTTP_PROXY: url,
+          HTTPS_PROXY: url,
+          http_proxy: url,
+          https_proxy: url,
+          NO_PROXY: 'localhost,127.0.0.1',
+          no_proxy: 'localhost,127.0.0.1',
+        });
+        for (const name of ['SSL_CERT_FILE', 'NODE_EXTRA_CA_CERTS', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+          env[name] = GUEST_CA_PATH;
         mounts.push({ source: proxy.caPath, destination: GUEST_CA_PATH, readonly: true });
       }
       return { ip: address, mac, env, mounts };
@@ -108,7 +130,8 @@ export function createInstanceNetwork(options: {
     async teardown(id) {
       await removeEgressPolicy(id);
       if (existsSync(`/sys/class/net/${hostVeth(id)}`)) await ip(['link', 'del', hostVeth(id)]).catch(() => undefined);
-      if (existsSync(`/var/run/netns/${netnsName(id)}`)) await ip(['netns', 'del', netnsName(id)]).catch(() => undefined);
+      if (existsSync(`/var/run/netns/${netnsName(id)}`))
+        await ip(['netns', 'del', netnsName(id)]).catch(() => undefined);
     },
     async release(id) {
       await this.teardown(id);
@@ -116,9 +139,15 @@ export function createInstanceNetwork(options: {
     },
     async counters(id) {
       const read = async (name: string) =>
-        Number((await runTool('cat', [`/sys/class/net/${hostVeth(id)}/statistics/${name}`]).catch(() => '0')).trim()) || 0;
+        Number((await runTool('cat', [`/sys/class/net/${hostVeth(id)}/statistics/${name}`]).catch(() => '0')).trim()) ||
+        0;
       // The host side's receive is the instance's transmit.
-      return { rx_bytes: await read('tx_bytes'), tx_bytes: await read('rx_bytes'), rx_packets: await read('tx_packets'), tx_packets: await read('rx_packets') };
+      return {
+        rx_bytes: await read('tx_bytes'),
+        tx_bytes: await read('rx_bytes'),
+        rx_packets: await read('tx_packets'),
+        tx_packets: await read('rx_packets'),
+      };
     },
   };
 }

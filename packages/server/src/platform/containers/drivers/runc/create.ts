@@ -17,8 +17,7 @@ export async function prepareBundle(ctx: RuncContext, spec: ContainerSpec): Prom
   await mkdir(bundle, { recursive: true, mode: 0o711 });
   const rootfs = await spec.rootfs.prepare(bundle, spec.hostname);
   if (spec.user)
-    for (const mount of spec.mounts)
-      if (!mount.readonly) await chown(mount.source, spec.user.hostId, spec.user.hostId);
+    for (const mount of spec.mounts) if (!mount.readonly) await chown(mount.source, spec.user.hostId, spec.user.hostId);
   if (spec.user)
     for (const path of [rootfs.path, ...spec.mounts.map((mount) => mount.source)]) {
       const blocked = await blockedAncestor(path);
