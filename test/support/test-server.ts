@@ -46,6 +46,8 @@ export async function startTestServer(
     /** Where the instances area keeps its files (default: the system temp directory). */
     dataDir?: string;
     egressUpstreamCa?: string;
+    /** Tenant ids of an earlier server on the same database (a restart): new keys for them, no new tenants. */
+    tenants?: { a: string; b: string };
   } = {},
 ): Promise<TestServer> {
   const blobs = options.blobs ?? createMemoryBlobStore();
@@ -65,8 +67,8 @@ export async function startTestServer(
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.egressUpstreamCa ? { egressUpstreamCa: options.egressUpstreamCa } : {}),
   });
-  const alpha = await createTenant(database.db, 'alpha');
-  const beta = await createTenant(database.db, 'beta');
+  const alpha = options.tenants ? { id: options.tenants.a } : await createTenant(database.db, 'alpha');
+  const beta = options.tenants ? { id: options.tenants.b } : await createTenant(database.db, 'beta');
   const keyA = (await issueApiKey(database.db, alpha.id, 'tests')).key;
   const keyB = (await issueApiKey(database.db, beta.id, 'tests')).key;
   const server = await new Promise<ServerType>((resolve) => {
