@@ -4,7 +4,7 @@
  * into its import directory (scripts/images/build-busybox-image.sh), pulled as `oci:busybox:latest`.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,6 +55,29 @@ export function removeInstancesDir(dir: string): void {
   };
   for (const id of ids) quiet('runc', ['--root', root, 'delete', '--force', id]);
   for (const id of ids) quiet('ip', ['netns', 'del', id]);
+  // Egress chains (engine/network/egress-policy.ts) of this directory's instances.
+  const instanceIds = (() => {
+    try {
+      return readdirSync(join(dir, 'instances', 'runs'));
+    } catch {
+      return [];
+    }
+  })();
+  const rules = (() => {
+    try {
+      return execFileSync('iptables', ['-S']).toString().split('\n');
+    } catch {
+      return [];
+    }
+  })();
+  for (const id of instanceIds) {
+    const chain = `cpi-${id.slice(-20)}`;
+    for (const rule of rules.filter((line) => line.endsWith(`-j ${chain}`) && line.startsWith('-A ')))
+      quiet('iptables', ['-D', ...rule.split(' ').slice(1)]);
+    quiet('iptables', ['-F', chain]);
+    quiet('iptables', ['-X', chain]);
+    quiet('ip', ['netns', 'del', `cpi-${id}`]);
+  }
   const mounts = readFileSync('/proc/self/mounts', 'utf8')
     .split('\n')
     .map((line) => line.split(' ')[1] ?? '')

@@ -1,15 +1,16 @@
 /**
  * The host-side egress proxy the guests get as HTTP_PROXY/HTTPS_PROXY. Only registered instance addresses
- * are served (others get 403). Plain HTTP requests are forwarded as they are: credentials are never put on
- * plain HTTP. A CONNECT is intercepted: the guest's TLS ends here with a leaf certificate for the host
+ * are served (others get 403). `http://` requests are forwarded as they are: credentials are never put on
+ * plain HTTP. An `https://` URL sent as a plain proxy request is fetched over TLS by the proxy, with the
+ * instance's headers for that host. A CONNECT is intercepted: the guest's TLS ends here with a leaf certificate for the host
  * (signed by the deployment's CA, which the guest trusts), each request inside gets the instance's
  * configured headers for that host, and goes on over a new TLS connection to the checked address,
  * verifying the destination's certificate (system CAs, plus `upstreamCa` if the operator gave one).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
-import { rootCertificates, TLSSocket, createSecureContext } from 'node:tls';
+import { isIP, type AddressInfo, type Socket } from 'node:net';
+import { checkServerIdentity, createSecureContext, rootCertificates, TLSSocket, type PeerCertificate } from 'node:tls';
 import type { Logger } from 'pino';
 import type { CredentialRegistry } from './credential-registry.js';
 import { DestinationRefused } from './destination-check.js';
@@ -56,7 +57,13 @@ export function createEgressProxy(options: {
       method: req.method,
       path: target.path,
       headers,
-      ...(target.tls ? { servername: target.host, ...(upstreamCa ? { ca: upstreamCa } : {}) } : {}),
+      ...(target.tls
+        ? {
+            // The name is checked against the certificate; an IP literal is checked as the IP it is.
+            ...(isIP(target.host) ? { checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(target.host, cert) } : { servername: target.host }),
+            ...(upstreamCa ? { ca: upstreamCa } : {}),
+          }
+        : {}),
     });
     upstream.on('response', (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -90,24 +97,17 @@ export function createEgressProxy(options: {
     try {
       url = new URL(req.url ?? '');
     } catch {
-      return refuse(res, 400, 'a proxy request needs an absolute http:// URL');
+      return refuse(res, 400, 'a proxy request needs an absolute http:// or https:// URL');
     }
-    if (url.protocol !== 'http:') return refuse(res, 400, 'use CONNECT for https');
-    check(url.hostname.replace(/^\[|\]$/g, ''))
-      .then((address) =>
-        forward(
-          req,
-          res,
-          {
-            host: url.hostname,
-            address,
-            port: Number(url.port) || 80,
-            tls: false,
-            path: `${url.pathname}${url.search}`,
-          },
-          {},
-        ),
-      )
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return refuse(res, 400, 'only http:// and https:// URLs');
+    // An https:// URL sent as a plain proxy request (busybox wget does this): the proxy makes the TLS
+    // connection to the destination itself, so credentials still travel only over TLS.
+    const tls = url.protocol === 'https:';
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port) || (tls ? 443 : 80);
+    const path = `${url.pathname}${url.search}`;
+    check(host)
+      .then((address) => forward(req, res, { host, address, port, tls, path }, tls ? registry.headersFor(source, host) : {}))
       .catch((error: unknown) =>
         refuse(res, error instanceof DestinationRefused ? 403 : 502, (error as Error).message),
       );
