@@ -31,7 +31,15 @@ function selfSigned() {
   cert.validity.notAfter = new Date(Date.now() + 86_400_000);
   cert.setSubject([{ name: 'commonName', value: 'localhost' }]);
   cert.setIssuer([{ name: 'commonName', value: 'localhost' }]);
-  cert.setExtensions([{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }]);
+  cert.setExtensions([
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 7, ip: '127.0.0.1' },
+      ],
+    },
+  ]);
   const key = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   cert.sign(forge.pki.privateKeyFromPem(key), forge.md.sha256.create());
   return { key, cert: forge.pki.certificateToPem(cert) };
@@ -56,7 +64,12 @@ describe.skipIf(!instancesAvailable)('instances network and credential broker', 
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();
-    return { status: response.status, json: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : undefined) as any, text };
+    return {
+      status: response.status,
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of plain HTTP, checked field by field below
+      json: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : undefined) as any,
+      text,
+    };
   };
   const until = async (check: () => boolean | Promise<boolean>, what: string) => {
     for (let i = 0; i < 300; i++) {
@@ -73,11 +86,16 @@ describe.skipIf(!instancesAvailable)('instances network and credential broker', 
     server = await startTestServer(db.database, {
       dataDir: data.dir,
       egressUpstreamCa: tls.cert,
-      settings: { instances: { subnet: SUBNET, egressProxyPort: PROXY_PORT, egressAllowedPrivateCidrs: ['127.0.0.0/8'] } },
+      settings: {
+        instances: { subnet: SUBNET, egressProxyPort: PROXY_PORT, egressAllowedPrivateCidrs: ['127.0.0.0/8'] },
+      },
     });
     await server.app.instancesReady();
     await http('POST', '/images', { name: BUSYBOX });
-    await until(async () => (await http('GET', `/images/${encodeURIComponent(BUSYBOX)}`)).json.status === 'ready', 'the image');
+    await until(
+      async () => (await http('GET', `/images/${encodeURIComponent(BUSYBOX)}`)).json.status === 'ready',
+      'the image',
+    );
   }, 60_000);
   afterAll(async () => {
     await server?.close();
@@ -103,26 +121,48 @@ describe.skipIf(!instancesAvailable)('instances network and credential broker', 
       cmd: ['sh', '-c', script],
       env: { OUTBOUND_KEY: 'real-secret-123' },
       credentials: {
-        OUTBOUND_KEY: { source: { env: 'OUTBOUND_KEY' }, inject: [{ as: { header: 'Authorization', format: 'Bearer ${value}' }, hosts: ['localhost'] }] },
+        OUTBOUND_KEY: {
+          source: { env: 'OUTBOUND_KEY' },
+          inject: [{ as: { header: 'Authorization', format: 'Bearer ${value}' }, hosts: ['localhost'] }],
+        },
       },
       network: { enabled: true, egress: { enabled: true, enforcement: { mode: 'all' } } },
     });
     expect(created.status, created.text).toBe(201);
-    expect(created.json.network).toMatchObject({ enabled: true, ip: expect.stringMatching(/^10\.231\.7\.\d+$/), name: 'default' });
+    expect(created.json.network).toMatchObject({
+      enabled: true,
+      ip: expect.stringMatching(/^10\.231\.7\.\d+$/),
+      name: 'default',
+    });
     expect(created.json.env.OUTBOUND_KEY).toBe('mock-OUTBOUND_KEY');
     expect(created.text).not.toContain('real-secret-123');
     const id = created.json.id as string;
 
-    await until(() => seen.some((r) => r.path.startsWith('/allowed-')), 'a brokered request').catch(async (error: Error) => {
-      throw new Error(`${error.message}; guest log: ${(await http('GET', `/instances/${id}/logs?tail=20`)).text}; seen ${JSON.stringify(seen)}`);
-    });
+    await until(() => seen.some((r) => r.path.startsWith('/allowed-')), 'a brokered request').catch(
+      async (error: Error) => {
+        throw new Error(
+          `${error.message}; guest log: ${(await http('GET', `/instances/${id}/logs?tail=20`)).text}; seen ${JSON.stringify(seen)}`,
+        );
+      },
+    );
     const logs = (await http('GET', `/instances/${id}/logs?tail=1000`)).text;
     expect(logs).toContain('guest sees mock-OUTBOUND_KEY');
     expect(logs).toContain('direct refused');
     expect(seen.find((r) => r.path === '/direct')).toBeUndefined();
-    expect(seen.find((r) => r.path === '/plain-via-proxy')).toEqual({ path: '/plain-via-proxy', authorization: undefined, tls: false });
-    expect(seen.find((r) => r.path === '/other-host')).toEqual({ path: '/other-host', authorization: undefined, tls: true });
-    expect(seen.find((r) => r.path.startsWith('/allowed-'))).toMatchObject({ authorization: 'Bearer real-secret-123', tls: true });
+    expect(seen.find((r) => r.path === '/plain-via-proxy')).toEqual({
+      path: '/plain-via-proxy',
+      authorization: undefined,
+      tls: false,
+    });
+    expect(seen.find((r) => r.path === '/other-host')).toEqual({
+      path: '/other-host',
+      authorization: undefined,
+      tls: true,
+    });
+    expect(seen.find((r) => r.path.startsWith('/allowed-'))).toMatchObject({
+      authorization: 'Bearer real-secret-123',
+      tls: true,
+    });
 
     // A CONNECT client in the instance's namespace, trusting only the deployment's CA: the proxy intercepts
     // TLS with a certificate for the host, and injects the header inside.
@@ -135,7 +175,11 @@ describe.skipIf(!instancesAvailable)('instances network and credential broker', 
     ].join('\n');
     const inside = execFileSync('ip', ['netns', 'exec', `cpi-${id}`, process.execPath, '-e', client]).toString();
     expect(inside.trim()).toBe('echo /connect');
-    expect(seen.find((r) => r.path === '/connect')).toEqual({ path: '/connect', authorization: 'Bearer real-secret-123', tls: true });
+    expect(seen.find((r) => r.path === '/connect')).toEqual({
+      path: '/connect',
+      authorization: 'Bearer real-secret-123',
+      tls: true,
+    });
 
     const patched = await http('PATCH', `/instances/${id}`, { env: { OUTBOUND_KEY: 'rotated-456' } });
     expect(patched.status).toBe(200);

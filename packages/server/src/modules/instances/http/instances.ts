@@ -9,7 +9,6 @@ import type { InstanceActions } from '../instance-actions.js';
 import type { InstanceContext } from '../instance-context.js';
 import { instanceLogLines } from '../instance-logs.js';
 import type { InstanceQueries } from '../instance-queries.js';
-import type { InstanceRow } from '../instance-repository.js';
 import { updateInstanceEnv } from '../update-instance.js';
 import type { VolumeUseCases } from '../volumes/volume-use-cases.js';
 
@@ -19,7 +18,8 @@ export interface InstancesAreaDeps {
   actions: InstanceActions;
   volumes: VolumeUseCases;
   images: ImageUseCases;
-  rotate: (row: InstanceRow) => void;
+  /** Puts a patched instance's credentials in the egress proxy's registry. */
+  rotate: (row: Parameters<InstanceQueries['view']>[0]) => void;
 }
 
 type R = typeof routes;

@@ -60,7 +60,9 @@ export function createEgressProxy(options: {
       ...(target.tls
         ? {
             // The name is checked against the certificate; an IP literal is checked as the IP it is.
-            ...(isIP(target.host) ? { checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(target.host, cert) } : { servername: target.host }),
+            ...(isIP(target.host)
+              ? { checkServerIdentity: (_: string, cert: PeerCertificate) => checkServerIdentity(target.host, cert) }
+              : { servername: target.host }),
             ...(upstreamCa ? { ca: upstreamCa } : {}),
           }
         : {}),
@@ -99,7 +101,8 @@ export function createEgressProxy(options: {
     } catch {
       return refuse(res, 400, 'a proxy request needs an absolute http:// or https:// URL');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return refuse(res, 400, 'only http:// and https:// URLs');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return refuse(res, 400, 'only http:// and https:// URLs');
     // An https:// URL sent as a plain proxy request (busybox wget does this): the proxy makes the TLS
     // connection to the destination itself, so credentials still travel only over TLS.
     const tls = url.protocol === 'https:';
@@ -107,7 +110,9 @@ export function createEgressProxy(options: {
     const port = Number(url.port) || (tls ? 443 : 80);
     const path = `${url.pathname}${url.search}`;
     check(host)
-      .then((address) => forward(req, res, { host, address, port, tls, path }, tls ? registry.headersFor(source, host) : {}))
+      .then((address) =>
+        forward(req, res, { host, address, port, tls, path }, tls ? registry.headersFor(source, host) : {}),
+      )
       .catch((error: unknown) =>
         refuse(res, error instanceof DestinationRefused ? 403 : 502, (error as Error).message),
       );

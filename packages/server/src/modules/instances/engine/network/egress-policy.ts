@@ -6,7 +6,13 @@
  * than the proxy's. Rules are removed with the chain.
  */
 import { runTool } from '../run-tool.js';
-import type { EgressEndpoint } from './instance-network.js';
+
+/** Where the proxy listens (the bridge's address), and the CA file the guest should trust. */
+export interface EgressEndpoint {
+  host: string;
+  port: number;
+  caPath: string;
+}
 
 const chain = (id: string) => `cpi-${id.slice(-20)}`;
 const iptables = (args: string[]) => runTool('iptables', ['-w', '5', ...args]);

@@ -10,16 +10,11 @@ import type { InstanceRow } from '../../instance-repository.js';
 import { parseRate } from '../../human-values.js';
 import { runTool } from '../run-tool.js';
 import { macFor, parseSubnet } from './addresses.js';
-import { applyEgressPolicy, removeEgressPolicy } from './egress-policy.js';
+import { applyEgressPolicy, removeEgressPolicy, type EgressEndpoint } from './egress-policy.js';
 
 export const BRIDGE = 'cpi0';
 
-export interface EgressEndpoint {
-  /** Where the proxy listens (the bridge's address), and the CA file the guest should trust. */
-  host: string;
-  port: number;
-  caPath: string;
-}
+export type { EgressEndpoint };
 
 export interface NetworkSetup {
   ip: string;
