@@ -143,15 +143,16 @@ describe.skipIf(!instancesAvailable)('instances contract', () => {
     const refused = await conformError('pauseInstance', pauseInstance(client(), id(instance!)), 409, 'INVALID_STATE');
     expect(refused.message).toMatch(/is Paused; pause needs Running/);
     expect(refused.headers.get('x-should-retry')).toBe('false');
-    // Standby is checkpointing with CRIU, which cannot dump on this kernel: a clear 422, still Paused.
-    await conformError('standbyInstance', standbyInstance(client(), id(instance!)), 422, 'STANDBY_UNAVAILABLE');
-    await conformError('restoreInstance', restoreInstance(client(), id(instance!)), 409, 'INVALID_STATE');
-    await conformError(
-      'forkInstance',
-      forkInstance(client(), { ...id(instance!), body: { name: 'copy' } }),
-      409,
-      'INVALID_STATE',
-    );
+    // Standby is checkpointing with CRIU, which cannot dump on this kernel: a clear 422, still Paused. Restore
+    // and fork need Standby, which is never reached here: their answers are checked against the spec as they are.
+    const standby = await conform('standbyInstance', standbyInstance(client(), id(instance!)));
+    expect(standby.error).toMatchObject({ status: 422, code: 'STANDBY_UNAVAILABLE' });
+    expect(standby.error!.message).toMatch(/CRIU cannot checkpoint/);
+    expect((await getInstance(client(), id(instance!))).data!.state).toBe('Paused');
+    const restore = await conform('restoreInstance', restoreInstance(client(), id(instance!)));
+    expect(restore.error).toMatchObject({ status: 409, code: 'INVALID_STATE' });
+    const fork = await conform('forkInstance', forkInstance(client(), { ...id(instance!), body: { name: 'copy' } }));
+    expect(fork.error).toMatchObject({ status: 409, code: 'INVALID_STATE' });
     expect((await conform('resumeInstance', resumeInstance(client(), id(instance!)))).data!.state).toBe('Running');
 
     const { data: patched } = await conform(
