@@ -791,6 +791,24 @@ export interface components {
                 "application/json": components["schemas"]["FlatError"];
             };
         };
+        /** @description The request body has a content type this operation does not take. */
+        FlatUnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Should-Retry": components["headers"]["X-Should-Retry"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "unsupported_media_type",
+                 *       "message": "Send this request as application/json",
+                 *       "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FlatError"];
+            };
+        };
     };
     parameters: {
         /** @description Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`. */
@@ -941,6 +959,7 @@ export interface operations {
             404: components["responses"]["FlatNotFound"];
             409: components["responses"]["FlatConflict"];
             413: components["responses"]["FlatPayloadTooLarge"];
+            415: components["responses"]["FlatUnsupportedMediaType"];
             422: components["responses"]["FlatUnprocessable"];
             500: components["responses"]["FlatInternalError"];
             503: components["responses"]["FlatRuntimeUnavailable"];
@@ -996,6 +1015,7 @@ export interface operations {
                     "application/json": components["schemas"]["Instance"];
                 };
             };
+            400: components["responses"]["FlatBadRequest"];
             401: components["responses"]["FlatUnauthorized"];
             404: components["responses"]["FlatNotFound"];
             500: components["responses"]["FlatInternalError"];
@@ -1021,6 +1041,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["FlatBadRequest"];
             401: components["responses"]["FlatUnauthorized"];
             404: components["responses"]["FlatNotFound"];
             500: components["responses"]["FlatInternalError"];
@@ -1091,6 +1112,7 @@ export interface operations {
             401: components["responses"]["FlatUnauthorized"];
             404: components["responses"]["FlatNotFound"];
             409: components["responses"]["FlatInvalidState"];
+            415: components["responses"]["FlatUnsupportedMediaType"];
             500: components["responses"]["FlatInternalError"];
         };
     };
@@ -1496,6 +1518,7 @@ export interface operations {
             401: components["responses"]["FlatUnauthorized"];
             404: components["responses"]["FlatNotFound"];
             409: components["responses"]["FlatInvalidState"];
+            415: components["responses"]["FlatUnsupportedMediaType"];
             422: components["responses"]["FlatUnprocessable"];
             500: components["responses"]["FlatInternalError"];
         };
@@ -1592,6 +1615,7 @@ export interface operations {
                     "application/json": components["schemas"]["InstanceStats"];
                 };
             };
+            400: components["responses"]["FlatBadRequest"];
             401: components["responses"]["FlatUnauthorized"];
             404: components["responses"]["FlatNotFound"];
             409: components["responses"]["FlatInvalidState"];
@@ -1664,6 +1688,7 @@ export interface operations {
             401: components["responses"]["FlatUnauthorized"];
             404: components["responses"]["FlatNotFound"];
             409: components["responses"]["FlatConflict"];
+            415: components["responses"]["FlatUnsupportedMediaType"];
             500: components["responses"]["FlatInternalError"];
         };
     };
@@ -1719,6 +1744,7 @@ export interface operations {
                     "application/json": components["schemas"]["Instance"];
                 };
             };
+            400: components["responses"]["FlatBadRequest"];
             401: components["responses"]["FlatUnauthorized"];
             404: components["responses"]["FlatNotFound"];
             409: components["responses"]["FlatConflict"];
@@ -1744,6 +1770,7 @@ export interface operations {
                     "application/json": components["schemas"]["Volume"][];
                 };
             };
+            400: components["responses"]["FlatBadRequest"];
             401: components["responses"]["FlatUnauthorized"];
             500: components["responses"]["FlatInternalError"];
         };
@@ -1783,6 +1810,7 @@ export interface operations {
             400: components["responses"]["FlatBadRequest"];
             401: components["responses"]["FlatUnauthorized"];
             409: components["responses"]["FlatConflict"];
+            415: components["responses"]["FlatUnsupportedMediaType"];
             500: components["responses"]["FlatInternalError"];
         };
     };
@@ -1808,6 +1836,7 @@ export interface operations {
                     "application/json": components["schemas"]["Volume"];
                 };
             };
+            400: components["responses"]["FlatBadRequest"];
             401: components["responses"]["FlatUnauthorized"];
             404: components["responses"]["FlatNotFound"];
             500: components["responses"]["FlatInternalError"];
@@ -1833,6 +1862,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["FlatBadRequest"];
             401: components["responses"]["FlatUnauthorized"];
             404: components["responses"]["FlatNotFound"];
             409: components["responses"]["FlatConflict"];
@@ -1858,6 +1888,7 @@ export interface operations {
                     "application/json": components["schemas"]["Image"][];
                 };
             };
+            400: components["responses"]["FlatBadRequest"];
             401: components["responses"]["FlatUnauthorized"];
             500: components["responses"]["FlatInternalError"];
         };
@@ -1895,6 +1926,8 @@ export interface operations {
             };
             400: components["responses"]["FlatBadRequest"];
             401: components["responses"]["FlatUnauthorized"];
+            409: components["responses"]["FlatConflict"];
+            415: components["responses"]["FlatUnsupportedMediaType"];
             500: components["responses"]["FlatInternalError"];
         };
     };
@@ -1920,6 +1953,7 @@ export interface operations {
                     "application/json": components["schemas"]["Image"];
                 };
             };
+            400: components["responses"]["FlatBadRequest"];
             401: components["responses"]["FlatUnauthorized"];
             404: components["responses"]["FlatNotFound"];
             500: components["responses"]["FlatInternalError"];
@@ -1945,6 +1979,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["FlatBadRequest"];
             401: components["responses"]["FlatUnauthorized"];
             404: components["responses"]["FlatNotFound"];
             500: components["responses"]["FlatInternalError"];

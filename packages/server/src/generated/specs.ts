@@ -5164,6 +5164,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "413": {
               "$ref": "#/components/responses/FlatPayloadTooLarge"
             },
+            "415": {
+              "$ref": "#/components/responses/FlatUnsupportedMediaType"
+            },
             "422": {
               "$ref": "#/components/responses/FlatUnprocessable"
             },
@@ -5268,7 +5271,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -5314,6 +5318,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 }
               }
             },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
             "401": {
               "$ref": "#/components/responses/FlatUnauthorized"
             },
@@ -5340,7 +5347,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -5413,6 +5421,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "409": {
               "$ref": "#/components/responses/FlatInvalidState"
             },
+            "415": {
+              "$ref": "#/components/responses/FlatUnsupportedMediaType"
+            },
             "500": {
               "$ref": "#/components/responses/FlatInternalError"
             }
@@ -5433,7 +5444,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -5445,6 +5457,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                   "$ref": "#/components/headers/X-Request-Id"
                 }
               }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
             },
             "401": {
               "$ref": "#/components/responses/FlatUnauthorized"
@@ -5474,7 +5489,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -5554,7 +5570,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -5634,7 +5651,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -5714,7 +5732,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -5794,7 +5813,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -5877,7 +5897,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -5960,7 +5981,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -6018,6 +6040,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "409": {
               "$ref": "#/components/responses/FlatInvalidState"
             },
+            "415": {
+              "$ref": "#/components/responses/FlatUnsupportedMediaType"
+            },
             "422": {
               "$ref": "#/components/responses/FlatUnprocessable"
             },
@@ -6053,7 +6078,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             },
             {
@@ -6139,7 +6165,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             },
             {
@@ -6212,7 +6239,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -6231,6 +6259,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                   }
                 }
               }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
             },
             "401": {
               "$ref": "#/components/responses/FlatUnauthorized"
@@ -6263,7 +6294,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             },
             {
@@ -6273,7 +6305,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Volume id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -6345,6 +6378,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "409": {
               "$ref": "#/components/responses/FlatConflict"
             },
+            "415": {
+              "$ref": "#/components/responses/FlatUnsupportedMediaType"
+            },
             "500": {
               "$ref": "#/components/responses/FlatInternalError"
             }
@@ -6365,7 +6401,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Instance id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             },
             {
@@ -6375,7 +6412,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Volume id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -6420,6 +6458,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                   }
                 }
               }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
             },
             "401": {
               "$ref": "#/components/responses/FlatUnauthorized"
@@ -6488,6 +6529,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "409": {
               "$ref": "#/components/responses/FlatConflict"
             },
+            "415": {
+              "$ref": "#/components/responses/FlatUnsupportedMediaType"
+            },
             "500": {
               "$ref": "#/components/responses/FlatInternalError"
             }
@@ -6519,6 +6563,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 }
               }
             },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
             "401": {
               "$ref": "#/components/responses/FlatUnauthorized"
             },
@@ -6544,7 +6591,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Volume id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -6563,6 +6611,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                   }
                 }
               }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
             },
             "401": {
               "$ref": "#/components/responses/FlatUnauthorized"
@@ -6590,7 +6641,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Volume id (or name).",
               "schema": {
                 "type": "string",
-                "maxLength": 200
+                "maxLength": 200,
+                "minLength": 1
               }
             }
           ],
@@ -6602,6 +6654,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                   "$ref": "#/components/headers/X-Request-Id"
                 }
               }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
             },
             "401": {
               "$ref": "#/components/responses/FlatUnauthorized"
@@ -6666,6 +6721,12 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "401": {
               "$ref": "#/components/responses/FlatUnauthorized"
             },
+            "409": {
+              "$ref": "#/components/responses/FlatConflict"
+            },
+            "415": {
+              "$ref": "#/components/responses/FlatUnsupportedMediaType"
+            },
             "500": {
               "$ref": "#/components/responses/FlatInternalError"
             }
@@ -6697,6 +6758,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 }
               }
             },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
             "401": {
               "$ref": "#/components/responses/FlatUnauthorized"
             },
@@ -6722,7 +6786,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Image reference as given to `POST /images`, URL-encoded.",
               "schema": {
                 "type": "string",
-                "maxLength": 1000
+                "maxLength": 1000,
+                "minLength": 1
               }
             }
           ],
@@ -6741,6 +6806,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                   }
                 }
               }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
             },
             "401": {
               "$ref": "#/components/responses/FlatUnauthorized"
@@ -6768,7 +6836,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "description": "Image reference as given to `POST /images`, URL-encoded.",
               "schema": {
                 "type": "string",
-                "maxLength": 1000
+                "maxLength": 1000,
+                "minLength": 1
               }
             }
           ],
@@ -6780,6 +6849,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                   "$ref": "#/components/headers/X-Request-Id"
                 }
               }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
             },
             "401": {
               "$ref": "#/components/responses/FlatUnauthorized"
@@ -7842,6 +7914,29 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "example": {
                 "code": "internal_error",
                 "message": "Internal server error",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          }
+        },
+        "FlatUnsupportedMediaType": {
+          "description": "The request body has a content type this operation does not take.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "X-Should-Retry": {
+              "$ref": "#/components/headers/X-Should-Retry"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FlatError"
+              },
+              "example": {
+                "code": "unsupported_media_type",
+                "message": "Send this request as application/json",
                 "request_id": "req_01hz8k3m2q7r4t6v8x0y"
               }
             }

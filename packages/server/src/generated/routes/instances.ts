@@ -40,7 +40,7 @@ export const createInstance = createRoute({
   path: "/instances",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
   request: { headers: z.object({ "idempotency-key": text().min(1).max(255).optional() }), body: { required: true, content: { "application/json": { schema: CreateInstanceRequestSchema } } } },
-  responses: { 201: { description: "The instance, started.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 413: { description: "The request body is larger than this server accepts.", content: { "application/json": { schema: FlatErrorSchema } } }, 422: { description: "Well-formed but not possible here: unknown device, image not ready, hypervisor not available, CRIU cannot checkpoint.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } }, 503: { description: "The instance runtime (runc as root) is not available on this server.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  responses: { 201: { description: "The instance, started.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 413: { description: "The request body is larger than this server accepts.", content: { "application/json": { schema: FlatErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: FlatErrorSchema } } }, 422: { description: "Well-formed but not possible here: unknown device, image not ready, hypervisor not available, CRIU cannot checkpoint.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } }, 503: { description: "The instance runtime (runc as root) is not available on this server.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Get instance */
@@ -49,8 +49,8 @@ export const getInstance = createRoute({
   method: "get",
   path: "/instances/{id}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }) },
-  responses: { 200: { description: "The instance.", content: { "application/json": { schema: InstanceSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  responses: { 200: { description: "The instance.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Delete instance */
@@ -59,8 +59,8 @@ export const deleteInstance = createRoute({
   method: "delete",
   path: "/instances/{id}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }) },
-  responses: { 204: { description: "Deleted." }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  responses: { 204: { description: "Deleted." }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Update instance */
@@ -69,8 +69,8 @@ export const updateInstance = createRoute({
   method: "patch",
   path: "/instances/{id}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }), body: { required: true, content: { "application/json": { schema: UpdateInstanceRequestSchema } } } },
-  responses: { 200: { description: "The instance.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  request: { params: z.object({ "id": text().min(1).max(200) }), body: { required: true, content: { "application/json": { schema: UpdateInstanceRequestSchema } } } },
+  responses: { 200: { description: "The instance.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Start instance */
@@ -79,7 +79,7 @@ export const startInstance = createRoute({
   method: "post",
   path: "/instances/{id}/start",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200) }) },
   responses: { 200: { description: "The instance after the transition.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -89,7 +89,7 @@ export const stopInstance = createRoute({
   method: "post",
   path: "/instances/{id}/stop",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200) }) },
   responses: { 200: { description: "The instance after the transition.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -99,7 +99,7 @@ export const pauseInstance = createRoute({
   method: "post",
   path: "/instances/{id}/pause",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200) }) },
   responses: { 200: { description: "The instance after the transition.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -109,7 +109,7 @@ export const resumeInstance = createRoute({
   method: "post",
   path: "/instances/{id}/resume",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200) }) },
   responses: { 200: { description: "The instance after the transition.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -119,7 +119,7 @@ export const standbyInstance = createRoute({
   method: "post",
   path: "/instances/{id}/standby",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200) }) },
   responses: { 200: { description: "The instance after the transition.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 422: { description: "Well-formed but not possible here: unknown device, image not ready, hypervisor not available, CRIU cannot checkpoint.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -129,7 +129,7 @@ export const restoreInstance = createRoute({
   method: "post",
   path: "/instances/{id}/restore",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200) }) },
   responses: { 200: { description: "The instance after the transition.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 422: { description: "Well-formed but not possible here: unknown device, image not ready, hypervisor not available, CRIU cannot checkpoint.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -139,8 +139,8 @@ export const forkInstance = createRoute({
   method: "post",
   path: "/instances/{id}/fork",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }), body: { required: true, content: { "application/json": { schema: ForkInstanceRequestSchema } } } },
-  responses: { 201: { description: "The new instance.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 422: { description: "Well-formed but not possible here: unknown device, image not ready, hypervisor not available, CRIU cannot checkpoint.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  request: { params: z.object({ "id": text().min(1).max(200) }), body: { required: true, content: { "application/json": { schema: ForkInstanceRequestSchema } } } },
+  responses: { 201: { description: "The new instance.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: FlatErrorSchema } } }, 422: { description: "Well-formed but not possible here: unknown device, image not ready, hypervisor not available, CRIU cannot checkpoint.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Stream instance logs */
@@ -149,7 +149,7 @@ export const streamInstanceLogs = createRoute({
   method: "get",
   path: "/instances/{id}/logs",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }), query: z.object({ "source": z.enum(["app", "vmm", "hypeman"]).default("app"), "tail": queryNumber(z.number().int().min(0).max(10000), true).default(100), "follow": queryBoolean().default(false) }) },
+  request: { params: z.object({ "id": text().min(1).max(200) }), query: z.object({ "source": z.enum(["app", "vmm", "hypeman"]).default("app"), "tail": queryNumber(z.number().int().min(0).max(10000), true).default(100), "follow": queryBoolean().default(false) }) },
   responses: { 200: { description: "The log lines, as Server-Sent Events.", content: { "text/event-stream": { schema: z.string() } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -159,7 +159,7 @@ export const waitForInstanceState = createRoute({
   method: "get",
   path: "/instances/{id}/wait",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }), query: z.object({ "state": InstanceStateSchema, "timeout": text().max(32).default("60s") }) },
+  request: { params: z.object({ "id": text().min(1).max(200) }), query: z.object({ "state": InstanceStateSchema, "timeout": text().max(32).default("60s") }) },
   responses: { 200: { description: "The state reached, or the state at the timeout.", content: { "application/json": { schema: WaitResultSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -169,8 +169,8 @@ export const getInstanceStats = createRoute({
   method: "get",
   path: "/instances/{id}/stats",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }) },
-  responses: { 200: { description: "Usage now.", content: { "application/json": { schema: InstanceStatsSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  responses: { 200: { description: "Usage now.", content: { "application/json": { schema: InstanceStatsSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Attach volume to instance */
@@ -179,8 +179,8 @@ export const attachVolume = createRoute({
   method: "post",
   path: "/instances/{id}/volumes/{volumeId}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200), "volumeId": text().max(200) }), body: { required: true, content: { "application/json": { schema: AttachVolumeRequestSchema } } } },
-  responses: { 200: { description: "The instance with the volume attached.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  request: { params: z.object({ "id": text().min(1).max(200), "volumeId": text().min(1).max(200) }), body: { required: true, content: { "application/json": { schema: AttachVolumeRequestSchema } } } },
+  responses: { 200: { description: "The instance with the volume attached.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Detach volume from instance */
@@ -189,8 +189,8 @@ export const detachVolume = createRoute({
   method: "delete",
   path: "/instances/{id}/volumes/{volumeId}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200), "volumeId": text().max(200) }) },
-  responses: { 200: { description: "The instance without the volume.", content: { "application/json": { schema: InstanceSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  request: { params: z.object({ "id": text().min(1).max(200), "volumeId": text().min(1).max(200) }) },
+  responses: { 200: { description: "The instance without the volume.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** List volumes */
@@ -199,7 +199,7 @@ export const listVolumes = createRoute({
   method: "get",
   path: "/volumes",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  responses: { 200: { description: "The volumes.", content: { "application/json": { schema: z.array(VolumeSchema) } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  responses: { 200: { description: "The volumes.", content: { "application/json": { schema: z.array(VolumeSchema) } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Create volume */
@@ -209,7 +209,7 @@ export const createVolume = createRoute({
   path: "/volumes",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
   request: { headers: z.object({ "idempotency-key": text().min(1).max(255).optional() }), body: { required: true, content: { "application/json": { schema: CreateVolumeRequestSchema } } } },
-  responses: { 201: { description: "The volume.", content: { "application/json": { schema: VolumeSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  responses: { 201: { description: "The volume.", content: { "application/json": { schema: VolumeSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Get volume */
@@ -218,8 +218,8 @@ export const getVolume = createRoute({
   method: "get",
   path: "/volumes/{id}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }) },
-  responses: { 200: { description: "The volume.", content: { "application/json": { schema: VolumeSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  responses: { 200: { description: "The volume.", content: { "application/json": { schema: VolumeSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Delete volume */
@@ -228,8 +228,8 @@ export const deleteVolume = createRoute({
   method: "delete",
   path: "/volumes/{id}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().max(200) }) },
-  responses: { 204: { description: "Deleted." }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  responses: { 204: { description: "Deleted." }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** List images */
@@ -238,7 +238,7 @@ export const listImages = createRoute({
   method: "get",
   path: "/images",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  responses: { 200: { description: "The images.", content: { "application/json": { schema: z.array(ImageSchema) } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  responses: { 200: { description: "The images.", content: { "application/json": { schema: z.array(ImageSchema) } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Pull image */
@@ -248,7 +248,7 @@ export const createImage = createRoute({
   path: "/images",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
   request: { headers: z.object({ "idempotency-key": text().min(1).max(255).optional() }), body: { required: true, content: { "application/json": { schema: CreateImageRequestSchema } } } },
-  responses: { 202: { description: "The pull is queued (or the image is known).", content: { "application/json": { schema: ImageSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  responses: { 202: { description: "The pull is queued (or the image is known).", content: { "application/json": { schema: ImageSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Get image */
@@ -257,8 +257,8 @@ export const getImage = createRoute({
   method: "get",
   path: "/images/{name}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "name": text().max(1000) }) },
-  responses: { 200: { description: "The image.", content: { "application/json": { schema: ImageSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  request: { params: z.object({ "name": text().min(1).max(1000) }) },
+  responses: { 200: { description: "The image.", content: { "application/json": { schema: ImageSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Delete image */
@@ -267,8 +267,8 @@ export const deleteImage = createRoute({
   method: "delete",
   path: "/images/{name}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "name": text().max(1000) }) },
-  responses: { 204: { description: "Deleted." }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
+  request: { params: z.object({ "name": text().min(1).max(1000) }) },
+  responses: { 204: { description: "Deleted." }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
 /** Every operation of the instances area, keyed by operationId. */

@@ -25,6 +25,11 @@ export function volumeRepository(db: Db) {
         .where(and(eq(instanceVolumes.tenantId, tenantId), eq(instanceVolumes.name, idOrName)));
       return byName;
     },
+    /** Whether any tenant has a volume with this id (ids name the volume's files on disk). */
+    async idTaken(id: string): Promise<boolean> {
+      const [row] = await db.select({ id: instanceVolumes.id }).from(instanceVolumes).where(eq(instanceVolumes.id, id));
+      return row !== undefined;
+    },
     list(tenantId: string): Promise<VolumeRow[]> {
       return db
         .select()

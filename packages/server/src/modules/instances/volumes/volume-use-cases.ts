@@ -50,7 +50,8 @@ export function volumeUseCases(ctx: InstanceContext) {
         return toVolume(row, []);
       } catch (error) {
         await ctx.volumeStore.remove(id);
-        if (/unique|duplicate|23505/i.test(String((error as { code?: string }).code ?? error)))
+        const cause = error as { code?: string; cause?: { code?: string } };
+        if ([cause.code, cause.cause?.code].includes('23505') || /unique|duplicate/i.test(String(error)))
           throw new ApiProblem(409, 'CONFLICT', `A volume named '${body.name}' or with id '${id}' exists`);
         throw error;
       }
