@@ -5272,7 +5272,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -5348,7 +5349,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -5445,7 +5447,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -5490,7 +5493,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -5571,7 +5575,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -5652,7 +5657,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -5733,7 +5739,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -5814,7 +5821,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -5898,7 +5906,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -5982,7 +5991,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -6079,7 +6089,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             },
             {
@@ -6166,7 +6177,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             },
             {
@@ -6240,7 +6252,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -6295,7 +6308,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             },
             {
@@ -6306,7 +6320,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -6402,7 +6417,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             },
             {
@@ -6413,7 +6429,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -6592,7 +6609,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -6642,7 +6660,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 200,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
               }
             }
           ],
@@ -6787,7 +6806,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 1000,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9].*$"
               }
             }
           ],
@@ -6837,7 +6857,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
               "schema": {
                 "type": "string",
                 "maxLength": 1000,
-                "minLength": 1
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9].*$"
               }
             }
           ],

@@ -49,7 +49,7 @@ export const getInstance = createRoute({
   method: "get",
   path: "/instances/{id}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }) },
   responses: { 200: { description: "The instance.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -59,7 +59,7 @@ export const deleteInstance = createRoute({
   method: "delete",
   path: "/instances/{id}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }) },
   responses: { 204: { description: "Deleted." }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -69,7 +69,7 @@ export const updateInstance = createRoute({
   method: "patch",
   path: "/instances/{id}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }), body: { required: true, content: { "application/json": { schema: UpdateInstanceRequestSchema } } } },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }), body: { required: true, content: { "application/json": { schema: UpdateInstanceRequestSchema } } } },
   responses: { 200: { description: "The instance.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -79,7 +79,7 @@ export const startInstance = createRoute({
   method: "post",
   path: "/instances/{id}/start",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }) },
   responses: { 200: { description: "The instance after the transition.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -89,7 +89,7 @@ export const stopInstance = createRoute({
   method: "post",
   path: "/instances/{id}/stop",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }) },
   responses: { 200: { description: "The instance after the transition.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -99,7 +99,7 @@ export const pauseInstance = createRoute({
   method: "post",
   path: "/instances/{id}/pause",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }) },
   responses: { 200: { description: "The instance after the transition.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -109,7 +109,7 @@ export const resumeInstance = createRoute({
   method: "post",
   path: "/instances/{id}/resume",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }) },
   responses: { 200: { description: "The instance after the transition.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -119,7 +119,7 @@ export const standbyInstance = createRoute({
   method: "post",
   path: "/instances/{id}/standby",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }) },
   responses: { 200: { description: "The instance after the transition.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 422: { description: "Well-formed but not possible here: unknown device, image not ready, hypervisor not available, CRIU cannot checkpoint.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -129,7 +129,7 @@ export const restoreInstance = createRoute({
   method: "post",
   path: "/instances/{id}/restore",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }) },
   responses: { 200: { description: "The instance after the transition.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 422: { description: "Well-formed but not possible here: unknown device, image not ready, hypervisor not available, CRIU cannot checkpoint.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -139,7 +139,7 @@ export const forkInstance = createRoute({
   method: "post",
   path: "/instances/{id}/fork",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }), body: { required: true, content: { "application/json": { schema: ForkInstanceRequestSchema } } } },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }), body: { required: true, content: { "application/json": { schema: ForkInstanceRequestSchema } } } },
   responses: { 201: { description: "The new instance.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: FlatErrorSchema } } }, 422: { description: "Well-formed but not possible here: unknown device, image not ready, hypervisor not available, CRIU cannot checkpoint.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -149,7 +149,7 @@ export const streamInstanceLogs = createRoute({
   method: "get",
   path: "/instances/{id}/logs",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }), query: z.object({ "source": z.enum(["app", "vmm", "hypeman"]).default("app"), "tail": queryNumber(z.number().int().min(0).max(10000), true).default(100), "follow": queryBoolean().default(false) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }), query: z.object({ "source": z.enum(["app", "vmm", "hypeman"]).default("app"), "tail": queryNumber(z.number().int().min(0).max(10000), true).default(100), "follow": queryBoolean().default(false) }) },
   responses: { 200: { description: "The log lines, as Server-Sent Events.", content: { "text/event-stream": { schema: z.string() } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -159,7 +159,7 @@ export const waitForInstanceState = createRoute({
   method: "get",
   path: "/instances/{id}/wait",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }), query: z.object({ "state": InstanceStateSchema, "timeout": text().max(32).default("60s") }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }), query: z.object({ "state": InstanceStateSchema, "timeout": text().max(32).default("60s") }) },
   responses: { 200: { description: "The state reached, or the state at the timeout.", content: { "application/json": { schema: WaitResultSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -169,7 +169,7 @@ export const getInstanceStats = createRoute({
   method: "get",
   path: "/instances/{id}/stats",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }) },
   responses: { 200: { description: "Usage now.", content: { "application/json": { schema: InstanceStatsSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "The transition is not allowed from the instance's state.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -179,7 +179,7 @@ export const attachVolume = createRoute({
   method: "post",
   path: "/instances/{id}/volumes/{volumeId}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200), "volumeId": text().min(1).max(200) }), body: { required: true, content: { "application/json": { schema: AttachVolumeRequestSchema } } } },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$"), "volumeId": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }), body: { required: true, content: { "application/json": { schema: AttachVolumeRequestSchema } } } },
   responses: { 200: { description: "The instance with the volume attached.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 415: { description: "The request body has a content type this operation does not take.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -189,7 +189,7 @@ export const detachVolume = createRoute({
   method: "delete",
   path: "/instances/{id}/volumes/{volumeId}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200), "volumeId": text().min(1).max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$"), "volumeId": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }) },
   responses: { 200: { description: "The instance without the volume.", content: { "application/json": { schema: InstanceSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -218,7 +218,7 @@ export const getVolume = createRoute({
   method: "get",
   path: "/volumes/{id}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }) },
   responses: { 200: { description: "The volume.", content: { "application/json": { schema: VolumeSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -228,7 +228,7 @@ export const deleteVolume = createRoute({
   method: "delete",
   path: "/volumes/{id}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "id": text().min(1).max(200) }) },
+  request: { params: z.object({ "id": text().min(1).max(200).regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$"), "must match ^[A-Za-z0-9][A-Za-z0-9_-]*$") }) },
   responses: { 204: { description: "Deleted." }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 409: { description: "A name is taken, or a volume attachment conflicts.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -257,7 +257,7 @@ export const getImage = createRoute({
   method: "get",
   path: "/images/{name}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "name": text().min(1).max(1000) }) },
+  request: { params: z.object({ "name": text().min(1).max(1000).regex(new RegExp("^[A-Za-z0-9].*$"), "must match ^[A-Za-z0-9].*$") }) },
   responses: { 200: { description: "The image.", content: { "application/json": { schema: ImageSchema } } }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
@@ -267,7 +267,7 @@ export const deleteImage = createRoute({
   method: "delete",
   path: "/images/{name}",
   security: [{"BearerAuth":[]},{"ApiKeyAuth":[]}] as Array<Record<string, string[]>>,
-  request: { params: z.object({ "name": text().min(1).max(1000) }) },
+  request: { params: z.object({ "name": text().min(1).max(1000).regex(new RegExp("^[A-Za-z0-9].*$"), "must match ^[A-Za-z0-9].*$") }) },
   responses: { 204: { description: "Deleted." }, 400: { description: "The request is malformed or fails validation.", content: { "application/json": { schema: FlatErrorSchema } } }, 401: { description: "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.", content: { "application/json": { schema: FlatErrorSchema } } }, 404: { description: "No such instance, volume or image in your tenant.", content: { "application/json": { schema: FlatErrorSchema } } }, 500: { description: "Unexpected server error.", content: { "application/json": { schema: FlatErrorSchema } } } },
 });
 
