@@ -68,7 +68,7 @@ export async function runSequence(
   if (!created) throw new Error(`${sequence.create.operationId}: none of 60 schema-valid requests created anything`);
   const strings =
     JSON.stringify(created.response.body)
-      .match(/"[^"\\]{1,300}"/g)
+      .match(/"[^"\\]{1,300}"(?!:)/g)
       ?.map((s) => s.slice(1, -1)) ?? [];
   const steps = sequence.followers.flatMap((op) => {
     const id = strings.find((s) => pathPattern(op)!.test(s));
