@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDrivers, type TestDatabase } from '@computeplane/test-support/databases';
+import { BUSYBOX, instancesAvailable, instancesDataDir } from '@computeplane/test-support/instances';
 import { ADMIN_KEY, INTERNAL_TOKEN, startTestServer, type TestServer } from '@computeplane/test-support/test-server';
 import { DEFAULT_PROVIDER_BASE_URLS } from '../../packages/server/src/platform/settings.js';
 import { createLambdaProvider } from '../../packages/server/src/providers/lambda/lambda-provider.js';
@@ -57,6 +58,7 @@ export async function startFuzzServer(): Promise<FuzzServer> {
       }).http as never,
     );
   const local = createLocalProvider({ root, pricePerHour: 0.5 });
+  const instances = instancesAvailable ? instancesDataDir() : undefined;
   const server = await startTestServer(db.database, {
     providers: [
       local,
@@ -71,7 +73,10 @@ export async function startFuzzServer(): Promise<FuzzServer> {
       // peer stays healthy for the whole run (its realtime endpoint serves nothing: staging jobs fail).
       compute: { serverUrl: 'http://127.0.0.1:9', peerGraceMs: 3_600_000 },
     },
+    // The instances area runs real containers where it can: the busybox image of its examples is pulled below.
+    ...(instances ? { dataDir: instances.dir } : {}),
   });
+  if (instances) await pullBusybox(server);
   const { known, revokedKey, sdkToken } = await seed(server);
   return {
     server,
@@ -82,8 +87,32 @@ export async function startFuzzServer(): Promise<FuzzServer> {
       await server.close();
       await db.dispose();
       await rm(root, { recursive: true, force: true });
+      instances?.remove();
     },
   };
+}
+
+/** Tenant A's `oci:busybox:latest` (the spec's example image), ready before the fuzz starts. */
+async function pullBusybox(server: TestServer) {
+  await server.app.instancesReady();
+  const headers = { 'X-API-Key': server.keyA };
+  const body = { kind: 'raw' as const, contentType: 'application/json', text: JSON.stringify({ name: BUSYBOX }) };
+  await send(server.baseUrl, { method: 'post', path: '/images', pathValues: {}, query: [], headers, body });
+  const path = '/images/{name}';
+  for (let i = 0; i < 300; i++) {
+    const pathValues = { name: encodeURIComponent(BUSYBOX) };
+    const image = await send(server.baseUrl, {
+      method: 'get',
+      path,
+      pathValues,
+      query: [],
+      headers,
+      body: { kind: 'none' },
+    });
+    if ((image.body as { status?: string }).status === 'ready') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('fuzz seed: the busybox image did not become ready');
 }
 
 async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedKey: string; sdkToken: string }> {

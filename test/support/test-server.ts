@@ -45,8 +45,14 @@ export async function startTestServer(
     providers?: Parameters<typeof createApp>[0]['providers'];
     /** A built web dashboard to serve at /dashboard. */
     dashboardDir?: string;
-    /** Where the local provider keeps its instances (default: shared by every test server of the machine). */
+    /**
+     * Where the local provider and the instances area keep their files (default: shared by every test server
+     * of the machine, whose start-up sweeps the others' local instances: suites that run them pass their own).
+     */
     dataDir?: string;
+    egressUpstreamCa?: string;
+    /** Tenant ids of an earlier server on the same database (a restart): new keys for them, no new tenants. */
+    tenants?: { a: string; b: string };
   } = {},
 ): Promise<TestServer> {
   const blobs = options.blobs ?? createMemoryBlobStore();
@@ -65,9 +71,10 @@ export async function startTestServer(
     ...(options.providers ? { providers: options.providers } : {}),
     ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.egressUpstreamCa ? { egressUpstreamCa: options.egressUpstreamCa } : {}),
   });
-  const alpha = await createTenant(database.db, 'alpha');
-  const beta = await createTenant(database.db, 'beta');
+  const alpha = options.tenants ? { id: options.tenants.a } : await createTenant(database.db, 'alpha');
+  const beta = options.tenants ? { id: options.tenants.b } : await createTenant(database.db, 'beta');
   const keyA = (await issueApiKey(database.db, alpha.id, 'tests')).key;
   const keyB = (await issueApiKey(database.db, beta.id, 'tests')).key;
   const server = await new Promise<ServerType>((resolve) => {

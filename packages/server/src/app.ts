@@ -18,6 +18,7 @@ import { createDatasetsModule } from './modules/datasets/module.js';
 import { createHealthModule } from './modules/health/module.js';
 import { createInferenceModule } from './modules/inference/module.js';
 import { createLifecycleModule } from './modules/lifecycle/module.js';
+import { createInstancesModule } from './modules/instances/module.js';
 import { createMarketplaceModule } from './modules/marketplace/module.js';
 import { createModelsModule } from './modules/models/module.js';
 import { createPodsModule } from './modules/pods/module.js';
@@ -67,6 +68,8 @@ export interface AppOptions {
   providers?: GpuProvider[];
   /** Where the local provider keeps instance directories (default: the system temp directory). */
   dataDir?: string;
+  /** A CA certificate (PEM) the egress proxy trusts for destinations besides the system's (tests). */
+  egressUpstreamCa?: string;
   /** Where uploaded files are staged while a request is checked (default: the system temp directory). */
   uploadDir?: string;
 }
@@ -150,6 +153,10 @@ export function createApp(options: AppOptions) {
   const sessions = createSessionsModule(platform, { providers, marketplace, localAccess });
   const pods = createPodsModule(platform, { providers, marketplace, localAccess });
   const admin = createAdminModule(platform, { onKeyRevoked: credentials.clear });
+  const instances = createInstancesModule(platform, {
+    dataDir: options.dataDir ?? join(tmpdir(), 'computeplane'),
+    ...(options.egressUpstreamCa ? { upstreamCa: options.egressUpstreamCa } : {}),
+  });
   const projects = createProjectsModule(platform, { inference, training });
   const efficiency = createEfficiencyModule(platform);
   const dashboard = createDashboardModule(platform, { devices, projects, efficiency, models, inference, training });
@@ -170,6 +177,7 @@ export function createApp(options: AppOptions) {
     efficiency,
     dashboard,
     lifecycleModule,
+    instances,
   ];
   const health = createHealthModule(platform, { broker: sessions.brokerHealth, modules: () => modules });
   modules.unshift(health);
@@ -207,6 +215,8 @@ export function createApp(options: AppOptions) {
     close,
     sessions: sessions.broker,
     pods: pods.loop,
+    /** Resolves once the instances module re-attached its workloads and queued its pulls. */
+    instancesReady: instances.ready,
     devices: devices.useCases,
     /** The task recorder (tests flush it or record known workloads through it). */
     tasks: platform.tasks,

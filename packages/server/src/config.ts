@@ -16,6 +16,7 @@ import {
   type MarketplaceSettings,
   type PodSettings,
   type SessionSettings,
+  type InstanceSettings,
 } from './platform/settings.js';
 
 export interface ServerConfig {
@@ -55,6 +56,7 @@ export interface ServerConfig {
   dashboard: DashboardSettings;
   retention: RetentionSettings;
   compute: ComputeSettings;
+  instances: InstanceSettings;
 }
 
 const D = DEFAULT_SETTINGS;
@@ -159,6 +161,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       },
       defaultIdleStopMinutes: integer(env, 'PODS_IDLE_STOP_MINUTES', D.pods.defaultIdleStopMinutes, 1, 10_080),
     },
+    instances: {
+      ...(env.IMAGE_IMPORT_DIR?.trim() ? { importDir: resolve(env.IMAGE_IMPORT_DIR.trim()) } : {}),
+      devices: instanceDevices(env.INSTANCE_DEVICES ?? ''),
+      egressAllowedPrivateCidrs: (env.EGRESS_ALLOWED_PRIVATE_CIDRS ?? '')
+        .split(',')
+        .map((cidr) => cidr.trim())
+        .filter(Boolean),
+      egressProxyPort: integer(env, 'EGRESS_PROXY_PORT', D.instances.egressProxyPort, 0, 65_535),
+      subnet: env.INSTANCE_SUBNET?.trim() || D.instances.subnet,
+      defaultMemoryMb: integer(env, 'INSTANCE_DEFAULT_MEMORY_MB', D.instances.defaultMemoryMb, 16, 1024 * 1024),
+      defaultVcpus: integer(env, 'INSTANCE_DEFAULT_VCPUS', D.instances.defaultVcpus, 1, 64),
+      defaultOverlayMb: integer(env, 'INSTANCE_DEFAULT_OVERLAY_MB', D.instances.defaultOverlayMb, 16, 1024 * 1024),
+    },
     devices: deviceSettings({
       heartbeatIntervalMs: integer(env, 'DEVICE_HEARTBEAT_MS', D.devices.heartbeatIntervalMs, 100, 600_000),
       offlineAfterMs: integer(env, 'DEVICE_OFFLINE_AFTER_MS', D.devices.offlineAfterMs, 300, 3_600_000),
@@ -214,6 +229,21 @@ function peerRouting(raw: string | undefined): 'header' | 'first' {
   if (raw === undefined || raw === '' || raw === 'header') return 'header';
   if (raw === 'first') return 'first';
   throw new Error(`COMPUTE_PEER_ROUTING must be header or first; got "${raw}"`);
+}
+
+/** `INSTANCE_DEVICES`: comma-separated `name=/dev/path` pairs, e.g. `l4-gpu=/dev/nvidia0`. */
+function instanceDevices(raw: string): Record<string, string> {
+  const devices: Record<string, string> = {};
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const [name, path] = entry.split('=').map((part) => part.trim());
+    if (!name || !path?.startsWith('/dev/'))
+      throw new Error(`INSTANCE_DEVICES entries are name=/dev/path, comma-separated; got "${entry}"`);
+    devices[name] = path;
+  }
+  return devices;
 }
 
 function deviceSettings(devices: DeviceSettings): DeviceSettings {

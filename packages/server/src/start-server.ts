@@ -73,6 +73,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       dashboard: config.dashboard,
       retention: config.retention,
       compute: config.compute,
+      instances: config.instances,
     },
     docsDir: defaultSiteDir(),
     dashboardDir: join(defaultSiteDir(), 'dashboard'),

@@ -9,6 +9,7 @@ import type { paths as DevicesPaths } from '@computeplane/sdk/types/devices';
 import type { paths as EfficiencyPaths } from '@computeplane/sdk/types/efficiency';
 import type { paths as HealthPaths } from '@computeplane/sdk/types/health';
 import type { paths as InferencePaths } from '@computeplane/sdk/types/inference';
+import type { paths as InstancesPaths } from '@computeplane/sdk/types/instances';
 import type { paths as ModelsPaths } from '@computeplane/sdk/types/models';
 import type { paths as OffersPaths } from '@computeplane/sdk/types/offers';
 import type { paths as PodsPaths } from '@computeplane/sdk/types/pods';
@@ -29,6 +30,7 @@ export function createTypedHttp(options: { baseUrl: string }) {
     efficiency: createOpenApiHttp<EfficiencyPaths>(options),
     health: createOpenApiHttp<HealthPaths>(options),
     inference: createOpenApiHttp<InferencePaths>(options),
+    instances: createOpenApiHttp<InstancesPaths>(options),
     models: createOpenApiHttp<ModelsPaths>(options),
     offers: createOpenApiHttp<OffersPaths>(options),
     pods: createOpenApiHttp<PodsPaths>(options),

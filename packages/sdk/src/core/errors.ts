@@ -32,7 +32,9 @@ export class ApiError extends ComputeplaneError {
             request_id: body.request_id,
             details: body.details,
           }
-        : undefined;
+        : isFlatError(body)
+          ? { code: body.code.toUpperCase(), message: body.message, request_id: body.request_id, details: body.details }
+          : undefined;
     const message = envelope?.message ?? (typeof body === 'string' && body ? body : `HTTP ${status}`);
     const requestId = envelope?.request_id ?? headers.get('x-request-id') ?? undefined;
     super(`${status} ${envelope?.code ?? 'HTTP_ERROR'}: ${message}${requestId ? ` (request ${requestId})` : ''}`);
@@ -122,6 +124,23 @@ function isGpuError(body: unknown): body is GpuErrorBody {
     body !== null &&
     typeof (body as GpuErrorBody).error === 'string' &&
     typeof (body as GpuErrorBody).error_type === 'string'
+  );
+}
+
+/** The instances family's body (instances.md): `{code, message}`, the code in lower case. */
+interface FlatErrorBody {
+  code: string;
+  message: string;
+  request_id?: string;
+  details?: unknown;
+}
+
+function isFlatError(body: unknown): body is FlatErrorBody {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as FlatErrorBody).code === 'string' &&
+    typeof (body as FlatErrorBody).message === 'string'
   );
 }
 

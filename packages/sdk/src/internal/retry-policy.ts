@@ -16,9 +16,12 @@ export function mayRepeat(request: Request): boolean {
 
 /**
  * Retry 408, 429 and 5xx except 501. A 409 is retried only when the server says when to come back
- * (`Retry-After`), which it does for an idempotency key whose first request is still in flight.
+ * (`Retry-After`), which it does for an idempotency key whose first request is still in flight. Never
+ * when the server answers `x-should-retry: false`.
  */
 export function isRetryableStatus(response: Response): boolean {
+  // The server's own word wins (the instances family sends `x-should-retry: false` on a final 4xx).
+  if (response.headers.get('x-should-retry') === 'false') return false;
   return RETRYABLE_STATUSES.has(response.status) || (response.status === 409 && response.headers.has('retry-after'));
 }
 

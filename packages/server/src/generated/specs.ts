@@ -574,6 +574,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
@@ -2205,6 +2209,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
@@ -3826,6 +3834,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
@@ -4970,6 +4982,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
@@ -6036,6 +6052,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
@@ -7047,6 +7067,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
@@ -7941,6 +7965,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
@@ -9209,6 +9237,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
@@ -9566,6 +9598,2976 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 }
               }
             }
+          }
+        }
+      }
+    }
+  },
+  "instances": {
+    "openapi": "3.1.0",
+    "x-error-format": "flat",
+    "info": {
+      "title": "Computeplane Instances API",
+      "version": "0.1.0",
+      "summary": "Isolated workloads from OCI images, with volumes, images, a network with egress policy and a credential-brokering proxy.",
+      "description": "The instances product of instances.md, at the root paths it documents and in its wire format: lists are bare JSON arrays, errors are `{code, message}` (`invalid_state`, `not_found`, ...) with `x-should-retry: false` on a 4xx that a retry cannot fix, and the API key is sent as `Authorization: Bearer <key>` (or `X-API-Key`). Instances run as OCI containers on runc (their own PID, mount, UTS, IPC and network namespaces, cgroup limits), since KVM guests cannot boot on these hosts; see docs/compatibility.md.",
+      "license": {
+        "name": "Apache-2.0",
+        "identifier": "Apache-2.0"
+      }
+    },
+    "servers": [
+      {
+        "url": "http://localhost:8080",
+        "description": "Local server (`npm start`)"
+      }
+    ],
+    "tags": [
+      {
+        "name": "instances",
+        "description": "Create, inspect and drive instances through their states."
+      },
+      {
+        "name": "volumes",
+        "description": "Persistent volumes and their attachments."
+      },
+      {
+        "name": "images",
+        "description": "OCI images pulled with skopeo."
+      }
+    ],
+    "security": [
+      {
+        "BearerAuth": []
+      },
+      {
+        "ApiKeyAuth": []
+      }
+    ],
+    "paths": {
+      "/instances": {
+        "post": {
+          "operationId": "createInstance",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Create and start instance",
+          "description": "Creates the instance from a pulled image (`POST /images`, status `ready`) and starts its workload: the image's entrypoint and cmd combined as `docker run` does (`entrypoint`/`cmd` override them), its env plus `env`. The answer comes once the workload runs (`Running`), or has already ended (`Shutdown`, with `exit_code` and `exit_message`). Nothing is left behind when create fails: no container, no network namespace, no row. `credentials` keep the real secret on the host: the guest env var holds `mock-<NAME>`, and the egress proxy puts the real value into the configured header of HTTPS requests to the allowed hosts.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CreateInstanceRequest"
+                },
+                "example": {
+                  "image": "oci:busybox:latest",
+                  "name": "my-workload-1",
+                  "cmd": [
+                    "echo",
+                    "hello"
+                  ],
+                  "env": {
+                    "PORT": "3000"
+                  },
+                  "tags": {
+                    "team": "backend"
+                  },
+                  "vcpus": 1,
+                  "size": "256MB"
+                }
+              }
+            }
+          },
+          "responses": {
+            "201": {
+              "description": "The instance, started.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Instance"
+                  },
+                  "example": {
+                    "id": "tz4a98xxat96iws9zmbrgj3a",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "image": "oci:busybox:latest",
+                    "name": "my-workload-1",
+                    "state": "Running",
+                    "env": {
+                      "PORT": "3000",
+                      "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                    },
+                    "hypervisor": "runc",
+                    "size": "256MB",
+                    "vcpus": 1,
+                    "has_snapshot": false,
+                    "network": {
+                      "enabled": true,
+                      "ip": "10.88.0.2",
+                      "mac": "02:00:0a:58:00:02",
+                      "name": "default"
+                    },
+                    "started_at": "2025-01-15T10:30:01Z",
+                    "tags": {
+                      "team": "backend"
+                    },
+                    "volumes": []
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatConflict"
+            },
+            "413": {
+              "$ref": "#/components/responses/FlatPayloadTooLarge"
+            },
+            "415": {
+              "$ref": "#/components/responses/FlatUnsupportedMediaType"
+            },
+            "422": {
+              "$ref": "#/components/responses/FlatUnprocessable"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            },
+            "503": {
+              "$ref": "#/components/responses/FlatRuntimeUnavailable"
+            }
+          }
+        },
+        "get": {
+          "operationId": "listInstances",
+          "tags": [
+            "instances"
+          ],
+          "summary": "List instances",
+          "description": "Every instance of the caller's tenant, newest first, as a bare JSON array. Filters: `state`, and tags as `tags[<key>]=<value>` query parameters (every one must match).",
+          "parameters": [
+            {
+              "name": "state",
+              "in": "query",
+              "required": false,
+              "description": "Only instances in this state.",
+              "schema": {
+                "$ref": "#/components/schemas/InstanceState"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The instances.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Instance"
+                    }
+                  },
+                  "example": [
+                    {
+                      "id": "tz4a98xxat96iws9zmbrgj3a",
+                      "created_at": "2025-01-15T10:30:00Z",
+                      "image": "oci:busybox:latest",
+                      "name": "my-workload-1",
+                      "state": "Running",
+                      "env": {
+                        "PORT": "3000",
+                        "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                      },
+                      "hypervisor": "runc",
+                      "size": "256MB",
+                      "vcpus": 1,
+                      "has_snapshot": false,
+                      "network": {
+                        "enabled": true,
+                        "ip": "10.88.0.2",
+                        "mac": "02:00:0a:58:00:02",
+                        "name": "default"
+                      },
+                      "started_at": "2025-01-15T10:30:01Z",
+                      "tags": {
+                        "team": "backend"
+                      },
+                      "volumes": []
+                    }
+                  ]
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/instances/{id}": {
+        "get": {
+          "operationId": "getInstance",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Get instance",
+          "description": "The instance, its state read from the runtime.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The instance.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Instance"
+                  },
+                  "example": {
+                    "id": "tz4a98xxat96iws9zmbrgj3a",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "image": "oci:busybox:latest",
+                    "name": "my-workload-1",
+                    "state": "Running",
+                    "env": {
+                      "PORT": "3000",
+                      "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                    },
+                    "hypervisor": "runc",
+                    "size": "256MB",
+                    "vcpus": 1,
+                    "has_snapshot": false,
+                    "network": {
+                      "enabled": true,
+                      "ip": "10.88.0.2",
+                      "mac": "02:00:0a:58:00:02",
+                      "name": "default"
+                    },
+                    "started_at": "2025-01-15T10:30:01Z",
+                    "tags": {
+                      "team": "backend"
+                    },
+                    "volumes": []
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        },
+        "patch": {
+          "operationId": "updateInstance",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Update instance",
+          "description": "Replaces values in the instance's `env` map. A value that a credential names as its `source.env` rotates that secret live: the egress proxy injects the new value from the next request on; the guest keeps seeing `mock-<NAME>`. Other env changes apply at the next start of the workload.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UpdateInstanceRequest"
+                },
+                "example": {
+                  "env": {
+                    "OUTBOUND_OPENAI_KEY": "sk-new-value"
+                  }
+                }
+              }
+            }
+          },
+          "responses": {
+            "200": {
+              "description": "The instance.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Instance"
+                  },
+                  "example": {
+                    "id": "tz4a98xxat96iws9zmbrgj3a",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "image": "oci:busybox:latest",
+                    "name": "my-workload-1",
+                    "state": "Running",
+                    "env": {
+                      "PORT": "3000",
+                      "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                    },
+                    "hypervisor": "runc",
+                    "size": "256MB",
+                    "vcpus": 1,
+                    "has_snapshot": false,
+                    "network": {
+                      "enabled": true,
+                      "ip": "10.88.0.2",
+                      "mac": "02:00:0a:58:00:02",
+                      "name": "default"
+                    },
+                    "started_at": "2025-01-15T10:30:01Z",
+                    "tags": {
+                      "team": "backend"
+                    },
+                    "volumes": []
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatInvalidState"
+            },
+            "415": {
+              "$ref": "#/components/responses/FlatUnsupportedMediaType"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        },
+        "delete": {
+          "operationId": "deleteInstance",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Delete instance",
+          "description": "Ends the workload (in any state), removes its container, network namespace, overlays and logs, and detaches its volumes.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "204": {
+              "description": "Deleted.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/instances/{id}/start": {
+        "post": {
+          "operationId": "startInstance",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Start instance",
+          "description": "Stopped or Shutdown → Running: the workload runs again from the image's root (volumes keep their files). 409 `invalid_state` from any other state.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The instance after the transition.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Instance"
+                  },
+                  "example": {
+                    "id": "tz4a98xxat96iws9zmbrgj3a",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "image": "oci:busybox:latest",
+                    "name": "my-workload-1",
+                    "state": "Running",
+                    "env": {
+                      "PORT": "3000",
+                      "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                    },
+                    "hypervisor": "runc",
+                    "size": "256MB",
+                    "vcpus": 1,
+                    "has_snapshot": false,
+                    "network": {
+                      "enabled": true,
+                      "ip": "10.88.0.2",
+                      "mac": "02:00:0a:58:00:02",
+                      "name": "default"
+                    },
+                    "started_at": "2025-01-15T10:30:01Z",
+                    "tags": {
+                      "team": "backend"
+                    },
+                    "volumes": []
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatInvalidState"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/instances/{id}/stop": {
+        "post": {
+          "operationId": "stopInstance",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Stop instance",
+          "description": "Running, Paused, Initializing, Created or Shutdown → Stopped: SIGTERM to the workload, SIGKILL after 10 seconds, the container removed. 409 `invalid_state` when Stopped, Standby or Unknown.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The instance after the transition.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Instance"
+                  },
+                  "example": {
+                    "id": "tz4a98xxat96iws9zmbrgj3a",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "image": "oci:busybox:latest",
+                    "name": "my-workload-1",
+                    "state": "Running",
+                    "env": {
+                      "PORT": "3000",
+                      "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                    },
+                    "hypervisor": "runc",
+                    "size": "256MB",
+                    "vcpus": 1,
+                    "has_snapshot": false,
+                    "network": {
+                      "enabled": true,
+                      "ip": "10.88.0.2",
+                      "mac": "02:00:0a:58:00:02",
+                      "name": "default"
+                    },
+                    "started_at": "2025-01-15T10:30:01Z",
+                    "tags": {
+                      "team": "backend"
+                    },
+                    "volumes": []
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatInvalidState"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/instances/{id}/pause": {
+        "post": {
+          "operationId": "pauseInstance",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Pause instance",
+          "description": "Running → Paused: every process of the instance is frozen (cgroup freezer); its clock does not advance for it until resumed.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The instance after the transition.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Instance"
+                  },
+                  "example": {
+                    "id": "tz4a98xxat96iws9zmbrgj3a",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "image": "oci:busybox:latest",
+                    "name": "my-workload-1",
+                    "state": "Running",
+                    "env": {
+                      "PORT": "3000",
+                      "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                    },
+                    "hypervisor": "runc",
+                    "size": "256MB",
+                    "vcpus": 1,
+                    "has_snapshot": false,
+                    "network": {
+                      "enabled": true,
+                      "ip": "10.88.0.2",
+                      "mac": "02:00:0a:58:00:02",
+                      "name": "default"
+                    },
+                    "started_at": "2025-01-15T10:30:01Z",
+                    "tags": {
+                      "team": "backend"
+                    },
+                    "volumes": []
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatInvalidState"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/instances/{id}/resume": {
+        "post": {
+          "operationId": "resumeInstance",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Resume instance",
+          "description": "Paused → Running: the frozen processes continue.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The instance after the transition.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Instance"
+                  },
+                  "example": {
+                    "id": "tz4a98xxat96iws9zmbrgj3a",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "image": "oci:busybox:latest",
+                    "name": "my-workload-1",
+                    "state": "Running",
+                    "env": {
+                      "PORT": "3000",
+                      "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                    },
+                    "hypervisor": "runc",
+                    "size": "256MB",
+                    "vcpus": 1,
+                    "has_snapshot": false,
+                    "network": {
+                      "enabled": true,
+                      "ip": "10.88.0.2",
+                      "mac": "02:00:0a:58:00:02",
+                      "name": "default"
+                    },
+                    "started_at": "2025-01-15T10:30:01Z",
+                    "tags": {
+                      "team": "backend"
+                    },
+                    "volumes": []
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatInvalidState"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/instances/{id}/standby": {
+        "post": {
+          "operationId": "standbyInstance",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Put instance in standby",
+          "description": "Paused → Standby: the instance is checkpointed to disk with CRIU (`runc checkpoint`) and its processes end. When CRIU cannot checkpoint on this host the answer is 422 `standby_unavailable` with CRIU's reason, and the instance stays Paused.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The instance after the transition.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Instance"
+                  },
+                  "example": {
+                    "id": "tz4a98xxat96iws9zmbrgj3a",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "image": "oci:busybox:latest",
+                    "name": "my-workload-1",
+                    "state": "Running",
+                    "env": {
+                      "PORT": "3000",
+                      "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                    },
+                    "hypervisor": "runc",
+                    "size": "256MB",
+                    "vcpus": 1,
+                    "has_snapshot": false,
+                    "network": {
+                      "enabled": true,
+                      "ip": "10.88.0.2",
+                      "mac": "02:00:0a:58:00:02",
+                      "name": "default"
+                    },
+                    "started_at": "2025-01-15T10:30:01Z",
+                    "tags": {
+                      "team": "backend"
+                    },
+                    "volumes": []
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatInvalidState"
+            },
+            "422": {
+              "$ref": "#/components/responses/FlatUnprocessable"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/instances/{id}/restore": {
+        "post": {
+          "operationId": "restoreInstance",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Restore instance from standby",
+          "description": "Standby → Paused → Running: the checkpoint is restored with CRIU (`runc restore`). 409 `invalid_state` from any other state.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The instance after the transition.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Instance"
+                  },
+                  "example": {
+                    "id": "tz4a98xxat96iws9zmbrgj3a",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "image": "oci:busybox:latest",
+                    "name": "my-workload-1",
+                    "state": "Running",
+                    "env": {
+                      "PORT": "3000",
+                      "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                    },
+                    "hypervisor": "runc",
+                    "size": "256MB",
+                    "vcpus": 1,
+                    "has_snapshot": false,
+                    "network": {
+                      "enabled": true,
+                      "ip": "10.88.0.2",
+                      "mac": "02:00:0a:58:00:02",
+                      "name": "default"
+                    },
+                    "started_at": "2025-01-15T10:30:01Z",
+                    "tags": {
+                      "team": "backend"
+                    },
+                    "volumes": []
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatInvalidState"
+            },
+            "422": {
+              "$ref": "#/components/responses/FlatUnprocessable"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/instances/{id}/fork": {
+        "post": {
+          "operationId": "forkInstance",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Fork instance",
+          "description": "Creates a new instance from a Standby instance's checkpoint. 409 `invalid_state` unless the instance is in Standby.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "201": {
+              "description": "The new instance.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Instance"
+                  },
+                  "example": {
+                    "id": "tz4a98xxat96iws9zmbrgj3a",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "image": "oci:busybox:latest",
+                    "name": "my-workload-1",
+                    "state": "Running",
+                    "env": {
+                      "PORT": "3000",
+                      "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                    },
+                    "hypervisor": "runc",
+                    "size": "256MB",
+                    "vcpus": 1,
+                    "has_snapshot": false,
+                    "network": {
+                      "enabled": true,
+                      "ip": "10.88.0.2",
+                      "mac": "02:00:0a:58:00:02",
+                      "name": "default"
+                    },
+                    "started_at": "2025-01-15T10:30:01Z",
+                    "tags": {
+                      "team": "backend"
+                    },
+                    "volumes": []
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatInvalidState"
+            },
+            "415": {
+              "$ref": "#/components/responses/FlatUnsupportedMediaType"
+            },
+            "422": {
+              "$ref": "#/components/responses/FlatUnprocessable"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          },
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ForkInstanceRequest"
+                }
+              }
+            }
+          }
+        }
+      },
+      "/instances/{id}/logs": {
+        "get": {
+          "operationId": "streamInstanceLogs",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Stream instance logs",
+          "description": "Server-Sent Events: each event's `data:` is one JSON-encoded log line (a JSON string). `source=app` (default) is the workload's stdout and stderr; `vmm` is the runtime's own messages (runc); `hypeman` is this server's lifecycle events for the instance. `tail` lines of the end first (default 100), then, with `follow=true`, new lines as they are written until the workload ends or the client disconnects.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            },
+            {
+              "name": "source",
+              "in": "query",
+              "required": false,
+              "schema": {
+                "type": "string",
+                "enum": [
+                  "app",
+                  "vmm",
+                  "hypeman"
+                ],
+                "default": "app"
+              }
+            },
+            {
+              "name": "tail",
+              "in": "query",
+              "required": false,
+              "schema": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 10000,
+                "default": 100
+              }
+            },
+            {
+              "name": "follow",
+              "in": "query",
+              "required": false,
+              "schema": {
+                "type": "boolean",
+                "default": false
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The log lines, as Server-Sent Events.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "text/event-stream": {
+                  "schema": {
+                    "type": "string"
+                  },
+                  "example": "data: \"hello\"\n\n"
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/instances/{id}/wait": {
+        "get": {
+          "operationId": "waitForInstanceState",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Wait for an instance state",
+          "description": "Blocks until the instance is in `state` or `timeout` (a Go-style duration such as `60s`, `1m30s`, `500ms`; default 60s, at most 5m) passes. `state_error` is set when the instance ends up Unknown. A timeout is not an error: `timed_out: true` with the state at that moment.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            },
+            {
+              "name": "state",
+              "in": "query",
+              "required": true,
+              "schema": {
+                "$ref": "#/components/schemas/InstanceState"
+              }
+            },
+            {
+              "name": "timeout",
+              "in": "query",
+              "required": false,
+              "schema": {
+                "type": "string",
+                "maxLength": 32,
+                "default": "60s"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The state reached, or the state at the timeout.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/WaitResult"
+                  },
+                  "example": {
+                    "state": "Running",
+                    "timed_out": false
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/instances/{id}/stats": {
+        "get": {
+          "operationId": "getInstanceStats",
+          "tags": [
+            "instances"
+          ],
+          "summary": "Instance resource usage",
+          "description": "CPU, memory and process counts from the instance's cgroup, network counters from its interface. 409 `invalid_state` when no workload runs (Stopped, Shutdown, Standby, Unknown).",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "Usage now.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/InstanceStats"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatInvalidState"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/instances/{id}/volumes/{volumeId}": {
+        "post": {
+          "operationId": "attachVolume",
+          "tags": [
+            "volumes"
+          ],
+          "summary": "Attach volume to instance",
+          "description": "Attaches the volume at `mount_path`. The instance must be Stopped or Shutdown (the mount applies at the next start); a volume attached elsewhere can be attached again only when every attachment, this one included, is readonly.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            },
+            {
+              "name": "volumeId",
+              "in": "path",
+              "required": true,
+              "description": "Volume id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AttachVolumeRequest"
+                },
+                "example": {
+                  "mount_path": "/mnt/data",
+                  "readonly": true
+                }
+              }
+            }
+          },
+          "responses": {
+            "200": {
+              "description": "The instance with the volume attached.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Instance"
+                  },
+                  "example": {
+                    "id": "tz4a98xxat96iws9zmbrgj3a",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "image": "oci:busybox:latest",
+                    "name": "my-workload-1",
+                    "state": "Running",
+                    "env": {
+                      "PORT": "3000",
+                      "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                    },
+                    "hypervisor": "runc",
+                    "size": "256MB",
+                    "vcpus": 1,
+                    "has_snapshot": false,
+                    "network": {
+                      "enabled": true,
+                      "ip": "10.88.0.2",
+                      "mac": "02:00:0a:58:00:02",
+                      "name": "default"
+                    },
+                    "started_at": "2025-01-15T10:30:01Z",
+                    "tags": {
+                      "team": "backend"
+                    },
+                    "volumes": []
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatConflict"
+            },
+            "415": {
+              "$ref": "#/components/responses/FlatUnsupportedMediaType"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        },
+        "delete": {
+          "operationId": "detachVolume",
+          "tags": [
+            "volumes"
+          ],
+          "summary": "Detach volume from instance",
+          "description": "Detaches the volume; the instance must be Stopped or Shutdown. Its per-instance overlay, if any, is removed.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Instance id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            },
+            {
+              "name": "volumeId",
+              "in": "path",
+              "required": true,
+              "description": "Volume id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The instance without the volume.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Instance"
+                  },
+                  "example": {
+                    "id": "tz4a98xxat96iws9zmbrgj3a",
+                    "created_at": "2025-01-15T10:30:00Z",
+                    "image": "oci:busybox:latest",
+                    "name": "my-workload-1",
+                    "state": "Running",
+                    "env": {
+                      "PORT": "3000",
+                      "OUTBOUND_OPENAI_KEY": "mock-OUTBOUND_OPENAI_KEY"
+                    },
+                    "hypervisor": "runc",
+                    "size": "256MB",
+                    "vcpus": 1,
+                    "has_snapshot": false,
+                    "network": {
+                      "enabled": true,
+                      "ip": "10.88.0.2",
+                      "mac": "02:00:0a:58:00:02",
+                      "name": "default"
+                    },
+                    "started_at": "2025-01-15T10:30:01Z",
+                    "tags": {
+                      "team": "backend"
+                    },
+                    "volumes": []
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatConflict"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/volumes": {
+        "post": {
+          "operationId": "createVolume",
+          "tags": [
+            "volumes"
+          ],
+          "summary": "Create volume",
+          "description": "An empty volume of `size_gb`: writes past the size fail inside the instance with ENOSPC.",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CreateVolumeRequest"
+                },
+                "example": {
+                  "name": "data",
+                  "size_gb": 1
+                }
+              }
+            }
+          },
+          "responses": {
+            "201": {
+              "description": "The volume.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Volume"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatConflict"
+            },
+            "415": {
+              "$ref": "#/components/responses/FlatUnsupportedMediaType"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        },
+        "get": {
+          "operationId": "listVolumes",
+          "tags": [
+            "volumes"
+          ],
+          "summary": "List volumes",
+          "description": "Every volume of the tenant, newest first, as a bare JSON array.",
+          "responses": {
+            "200": {
+              "description": "The volumes.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Volume"
+                    }
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/volumes/{id}": {
+        "get": {
+          "operationId": "getVolume",
+          "tags": [
+            "volumes"
+          ],
+          "summary": "Get volume",
+          "description": "The volume and its attachments.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Volume id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The volume.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Volume"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        },
+        "delete": {
+          "operationId": "deleteVolume",
+          "tags": [
+            "volumes"
+          ],
+          "summary": "Delete volume",
+          "description": "Deletes the volume and its files; 409 `conflict` while it is attached.",
+          "parameters": [
+            {
+              "name": "id",
+              "in": "path",
+              "required": true,
+              "description": "Volume id (or name).",
+              "schema": {
+                "type": "string",
+                "maxLength": 200,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+              }
+            }
+          ],
+          "responses": {
+            "204": {
+              "description": "Deleted.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatConflict"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/images": {
+        "post": {
+          "operationId": "createImage",
+          "tags": [
+            "images"
+          ],
+          "summary": "Pull image",
+          "description": "Queues a pull with skopeo and answers at once (202 with status `pending`); poll `GET /images/{name}` until `ready` or `failed`. References use skopeo's transports: `docker://` (the default when none is given) and, under the server's `IMAGE_IMPORT_DIR` only, `oci:DIR[:TAG]`, `oci-archive:FILE[:TAG]` and `docker-archive:FILE`. Pulling a name already known answers its record; two names with the same content share one unpacked copy (dedup by digest).",
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/IdempotencyKey"
+            }
+          ],
+          "requestBody": {
+            "required": true,
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CreateImageRequest"
+                },
+                "example": {
+                  "name": "oci:busybox:latest"
+                }
+              }
+            }
+          },
+          "responses": {
+            "202": {
+              "description": "The pull is queued (or the image is known).",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Image"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "409": {
+              "$ref": "#/components/responses/FlatConflict"
+            },
+            "415": {
+              "$ref": "#/components/responses/FlatUnsupportedMediaType"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        },
+        "get": {
+          "operationId": "listImages",
+          "tags": [
+            "images"
+          ],
+          "summary": "List images",
+          "description": "Every image of the tenant, newest first, as a bare JSON array.",
+          "responses": {
+            "200": {
+              "description": "The images.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "type": "array",
+                    "items": {
+                      "$ref": "#/components/schemas/Image"
+                    }
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      },
+      "/images/{name}": {
+        "get": {
+          "operationId": "getImage",
+          "tags": [
+            "images"
+          ],
+          "summary": "Get image",
+          "description": "The image and the state of its pull.",
+          "parameters": [
+            {
+              "name": "name",
+              "in": "path",
+              "required": true,
+              "description": "Image reference as given to `POST /images`, URL-encoded.",
+              "schema": {
+                "type": "string",
+                "maxLength": 1000,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9].*$"
+              }
+            }
+          ],
+          "responses": {
+            "200": {
+              "description": "The image.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              },
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/Image"
+                  }
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        },
+        "delete": {
+          "operationId": "deleteImage",
+          "tags": [
+            "images"
+          ],
+          "summary": "Delete image",
+          "description": "Forgets the image; its files go when no other image has the same digest. Instances created from it keep running.",
+          "parameters": [
+            {
+              "name": "name",
+              "in": "path",
+              "required": true,
+              "description": "Image reference as given to `POST /images`, URL-encoded.",
+              "schema": {
+                "type": "string",
+                "maxLength": 1000,
+                "minLength": 1,
+                "pattern": "^[A-Za-z0-9].*$"
+              }
+            }
+          ],
+          "responses": {
+            "204": {
+              "description": "Deleted.",
+              "headers": {
+                "X-Request-Id": {
+                  "$ref": "#/components/headers/X-Request-Id"
+                }
+              }
+            },
+            "400": {
+              "$ref": "#/components/responses/FlatBadRequest"
+            },
+            "401": {
+              "$ref": "#/components/responses/FlatUnauthorized"
+            },
+            "404": {
+              "$ref": "#/components/responses/FlatNotFound"
+            },
+            "500": {
+              "$ref": "#/components/responses/FlatInternalError"
+            }
+          }
+        }
+      }
+    },
+    "components": {
+      "securitySchemes": {
+        "BearerAuth": {
+          "type": "http",
+          "scheme": "bearer",
+          "description": "The same tenant API key sent as `Authorization Bearer <key>`."
+        },
+        "ApiKeyAuth": {
+          "type": "apiKey",
+          "in": "header",
+          "name": "X-API-Key",
+          "description": "Tenant API key. `Authorization Bearer <key>` is accepted as well."
+        }
+      },
+      "schemas": {
+        "InstanceState": {
+          "type": "string",
+          "enum": [
+            "Created",
+            "Initializing",
+            "Running",
+            "Paused",
+            "Shutdown",
+            "Stopped",
+            "Standby",
+            "Unknown"
+          ],
+          "description": "Created: container created, workload not started. Initializing: starting. Running: the workload runs. Paused: frozen (cgroup freezer). Shutdown: the workload exited by itself (see exit_code). Stopped: stopped, no container. Standby: checkpointed to disk. Unknown: the state could not be determined (see state_error)."
+        },
+        "Hypervisor": {
+          "type": "string",
+          "enum": [
+            "cloud-hypervisor",
+            "firecracker",
+            "qemu",
+            "vz",
+            "runc"
+          ],
+          "description": "The runtime. The seed's hypervisors need KVM guests, which this server cannot boot; `runc` (OCI containers) is what runs here. Asking for another is a 422 naming what is available."
+        },
+        "VolumeMount": {
+          "type": "object",
+          "required": [
+            "mount_path",
+            "volume_id"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "mount_path": {
+              "type": "string",
+              "maxLength": 4096,
+              "description": "Absolute path where the volume is mounted in the guest."
+            },
+            "volume_id": {
+              "type": "string",
+              "maxLength": 200,
+              "description": "Volume identifier (or name)."
+            },
+            "overlay": {
+              "type": "boolean",
+              "description": "Per-instance overlay for writes (requires readonly=true): the instance writes to its own layer, the volume stays unchanged."
+            },
+            "overlay_size": {
+              "type": "string",
+              "maxLength": 32,
+              "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KkMmGgTt]i?[Bb]?|[Bb])?$",
+              "description": "Max overlay size (e.g. \"1GB\"). Required if overlay=true."
+            },
+            "readonly": {
+              "type": "boolean",
+              "description": "Whether the volume is mounted read-only."
+            }
+          }
+        },
+        "Credential": {
+          "type": "object",
+          "required": [
+            "inject",
+            "source"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "inject": {
+              "type": "array",
+              "minItems": 1,
+              "maxItems": 16,
+              "items": {
+                "type": "object",
+                "required": [
+                  "as"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "as": {
+                    "type": "object",
+                    "required": [
+                      "format",
+                      "header"
+                    ],
+                    "additionalProperties": false,
+                    "properties": {
+                      "format": {
+                        "type": "string",
+                        "maxLength": 1024,
+                        "description": "Template that must include ${value}."
+                      },
+                      "header": {
+                        "type": "string",
+                        "maxLength": 128,
+                        "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",
+                        "description": "Header to set on matching outbound requests."
+                      }
+                    }
+                  },
+                  "hosts": {
+                    "type": "array",
+                    "maxItems": 64,
+                    "items": {
+                      "type": "string",
+                      "maxLength": 253
+                    },
+                    "description": "Destination host patterns (`api.example.com`, `*.example.com`: one label deep). Omit to inject on every destination."
+                  }
+                }
+              }
+            },
+            "source": {
+              "type": "object",
+              "required": [
+                "env"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "env": {
+                  "type": "string",
+                  "maxLength": 256,
+                  "description": "Name of the real credential in the request `env` map."
+                }
+              }
+            }
+          }
+        },
+        "CreateInstanceRequest": {
+          "type": "object",
+          "required": [
+            "image",
+            "name"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "image": {
+              "type": "string",
+              "maxLength": 1000,
+              "description": "Image reference, as pulled with `POST /images`."
+            },
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 63,
+              "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$",
+              "description": "Lowercase letters, digits and dashes; cannot start or end with a dash; unique in the tenant."
+            },
+            "cmd": {
+              "type": "array",
+              "maxItems": 256,
+              "items": {
+                "type": "string",
+                "maxLength": 16384
+              },
+              "description": "Override image CMD (like docker run)."
+            },
+            "entrypoint": {
+              "type": "array",
+              "maxItems": 256,
+              "items": {
+                "type": "string",
+                "maxLength": 16384
+              },
+              "description": "Override image entrypoint (like docker run --entrypoint)."
+            },
+            "credentials": {
+              "type": "object",
+              "maxProperties": 64,
+              "additionalProperties": {
+                "$ref": "#/components/schemas/Credential"
+              },
+              "description": "Credential brokering policies keyed by guest-visible env var name."
+            },
+            "devices": {
+              "type": "array",
+              "maxItems": 16,
+              "items": {
+                "type": "string",
+                "maxLength": 128
+              },
+              "description": "Device names from the server's `INSTANCE_DEVICES` list."
+            },
+            "disk_io_bps": {
+              "type": "string",
+              "maxLength": 32,
+              "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KkMmGg]?(bps|Bps|bit/s|B/s)|[KkMmGg]?i?B/s)$",
+              "description": "Disk I/O rate limit (e.g. \"100MB/s\"), applied to the block devices the instance writes to (blkio throttle)."
+            },
+            "env": {
+              "type": "object",
+              "description": "Environment variables.",
+              "maxProperties": 256,
+              "additionalProperties": {
+                "type": "string",
+                "maxLength": 16384
+              }
+            },
+            "gpu": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "profile": {
+                  "type": "string",
+                  "maxLength": 64,
+                  "description": "vGPU profile name (vGPU mode only; not available on this server)."
+                }
+              }
+            },
+            "hotplug_size": {
+              "type": "string",
+              "maxLength": 32,
+              "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KkMmGgTt]i?[Bb]?|[Bb])?$",
+              "description": "Additional memory for hotplug (added to the memory limit)."
+            },
+            "hypervisor": {
+              "$ref": "#/components/schemas/Hypervisor"
+            },
+            "network": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "bandwidth_download": {
+                  "type": "string",
+                  "maxLength": 32,
+                  "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KkMmGg]?(bps|Bps|bit/s|B/s)|[KkMmGg]?i?B/s)$",
+                  "description": "Download limit (external→instance), e.g. \"10Mbps\", \"125MB/s\"."
+                },
+                "bandwidth_upload": {
+                  "type": "string",
+                  "maxLength": 32,
+                  "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KkMmGg]?(bps|Bps|bit/s|B/s)|[KkMmGg]?i?B/s)$",
+                  "description": "Upload limit (instance→external)."
+                },
+                "egress": {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "properties": {
+                    "enabled": {
+                      "type": "boolean"
+                    },
+                    "enforcement": {
+                      "type": "object",
+                      "additionalProperties": false,
+                      "properties": {
+                        "mode": {
+                          "type": "string",
+                          "enum": [
+                            "all",
+                            "http_https_only"
+                          ]
+                        }
+                      }
+                    }
+                  }
+                },
+                "enabled": {
+                  "type": "boolean",
+                  "description": "Attach to the default network (a bridge on the host)."
+                }
+              }
+            },
+            "overlay_size": {
+              "type": "string",
+              "maxLength": 32,
+              "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KkMmGgTt]i?[Bb]?|[Bb])?$",
+              "description": "Writable overlay size (the root's writable layer; e.g. \"1GB\")."
+            },
+            "size": {
+              "type": "string",
+              "maxLength": 32,
+              "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KkMmGgTt]i?[Bb]?|[Bb])?$",
+              "description": "Memory limit (e.g. \"512MB\")."
+            },
+            "skip_guest_agent": {
+              "type": "boolean",
+              "description": "Accepted for compatibility; containers have no guest agent."
+            },
+            "skip_kernel_headers": {
+              "type": "boolean",
+              "description": "Accepted for compatibility; containers share the host kernel."
+            },
+            "tags": {
+              "type": "object",
+              "description": "User-defined key-value tags.",
+              "maxProperties": 256,
+              "additionalProperties": {
+                "type": "string",
+                "maxLength": 16384
+              }
+            },
+            "vcpus": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 64,
+              "description": "CPUs (a CFS quota of that many cores)."
+            },
+            "volumes": {
+              "type": "array",
+              "maxItems": 32,
+              "items": {
+                "$ref": "#/components/schemas/VolumeMount"
+              }
+            }
+          }
+        },
+        "UpdateInstanceRequest": {
+          "type": "object",
+          "required": [
+            "env"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "env": {
+              "type": "object",
+              "description": "Values to set in the instance's env map.",
+              "maxProperties": 256,
+              "additionalProperties": {
+                "type": "string",
+                "maxLength": 16384
+              }
+            }
+          }
+        },
+        "ForkInstanceRequest": {
+          "type": "object",
+          "required": [
+            "name"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 63,
+              "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
+            }
+          }
+        },
+        "Instance": {
+          "type": "object",
+          "required": [
+            "id",
+            "created_at",
+            "image",
+            "name",
+            "state"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "id": {
+              "type": "string",
+              "description": "Unique identifier (CUID2)."
+            },
+            "created_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "image": {
+              "type": "string"
+            },
+            "name": {
+              "type": "string"
+            },
+            "state": {
+              "$ref": "#/components/schemas/InstanceState"
+            },
+            "disk_io_bps": {
+              "type": "string"
+            },
+            "env": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              },
+              "description": "Environment as the guest sees it: credential variables hold `mock-<NAME>`, their real sources are left out."
+            },
+            "exit_code": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "description": "The workload's exit code (128+N when killed by signal N; 127 command not found); null while it has not exited."
+            },
+            "exit_message": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "description": "Human-readable exit: \"exited with code 3\", \"command not found\", \"killed by signal 9 (SIGKILL)\", \"killed by signal 9 (SIGKILL) - OOM\"."
+            },
+            "gpu": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "mdev_uuid": {
+                  "type": "string"
+                },
+                "profile": {
+                  "type": "string"
+                }
+              }
+            },
+            "has_snapshot": {
+              "type": "boolean"
+            },
+            "hotplug_size": {
+              "type": "string"
+            },
+            "hypervisor": {
+              "$ref": "#/components/schemas/Hypervisor"
+            },
+            "network": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "bandwidth_download": {
+                  "type": "string"
+                },
+                "bandwidth_upload": {
+                  "type": "string"
+                },
+                "enabled": {
+                  "type": "boolean"
+                },
+                "ip": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "mac": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "name": {
+                  "type": "string"
+                }
+              }
+            },
+            "overlay_size": {
+              "type": "string"
+            },
+            "size": {
+              "type": "string"
+            },
+            "started_at": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time"
+            },
+            "state_error": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "stopped_at": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time"
+            },
+            "tags": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "vcpus": {
+              "type": "integer"
+            },
+            "volumes": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/VolumeMount"
+              }
+            }
+          }
+        },
+        "WaitResult": {
+          "type": "object",
+          "required": [
+            "state",
+            "timed_out"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "state": {
+              "$ref": "#/components/schemas/InstanceState"
+            },
+            "timed_out": {
+              "type": "boolean"
+            },
+            "state_error": {
+              "type": "string"
+            }
+          }
+        },
+        "InstanceStats": {
+          "type": "object",
+          "required": [
+            "instance_id",
+            "cpu_usage_seconds",
+            "memory_usage_bytes",
+            "memory_limit_bytes",
+            "pids",
+            "network"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "instance_id": {
+              "type": "string"
+            },
+            "cpu_usage_seconds": {
+              "type": "number",
+              "description": "CPU time used since the workload started."
+            },
+            "memory_usage_bytes": {
+              "type": "integer"
+            },
+            "memory_limit_bytes": {
+              "type": "integer"
+            },
+            "pids": {
+              "type": "integer",
+              "description": "Processes and threads now."
+            },
+            "network": {
+              "type": "object",
+              "required": [
+                "rx_bytes",
+                "tx_bytes",
+                "rx_packets",
+                "tx_packets"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "rx_bytes": {
+                  "type": "integer"
+                },
+                "tx_bytes": {
+                  "type": "integer"
+                },
+                "rx_packets": {
+                  "type": "integer"
+                },
+                "tx_packets": {
+                  "type": "integer"
+                }
+              }
+            }
+          }
+        },
+        "Volume": {
+          "type": "object",
+          "required": [
+            "id",
+            "name",
+            "size_gb",
+            "created_at",
+            "attachments"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "name": {
+              "type": "string"
+            },
+            "size_gb": {
+              "type": "integer"
+            },
+            "created_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "attachments": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "instance_id",
+                  "mount_path",
+                  "readonly"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "instance_id": {
+                    "type": "string"
+                  },
+                  "mount_path": {
+                    "type": "string"
+                  },
+                  "readonly": {
+                    "type": "boolean"
+                  }
+                }
+              }
+            },
+            "tags": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "CreateVolumeRequest": {
+          "type": "object",
+          "required": [
+            "name",
+            "size_gb"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 63,
+              "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
+            },
+            "size_gb": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1024
+            },
+            "id": {
+              "type": "string",
+              "maxLength": 64,
+              "pattern": "^[a-z0-9][a-z0-9-]{0,62}$",
+              "description": "Optional id of your choosing (otherwise a CUID2)."
+            },
+            "tags": {
+              "type": "object",
+              "description": "User-defined key-value tags.",
+              "maxProperties": 256,
+              "additionalProperties": {
+                "type": "string",
+                "maxLength": 16384
+              }
+            }
+          }
+        },
+        "AttachVolumeRequest": {
+          "type": "object",
+          "required": [
+            "mount_path"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "mount_path": {
+              "type": "string",
+              "maxLength": 4096
+            },
+            "readonly": {
+              "type": "boolean"
+            },
+            "overlay": {
+              "type": "boolean"
+            },
+            "overlay_size": {
+              "type": "string",
+              "maxLength": 32,
+              "pattern": "^[0-9]+(\\.[0-9]+)?\\s*([KkMmGgTt]i?[Bb]?|[Bb])?$",
+              "description": "Max overlay size; required if overlay=true."
+            }
+          }
+        },
+        "Image": {
+          "type": "object",
+          "required": [
+            "name",
+            "status",
+            "created_at"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string"
+            },
+            "digest": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "status": {
+              "type": "string",
+              "enum": [
+                "pending",
+                "pulling",
+                "converting",
+                "ready",
+                "failed"
+              ]
+            },
+            "created_at": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "error": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "size_bytes": {
+              "type": [
+                "integer",
+                "null"
+              ]
+            },
+            "queue_position": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "description": "Pulls ahead of this one while pending."
+            },
+            "entrypoint": {
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "type": "string"
+              }
+            },
+            "cmd": {
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "type": "string"
+              }
+            },
+            "env": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": {
+                "type": "string"
+              }
+            },
+            "working_dir": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        },
+        "CreateImageRequest": {
+          "type": "object",
+          "required": [
+            "name"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "name": {
+              "type": "string",
+              "maxLength": 1000,
+              "description": "Image reference (skopeo transport syntax)."
+            }
+          }
+        },
+        "ErrorIssue": {
+          "type": "object",
+          "description": "One problem found in the request, with where it is.",
+          "required": [
+            "path",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "path": {
+              "type": "string",
+              "description": "Where the problem is, e.g. `body.input_shape[1]` or `query.limit`.",
+              "examples": [
+                "body.name"
+              ]
+            },
+            "message": {
+              "type": "string",
+              "examples": [
+                "Expected a string"
+              ]
+            }
+          }
+        },
+        "FlatError": {
+          "type": "object",
+          "description": "The error body of the instances family (instances.md: \"Errors are `{code, message}`\"), instead of the platform envelope, selected by `x-error-format: flat` at the root of a spec. `code` is the platform error code (`ErrorCode`) in lower case, e.g. `invalid_state`, `not_found`, `validation_error`. A 4xx that a retry cannot fix carries the header `x-should-retry: false` (every code but those listed in GpuError.error_type's `x-retryable`).",
+          "required": [
+            "code",
+            "message"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "code": {
+              "type": "string",
+              "pattern": "^[a-z_]+$",
+              "description": "Stable machine-readable code in lower case."
+            },
+            "message": {
+              "type": "string",
+              "description": "What went wrong and what to change."
+            },
+            "request_id": {
+              "type": "string",
+              "description": "The request's id, also sent as the `X-Request-Id` header."
+            },
+            "details": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/ErrorIssue"
+              }
+            }
+          },
+          "examples": [
+            {
+              "code": "invalid_state",
+              "message": "Instance 'tz4a98xxat96iws9zmbrgj3a' is Stopped; pause needs Running",
+              "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+            }
+          ]
+        }
+      },
+      "responses": {
+        "FlatBadRequest": {
+          "description": "The request is malformed or fails validation.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "X-Should-Retry": {
+              "$ref": "#/components/headers/X-Should-Retry"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FlatError"
+              },
+              "example": {
+                "code": "validation_error",
+                "message": "body.name: Invalid string",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          }
+        },
+        "FlatUnauthorized": {
+          "description": "No API key was sent (`Authorization: Bearer <key>`), or it is not valid.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "X-Should-Retry": {
+              "$ref": "#/components/headers/X-Should-Retry"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FlatError"
+              },
+              "example": {
+                "code": "auth_required",
+                "message": "Send your API key as Authorization: Bearer <key>",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          }
+        },
+        "FlatNotFound": {
+          "description": "No such instance, volume or image in your tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "X-Should-Retry": {
+              "$ref": "#/components/headers/X-Should-Retry"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FlatError"
+              },
+              "example": {
+                "code": "not_found",
+                "message": "Instance 'tz4a98xxat96iws9zmbrgj3a' not found",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          }
+        },
+        "FlatInvalidState": {
+          "description": "The transition is not allowed from the instance's state.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "X-Should-Retry": {
+              "$ref": "#/components/headers/X-Should-Retry"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FlatError"
+              },
+              "example": {
+                "code": "invalid_state",
+                "message": "Instance 'my-workload-1' is Stopped; pause needs Running",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          }
+        },
+        "FlatConflict": {
+          "description": "A name is taken, or a volume attachment conflicts.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "X-Should-Retry": {
+              "$ref": "#/components/headers/X-Should-Retry"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FlatError"
+              },
+              "example": {
+                "code": "conflict",
+                "message": "An instance named 'my-workload-1' exists",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          }
+        },
+        "FlatUnprocessable": {
+          "description": "Well-formed but not possible here: unknown device, image not ready, hypervisor not available, CRIU cannot checkpoint.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "X-Should-Retry": {
+              "$ref": "#/components/headers/X-Should-Retry"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FlatError"
+              },
+              "example": {
+                "code": "image_not_ready",
+                "message": "Image 'oci:busybox:latest' is pulling; wait until it is ready",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          }
+        },
+        "FlatPayloadTooLarge": {
+          "description": "The request body is larger than this server accepts.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "X-Should-Retry": {
+              "$ref": "#/components/headers/X-Should-Retry"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FlatError"
+              },
+              "example": {
+                "code": "payload_too_large",
+                "message": "Request body exceeds the limit of 1048576 bytes",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          }
+        },
+        "FlatRuntimeUnavailable": {
+          "description": "The instance runtime (runc as root) is not available on this server.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FlatError"
+              },
+              "example": {
+                "code": "runtime_unavailable",
+                "message": "runc is not installed",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          }
+        },
+        "FlatInternalError": {
+          "description": "Unexpected server error.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FlatError"
+              },
+              "example": {
+                "code": "internal_error",
+                "message": "Internal server error",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          }
+        },
+        "FlatUnsupportedMediaType": {
+          "description": "The request body has a content type this operation does not take.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            },
+            "X-Should-Retry": {
+              "$ref": "#/components/headers/X-Should-Retry"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FlatError"
+              },
+              "example": {
+                "code": "unsupported_media_type",
+                "message": "Send this request as application/json",
+                "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+              }
+            }
+          }
+        }
+      },
+      "headers": {
+        "X-Request-Id": {
+          "description": "Unique id of this request; quote it when reporting a problem.",
+          "schema": {
+            "type": "string"
+          }
+        },
+        "X-Should-Retry": {
+          "description": "`false` on a 4xx that a retry cannot fix (flat error format; Stainless-generated clients read it).",
+          "schema": {
+            "type": "string",
+            "enum": [
+              "false"
+            ]
+          }
+        }
+      },
+      "parameters": {
+        "IdempotencyKey": {
+          "name": "Idempotency-Key",
+          "in": "header",
+          "required": false,
+          "description": "Makes a POST safe to retry. The same key with the same body within 24 hours returns the first response without doing the work again (the replay carries `Idempotent-Replayed: true`); the same key with a different body is a 409 `IDEMPOTENCY_KEY_REUSED`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
           }
         }
       }
@@ -10437,6 +13439,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
@@ -13444,6 +16450,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
@@ -14461,6 +17471,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
@@ -17500,6 +20514,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",
@@ -18407,6 +21425,10 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "STALE_INVENTORY",
             "PROVIDER_UNAVAILABLE",
             "SESSION_NOT_RUNNING",
+            "INVALID_STATE",
+            "STANDBY_UNAVAILABLE",
+            "RUNTIME_UNAVAILABLE",
+            "IMAGE_NOT_READY",
             "DEVICE_OFFLINE",
             "DEVICE_TIMEOUT",
             "DEVICE_ELSEWHERE",

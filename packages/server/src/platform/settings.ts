@@ -94,6 +94,24 @@ export interface PodSettings {
   defaultIdleAlertMinutes: number;
 }
 
+/** The instances area (openapi/instances.yaml). Directories default under the app's data directory. */
+export interface InstanceSettings {
+  /** Where local image references (`oci:`, `oci-archive:`, `docker-archive:`) may point; default `DATA_DIR/import`. */
+  importDir?: string;
+  /** Host devices an instance may name in `devices` (`INSTANCE_DEVICES=l4-gpu=/dev/nvidia0,...`). */
+  devices: Record<string, string>;
+  /** Private destinations the egress proxy may reach anyway (`EGRESS_ALLOWED_PRIVATE_CIDRS`), e.g. for tests. */
+  egressAllowedPrivateCidrs: string[];
+  /** Port of the egress proxy on the bridge address (`EGRESS_PROXY_PORT`); fixed, so running guests keep it across restarts. */
+  egressProxyPort: number;
+  /** The instances' bridge network (`INSTANCE_SUBNET`, a /16 to /29 IPv4 subnet; the bridge takes its first address). */
+  subnet: string;
+  /** Memory, CPUs and writable layer of an instance that names none. */
+  defaultMemoryMb: number;
+  defaultVcpus: number;
+  defaultOverlayMb: number;
+}
+
 /** Device liveness (docs/device-protocol.md). */
 export interface DeviceSettings {
   /** How often a device sends a heartbeat. */
@@ -166,6 +184,7 @@ export interface ServerSettings {
   dashboard: DashboardSettings;
   retention: RetentionSettings;
   compute: ComputeSettings;
+  instances: InstanceSettings;
 }
 
 /** Compute peers (modules/compute, docs/compute.md). */
@@ -281,6 +300,15 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     hubEndpoint: 'https://huggingface.co',
     stagingTimeoutMs: 3_600_000,
   },
+  instances: {
+    devices: {},
+    egressAllowedPrivateCidrs: [],
+    egressProxyPort: 3128,
+    subnet: '10.88.0.0/16',
+    defaultMemoryMb: 512,
+    defaultVcpus: 1,
+    defaultOverlayMb: 1024,
+  },
 };
 
 /** Where each remote provider's API is when its `*_BASE_URL` is not set. */
@@ -295,7 +323,16 @@ export const DEFAULT_PROVIDER_BASE_URLS = {
 export type SettingsOverrides = Partial<
   Omit<
     ServerSettings,
-    'inference' | 'sessions' | 'pods' | 'marketplace' | 'devices' | 'usage' | 'dashboard' | 'retention' | 'compute'
+    | 'inference'
+    | 'sessions'
+    | 'pods'
+    | 'marketplace'
+    | 'devices'
+    | 'usage'
+    | 'dashboard'
+    | 'retention'
+    | 'compute'
+    | 'instances'
   >
 > & {
   devices?: Partial<DeviceSettings>;
@@ -304,6 +341,7 @@ export type SettingsOverrides = Partial<
   dashboard?: Partial<DashboardSettings>;
   retention?: Partial<RetentionSettings>;
   compute?: Partial<ComputeSettings>;
+  instances?: Partial<InstanceSettings>;
   inference?: Partial<InferenceSettings>;
   sessions?: Partial<SessionSettings>;
   marketplace?: Partial<MarketplaceSettings>;
@@ -323,5 +361,6 @@ export function resolveSettings(overrides: SettingsOverrides = {}): ServerSettin
     dashboard: { ...DEFAULT_SETTINGS.dashboard, ...overrides.dashboard },
     retention: { ...DEFAULT_SETTINGS.retention, ...overrides.retention },
     compute: { ...DEFAULT_SETTINGS.compute, ...overrides.compute },
+    instances: { ...DEFAULT_SETTINGS.instances, ...overrides.instances },
   };
 }

@@ -38,6 +38,20 @@ export interface ContainerSpec {
   devices: string[];
   /** The container's first process (PID 1), which lives as long as the container. */
   init: string[];
+  /** A network namespace to join (`/var/run/netns/<name>`) instead of a new, empty one. */
+  netns?: string;
+  /** Extra cgroup limits: block I/O bytes per second, read and write, on these devices (`major:minor`). */
+  blockIo?: { device: string; bytesPerSecond: number }[];
+}
+
+/** Where a supervised workload's output and exit status go (files on the host). */
+export interface SupervisedIo {
+  /** The workload's stdout and stderr, appended. */
+  logPath: string;
+  /** The exit status, written by the shim when the workload ends (128+N when killed by signal N). */
+  exitPath: string;
+  /** The runtime's own messages (runc's JSON log). */
+  runtimeLogPath: string;
 }
 
 export interface ExecOptions {
@@ -75,6 +89,20 @@ export interface ContainerDriver {
   list(): Promise<ContainerInfo[]>;
   /** Its cgroup's CPU time and process count; undefined when the container does not exist. */
   stats(id: string): Promise<ContainerStats | undefined>;
+  /**
+   * Creates the container and runs its init as a workload under a small shim that outlives this process:
+   * output to `io.logPath`, exit status to `io.exitPath`; the container is kept after its exit (its cgroup
+   * still readable, e.g. for the OOM count) until `destroy`. Resolves once the runtime started it or
+   * it has already ended.
+   */
+  runSupervised(spec: ContainerSpec, io: SupervisedIo): Promise<void>;
+  /** Freezes every process of the container (cgroup freezer), and thaws them. */
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  /** Checkpoints the container to `dir` with CRIU; its processes end. */
+  checkpoint(id: string, dir: string): Promise<void>;
+  /** The container's cgroup directory for a cgroup v1 controller (`memory`, `cpuacct`, `pids`). */
+  cgroupDir(id: string, controller: string): string;
   /** Sends a signal to every process of the container. */
   kill(id: string, signal?: string): Promise<void>;
   /** Ends every process and removes the container and its bundle; idempotent. */

@@ -7,8 +7,9 @@ export type {
   ContainerSpec,
   ContainerStats,
   ExecOptions,
+  SupervisedIo,
   UserMapping,
 } from './container-driver.js';
-export { hostView, imageDirectory, type RootfsSource } from './rootfs.js';
+export { hostView, imageDirectory, imageOverlay, type RootfsSource } from './rootfs.js';
 export { blockedAncestor } from './traversable.js';
 export { createRuncDriver, probeRunc } from './drivers/runc/index.js';

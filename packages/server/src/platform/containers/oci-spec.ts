@@ -46,6 +46,14 @@ function device(path: string) {
   return { path, type: 'c', major, minor, fileMode: 0o666, uid: 0, gid: 0 };
 }
 
+function blockIo(limits: NonNullable<ContainerSpec['blockIo']>) {
+  const devices = limits.map(({ device, bytesPerSecond }) => {
+    const [major, minor] = device.split(':').map(Number);
+    return { major: major!, minor: minor!, rate: bytesPerSecond };
+  });
+  return { throttleReadBpsDevice: devices, throttleWriteBpsDevice: devices };
+}
+
 export function ociConfig(spec: ContainerSpec, rootfs: PreparedRootfs) {
   const devices = spec.devices.map(device);
   const tmpfs = (destination: string, options: string[]) => ({ destination, type: 'tmpfs', source: 'tmpfs', options });
@@ -68,7 +76,7 @@ export function ociConfig(spec: ContainerSpec, rootfs: PreparedRootfs) {
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: 4096, soft: 4096 }],
       noNewPrivileges: true,
     },
-    root: { path: rootfs.path, readonly: true },
+    root: { path: rootfs.path, readonly: !rootfs.writable },
     hostname: spec.hostname,
     mounts: [
       { destination: '/proc', type: 'proc', source: 'proc' },
@@ -87,7 +95,9 @@ export function ociConfig(spec: ContainerSpec, rootfs: PreparedRootfs) {
       ...binds,
     ],
     linux: {
-      namespaces: ['pid', 'network', 'ipc', 'uts', 'mount', ...(spec.user ? ['user'] : [])].map((type) => ({ type })),
+      namespaces: ['pid', 'network', 'ipc', 'uts', 'mount', ...(spec.user ? ['user'] : [])].map((type) =>
+        type === 'network' && spec.netns ? { type, path: spec.netns } : { type },
+      ),
       ...(spec.user
         ? {
             uidMappings: [{ containerID: 0, hostID: spec.user.hostId, size: spec.user.size }],
@@ -104,6 +114,7 @@ export function ociConfig(spec: ContainerSpec, rootfs: PreparedRootfs) {
         memory: { limit: spec.limits.memoryBytes, swap: spec.limits.memoryBytes },
         cpu: { quota: Math.round(spec.limits.cpus * CFS_PERIOD_US), period: CFS_PERIOD_US },
         pids: { limit: spec.limits.pids },
+        ...(spec.blockIo?.length ? { blockIO: blockIo(spec.blockIo) } : {}),
       },
       maskedPaths: MASKED_PATHS,
       readonlyPaths: READONLY_PATHS,

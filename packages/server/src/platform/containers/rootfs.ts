@@ -1,8 +1,10 @@
 /**
  * Where a container's root filesystem comes from, kept pluggable: `hostView()` shows this machine's system
  * directories read-only over an empty root of our own (what a local instance runs on), and
- * `imageDirectory()` uses an unpacked OCI image's rootfs (what umoci produces, for the instances area).
+ * `imageDirectory()` uses an unpacked OCI image's rootfs (what umoci produces), and `imageOverlay()` puts a
+ * writable layer of the container's own over it (the instances area: one unpacked image, many instances).
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +22,8 @@ export interface PreparedRootfs {
   path: string;
   /** Bind mounts the root needs (host directories for a host view; none for an image). */
   mounts: ContainerMount[];
+  /** Whether the root is writable (an overlay of its own); read-only otherwise. */
+  writable?: boolean;
 }
 
 export interface RootfsSource {
@@ -60,6 +64,28 @@ export function imageDirectory(rootfsPath: string): RootfsSource {
     kind: 'image',
     async prepare() {
       return { path: rootfsPath, mounts: [] };
+    },
+  };
+}
+
+/**
+ * An unpacked image as the lower layer of an overlay whose writes go to `layerDir` (`upper`, `work`):
+ * the image stays unchanged and shared, each container writes its own layer. The driver unmounts it
+ * when it destroys the container.
+ */
+export function imageOverlay(rootfsPath: string, layerDir: string): RootfsSource {
+  return {
+    kind: 'image-overlay',
+    async prepare(bundleDir) {
+      const root = join(bundleDir, 'rootfs');
+      for (const dir of [root, join(layerDir, 'upper'), join(layerDir, 'work')]) await mkdir(dir, { recursive: true });
+      const options = `lowerdir=${rootfsPath},upperdir=${join(layerDir, 'upper')},workdir=${join(layerDir, 'work')}`;
+      await new Promise<void>((resolve, reject) =>
+        execFile('mount', ['-t', 'overlay', 'overlay', '-o', options, root], (error, _out, stderr) =>
+          error ? reject(new Error(`overlay mount failed: ${stderr.trim() || error.message}`)) : resolve(),
+        ),
+      );
+      return { path: root, mounts: [], writable: true };
     },
   };
 }

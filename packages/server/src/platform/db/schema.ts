@@ -745,3 +745,118 @@ export const computeJobs = pgTable(
     index('compute_jobs_instance_idx').on(table.instanceId),
   ],
 );
+
+/** What an instance asked for at create, kept to start it again (secrets stay here, never in a response). */
+export interface InstanceSpecRecord {
+  cmd?: string[];
+  entrypoint?: string[];
+  env: Record<string, string>;
+  credentials?: Record<
+    string,
+    { inject: { as: { format: string; header: string }; hosts?: string[] }[]; source: { env: string } }
+  >;
+  devices?: string[];
+  disk_io_bps?: string;
+  hotplug_size?: string;
+  overlay_size?: string;
+  size?: string;
+  vcpus?: number;
+  network?: {
+    enabled?: boolean;
+    bandwidth_download?: string;
+    bandwidth_upload?: string;
+    egress?: { enabled?: boolean; enforcement?: { mode?: 'all' | 'http_https_only' } };
+  };
+  gpu?: { profile?: string };
+}
+
+/**
+ * Instances (the instances area): an OCI workload on this node's runtime. `state` follows the seed's
+ * state table (modules/instances/instance-states.ts); every change is a conditional update on it.
+ */
+export const instances = pgTable(
+  'instances',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    image: text('image').notNull(),
+    imageDigest: text('image_digest').notNull(),
+    /** The node (host name and data directory) whose runtime holds the container. */
+    nodeId: text('node_id').notNull(),
+    state: text('state').notNull(),
+    spec: jsonb('spec').$type<InstanceSpecRecord>().notNull(),
+    tags: jsonb('tags').$type<Record<string, string>>().notNull().default({}),
+    hypervisor: text('hypervisor').notNull(),
+    ip: text('ip'),
+    mac: text('mac'),
+    exitCode: integer('exit_code'),
+    exitMessage: text('exit_message'),
+    stateError: text('state_error'),
+    createdAt: createdAt(),
+    startedAt: at('started_at'),
+    stoppedAt: at('stopped_at'),
+  },
+  (table) => [
+    uniqueIndex('instances_tenant_name_idx').on(table.tenantId, table.name),
+    index('instances_node_idx').on(table.nodeId, table.state),
+  ],
+);
+
+/** Images pulled for instances, per tenant; unpacked once per digest on disk (`digest`). */
+export const instanceImages = pgTable(
+  'instance_images',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    status: text('status').$type<'pending' | 'pulling' | 'converting' | 'ready' | 'failed'>().notNull(),
+    digest: text('digest'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    error: text('error'),
+    /** The image's config (entrypoint, cmd, env, working dir) once pulled. */
+    config: jsonb('config').$type<{ entrypoint?: string[]; cmd?: string[]; env?: string[]; workingDir?: string }>(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.tenantId, table.name] }),
+    index('instance_images_status_idx').on(table.status),
+  ],
+);
+
+/** Volumes: an ext4 file system of `size_gb` in a sparse file, attachable to instances. */
+export const instanceVolumes = pgTable(
+  'instance_volumes',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    sizeGb: integer('size_gb').notNull(),
+    tags: jsonb('tags').$type<Record<string, string>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('instance_volumes_tenant_name_idx').on(table.tenantId, table.name)],
+);
+
+export const instanceVolumeAttachments = pgTable(
+  'instance_volume_attachments',
+  {
+    volumeId: text('volume_id')
+      .notNull()
+      .references(() => instanceVolumes.id, { onDelete: 'cascade' }),
+    instanceId: text('instance_id')
+      .notNull()
+      .references(() => instances.id, { onDelete: 'cascade' }),
+    mountPath: text('mount_path').notNull(),
+    readonly: boolean('readonly').notNull().default(false),
+    overlay: boolean('overlay').notNull().default(false),
+    overlaySize: text('overlay_size'),
+    position: integer('position').notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.volumeId, table.instanceId] })],
+);

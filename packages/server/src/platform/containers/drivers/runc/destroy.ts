@@ -1,5 +1,6 @@
 /** Lists, signals and removes containers; the sweep removes what a killed process of this node left behind. */
-import { readdir, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerInfo } from '../../container-driver.js';
 import { runc, type RuncContext } from './run-runc.js';
@@ -14,11 +15,20 @@ export async function kill(ctx: RuncContext, id: string, signal = 'KILL'): Promi
   await runc(ctx, ['kill', '--all', id, signal]);
 }
 
+/** Removes a bundle, unmounting its root first when it is a mount of its own (an overlay). */
+export async function removeBundle(ctx: RuncContext, id: string): Promise<void> {
+  const root = join(ctx.bundles, id, 'rootfs');
+  const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
+  if (mounts.split('\n').some((line) => line.split(' ')[1] === root))
+    await new Promise<void>((resolve) => execFile('umount', ['-l', root], () => resolve()));
+  await rm(join(ctx.bundles, id), { recursive: true, force: true });
+}
+
 /** `delete --force` kills every process of the container (through its cgroup) before removing it. */
 export async function destroy(ctx: RuncContext, id: string): Promise<void> {
   const known = (await list(ctx)).some((container) => container.id === id);
   if (known) await runc(ctx, ['delete', '--force', id]);
-  await rm(join(ctx.bundles, id), { recursive: true, force: true });
+  await removeBundle(ctx, id);
 }
 
 export async function sweep(ctx: RuncContext, prefix: string): Promise<string[]> {

@@ -9,6 +9,7 @@ import { create } from './create.js';
 import { destroy, kill, list, sweep } from './destroy.js';
 import { stats } from './stats.js';
 import { exec } from './exec.js';
+import { checkpoint, pause, resume, runSupervised } from './supervised.js';
 import type { RuncContext } from './run-runc.js';
 
 export { probeRunc } from './probe.js';
@@ -34,6 +35,14 @@ export function createRuncDriver(options: { stateDir: string; binary?: string })
       await ready();
       await create(ctx, spec);
     },
+    runSupervised: async (spec, io) => {
+      await ready();
+      await runSupervised(ctx, spec, io);
+    },
+    pause: (id) => pause(ctx, id),
+    resume: (id) => resume(ctx, id),
+    checkpoint: (id, dir) => checkpoint(ctx, id, dir),
+    cgroupDir: (id, controller) => `/sys/fs/cgroup/${controller}/computeplane/${id}`,
     exec: (id, args, execOptions) => exec(ctx, id, args, execOptions),
     list: async () => (await ready(), list(ctx)),
     stats: async (id) => (await ready(), stats(ctx, id)),
