@@ -5,7 +5,8 @@
  * host and never over plain HTTP; a PATCH of the env rotates the secret live; addresses that are not a
  * registered instance are refused by the proxy.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
@@ -45,179 +46,177 @@ function selfSigned() {
   return { key, cert: forge.pki.certificateToPem(cert) };
 }
 
-// Opt-in (INSTANCES_NETWORK_E2E=1) until its last run, which did not finish on a loaded machine, is understood.
-describe.skipIf(!instancesAvailable || process.env.INSTANCES_NETWORK_E2E !== '1')(
-  'instances network and credential broker',
-  () => {
-    let db: TestDatabase;
-    let server: TestServer;
-    const tls = selfSigned();
-    const seen: { path: string; authorization: string | undefined; tls: boolean }[] = [];
-    const record = (secure: boolean) => (req: IncomingMessage, res: import('node:http').ServerResponse) => {
-      seen.push({ path: req.url ?? '', authorization: req.headers.authorization, tls: secure });
-      res.end(`echo ${req.url}\n`);
+describe.skipIf(!instancesAvailable)('instances network and credential broker', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  const tls = selfSigned();
+  const seen: { path: string; authorization: string | undefined; tls: boolean }[] = [];
+  const record = (secure: boolean) => (req: IncomingMessage, res: import('node:http').ServerResponse) => {
+    seen.push({ path: req.url ?? '', authorization: req.headers.authorization, tls: secure });
+    res.end(`echo ${req.url}\n`);
+  };
+  const plain = createHttpServer(record(false));
+  const secure = createHttpsServer({ key: tls.key, cert: tls.cert }, record(true));
+  const port = (s: Server) => (s.address() as AddressInfo).port;
+  const http = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${server.baseUrl}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${server.keyA}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of plain HTTP, checked field by field below
+      json: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : undefined) as any,
+      text,
     };
-    const plain = createHttpServer(record(false));
-    const secure = createHttpsServer({ key: tls.key, cert: tls.cert }, record(true));
-    const port = (s: Server) => (s.address() as AddressInfo).port;
-    const http = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${server.baseUrl}${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${server.keyA}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of plain HTTP, checked field by field below
-        json: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : undefined) as any,
-        text,
-      };
-    };
-    const until = async (check: () => boolean | Promise<boolean>, what: string) => {
-      for (let i = 0; i < 300; i++) {
-        if (await check()) return;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      throw new Error(`timed out waiting for ${what}`);
-    };
+  };
+  const until = async (check: () => boolean | Promise<boolean>, what: string) => {
+    for (let i = 0; i < 300; i++) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
 
-    beforeAll(async () => {
-      await new Promise<void>((resolve) => plain.listen(0, '0.0.0.0', resolve));
-      await new Promise<void>((resolve) => secure.listen(0, '0.0.0.0', resolve));
-      db = await testDrivers[0]!.create();
-      server = await startTestServer(db.database, {
-        dataDir: data.dir,
-        egressUpstreamCa: tls.cert,
-        settings: {
-          instances: { subnet: SUBNET, egressProxyPort: PROXY_PORT, egressAllowedPrivateCidrs: ['127.0.0.0/8'] },
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => plain.listen(0, '0.0.0.0', resolve));
+    await new Promise<void>((resolve) => secure.listen(0, '0.0.0.0', resolve));
+    db = await testDrivers[0]!.create();
+    server = await startTestServer(db.database, {
+      dataDir: data.dir,
+      egressUpstreamCa: tls.cert,
+      settings: {
+        instances: { subnet: SUBNET, egressProxyPort: PROXY_PORT, egressAllowedPrivateCidrs: ['127.0.0.0/8'] },
+      },
+    });
+    await server.app.instancesReady();
+    await http('POST', '/images', { name: BUSYBOX });
+    await until(
+      async () => (await http('GET', `/images/${encodeURIComponent(BUSYBOX)}`)).json.status === 'ready',
+      'the image',
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await db?.dispose();
+    plain.close();
+    secure.close();
+    data.remove();
+  });
+
+  it('brokers the credential over TLS for the allowed host only, enforces egress, and rotates live', async () => {
+    const https = port(secure);
+    const script = [
+      'echo "guest sees $OUTBOUND_KEY"',
+      // busybox wget's own -T crashes (Debian's 1.35), so `timeout` bounds each request; the first one retries.
+      `until timeout 5 wget -q -O - http://localhost:${port(plain)}/plain-via-proxy; do sleep 0.5; done`,
+      `printf "GET /direct HTTP/1.0\\r\\n\\r\\n" | nc -w 3 ${GATEWAY} ${port(plain)} | grep -q echo && echo "direct reached" || echo "direct refused"`,
+      `timeout 5 wget -q -O - https://127.0.0.1:${https}/other-host`,
+      `i=0; while true; do i=$((i+1)); timeout 5 wget -q -O - https://localhost:${https}/allowed-$i; sleep 0.3; done`,
+    ].join('\n');
+    const created = await http('POST', '/instances', {
+      image: BUSYBOX,
+      name: 'brokered',
+      cmd: ['sh', '-c', script],
+      env: { OUTBOUND_KEY: 'real-secret-123' },
+      credentials: {
+        OUTBOUND_KEY: {
+          source: { env: 'OUTBOUND_KEY' },
+          inject: [{ as: { header: 'Authorization', format: 'Bearer ${value}' }, hosts: ['localhost'] }],
         },
-      });
-      await server.app.instancesReady();
-      await http('POST', '/images', { name: BUSYBOX });
-      await until(
-        async () => (await http('GET', `/images/${encodeURIComponent(BUSYBOX)}`)).json.status === 'ready',
-        'the image',
-      );
-    }, 60_000);
-    afterAll(async () => {
-      await server?.close();
-      await db?.dispose();
-      plain.close();
-      secure.close();
-      data.remove();
+      },
+      network: { enabled: true, egress: { enabled: true, enforcement: { mode: 'all' } } },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.network).toMatchObject({
+      enabled: true,
+      ip: expect.stringMatching(/^10\.231\.7\.\d+$/),
+      name: 'default',
+    });
+    expect(created.json.env.OUTBOUND_KEY).toBe('mock-OUTBOUND_KEY');
+    expect(created.text).not.toContain('real-secret-123');
+    const id = created.json.id as string;
+
+    await until(() => seen.some((r) => r.path.startsWith('/allowed-')), 'a brokered request').catch(
+      async (error: Error) => {
+        throw new Error(
+          `${error.message}; guest log: ${(await http('GET', `/instances/${id}/logs?tail=20`)).text}; seen ${JSON.stringify(seen)}`,
+        );
+      },
+    );
+    const logs = (await http('GET', `/instances/${id}/logs?tail=1000`)).text;
+    expect(logs).toContain('guest sees mock-OUTBOUND_KEY');
+    expect(logs).toContain('direct refused');
+    expect(seen.find((r) => r.path === '/direct')).toBeUndefined();
+    expect(seen.find((r) => r.path === '/plain-via-proxy')).toEqual({
+      path: '/plain-via-proxy',
+      authorization: undefined,
+      tls: false,
+    });
+    expect(seen.find((r) => r.path === '/other-host')).toEqual({
+      path: '/other-host',
+      authorization: undefined,
+      tls: true,
+    });
+    expect(seen.find((r) => r.path.startsWith('/allowed-'))).toMatchObject({
+      authorization: 'Bearer real-secret-123',
+      tls: true,
     });
 
-    it('brokers the credential over TLS for the allowed host only, enforces egress, and rotates live', async () => {
-      const https = port(secure);
-      const script = [
-        'echo "guest sees $OUTBOUND_KEY"',
-        // busybox wget's own -T crashes (Debian's 1.35), so `timeout` bounds each request; the first one retries.
-        `until timeout 5 wget -q -O - http://localhost:${port(plain)}/plain-via-proxy; do sleep 0.5; done`,
-        `printf "GET /direct HTTP/1.0\\r\\n\\r\\n" | nc -w 3 ${GATEWAY} ${port(plain)} | grep -q echo && echo "direct reached" || echo "direct refused"`,
-        `timeout 5 wget -q -O - https://127.0.0.1:${https}/other-host`,
-        `i=0; while true; do i=$((i+1)); timeout 5 wget -q -O - https://localhost:${https}/allowed-$i; sleep 0.3; done`,
-      ].join('\n');
-      const created = await http('POST', '/instances', {
-        image: BUSYBOX,
-        name: 'brokered',
-        cmd: ['sh', '-c', script],
-        env: { OUTBOUND_KEY: 'real-secret-123' },
-        credentials: {
-          OUTBOUND_KEY: {
-            source: { env: 'OUTBOUND_KEY' },
-            inject: [{ as: { header: 'Authorization', format: 'Bearer ${value}' }, hosts: ['localhost'] }],
-          },
-        },
-        network: { enabled: true, egress: { enabled: true, enforcement: { mode: 'all' } } },
-      });
-      expect(created.status, created.text).toBe(201);
-      expect(created.json.network).toMatchObject({
-        enabled: true,
-        ip: expect.stringMatching(/^10\.231\.7\.\d+$/),
-        name: 'default',
-      });
-      expect(created.json.env.OUTBOUND_KEY).toBe('mock-OUTBOUND_KEY');
-      expect(created.text).not.toContain('real-secret-123');
-      const id = created.json.id as string;
+    // A CONNECT client in the instance's namespace, trusting only the deployment's CA: the proxy intercepts
+    // TLS with a certificate for the host, and injects the header inside.
+    const client = [
+      "const tls = require('tls'), net = require('net'), fs = require('fs');",
+      `const s = net.connect(${PROXY_PORT}, '${GATEWAY}', () => s.write('CONNECT localhost:${https} HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n'));`,
+      "s.once('data', (d) => { if (!String(d).startsWith('HTTP/1.1 200')) { console.log('refused ' + d); process.exit(1); }",
+      `  const t = tls.connect({ socket: s, servername: 'localhost', ca: fs.readFileSync('${data.dir}/instances/egress/ca.pem') }, () => t.write('GET /connect HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n'));`,
+      "  let out = ''; t.on('data', (c) => (out += c)); t.on('end', () => { console.log(out.split('\\r\\n').pop()); process.exit(0); }); });",
+    ].join('\n');
+    // Asynchronously: the proxy runs in this process, and a synchronous child would block its event loop.
+    const inside = (await promisify(execFile)('ip', ['netns', 'exec', `cpi-${id}`, process.execPath, '-e', client]))
+      .stdout;
+    expect(inside.trim()).toBe('echo /connect');
+    expect(seen.find((r) => r.path === '/connect')).toEqual({
+      path: '/connect',
+      authorization: 'Bearer real-secret-123',
+      tls: true,
+    });
 
-      await until(() => seen.some((r) => r.path.startsWith('/allowed-')), 'a brokered request').catch(
-        async (error: Error) => {
-          throw new Error(
-            `${error.message}; guest log: ${(await http('GET', `/instances/${id}/logs?tail=20`)).text}; seen ${JSON.stringify(seen)}`,
-          );
-        },
+    const patched = await http('PATCH', `/instances/${id}`, { env: { OUTBOUND_KEY: 'rotated-456' } });
+    expect(patched.status).toBe(200);
+    expect(patched.text).not.toContain('rotated-456');
+    const from = seen.length;
+    await until(() => seen.slice(from).some((r) => r.authorization === 'Bearer rotated-456'), 'the rotated secret');
+
+    const stats = await http('GET', `/instances/${id}/stats`);
+    expect(stats.json.network.tx_bytes).toBeGreaterThan(0);
+    expect((await http('DELETE', `/instances/${id}`)).status).toBe(204);
+    expect(leftovers(data.dir).netns).not.toContain(`cpi-${id}`);
+  }, 90_000);
+
+  it('refuses proxy clients that are not a registered instance', async () => {
+    // Start the proxy's network with an instance, then connect from the host's own address on the bridge.
+    const created = await http('POST', '/instances', {
+      image: BUSYBOX,
+      name: 'holder',
+      cmd: ['sh', '-c', 'while true; do sleep 1; done'],
+      network: { enabled: true, egress: { enabled: true } },
+    });
+    expect(created.status).toBe(201);
+    const proxy = { hostname: GATEWAY, port: PROXY_PORT };
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: proxy.hostname, port: Number(proxy.port), localAddress: GATEWAY }, () =>
+        socket.write(`CONNECT localhost:${port(secure)} HTTP/1.1\r\nHost: localhost\r\n\r\n`),
       );
-      const logs = (await http('GET', `/instances/${id}/logs?tail=1000`)).text;
-      expect(logs).toContain('guest sees mock-OUTBOUND_KEY');
-      expect(logs).toContain('direct refused');
-      expect(seen.find((r) => r.path === '/direct')).toBeUndefined();
-      expect(seen.find((r) => r.path === '/plain-via-proxy')).toEqual({
-        path: '/plain-via-proxy',
-        authorization: undefined,
-        tls: false,
-      });
-      expect(seen.find((r) => r.path === '/other-host')).toEqual({
-        path: '/other-host',
-        authorization: undefined,
-        tls: true,
-      });
-      expect(seen.find((r) => r.path.startsWith('/allowed-'))).toMatchObject({
-        authorization: 'Bearer real-secret-123',
-        tls: true,
-      });
-
-      // A CONNECT client in the instance's namespace, trusting only the deployment's CA: the proxy intercepts
-      // TLS with a certificate for the host, and injects the header inside.
-      const client = [
-        "const tls = require('tls'), net = require('net'), fs = require('fs');",
-        `const s = net.connect(${PROXY_PORT}, '${GATEWAY}', () => s.write('CONNECT localhost:${https} HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n'));`,
-        "s.once('data', (d) => { if (!String(d).startsWith('HTTP/1.1 200')) { console.log('refused ' + d); process.exit(1); }",
-        `  const t = tls.connect({ socket: s, servername: 'localhost', ca: fs.readFileSync('${data.dir}/instances/egress/ca.pem') }, () => t.write('GET /connect HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n'));`,
-        "  let out = ''; t.on('data', (c) => (out += c)); t.on('end', () => { console.log(out.split('\\r\\n').pop()); process.exit(0); }); });",
-      ].join('\n');
-      const inside = execFileSync('ip', ['netns', 'exec', `cpi-${id}`, process.execPath, '-e', client]).toString();
-      expect(inside.trim()).toBe('echo /connect');
-      expect(seen.find((r) => r.path === '/connect')).toEqual({
-        path: '/connect',
-        authorization: 'Bearer real-secret-123',
-        tls: true,
-      });
-
-      const patched = await http('PATCH', `/instances/${id}`, { env: { OUTBOUND_KEY: 'rotated-456' } });
-      expect(patched.status).toBe(200);
-      expect(patched.text).not.toContain('rotated-456');
-      const from = seen.length;
-      await until(() => seen.slice(from).some((r) => r.authorization === 'Bearer rotated-456'), 'the rotated secret');
-
-      const stats = await http('GET', `/instances/${id}/stats`);
-      expect(stats.json.network.tx_bytes).toBeGreaterThan(0);
-      expect((await http('DELETE', `/instances/${id}`)).status).toBe(204);
-      expect(leftovers(data.dir).netns).not.toContain(`cpi-${id}`);
-    }, 90_000);
-
-    it('refuses proxy clients that are not a registered instance', async () => {
-      // Start the proxy's network with an instance, then connect from the host's own address on the bridge.
-      const created = await http('POST', '/instances', {
-        image: BUSYBOX,
-        name: 'holder',
-        cmd: ['sh', '-c', 'while true; do sleep 1; done'],
-        network: { enabled: true, egress: { enabled: true } },
-      });
-      expect(created.status).toBe(201);
-      const proxy = { hostname: GATEWAY, port: PROXY_PORT };
-      const answer = await new Promise<string>((resolve, reject) => {
-        const socket = connect({ host: proxy.hostname, port: Number(proxy.port), localAddress: GATEWAY }, () =>
-          socket.write(`CONNECT localhost:${port(secure)} HTTP/1.1\r\nHost: localhost\r\n\r\n`),
-        );
-        let text = '';
-        socket.on('data', (chunk) => (text += chunk.toString()));
-        socket.on('end', () => resolve(text));
-        socket.on('error', reject);
-      });
-      expect(answer).toMatch(/^HTTP\/1.1 403 Forbidden/);
-      expect(answer).toContain('is not a registered instance');
-      await http('DELETE', `/instances/${created.json.id}`);
-    }, 60_000);
-  },
-);
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1.1 403 Forbidden/);
+    expect(answer).toContain('is not a registered instance');
+    await http('DELETE', `/instances/${created.json.id}`);
+  }, 60_000);
+});
