@@ -27,6 +27,7 @@ import { imageRepository } from './image-repository.js';
 import { imageUseCases } from './images.js';
 import { instanceActions } from './instance-actions.js';
 import type { InstanceContext } from './instance-context.js';
+import { INSTANCE_STATES } from './instance-states.js';
 import { instanceRepository, type InstanceRow } from './instance-repository.js';
 import { instanceQueries } from './instance-queries.js';
 import { createVolumeStore } from './volumes/volume-store.js';
@@ -144,15 +145,8 @@ export function createInstancesModule(
         if (await probe) return;
         for (const volume of await ctx.volumes.all())
           await ctx.volumeStore.ensureMounted(volume.id, volume.sizeGb).catch(() => undefined);
-        for (const row of await ctx.instances.onNode(nodeId, [
-          'Created',
-          'Initializing',
-          'Running',
-          'Paused',
-          'Shutdown',
-          'Stopped',
-          'Standby',
-        ]))
+        const known = INSTANCE_STATES.filter((state) => state !== 'Unknown');
+        for (const row of await ctx.instances.onNode(nodeId, known))
           if (row.ip) addresses.set(row.id, row.ip);
         const counts = await monitor.reattach();
         const live = await ctx.instances.onNode(nodeId, ['Running', 'Paused']);

@@ -3,32 +3,17 @@
  * lower case, e.g. `invalid_state`, `not_found`), with the request id and any field details kept. A 4xx
  * that a retry cannot fix carries `x-should-retry: false`: Stainless-generated clients otherwise retry 408,
  * 409 and 429 on their own. Which codes a retry can help with is the one `x-retryable` list of the spec
- * (GpuError.error_type), shared with the GPU format. Like gpu-error-format.ts, it rewrites the platform
- * envelope on the way out, so both shapes come from one error path.
+ * (GpuError.error_type), shared with the GPU format. Rewritten on the way out like it (rewrite-errors.ts).
  */
-import type { MiddlewareHandler } from 'hono';
 import { isRetryableGpuErrorType } from '../../generated/gpu-errors.js';
-import type { AppEnv } from './app-env.js';
+import { rewriteErrors } from './rewrite-errors.js';
 
-export const flatErrorFormat: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
-  if (c.res.status < 400 || !c.res.headers.get('content-type')?.includes('json')) return;
-  const body = (await c.res
-    .clone()
-    .json()
-    .catch(() => undefined)) as
-    { error?: { code?: string; message?: string; request_id?: string; details?: unknown } } | undefined;
-  const envelope = body?.error;
-  if (!envelope || typeof envelope !== 'object' || typeof envelope.code !== 'string') return;
-  const headers = new Headers(c.res.headers);
-  if (c.res.status < 500 && !isRetryableGpuErrorType(envelope.code)) headers.set('x-should-retry', 'false');
-  c.res = new Response(
-    JSON.stringify({
-      code: envelope.code.toLowerCase(),
-      message: envelope.message ?? 'Request failed',
-      request_id: envelope.request_id ?? c.get('requestId'),
-      ...(envelope.details ? { details: envelope.details } : {}),
-    }),
-    { status: c.res.status, headers },
-  );
-};
+export const flatErrorFormat = rewriteErrors((error, status, requestId, headers) => {
+  if (status < 500 && !isRetryableGpuErrorType(error.code)) headers.set('x-should-retry', 'false');
+  return {
+    code: error.code.toLowerCase(),
+    message: error.message ?? 'Request failed',
+    request_id: requestId,
+    ...(error.details ? { details: error.details } : {}),
+  };
+});
