@@ -10,6 +10,7 @@ import { runInference } from '@computeplane/sdk/inference';
 import { uploadModel } from '@computeplane/sdk/models';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { fixtureBytes, fixturePath } from '@computeplane/test-support/fixtures';
+import { errorOf as readError } from '@computeplane/test-support/error-body';
 import { ADMIN_KEY } from '@computeplane/test-support/test-server';
 import { serverFor, specValidator } from './harness.js';
 
@@ -62,13 +63,9 @@ describe.each(testDrivers)('input checks on $name', (driver) => {
     return { status: response.status, body: parsed, headers: response.headers };
   }
 
-  /** The error code and detail paths of either error format (platform envelope or the GPU areas' body). */
+  /** The error code and detail paths of any error format (test-support/error-body). */
   const errorOf = (body: unknown) => {
-    const b = body as { error: unknown; error_type?: string; details?: { path: string }[] };
-    const envelope =
-      typeof b.error === 'string'
-        ? { code: b.error_type!.toUpperCase(), message: b.error, details: b.details }
-        : (b.error as { code: string; message: string; details?: { path: string }[] });
+    const envelope = readError(body);
     return { ...envelope, paths: (envelope.details ?? []).map((d) => d.path) };
   };
 

@@ -9,6 +9,7 @@ import { unwrap } from '@computeplane/sdk';
 import { uploadModel } from '@computeplane/sdk/models';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { fixturePath } from '@computeplane/test-support/fixtures';
+import { errorOf } from '@computeplane/test-support/error-body';
 import { ADMIN_KEY } from '@computeplane/test-support/test-server';
 import type { SpecOperation } from '@computeplane/test-support/spec-validator';
 import { serverFor, specValidator } from './harness.js';
@@ -48,17 +49,6 @@ describe.each(testDrivers)('negative cases on $name', (driver) => {
     const body = contentType?.includes('json') && text ? JSON.parse(text) : text;
     return { status: response.status, contentType, body, requestId: response.headers.get('x-request-id') };
   }
-
-  /** The platform envelope, or the GPU marketplace areas' body, read the same way. */
-  const errorOf = (body: { error: unknown; error_type?: string; request_id?: string; details?: unknown }) =>
-    typeof body.error === 'string'
-      ? {
-          code: body.error_type!.toUpperCase(),
-          message: body.error,
-          request_id: body.request_id,
-          details: body.details,
-        }
-      : (body.error as { code: string; message: string; request_id: string; details?: unknown });
 
   function expectClientError(
     op: SpecOperation,
