@@ -82,19 +82,20 @@ function raplWatts(before: Rapl, after: Rapl): number | null {
 
 export function createPowerSampler(options: PowerSamplerOptions = {}) {
   const env = options.env ?? process.env;
-  const root = env.COMPUTEPLANE_POWERCAP_DIR || '/sys/class/powercap';
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
   const firstGapMs = options.firstGapMs ?? 250;
   let previous: Rapl | null = null;
+  // Read at each sample, like PATH, so a test can point a running sampler elsewhere.
+  const root = () => env.COMPUTEPLANE_POWERCAP_DIR || '/sys/class/powercap';
 
   async function cpuPower(): Promise<number | null> {
     if (previous === null) {
-      previous = await readRapl(root, now());
+      previous = await readRapl(root(), now());
       if (previous === null) return null;
       await sleep(firstGapMs);
     }
-    const current = await readRapl(root, now());
+    const current = await readRapl(root(), now());
     const watts = current === null ? null : raplWatts(previous, current);
     previous = current;
     return watts;
