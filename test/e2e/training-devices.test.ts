@@ -2,7 +2,8 @@
  * Training over real devices: two `computeplane-worker` processes join the built server process; a
  * full_sync job runs its rounds on the built-in device and both workers (each trains its shard of
  * `local_steps` batches through the run_train_step message), reaches the stated accuracy, and both workers
- * did train steps; semi_sync and async converge on them too. Killing one worker mid-job (SIGKILL) is
+ * did train steps, and the power each worker reported in its heartbeats (a fake `nvidia-smi` on its PATH; the
+ * server's own sources fail) is what the job's checkpoints record; semi_sync and async converge on them too. Killing one worker mid-job (SIGKILL) is
  * tolerated: the job completes without it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,16 +14,19 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, unwrap, type Computeplane } from '@computeplane/sdk';
 import { listDevices } from '@computeplane/sdk/devices';
+import { getJobEfficiency } from '@computeplane/sdk/efficiency';
 import { uploadModel } from '@computeplane/sdk/models';
 import { getTraining, startTraining, waitForTraining } from '@computeplane/sdk/training';
 import { fixturePath } from '@computeplane/test-support/fixtures';
 import { startServerProcess, type ServerProcess } from '@computeplane/test-support/server-process';
+import { fakeNvidiaSmi, type FakeNvidiaSmi } from '../fakes/power-sources.js';
 
 const workerScript = fileURLToPath(new URL('../../packages/worker/dist/main.js', import.meta.url));
 
-function startWorker(server: string, name: string, cacheDir: string): ChildProcess {
+/** Each worker's power sources: a fake nvidia-smi reporting one 50 W GPU, no RAPL. */
+function startWorker(server: string, name: string, cacheDir: string, smi: FakeNvidiaSmi): ChildProcess {
   return spawn(process.execPath, [workerScript, '--server', server, '--name', name, '--cache-dir', cacheDir], {
-    env: { PATH: process.env.PATH ?? '', COMPUTEPLANE_API_KEY: 'test-api-key' },
+    env: { PATH: smi.path, COMPUTEPLANE_API_KEY: 'test-api-key', COMPUTEPLANE_POWERCAP_DIR: '/nonexistent' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
 }
@@ -37,17 +41,26 @@ describe('training on two worker processes and the built-in device', () => {
   let server: ServerProcess;
   let client: Computeplane;
   const workers: ChildProcess[] = [];
+  const fakes: FakeNvidiaSmi[] = [];
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'cp-training-devices-'));
-    server = await startServerProcess({ DATA_DIR: join(root, 'data') });
+    const [workerSmi, serverSmi] = [await fakeNvidiaSmi(['50']), await fakeNvidiaSmi(null)];
+    fakes.push(workerSmi, serverSmi);
+    server = await startServerProcess({
+      DATA_DIR: join(root, 'data'),
+      PATH: serverSmi.path,
+      COMPUTEPLANE_POWERCAP_DIR: '/nonexistent',
+      DEVICE_HEARTBEAT_MS: '300',
+    });
     client = createClient({ baseUrl: server.baseUrl, apiKey: 'test-api-key', maxRetries: 0 });
     for (const name of ['trainer-one', 'trainer-two'])
-      workers.push(startWorker(server.baseUrl, name, join(root, name)));
+      workers.push(startWorker(server.baseUrl, name, join(root, name), workerSmi));
     while ((await workerDevices(client)).length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
   });
   afterAll(async () => {
     for (const worker of workers) worker.kill('SIGKILL');
     await server?.stop();
+    await Promise.all(fakes.map((fake) => fake.close()));
     await rm(root, { recursive: true, force: true });
   });
 
@@ -83,6 +96,11 @@ describe('training on two worker processes and the built-in device', () => {
       expect(assigned.has(device.id), `${device.name} was assigned`).toBe(true);
       expect(device.metrics.tasks_completed, `${device.name} ran train steps`).toBeGreaterThan(0);
     }
+    // Heartbeats every 300 ms: both workers' 50 W are in long before the last checkpoint; the built-in
+    // device's sources fail, so it adds nothing.
+    const efficiency = await unwrap(getJobEfficiency(client, { params: { path: { jobId: job_id } } }));
+    expect(efficiency.checkpoints.at(-1)!.power_watts).toBe(100);
+    expect(efficiency.power_watts).toBeGreaterThan(0);
   });
 
   it('semi_sync and async also converge over the three devices (async with devices training on between pulls)', async () => {

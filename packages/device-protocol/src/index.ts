@@ -108,6 +108,8 @@ export const deviceMessageSchema = z.discriminatedUnion('type', [
     v: version,
     type: z.literal('heartbeat'),
     running_tasks: z.number().int().min(0).max(1024),
+    /** The device's power draw in watts (power.ts), null when it cannot be read; absent from older peers. */
+    power_watts: z.number().min(0).max(1_000_000).nullable().optional(),
   }),
   z.object({
     v: version,

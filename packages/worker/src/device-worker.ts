@@ -1,7 +1,9 @@
 /**
  * One device: registers with the API key through the SDK (once; the token is kept for reconnects), opens
  * the WebSocket with its X-SDK-Token, says hello with its capabilities, sends heartbeats, answers log
- * requests from its ring buffer and runs run-inference tasks on its thread pool. A dropped socket is
+ * requests from its ring buffer and runs run-inference tasks on its thread pool. Each heartbeat carries the
+ * machine's power draw last sampled (nvidia-smi, RAPL; null when unreadable), sampled again in the background
+ * so a slow `nvidia-smi` never delays a heartbeat. A dropped socket is
  * reopened with exponential backoff and jitter. Refusals that retrying cannot cure end the worker through
  * `failed` (main.ts exits 1 with its one-line message): the API key refused at registration (401/403), or the
  * device's token refused at the socket (401: the device was removed, its token revoked, or the server's data
@@ -15,6 +17,7 @@ import {
   type DeviceMessage,
   type ProtocolVersion,
 } from '@computeplane/device-protocol';
+import { createPowerSampler } from '@computeplane/device-protocol/power';
 import { ApiError, createClient } from '@computeplane/sdk';
 import { registerDevice } from '@computeplane/sdk/devices';
 import WebSocket from 'ws';
@@ -69,6 +72,16 @@ export async function startDeviceWorker(
     return data;
   }
 
+  const power = createPowerSampler();
+  let watts: number | null = null;
+  let sampling: Promise<void> | undefined;
+  const samplePower = () => {
+    sampling ??= power.sample().then((value) => {
+      watts = value;
+      sampling = undefined;
+    });
+  };
+
   /** The server's protocol version (from its welcome; 1 after it refused our version-2 hello). */
   let serverVersion: ProtocolVersion = PROTOCOL_VERSION;
   let welcomed = false;
@@ -95,10 +108,11 @@ export async function startDeviceWorker(
         welcomed = true;
         log.info(`connected as ${message.device_id}`);
         clearInterval(heartbeat);
-        heartbeat = setInterval(
-          () => send(ws, { v: PROTOCOL_VERSION, type: 'heartbeat', running_tasks: pool.running }),
-          message.heartbeat_interval_ms,
-        );
+        samplePower();
+        heartbeat = setInterval(() => {
+          send(ws, { v: PROTOCOL_VERSION, type: 'heartbeat', running_tasks: pool.running, power_watts: watts });
+          samplePower();
+        }, message.heartbeat_interval_ms);
         return;
       case 'get_logs':
         send(ws, {

@@ -10,6 +10,7 @@ import type { Module } from '../../platform/module.js';
 import type { Services } from '../../platform/services.js';
 import type { ModelsModule } from '../models/module.js';
 import { builtinDevice } from './builtin-device.js';
+import { builtinPower } from './builtin-power.js';
 import { deviceRepository } from './device-repository.js';
 import { devicesUseCases } from './devices-use-cases.js';
 import { createDeviceHub, DeviceGone, DeviceTimeout } from './engine/device-hub.js';
@@ -34,6 +35,7 @@ export function createDevicesModule(platform: Services, deps: { models: ModelsMo
     clock,
     modelFile: (tenantId, checksum) => deps.models.catalog.streamByChecksum(tenantId, checksum),
   });
+  const power = builtinPower(platform.settings.devices.heartbeatIntervalMs);
   const detach = new Set<() => void>();
   return {
     areas: [devicesArea(useCases)],
@@ -52,6 +54,8 @@ export function createDevicesModule(platform: Services, deps: { models: ModelsMo
     },
     /** The id of this process's built-in device (`local/<node>`). */
     builtinId: `local/${node}`,
+    /** The built-in device's power draw at its last sample (this machine's; null when unreadable). */
+    builtinPowerWatts: () => power.latest(),
     /** Devices connected to this process (training sends them train steps through `runTrainStep`). */
     connected: () => hub.connected(),
     runTrainStep: hub.runTrainStep,
@@ -73,8 +77,12 @@ export function createDevicesModule(platform: Services, deps: { models: ModelsMo
         await hub.close();
       };
     },
+    start() {
+      void power.start();
+    },
     async stop() {
       for (const off of detach) off();
+      await power.stop();
       await hub.close();
     },
   } satisfies Module & Record<string, unknown>;

@@ -41,6 +41,7 @@ export function createTrainingModule(
       clock: platform.clock,
       builtinId: device,
       connected: () => deps.devices.connected(),
+      builtinPower: () => deps.devices.builtinPowerWatts(),
     }),
   });
   const useCases = trainingUseCases({

@@ -2,8 +2,9 @@
  * Training's task records and progress samples (platform/usage), written at each checkpoint: the step
  * batches trained since the previous checkpoint, split evenly over the devices that trained them (a round
  * runs on all of them at once, so each is credited the elapsed time), and one progress sample (samples,
- * accuracy, loss, devices) that the efficiency figures are computed from. Devices report no power draw
- * today, so `power_watts` stays null.
+ * accuracy, loss, devices) that the efficiency figures are computed from. Its `power_watts` is the sum of the
+ * latest power draw each of those devices reported (heartbeats; the built-in device samples this machine),
+ * null when none of them reported any.
  */
 import type { TaskRecorder } from '../../platform/usage/index.js';
 import type { ConnectedDevice } from '../devices/module.js';
@@ -15,6 +16,8 @@ export function trainingRecords(deps: {
   clock: () => Date;
   builtinId: string;
   connected: () => ConnectedDevice[];
+  /** The built-in device's latest power draw in watts (null: unreadable here). */
+  builtinPower: () => number | null;
 }) {
   /** Per job: batches and time at the previous checkpoint of this process's run of it. */
   const last = new Map<string, { batches: number; at: number }>();
@@ -56,6 +59,9 @@ export function trainingRecords(deps: {
         finishedAt: now,
       });
     });
+    const watts = ids
+      .map((id) => (id === deps.builtinId ? deps.builtinPower() : (connected.get(id)?.powerWatts ?? null)))
+      .filter((w): w is number => w !== null);
     const batchSize = (job.config as unknown as TrainingConfig).data_config.batch_size;
     deps.recorder.sample({
       jobId: job.id,
@@ -67,7 +73,7 @@ export function trainingRecords(deps: {
       loss: progress.current_loss,
       devices: ids.length,
       deviceKind: kinds.size === 1 ? [...kinds][0]! : 'mixed',
-      powerWatts: null,
+      powerWatts: watts.length > 0 ? Math.round(watts.reduce((total, w) => total + w, 0) * 10) / 10 : null,
     });
   };
 }

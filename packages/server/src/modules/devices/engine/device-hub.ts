@@ -1,5 +1,6 @@
 /**
- * The sockets of the devices connected to this process: hello/heartbeat bookkeeping in the database, log
+ * The sockets of the devices connected to this process: hello/heartbeat bookkeeping in the database (and
+ * each device's latest reported power draw, in memory), log
  * requests and run-inference tasks sent to one device and matched with its answer, and the liveness check
  * that closes a socket which stopped sending heartbeats (docs/device-protocol.md).
  */
@@ -36,6 +37,8 @@ interface Connection {
   version: ProtocolVersion;
   /** Train-step graphs sent on this socket (version 2 leaves them out of later steps). */
   graphs: Set<string>;
+  /** Watts in the device's latest heartbeat that said (null: it cannot read its power draw, or never said). */
+  powerWatts: number | null;
 }
 
 /** A device connected to this process that said hello: what the scheduler needs to know of it. */
@@ -44,6 +47,8 @@ export interface ConnectedDevice {
   tenantId: string;
   capabilities: Capabilities;
   running: number;
+  /** Its latest reported power draw in watts (heartbeat `power_watts`), null when it reported none. */
+  powerWatts?: number | null;
 }
 type ReadyListener = (device: ConnectedDevice) => void;
 type GoneListener = (deviceId: string) => void;
@@ -67,6 +72,7 @@ export function createDeviceHub(deps: {
     tenantId: connection.tenantId,
     capabilities: connection.capabilities!,
     running: connection.running,
+    powerWatts: connection.powerWatts,
   });
   /** Database writes in flight, awaited by close() so none outlives the database. */
   const writes = new Set<Promise<void>>();
@@ -140,6 +146,7 @@ export function createDeviceHub(deps: {
         );
         return;
       case 'heartbeat':
+        if (message.power_watts !== undefined) connection.powerWatts = message.power_watts;
         // Tasks this hub sent count as running even before the device's own count says so.
         track(
           repository.touch(connection.deviceId, {
@@ -220,6 +227,7 @@ export function createDeviceHub(deps: {
         running: 0,
         version: 1,
         graphs: new Set(),
+        powerWatts: null,
       };
       connections.set(deviceId, connection);
       socket.on('message', (data, isBinary) => {
