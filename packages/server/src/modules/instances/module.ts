@@ -146,8 +146,7 @@ export function createInstancesModule(
         for (const volume of await ctx.volumes.all())
           await ctx.volumeStore.ensureMounted(volume.id, volume.sizeGb).catch(() => undefined);
         const known = INSTANCE_STATES.filter((state) => state !== 'Unknown');
-        for (const row of await ctx.instances.onNode(nodeId, known))
-          if (row.ip) addresses.set(row.id, row.ip);
+        for (const row of await ctx.instances.onNode(nodeId, known)) if (row.ip) addresses.set(row.id, row.ip);
         const counts = await monitor.reattach();
         const live = await ctx.instances.onNode(nodeId, ['Running', 'Paused']);
         if (live.some((row) => row.spec.network?.egress?.enabled)) await egress();
