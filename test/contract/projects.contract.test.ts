@@ -106,6 +106,13 @@ describe.each(testDrivers)('projects and usage contract on $name', (driver) => {
       404,
       'NOT_FOUND',
     );
+    // A project names a model of its own tenant: another tenant's model, like a missing one, is 404.
+    await conformError(
+      'createProject',
+      createProject(suite.server.clientB, { body: { name: 'borrowed', model_id: model.id } }),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   it("turns a batch's auto-generated project into a real one that completes with the batch", async () => {

@@ -75,7 +75,10 @@ export async function runSequence(
     else if (value && typeof value === 'object') Object.values(value).forEach(collect);
   };
   collect(created.response.body);
-  const steps = sequence.followers.flatMap((op) => {
+  // Only operations on the created resource itself name it by one path parameter; one with a second
+  // (`/instances/{id}/volumes/{volumeId}`) needs another resource, which this sequence never created.
+  const onCreated = (op: FuzzOperation) => op.parameters.filter((p) => p.in === 'path').length === 1;
+  const steps = sequence.followers.filter(onCreated).flatMap((op) => {
     const id = strings.find((s) => pathPattern(op)!.test(s));
     return id ? [{ op, id }] : [];
   });

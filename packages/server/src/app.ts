@@ -157,7 +157,7 @@ export function createApp(options: AppOptions) {
     dataDir: options.dataDir ?? join(tmpdir(), 'computeplane'),
     ...(options.egressUpstreamCa ? { upstreamCa: options.egressUpstreamCa } : {}),
   });
-  const projects = createProjectsModule(platform, { inference, training });
+  const projects = createProjectsModule(platform, { models, inference, training });
   const efficiency = createEfficiencyModule(platform);
   const dashboard = createDashboardModule(platform, { devices, projects, efficiency, models, inference, training });
   const lifecycleModule = createLifecycleModule(platform);

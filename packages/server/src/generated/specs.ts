@@ -16632,6 +16632,9 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "401": {
               "$ref": "#/components/responses/Unauthorized"
             },
+            "404": {
+              "$ref": "#/components/responses/NotFound"
+            },
             "409": {
               "$ref": "#/components/responses/Conflict"
             },
@@ -17612,6 +17615,28 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             }
           }
         },
+        "NotFound": {
+          "description": "The resource does not exist, or belongs to another tenant.",
+          "headers": {
+            "X-Request-Id": {
+              "$ref": "#/components/headers/X-Request-Id"
+            }
+          },
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Error"
+              },
+              "example": {
+                "error": {
+                  "code": "NOT_FOUND",
+                  "message": "Model 'model_abc12345' not found",
+                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
+                }
+              }
+            }
+          }
+        },
         "Conflict": {
           "description": "The request conflicts with the current state, or an `Idempotency-Key` was reused with a different body (`IDEMPOTENCY_KEY_REUSED`) or while its first request is still running (`IDEMPOTENCY_KEY_IN_USE`).",
           "headers": {
@@ -17672,28 +17697,6 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
                 "error": {
                   "code": "UNSUPPORTED_MEDIA_TYPE",
                   "message": "Send this request as application/json",
-                  "request_id": "req_01hz8k3m2q7r4t6v8x0y"
-                }
-              }
-            }
-          }
-        },
-        "NotFound": {
-          "description": "The resource does not exist, or belongs to another tenant.",
-          "headers": {
-            "X-Request-Id": {
-              "$ref": "#/components/headers/X-Request-Id"
-            }
-          },
-          "content": {
-            "application/json": {
-              "schema": {
-                "$ref": "#/components/schemas/Error"
-              },
-              "example": {
-                "error": {
-                  "code": "NOT_FOUND",
-                  "message": "Model 'model_abc12345' not found",
                   "request_id": "req_01hz8k3m2q7r4t6v8x0y"
                 }
               }

@@ -5,6 +5,7 @@
  */
 import type { Module } from '../../platform/module.js';
 import type { Services } from '../../platform/services.js';
+import type { ModelsModule } from '../models/module.js';
 import { projectsArea } from './http/projects.js';
 import { usageArea } from './http/usage.js';
 import { projectRepository } from './project-repository.js';
@@ -15,6 +16,7 @@ import { usageUseCases } from './usage-use-cases.js';
 export function createProjectsModule(
   platform: Services,
   deps: {
+    models: ModelsModule;
     inference: { cancelProjectJobs: ProjectJobs['inference'] };
     training: { cancelProjectJobs: ProjectJobs['training'] };
   },
@@ -27,6 +29,7 @@ export function createProjectsModule(
     repository,
     jobs: { inference: deps.inference.cancelProjectJobs, training: deps.training.cancelProjectJobs },
     clock: platform.clock,
+    modelExists: async (tenantId, modelId) => (await deps.models.catalog.find(tenantId, modelId)) !== undefined,
     flush,
   });
   const usage = usageUseCases({

@@ -23,6 +23,8 @@ export function projectsUseCases(deps: {
   repository: ProjectRepository;
   jobs: ProjectJobs;
   clock: () => Date;
+  /** Whether the tenant has this model (a project names one of its own models, never another tenant's). */
+  modelExists: (tenantId: string, modelId: string) => Promise<boolean>;
   /** Writes task records still buffered in this process, so figures read next include them. */
   flush: () => Promise<void>;
 }) {
@@ -48,6 +50,8 @@ export function projectsUseCases(deps: {
       tenantId: string,
       body: { name: string; type?: ProjectType; model_id?: string; total_tasks?: number },
     ) {
+      if (body.model_id !== undefined && !(await deps.modelExists(tenantId, body.model_id)))
+        throw notFound('Model', body.model_id);
       const row = await repository.create({
         tenantId,
         id: randomId('proj'),

@@ -65,7 +65,7 @@ describe('docs routes', () => {
     expect(await response.json()).toEqual({
       error: {
         code: 'NOT_FOUND',
-        message: 'No docs page at /docs/nope.html. Build the docs with npm run docs.',
+        message: 'No page at /docs/nope.html. Build it with npm run docs.',
         request_id: '',
       },
     });
