@@ -1,0 +1,23 @@
+/** `computeplane completion bash|zsh`: prints the shell completion script for this command tree. */
+import type { Command } from 'commander';
+import { bashCompletion, zshCompletion } from '../core/completion.js';
+import { UsageError } from '../core/errors.js';
+import { withExamples } from '../core/help.js';
+
+export function registerCompletion(program: Command): void {
+  withExamples(
+    program
+      .command('completion')
+      .description('print a shell completion script (bash or zsh)')
+      .argument('<shell>', 'bash or zsh')
+      .action((shell: string) => {
+        if (shell === 'bash') process.stdout.write(bashCompletion(program));
+        else if (shell === 'zsh') process.stdout.write(zshCompletion(program));
+        else throw new UsageError(`completion: unknown shell "${shell}"; use bash or zsh`);
+      }),
+    [
+      'source <(computeplane completion bash)        # in ~/.bashrc',
+      'computeplane completion zsh > "${fpath[1]}/_computeplane"',
+    ],
+  );
+}

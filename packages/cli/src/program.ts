@@ -1,0 +1,35 @@
+/**
+ * The command tree: global flags on the root, then one register function per area (commands/<area>.ts).
+ * Usage mistakes end with exit code 2; `--help` and `--version` with 0.
+ */
+import { Command, Option } from 'commander';
+import { CLI_VERSION } from './core/context.js';
+import { registerCompletion } from './commands/completion.js';
+import { registerConfig } from './commands/config.js';
+import { registerModels } from './commands/models.js';
+
+export function buildProgram(): Command {
+  const program = new Command('computeplane')
+    .description(
+      'Computeplane on the command line: models, inference, training, devices, GPUs, pods, peers and instances.',
+    )
+    .version(CLI_VERSION, '-V, --version')
+    .option(
+      '--base-url <url>',
+      'server root (env COMPUTEPLANE_BASE_URL, then the profile; default http://localhost:8080)',
+    )
+    .option('--api-key <key>', 'tenant API key (env COMPUTEPLANE_API_KEY, then the profile)')
+    .option('--profile <name>', 'profile of ~/.config/computeplane/config.json to use (env COMPUTEPLANE_PROFILE)')
+    .option('--json', "print the API's response exactly, as JSON (for scripts)")
+    .option('--timeout <duration>', 'per-request timeout: 30, 30s, 1500ms, 2m (env COMPUTEPLANE_TIMEOUT; default 60s)')
+    .addOption(
+      new Option('--cancel-on-interrupt', 'on Ctrl-C, also cancel the job, training or instance this command started'),
+    )
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
+  registerConfig(program);
+  registerModels(program);
+  registerCompletion(program);
+  return program;
+}
