@@ -8,7 +8,9 @@ export function registerCompletion(program: Command): void {
   withExamples(
     program
       .command('completion')
-      .description('print a shell completion script (bash or zsh)')
+      .description(
+        'print a shell completion script (bash or zsh); or load it in ~/.bashrc: source <(computeplane completion bash)',
+      )
       .argument('<shell>', 'bash or zsh')
       .action((shell: string) => {
         if (shell === 'bash') process.stdout.write(bashCompletion(program));
@@ -16,7 +18,7 @@ export function registerCompletion(program: Command): void {
         else throw new UsageError(`completion: unknown shell "${shell}"; use bash or zsh`);
       }),
     [
-      'source <(computeplane completion bash)        # in ~/.bashrc',
+      'computeplane completion bash > ~/.local/share/bash-completion/completions/computeplane',
       'computeplane completion zsh > "${fpath[1]}/_computeplane"',
     ],
   );

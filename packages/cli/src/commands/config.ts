@@ -19,26 +19,29 @@ export function registerConfig(program: Command): void {
       .description('save the base URL and API key as a profile (~/.config/computeplane/config.json, mode 0600)')
       .option('--no-verify', 'save without checking the key against the server')
       .action(
-        action<[], { verify: boolean }>(async (ctx, options) => {
-          const apiKey = ctx.settings.apiKey ?? (await askForKey());
-          if (!apiKey) throw new UsageError('login: no API key given; pass --api-key or type it when asked');
-          if (options.verify) {
-            const client = createClient({ baseUrl: ctx.settings.baseUrl, apiKey, timeoutMs: ctx.settings.timeoutMs });
-            await ctx.call(listModels(client, { params: { query: { limit: 1 } } }, { signal: ctx.signal }));
-          }
-          const file = await readProfileFile(ctx.settings.profilePath);
-          file.profiles[ctx.settings.profile] = { base_url: ctx.settings.baseUrl, api_key: apiKey };
-          file.default_profile ??= ctx.settings.profile;
-          await writeProfileFile(ctx.settings.profilePath, file);
-          const saved = {
-            profile: ctx.settings.profile,
-            base_url: ctx.settings.baseUrl,
-            path: ctx.settings.profilePath,
-          };
-          ctx.out.result(saved, () =>
-            ctx.out.line(`Logged in to ${saved.base_url} as profile "${saved.profile}" (saved in ${saved.path}).`),
-          );
-        }),
+        action<[], { verify: boolean }>(
+          async (ctx, options) => {
+            const apiKey = ctx.settings.apiKey ?? (await askForKey());
+            if (!apiKey) throw new UsageError('login: no API key given; pass --api-key or type it when asked');
+            if (options.verify) {
+              const client = createClient({ baseUrl: ctx.settings.baseUrl, apiKey, timeoutMs: ctx.settings.timeoutMs });
+              await ctx.call(listModels(client, { params: { query: { limit: 1 } } }, { signal: ctx.signal }));
+            }
+            const file = await readProfileFile(ctx.settings.profilePath);
+            file.profiles[ctx.settings.profile] = { base_url: ctx.settings.baseUrl, api_key: apiKey };
+            file.default_profile ??= ctx.settings.profile;
+            await writeProfileFile(ctx.settings.profilePath, file);
+            const saved = {
+              profile: ctx.settings.profile,
+              base_url: ctx.settings.baseUrl,
+              path: ctx.settings.profilePath,
+            };
+            ctx.out.result(saved, () =>
+              ctx.out.line(`Logged in to ${saved.base_url} as profile "${saved.profile}" (saved in ${saved.path}).`),
+            );
+          },
+          { allowNewProfile: true },
+        ),
       ),
     [
       'computeplane login --base-url https://cp.example.com --api-key $KEY',

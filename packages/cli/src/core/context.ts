@@ -20,8 +20,13 @@ export interface CommandContext {
   call<Data>(result: Promise<ApiResult<Data>>): Promise<Data>;
 }
 
-export async function createContext(command: Command): Promise<CommandContext> {
-  const settings = await resolveSettings(command.optsWithGlobals<GlobalFlags>());
+export interface ActionOptions {
+  /** The command may name a profile the file does not have yet (login). */
+  allowNewProfile?: boolean;
+}
+
+export async function createContext(command: Command, options: ActionOptions = {}): Promise<CommandContext> {
+  const settings = await resolveSettings(command.optsWithGlobals<GlobalFlags>(), process.env, options);
   const out = createOutput({ json: settings.json });
   const interrupts = installInterruptHandler({ cancelOnInterrupt: settings.cancelOnInterrupt, note: out.note });
   const client = createClient({
@@ -48,11 +53,12 @@ export const CLI_VERSION = '0.1.0';
  */
 export function action<Args extends unknown[] = [], Options = object>(
   body: (ctx: CommandContext, ...rest: [...Args, Options]) => Promise<void>,
+  options: ActionOptions = {},
 ) {
   return async (...received: unknown[]) => {
     const command = received[received.length - 1] as Command;
     const args = received.slice(0, -1) as [...Args, Options];
-    const ctx = await createContext(command);
+    const ctx = await createContext(command, options);
     currentContext = ctx;
     await body(ctx, ...args);
   };

@@ -33,13 +33,18 @@ export interface Settings {
   sources: { baseUrl: Source; apiKey: Source | 'none' };
 }
 
-export async function resolveSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+/** `allowNewProfile`: a profile named but not in the file is not an error (login creates it). */
+export async function resolveSettings(
+  flags: GlobalFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { allowNewProfile?: boolean } = {},
+): Promise<Settings> {
   const profilePath = profileFilePath(env);
   const file = await readProfileFile(profilePath);
   const profile = flags.profile ?? env.COMPUTEPLANE_PROFILE ?? file.default_profile ?? DEFAULT_PROFILE;
   const explicitProfile = flags.profile ?? env.COMPUTEPLANE_PROFILE;
   const stored = file.profiles[profile];
-  if (explicitProfile && !stored && Object.keys(file.profiles).length > 0)
+  if (explicitProfile && !stored && !options.allowNewProfile && Object.keys(file.profiles).length > 0)
     throw new UsageError(
       `no profile "${profile}" in ${profilePath} (profiles: ${Object.keys(file.profiles).join(', ')}); run \`computeplane login --profile ${profile}\``,
     );
