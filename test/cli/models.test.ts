@@ -67,6 +67,11 @@ describe('computeplane models', () => {
 
     const deleted = await suite.cli(['models', 'delete', uploaded.id]);
     expect(deleted).toMatchObject({ code: 0, stdout: `Deleted model ${uploaded.id}.\n` });
+    // 204 has no body, so --json prints nothing; the exit code says it worked (and a second delete fails).
+    const again = await suite.cli(['models', 'upload', fixturePath('tiny-mlp.onnx'), '--json']);
+    const second = JSON.parse(again.stdout) as { id: string };
+    expect(await suite.cli(['models', 'rm', second.id, '--json'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expectApiError(await suite.cli(['models', 'rm', second.id, '--json']), 'NOT_FOUND');
     expectApiError(await suite.cli(['models', 'get', uploaded.id]), 'NOT_FOUND');
   });
 

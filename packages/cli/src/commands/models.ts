@@ -115,7 +115,7 @@ export function registerModels(program: Command): void {
       .action(
         action<[string], object>(async (ctx, id) => {
           await ctx.call(deleteModel(ctx.client, { params: { path: { id } } }, { signal: ctx.signal }));
-          ctx.out.result({ id, deleted: true }, () => ctx.out.line(`Deleted model ${id}.`));
+          ctx.out.done(`Deleted model ${id}.`);
         }),
       ),
     ['computeplane models delete model_k3v9x2m4q7r8'],

@@ -23,6 +23,8 @@ export interface Output {
   result<T>(data: T, human?: (data: T) => void): void;
   /** A line on stdout. */
   line(text?: string): void;
+  /** For a call answered without a body (204): `message` for people; with --json nothing, as the API sent nothing. */
+  done(message: string): void;
   /** A note for the person at the terminal, on stderr (never with --json). */
   note(text: string): void;
   table<Row>(rows: readonly Row[], columns: Column<Row>[], options?: { empty?: string }): void;
@@ -55,6 +57,9 @@ export function createOutput(options: {
       else human(data);
     },
     line: (text = '') => write(text),
+    done(message) {
+      if (!options.json) write(message);
+    },
     note(text) {
       if (!options.json) stderr.write(`${errColor.dim(text)}\n`);
     },
