@@ -34,6 +34,12 @@ function commanderExit(error: CommanderError): number {
   return EXIT.usage;
 }
 
+// A reader that went away (`computeplane models list | head -1`) is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  throw error;
+});
+
 const code = await main(process.argv);
 // Let stdout drain before exiting (a pipe may be slower than we are).
 process.stdout.write('', () => process.exit(code));
