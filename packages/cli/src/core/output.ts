@@ -3,8 +3,12 @@
  * otherwise tables and key/value lists for people. Colour only when the stream is a terminal and NO_COLOR is
  * unset or empty (https://no-color.org); notes and progress go to stderr so stdout stays pipeable.
  */
-import Table from 'cli-table3';
+import type TableType from 'cli-table3';
+import { createRequire } from 'node:module';
 import pc from 'picocolors';
+
+// Loaded on the first table: commands that print none (and every --json run) do not pay for it at start-up.
+const require = createRequire(import.meta.url);
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -68,6 +72,7 @@ export function createOutput(options: {
         write(color.dim(tableOptions.empty ?? 'No results.'));
         return;
       }
+      const Table = require('cli-table3') as typeof TableType;
       const table = new Table({
         head: columns.map((column) => color.bold(column.header)),
         style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
