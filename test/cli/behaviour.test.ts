@@ -82,6 +82,20 @@ describe('computeplane (shared behaviour)', () => {
     );
   });
 
+  it('asks for the key at a terminal without echoing it', async () => {
+    const home = await mkdtemp(join(suite.home, 'prompt-'));
+    const login = await suite.pty(['login', '--base-url', suite.server.baseUrl], {
+      home,
+      env: noKey,
+      answer: { after: 'API key: ', text: `${suite.server.keyA}\r` },
+    });
+    expect(login.code, login.transcript).toBe(0);
+    expect(login.transcript).toContain('Logged in to');
+    expect(login.transcript).not.toContain(suite.server.keyA);
+    const saved = JSON.parse(await readFile(join(home, '.config', 'computeplane', 'config.json'), 'utf8'));
+    expect(saved.profiles.default.api_key).toBe(suite.server.keyA);
+  });
+
   it('does not save a key the server refuses', async () => {
     const home = await mkdtemp(join(suite.home, 'refused-'));
     const refused = await suite.cli(['login', '--api-key', 'wrong-key', '--base-url', suite.server.baseUrl], {

@@ -24,7 +24,7 @@ export interface CliSuite {
   /** The same, started: for Ctrl-C and follow tests. */
   start(args: string[], options?: Partial<CliOptions>): ReturnType<typeof startCli>;
   /** The same, under a pseudo-terminal. */
-  pty(args: string[], options?: Partial<CliOptions>): ReturnType<typeof runCliInPty>;
+  pty(args: string[], options?: Partial<Parameters<typeof runCliInPty>[1]>): ReturnType<typeof runCliInPty>;
 }
 
 export function cliSuite(options: Parameters<typeof startTestServer>[1] = {}): CliSuite {

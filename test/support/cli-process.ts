@@ -117,7 +117,10 @@ const shellQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
  */
 export async function runCliInPty(
   args: string[],
-  options: CliOptions,
+  options: CliOptions & {
+    /** Typed at the terminal once `after` has appeared (a prompt), instead of `input` at once. */
+    answer?: { after: string; text: string };
+  },
 ): Promise<{ code: number | null; transcript: string }> {
   const command = `stty cols 120 rows 40; exec ${[process.execPath, cliScript, ...args].map(shellQuote).join(' ')}`;
   const child = spawn('script', ['--quiet', '--return', '--flush', '--command', command, '/dev/null'], {
@@ -126,9 +129,13 @@ export async function runCliInPty(
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let transcript = '';
-  child.stdout.on('data', (chunk) => (transcript += chunk));
+  const answer = options.answer;
+  child.stdout.on('data', (chunk) => {
+    transcript += chunk;
+    if (answer && transcript.includes(answer.after) && child.stdin.writable) child.stdin.end(answer.text);
+  });
   child.stderr.on('data', (chunk) => (transcript += chunk));
-  child.stdin.end(options.input ?? '');
+  if (!answer) child.stdin.end(options.input ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const code = await new Promise<number | null>((resolve) => child.once('close', (exit) => resolve(exit)));
   clearTimeout(timer);

@@ -3,11 +3,10 @@
  * before saving it (unless --no-verify) and writes the file with mode 0600.
  */
 import type { Command } from 'commander';
-import { createInterface } from 'node:readline/promises';
 import { createClient } from '@computeplane/sdk';
 import { listModels } from '@computeplane/sdk/models';
 import { action } from '../core/context.js';
-import { UsageError } from '../core/errors.js';
+import { EXIT, UsageError } from '../core/errors.js';
 import { withExamples } from '../core/help.js';
 import { readStdin } from '../core/input.js';
 import { readProfileFile, writeProfileFile } from '../core/profile-file.js';
@@ -95,14 +94,40 @@ const mask = (key: string) => (key.length <= 8 ? '****' : `${key.slice(0, 4)}…
 /** The key typed at a terminal (not echoed), or the first line of piped stdin. */
 async function askForKey(): Promise<string> {
   if (!process.stdin.isTTY) return (await readStdin()).split('\n')[0]!.trim();
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  const output = rl as unknown as { _writeToOutput: (text: string) => void };
-  process.stderr.write('API key: ');
-  output._writeToOutput = () => {};
-  try {
-    return (await rl.question('')).trim();
-  } finally {
-    rl.close();
-    process.stderr.write('\n');
-  }
+  return readHidden('API key: ');
+}
+
+/**
+ * Reads one line at a terminal in raw mode, so nothing typed is echoed (readline always redraws the line it
+ * edits). Backspace deletes; Ctrl-C and Ctrl-D end the command as an interrupt.
+ */
+function readHidden(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  stdin.setRawMode(true); // before the prompt: nothing typed after it is ever echoed
+  stdin.resume();
+  process.stderr.write(prompt);
+  return new Promise((resolve) => {
+    let typed = '';
+    const finish = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+    };
+    const onData = (chunk: Buffer) => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n') {
+          finish();
+          return resolve(typed.trim());
+        }
+        if (char === '\u0003' || char === '\u0004') {
+          finish();
+          process.exit(EXIT.interrupted);
+        }
+        if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
+        else typed += char;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }
