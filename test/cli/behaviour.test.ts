@@ -7,7 +7,12 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { cliScript } from '@computeplane/test-support/cli-process';
+import { createClient, unwrap } from '@computeplane/sdk';
+import { createApiKey, createTenant } from '@computeplane/sdk/admin';
+import { cliScript, runCli } from '@computeplane/test-support/cli-process';
+import { createPostgresDatabase } from '@computeplane/test-support/databases';
+import { fixturePath } from '@computeplane/test-support/fixtures';
+import { startServerProcess } from '@computeplane/test-support/server-process';
 import { ansiStyle, cliSuite, conformJson, expectApiError, expectUsageError } from './harness.js';
 
 const run = promisify(execFile);
@@ -164,5 +169,34 @@ source <("${process.execPath}" "${cliScript}" completion zsh)
 print -r -- "$_comps[computeplane]|$_computeplane_words[_ models]"`;
     const { stdout } = await run('zsh', ['-f', '-c', zsh]);
     expect(stdout.trim()).toMatch(/^_computeplane\|upload list get delete schema .*--json/);
+  });
+
+  it('works against the server as `npm start` runs it', async () => {
+    const root = await mkdtemp(join(suite.home, 'started-'));
+    const database = await createPostgresDatabase();
+    const adminKey = 'cli-test-admin-key-0123456789';
+    const server = await startServerProcess({
+      DATA_DIR: join(root, 'data'),
+      DATABASE_URL: database.url,
+      ADMIN_KEY: adminKey,
+    });
+    try {
+      const admin = createClient({ baseUrl: server.baseUrl, adminKey });
+      const tenant = await unwrap(createTenant(admin, { body: { name: 'cli' } }));
+      const { key } = await unwrap(createApiKey(admin, { body: { tenant_id: tenant.id, name: 'cli' } }));
+      const options = { home: root, env: { COMPUTEPLANE_BASE_URL: server.baseUrl } };
+      const login = await runCli(['login', '--api-key', key], options);
+      expect(login.code, login.stderr).toBe(0);
+      const uploaded = await runCli(
+        ['models', 'upload', fixturePath('tiny-mlp.onnx'), '--name', 'started', '--json'],
+        options,
+      );
+      const model = await conformJson<{ id: string; name: string }>('uploadModel', uploaded);
+      const list = await runCli(['models', 'list'], options);
+      expect(list.stdout).toMatch(new RegExp(`^${model.id}\\s+started\\s+onnx`, 'm'));
+    } finally {
+      await server.stop();
+      await database.drop();
+    }
   });
 });
