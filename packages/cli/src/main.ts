@@ -17,6 +17,12 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);
     const ctx = runningContext();
+    // Ctrl-C aborted what the command waited on: the interrupt handler (core/interrupt.ts) is cancelling what
+    // the command started and ends the process with 130; this only keeps the process alive until it does.
+    if (ctx?.signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, 15_000));
+      return EXIT.interrupted;
+    }
     const failure = describeFailure(error, {
       ...(ctx ? { baseUrl: ctx.settings.baseUrl, hasApiKey: Boolean(ctx.settings.apiKey) } : {}),
     });

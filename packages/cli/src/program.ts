@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { CLI_VERSION } from './core/context.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerCompute } from './commands/compute.js';
 import { registerConfig } from './commands/config.js';
 import { registerModels } from './commands/models.js';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
   registerConfig(program);
   registerModels(program);
+  registerCompute(program);
   registerCompletion(program);
   return program;
 }

@@ -17,9 +17,10 @@ import { withExamples } from '../core/help.js';
 import { parseCount, readJsonArgument } from '../core/input.js';
 import { formatBytes, startProgress } from '../core/progress.js';
 import { withUploadProgress } from '../core/upload-progress.js';
+import { registerModelsStage } from './models-stage.js';
 
 export function registerModels(program: Command): void {
-  const models = program.command('models').description('upload, list, inspect and delete models');
+  const models = program.command('models').description('upload, list, inspect, delete and stage models');
 
   withExamples(
     models
@@ -161,6 +162,8 @@ export function registerModels(program: Command): void {
       'computeplane models schema model_k3v9x2m4q7r8 --labels null',
     ],
   );
+
+  registerModelsStage(models);
 }
 
 interface SchemaFlags {

@@ -7,8 +7,11 @@ import { EXIT } from './errors.js';
 
 export interface Interrupts {
   readonly signal: AbortSignal;
-  /** Registers how to cancel what this command started, and what to tell the user when it is left running. */
-  onInterrupt(cancel: () => Promise<unknown>, leftRunning: string): void;
+  /**
+   * Registers how to cancel what this command started, and what to tell the user when it is left running
+   * (`cancel: null` for work the API cannot cancel: the note is shown even with --cancel-on-interrupt).
+   */
+  onInterrupt(cancel: (() => Promise<unknown>) | null, leftRunning: string): void;
 }
 
 export function installInterruptHandler(options: {
@@ -18,21 +21,25 @@ export function installInterruptHandler(options: {
 }): Interrupts {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const controller = new AbortController();
-  const pending: { cancel: () => Promise<unknown>; leftRunning: string }[] = [];
+  const pending: { cancel: (() => Promise<unknown>) | null; leftRunning: string }[] = [];
   let interrupted = false;
   const handler = async () => {
     if (interrupted) exit(EXIT.interrupted);
     interrupted = true;
     controller.abort();
     if (options.cancelOnInterrupt) {
-      for (const { cancel } of pending) {
+      for (const { cancel, leftRunning } of pending) {
+        if (!cancel) {
+          options.note(`Interrupted; ${leftRunning}`);
+          continue;
+        }
         try {
           await Promise.race([cancel(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
         } catch (error) {
           options.note(`could not cancel: ${(error as Error).message}`);
         }
       }
-      if (pending.length > 0) options.note('Interrupted; cancelled what this command started.');
+      if (pending.some(({ cancel }) => cancel)) options.note('Interrupted; cancelled what this command started.');
     } else for (const { leftRunning } of pending) options.note(`Interrupted; ${leftRunning}`);
     exit(EXIT.interrupted);
   };
