@@ -115,7 +115,7 @@ export function registerPeers(compute: Command): void {
       .action(
         action<[string], object>(async (ctx, id) => {
           await ctx.call(deleteComputePeer(ctx.client, { params: { path: { id } } }, { signal: ctx.signal }));
-          ctx.out.result({ id, deleted: true }, () => ctx.out.line(`Removed peer ${id}.`));
+          ctx.out.done(`Removed peer ${id}.`);
         }),
       ),
     ['computeplane compute peers remove peer_k3v9x2m4q7r8'],

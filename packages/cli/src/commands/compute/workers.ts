@@ -108,7 +108,7 @@ export function registerWorkers(compute: Command): void {
       .action(
         action<[string], object>(async (ctx, id) => {
           await ctx.call(terminateComputeInstance(ctx.client, { params: { path: { id } } }, { signal: ctx.signal }));
-          ctx.out.result({ id, terminated: true }, () => ctx.out.line(`Terminated instance ${id}.`));
+          ctx.out.done(`Terminated instance ${id}.`);
         }),
       ),
     ['computeplane compute workers terminate local-k3v9x2m4'],
