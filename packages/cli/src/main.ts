@@ -17,6 +17,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);
     const ctx = runningContext();
+    // Ctrl-C: the interrupt handler ends the process with 130 once it has cancelled what it must.
+    if (ctx?.signal.aborted) return new Promise((resolve) => setTimeout(() => resolve(EXIT.interrupted), 15_000));
     const failure = describeFailure(error, {
       ...(ctx ? { baseUrl: ctx.settings.baseUrl, hasApiKey: Boolean(ctx.settings.apiKey) } : {}),
     });

@@ -7,6 +7,7 @@ import { CLI_VERSION } from './core/context.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerModels } from './commands/models.js';
+import { registerInference } from './commands/inference.js';
 
 export function buildProgram(): Command {
   const program = new Command('computeplane')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
   registerConfig(program);
   registerModels(program);
+  registerInference(program);
   registerCompletion(program);
   return program;
 }
