@@ -10,6 +10,7 @@ import { unwrap } from '@computeplane/sdk';
 import { isInferenceResult, runInference } from '@computeplane/sdk/inference';
 import { uploadModel } from '@computeplane/sdk/models';
 import { fixturePath } from '@computeplane/test-support/fixtures';
+import { encodeModel, floatTensor, node, seededWeights } from '../../scripts/fixtures/onnx-graph.js';
 import { cliSuite, conformJson, expectApiError, expectUsageError } from './harness.js';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
@@ -43,16 +44,17 @@ describe('computeplane infer, batch and jobs', () => {
       },
     },
   });
-  const models = {} as { plain: string; labelled: string; tabular: string };
+  const models = {} as { plain: string; labelled: string; tabular: string; multi: string };
   let irisRows: number[][];
 
   beforeAll(async () => {
-    const upload = async (name: string, extra: Record<string, unknown> = {}) =>
-      (await unwrap(uploadModel(suite.server.clientA, { model: fixturePath('tiny-mlp.onnx'), name, ...extra }))).id;
-    [models.plain, models.labelled, models.tabular] = await Promise.all([
+    const upload = async (name: string, extra: Record<string, unknown> = {}, file = 'tiny-mlp.onnx') =>
+      (await unwrap(uploadModel(suite.server.clientA, { model: fixturePath(file), name, ...extra }))).id;
+    [models.plain, models.labelled, models.tabular, models.multi] = await Promise.all([
       upload('plain'),
       upload('labelled', { labels: LABELS, postprocessing: 'top_k_labels' }),
       upload('tabular', { labels: LABELS, preprocessing: 'tabular', postprocessing: 'top_k_labels' }),
+      upload('multi', {}, 'multi-input.onnx'),
     ]);
     irisRows = (await readFile(IRIS, 'utf8'))
       .trim()
@@ -113,7 +115,15 @@ describe('computeplane infer, batch and jobs', () => {
     const csvOut = join(suite.home, 'scores.csv');
     const [run, labelled] = await Promise.all([
       suite.cli(['batch', models.plain, IRIS, '--exclude', 'label']),
-      suite.cli(['batch', models.labelled, IRIS, '--columns', 'sepal_length,sepal_width,petal_length,petal_width', '-o', csvOut]),
+      suite.cli([
+        'batch',
+        models.labelled,
+        IRIS,
+        '--columns',
+        'sepal_length,sepal_width,petal_length,petal_width',
+        '-o',
+        csvOut,
+      ]),
     ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/^Batch job batch_\w+: 6 rows as one stacked float32 tensor, base64\.$/m);
@@ -139,7 +149,11 @@ describe('computeplane infer, batch and jobs', () => {
     const csv = (await readFile(csvOut, 'utf8')).trimEnd().split('\n');
     expect(csv[0]).toBe('index,status,label,score,error');
     expect(csv).toHaveLength(7);
-    csv.slice(1).forEach((line, i) => expect(line).toMatch(new RegExp(`^${i},completed,(setosa|versicolor|virginica),0\\.\\d+,$`)));
+    csv
+      .slice(1)
+      .forEach((line, i) =>
+        expect(line).toMatch(new RegExp(`^${i},completed,(setosa|versicolor|virginica),0\\.\\d+,$`)),
+      );
   });
 
   it('batch sends JSONL items one per row for a model with preprocessing; --no-wait, wait, results, jobs', async () => {
@@ -153,7 +167,10 @@ describe('computeplane infer, batch and jobs', () => {
         '',
       ].join('\n'),
     );
-    const finished = await conformJson<Job>('getInferenceJob', await suite.cli(['batch', models.tabular, file, '--json']));
+    const finished = await conformJson<Job>(
+      'getInferenceJob',
+      await suite.cli(['batch', models.tabular, file, '--json']),
+    );
     expect(finished).toMatchObject({ status: 'completed', progress: { total: 3, completed: 3, failed: 0 } });
 
     const accepted = await conformJson<{ job_id: string; total_tasks: number }>(
@@ -170,7 +187,8 @@ describe('computeplane infer, batch and jobs', () => {
       [1, 'completed'],
       [2, 'completed'],
     ]);
-    for (const result of results) expect(LABELS).toContain((result.result.predictions as { label: string }[])[0]!.label);
+    for (const result of results)
+      expect(LABELS).toContain((result.result.predictions as { label: string }[])[0]!.label);
 
     const [page, pageJson, shown, shownJson, cancelDone, missing] = await Promise.all([
       suite.cli(['batch', 'results', id, '--offset', '1', '--limit', '1', '--format', 'csv']),
@@ -197,16 +215,20 @@ describe('computeplane infer, batch and jobs', () => {
   });
 
   it('batch refuses files it cannot read as rows, before submitting anything (exit 2)', async () => {
-    const [ragged, column, format, multi] = await Promise.all([
+    const [ragged, column, format, missing, page, twoInputs] = await Promise.all([
       suite.cli(['batch', models.plain, fixturePath('../datasets/ragged.csv')]),
       suite.cli(['batch', models.plain, IRIS, '--columns', 'nope']),
       suite.cli(['batch', models.plain, IRIS, '--format', 'xml']),
       suite.cli(['batch', models.plain, join(suite.home, 'missing.csv')]),
+      suite.cli(['batch', 'results', 'batch_doesnotexist', '--json', '--limit', '20000']),
+      suite.cli(['batch', models.multi, IRIS, '--columns', 'sepal_length,sepal_width']),
     ]);
     expectUsageError(ragged, /ragged\.csv line 3 has 2 values, the header has 3/);
     expectUsageError(column, /has no column "nope" \(it has sepal_length, .*label\)/);
     expectUsageError(format, /--format must be jsonl or csv, got "xml"/);
-    expectUsageError(multi, /cannot read .*missing\.csv \(ENOENT\)/);
+    expectUsageError(missing, /cannot read .*missing\.csv \(ENOENT\)/);
+    expectUsageError(page, /--limit: one page with --json holds at most 10000 results/);
+    expectUsageError(twoInputs, /has 2 inputs \(a, b\): give a JSONL file whose lines are \{"inputs"/);
   });
 
   it('shows a progress bar of processed rows on a terminal', async () => {
@@ -216,4 +238,61 @@ describe('computeplane infer, batch and jobs', () => {
     expect(run.transcript).toMatch(/Running \[[#-]+\] 100% \| 6\/6 \| completed/);
     expect(jsonl(await readFile(out, 'utf8'))).toHaveLength(6);
   });
+
+  it('Ctrl-C ends with 130 and leaves the job running (resume with batch wait), or cancels it with --cancel-on-interrupt', async () => {
+    const slow = (await unwrap(uploadModel(suite.server.clientA, { model: slowModel(), name: 'slow' }))).id;
+    const file = join(suite.home, 'slow.csv');
+    await writeFile(
+      file,
+      Array.from({ length: SLOW_ROWS }, (_, row) =>
+        Array.from({ length: WIDTH }, (_, i) => ((row + i) % 7) / 7).join(','),
+      ).join('\n'),
+    );
+    const interrupt = async (extra: string[]) => {
+      const running = suite.start(['batch', slow, file, ...extra]);
+      await running.waitFor(/Batch job batch_\w+/);
+      const id = /Batch job (batch_\w+)/.exec(running.stderr)![1]!;
+      running.child.kill('SIGINT');
+      return { id, result: await running.done };
+    };
+
+    const left = await interrupt([]);
+    expect(left.result.code, left.result.stderr).toBe(130);
+    expect(left.result.stdout).toBe('');
+    expect(left.result.stderr).toContain(
+      `Interrupted; batch job ${left.id} keeps running; resume with: computeplane batch wait ${left.id}`,
+    );
+    const after = await conformJson<Job>('getInferenceJob', await suite.cli(['jobs', 'get', left.id, '--json']));
+    expect(['queued', 'running', 'completed']).toContain(after.status);
+    const resumed = await suite.cli(['batch', 'wait', left.id]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(jsonl(resumed.stdout).map((result) => result.status)).toEqual(Array(SLOW_ROWS).fill('completed'));
+
+    const cancelled = await interrupt(['--cancel-on-interrupt']);
+    expect(cancelled.result.code, cancelled.result.stderr).toBe(130);
+    expect(cancelled.result.stderr).toContain('Interrupted; cancelled what this command started.');
+    const job = await conformJson<Job>('getInferenceJob', await suite.cli(['jobs', 'get', cancelled.id, '--json']));
+    expect(job.status).toBe('cancelled');
+    expect(job.progress.cancelled).toBeGreaterThan(0);
+  });
 });
+
+/** A model that keeps the worker busy for a while per row: a chain of MatMul+Tanh over one shared weight. */
+const WIDTH = 128;
+const SLOW_ROWS = 400;
+function slowModel(): Uint8Array {
+  const nodes = [];
+  let previous = 'x';
+  for (let i = 0; i < 96; i++) {
+    nodes.push(node('MatMul', [previous, 'w'], [`m${i}`]), node('Tanh', [`m${i}`], [`t${i}`]));
+    previous = `t${i}`;
+  }
+  nodes.push(node('Identity', [previous], ['y']));
+  return encodeModel({
+    name: 'slow_chain',
+    inputs: [{ name: 'x', type: 'float32', shape: ['batch', WIDTH] }],
+    outputs: [{ name: 'y', type: 'float32', shape: ['batch', WIDTH] }],
+    initializers: [floatTensor('w', [WIDTH, WIDTH], seededWeights(7)(WIDTH * WIDTH))],
+    nodes,
+  });
+}

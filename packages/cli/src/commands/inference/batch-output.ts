@@ -65,7 +65,9 @@ function csvLines(results: TaskResult[]): string[] {
   for (const row of flat) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
   return [
     csvLine(['index', 'status', ...columns, 'error']),
-    ...results.map((result, i) => csvLine([result.index, result.status, ...columns.map((c) => flat[i]![c]), result.error])),
+    ...results.map((result, i) =>
+      csvLine([result.index, result.status, ...columns.map((c) => flat[i]![c]), result.error]),
+    ),
   ];
 }
 

@@ -13,6 +13,7 @@ import {
 } from '@computeplane/sdk/inference';
 import { getModel } from '@computeplane/sdk/models';
 import { action, type CommandContext } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
 import { withExamples } from '../../core/help.js';
 import { parseCount } from '../../core/input.js';
 import { planBatch, readBatchRows } from './batch-input.js';
@@ -55,7 +56,9 @@ export function registerBatch(program: Command): void {
           ...(flags.columns ? { columns: names(flags.columns) } : {}),
           ...(flags.exclude ? { exclude: names(flags.exclude) } : {}),
         });
-        const model = await ctx.call(getModel(ctx.client, { params: { path: { id: modelId } } }, { signal: ctx.signal }));
+        const model = await ctx.call(
+          getModel(ctx.client, { params: { path: { id: modelId } } }, { signal: ctx.signal }),
+        );
         const { body, form } = planBatch(model, rows);
         const options: InferenceOptions = {};
         if (flags.topK !== undefined) options.top_k = flags.topK;
@@ -77,7 +80,9 @@ export function registerBatch(program: Command): void {
         const jobId = accepted.job_id;
         if (!flags.wait) {
           ctx.out.result(accepted, () =>
-            ctx.out.line(`Submitted batch job ${jobId} (${accepted.total_tasks} rows). Wait: computeplane batch wait ${jobId}`),
+            ctx.out.line(
+              `Submitted batch job ${jobId} (${accepted.total_tasks} rows). Wait: computeplane batch wait ${jobId}`,
+            ),
           );
           return;
         }
@@ -125,9 +130,9 @@ export function registerBatch(program: Command): void {
           const merged = { ...batch.opts<OutputFlags>(), ...defined(flags) };
           const format = resultFormat(merged);
           if (ctx.settings.json) {
-            const page = await ctx.call(
-              getInferenceJobPage(ctx, jobId, flags.offset ?? 0, Math.min(flags.limit ?? 1000, 10_000)),
-            );
+            if ((flags.limit ?? 0) > 10_000)
+              throw new UsageError('--limit: one page with --json holds at most 10000 results; page with --offset');
+            const page = await ctx.call(getInferenceJobPage(ctx, jobId, flags.offset ?? 0, flags.limit ?? 1000));
             ctx.out.result(page);
             return;
           }

@@ -30,7 +30,10 @@ export function registerInfer(program: Command): void {
       .command('infer')
       .description('run a model once on one input and print the result and the latency')
       .argument('<model>', 'model id')
-      .option('--input <json>', 'the input, as JSON, @file or - (stdin): {"data": [...], "shape": [...]} or the adapter\'s format')
+      .option(
+        '--input <json>',
+        'the input, as JSON, @file or - (stdin): {"data": [...], "shape": [...]} or the adapter\'s format',
+      )
       .option('--inputs <json>', 'named tensors of a multi-input model: {"a": {"data": [...], "shape": [...]}, ...}')
       .option('--top-k <n>', 'entries in each top_k list (top_k_labels models)', parseCount('--top-k', { max: 1000 }))
       .option('--prefer-gpu', 'run on a GPU device of the tenant when one has room')
@@ -112,7 +115,9 @@ export function printOutput(ctx: CommandContext, result: unknown): void {
       return;
     }
     predictions.forEach((prediction, i) =>
-      ctx.out.fields([[`prediction ${i}`, Array.isArray(prediction) ? prediction.map(number).join(' ') : number(prediction)]]),
+      ctx.out.fields([
+        [`prediction ${i}`, Array.isArray(prediction) ? prediction.map(number).join(' ') : number(prediction)],
+      ]),
     );
     return;
   }
@@ -139,6 +144,11 @@ function printTensor(ctx: CommandContext, name: string, tensor: { data: unknown[
   ctx.out.line(`${ctx.out.color.bold(name)} [${tensor.shape.join(', ')}]`);
   const width = Math.max(1, tensor.shape.at(-1) ?? tensor.data.length);
   for (let i = 0; i < tensor.data.length; i += width)
-    ctx.out.line(`  ${tensor.data.slice(i, i + width).map(number).join('  ')}`);
+    ctx.out.line(
+      `  ${tensor.data
+        .slice(i, i + width)
+        .map(number)
+        .join('  ')}`,
+    );
   if (tensor.data.length === 0) ctx.out.line('  (empty)');
 }
