@@ -39,7 +39,7 @@ describe('computeplane infer, batch and jobs', () => {
         maxQueueDelayUs: 0,
         maxQueue: 1024,
         chunkSize: 64,
-        stackedSliceBytes: 16 * 1024,
+        stackedSliceBytes: 8 * 1024,
         runJobs: true,
       },
     },
@@ -167,16 +167,13 @@ describe('computeplane infer, batch and jobs', () => {
         '',
       ].join('\n'),
     );
-    const finished = await conformJson<Job>(
-      'getInferenceJob',
-      await suite.cli(['batch', models.tabular, file, '--json']),
-    );
+    const [finishedRun, acceptedRun] = await Promise.all([
+      suite.cli(['batch', models.tabular, file, '--json']),
+      suite.cli(['batch', models.tabular, file, '--no-wait', '--json', '--name', 'nightly']),
+    ]);
+    const finished = await conformJson<Job>('getInferenceJob', finishedRun);
     expect(finished).toMatchObject({ status: 'completed', progress: { total: 3, completed: 3, failed: 0 } });
-
-    const accepted = await conformJson<{ job_id: string; total_tasks: number }>(
-      'submitBatchInference',
-      await suite.cli(['batch', models.tabular, file, '--no-wait', '--json', '--name', 'nightly']),
-    );
+    const accepted = await conformJson<{ job_id: string; total_tasks: number }>('submitBatchInference', acceptedRun);
     expect(accepted.total_tasks).toBe(3);
     const id = accepted.job_id;
     const waited = await suite.cli(['batch', 'wait', id]);
@@ -212,6 +209,29 @@ describe('computeplane infer, batch and jobs', () => {
     expect((await conformJson<Job>('getInferenceJob', shownJson)).status).toBe('completed');
     expectApiError(cancelDone, 'CANNOT_CANCEL');
     expectApiError(missing, 'NOT_FOUND');
+  });
+
+  it('batch reports rows that failed (exit 0) and a job that failed (exit 1), after writing the results', async () => {
+    const reciprocal = (
+      await unwrap(uploadModel(suite.server.clientA, { model: fixturePath('reciprocal.onnx'), name: 'reciprocal' }))
+    ).id;
+    const some = join(suite.home, 'some-zero.csv');
+    const all = join(suite.home, 'all-zero.csv');
+    await Promise.all([writeFile(some, '1,2\n0,4\n'), writeFile(all, '0,1\n0,0\n')]);
+    const [partly, failed] = await Promise.all([
+      suite.cli(['batch', reciprocal, some, '--format', 'csv']),
+      suite.cli(['batch', reciprocal, all]),
+    ]);
+    expect(partly.code, partly.stderr).toBe(0);
+    expect(partly.stderr).toContain('1 of 2 tasks failed (see their "error").');
+    const csv = partly.stdout.trimEnd().split('\n');
+    expect(csv[0]).toBe('index,status,output_0,output_1,error');
+    expect(csv[1]).toBe('0,completed,1,0.5,');
+    expect(csv[2]).toMatch(/^1,failed,,,"NON_FINITE_RESULT: .*"$/);
+
+    expect(failed.code, failed.stderr).toBe(1);
+    expect(failed.stderr.trimEnd().split('\n').at(-1)).toMatch(/^computeplane: job batch_\w+ failed/);
+    expect(jsonl(failed.stdout).map((result) => result.status)).toEqual(['failed', 'failed']);
   });
 
   it('batch refuses files it cannot read as rows, before submitting anything (exit 2)', async () => {
@@ -256,24 +276,47 @@ describe('computeplane infer, batch and jobs', () => {
       return { id, result: await running.done };
     };
 
-    const left = await interrupt([]);
+    // jobs cancel: a job still running is cancelled, and says how far it got.
+    const submitThenCancel = async (json: boolean) => {
+      const submitted = await suite.cli(['batch', slow, file, '--no-wait', ...(json ? ['--json'] : [])]);
+      const id = json
+        ? (await conformJson<{ job_id: string }>('submitBatchInference', submitted)).job_id
+        : /^Submitted batch job (batch_\w+) \(400 rows\)\. Wait: computeplane batch wait batch_\w+$/m.exec(
+            submitted.stdout,
+          )![1]!;
+      return { id, result: await suite.cli(['jobs', 'cancel', id, ...(json ? ['--json'] : [])]) };
+    };
+    const [left, cancelled, detached, other] = await Promise.all([
+      interrupt([]),
+      interrupt(['--cancel-on-interrupt']),
+      submitThenCancel(true),
+      submitThenCancel(false),
+    ]);
+    const stopped = await conformJson<Job>('cancelInferenceJob', detached.result);
+    expect(stopped).toMatchObject({ job_id: detached.id, status: 'cancelled' });
+    expect(other.result.code, other.result.stderr).toBe(0);
+    expect(other.result.stdout).toMatch(
+      new RegExp(`^Cancelled job ${other.id}: \\d+ of 400 tasks had completed, [1-9]\\d* cancelled\\.\n$`),
+    );
+
     expect(left.result.code, left.result.stderr).toBe(130);
     expect(left.result.stdout).toBe('');
     expect(left.result.stderr).toContain(
       `Interrupted; batch job ${left.id} keeps running; resume with: computeplane batch wait ${left.id}`,
     );
-    const after = await conformJson<Job>('getInferenceJob', await suite.cli(['jobs', 'get', left.id, '--json']));
-    expect(['queued', 'running', 'completed']).toContain(after.status);
+    expect(cancelled.result.code, cancelled.result.stderr).toBe(130);
+    expect(cancelled.result.stderr).toContain('Interrupted; cancelled what this command started.');
+    const [after, job] = await Promise.all(
+      [left.id, cancelled.id].map(async (id) =>
+        conformJson<Job>('getInferenceJob', await suite.cli(['jobs', 'get', id, '--json'])),
+      ),
+    );
+    expect(['queued', 'running', 'completed']).toContain(after!.status);
+    expect(job!.status).toBe('cancelled');
+    expect(job!.progress.cancelled).toBeGreaterThan(0);
     const resumed = await suite.cli(['batch', 'wait', left.id]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(jsonl(resumed.stdout).map((result) => result.status)).toEqual(Array(SLOW_ROWS).fill('completed'));
-
-    const cancelled = await interrupt(['--cancel-on-interrupt']);
-    expect(cancelled.result.code, cancelled.result.stderr).toBe(130);
-    expect(cancelled.result.stderr).toContain('Interrupted; cancelled what this command started.');
-    const job = await conformJson<Job>('getInferenceJob', await suite.cli(['jobs', 'get', cancelled.id, '--json']));
-    expect(job.status).toBe('cancelled');
-    expect(job.progress.cancelled).toBeGreaterThan(0);
   });
 });
 
