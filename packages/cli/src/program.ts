@@ -8,6 +8,7 @@ import { registerCompletion } from './commands/completion.js';
 import { registerCompute } from './commands/compute.js';
 import { registerConfig } from './commands/config.js';
 import { registerModels } from './commands/models.js';
+import { registerInference } from './commands/inference.js';
 
 export function buildProgram(): Command {
   const program = new Command('computeplane')
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
   registerConfig(program);
   registerModels(program);
+  registerInference(program);
   registerCompute(program);
   registerCompletion(program);
   return program;
