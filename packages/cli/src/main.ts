@@ -17,6 +17,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);
     const ctx = runningContext();
+    // Ctrl-C aborted the call: the interrupt handler (core/interrupt.ts) cancels what was started and exits 130.
+    if (ctx?.signal.aborted) return new Promise<number>(() => {});
     const failure = describeFailure(error, {
       ...(ctx ? { baseUrl: ctx.settings.baseUrl, hasApiKey: Boolean(ctx.settings.apiKey) } : {}),
     });

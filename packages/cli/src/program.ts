@@ -7,6 +7,9 @@ import { CLI_VERSION } from './core/context.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerModels } from './commands/models.js';
+import { registerInstances } from './commands/instances.js';
+import { registerVolumes } from './commands/volumes.js';
+import { registerImages } from './commands/images.js';
 
 export function buildProgram(): Command {
   const program = new Command('computeplane')
@@ -30,6 +33,9 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
   registerConfig(program);
   registerModels(program);
+  registerInstances(program);
+  registerVolumes(program);
+  registerImages(program);
   registerCompletion(program);
   return program;
 }
