@@ -3,6 +3,8 @@
  * containers (one server, the busybox image from its import directory, a few instances): output, exit codes,
  * --json against the spec, logs followed and Ctrl-C, pull progress under a pseudo-terminal.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSYBOX, instancesAvailable, instancesDataDir } from '@computeplane/test-support/instances';
 import { ansiStyle, cliSuite, conformJson, expectApiError, expectUsageError } from './harness.js';
@@ -33,13 +35,15 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
     expect(pulled.transcript).toMatch(/Pulling \[[#-]+\] 100% \| 3\/3 \| ready/);
     expect(pulled.transcript.replace(new RegExp(ansiStyle, 'g'), '')).toMatch(/^status\s+ready\s*$/m);
 
-    const [again, list, table, shown, second] = await Promise.all([
+    const [again, list, table, shown, second, missing] = await Promise.all([
       suite.cli(['images', 'pull', BUSYBOX, '--json']),
       suite.cli(['images', 'list', '--json']),
       suite.cli(['images', 'list']),
       suite.cli(['images', 'get', BUSYBOX, '--json']),
       suite.cli(['images', 'pull', 'oci:busybox']),
+      suite.cli(['images', 'pull', 'oci:missing:latest']),
     ]);
+    expectApiError(missing, 'VALIDATION_ERROR');
     expect(await conformJson('createImage', again)).toMatchObject({ name: BUSYBOX, status: 'ready' });
     expect(again.stderr).toBe(''); // not a terminal: no progress
     const images = await conformJson<{ name: string }[]>('listImages', list);
@@ -49,6 +53,14 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
     expect(await conformJson('getImage', shown)).toMatchObject({ digest: expect.stringMatching(/^sha256:/) });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/^status\s+ready$/m);
+
+    // A pull that fails after it was queued (not an OCI layout): exit 1 with the reason, the image on stdout.
+    await mkdir(join(data.dir, 'import', 'broken'), { recursive: true });
+    await writeFile(join(data.dir, 'import', 'broken', 'index.json'), 'not an image');
+    const broken = await suite.cli(['images', 'pull', 'oci:broken:latest', '--json']);
+    expect(broken.code, broken.stderr).toBe(1);
+    expect(JSON.parse(broken.stdout)).toMatchObject({ name: 'oci:broken:latest', status: 'failed' });
+    expect(broken.stderr).toMatch(/^computeplane: image oci:broken:latest failed to pull: .+\n$/);
 
     const removed = await suite.cli(['images', 'rm', 'oci:busybox', '--json']);
     expect(JSON.parse(removed.stdout)).toEqual({ name: 'oci:busybox', deleted: true });
@@ -80,25 +92,31 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
     expect(created).toMatchObject({ name: 'web-1', state: 'Running', env: { GREETING: 'world' } });
     const id = created.id;
 
-    const [shown, table, running, logs, logLines, waited, stats] = await Promise.all([
+    const [shown, shownJson, table, running, logs, logLines, waited, notYet, stats] = await Promise.all([
       suite.cli(['instances', 'get', 'web-1']),
+      suite.cli(['instances', 'get', 'web-1', '--json']),
       suite.cli(['instances', 'list']),
       suite.cli(['instances', 'list', '--state', 'running', '--json']),
       suite.cli(['instances', 'logs', id]),
       suite.cli(['instances', 'logs', id, '--json', '--tail', '5']),
       suite.cli(['instances', 'wait', id, '--state', 'Running', '--json']),
+      suite.cli(['instances', 'wait', id, '--state', 'shutdown', '--max-wait', '1s']),
       suite.cli(['instances', 'stats', id, '--json']),
     ]);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(new RegExp(`^id\\s+${id}$`, 'm'));
     expect(shown.stdout).toMatch(/^state\s+Running$/m);
     expect(shown.stdout).toMatch(/^env\s+.*GREETING=world/m);
+    expect(await conformJson<Instance>('getInstance', shownJson)).toMatchObject({ id, tags: { team: 'cli' } });
     expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+IMAGE\s+STATE\s+CREATED$/);
     expect(table.stdout).toMatch(new RegExp(`^${id}\\s+web-1\\s+oci:busybox:latest\\s+Running\\s`, 'm'));
     expect((await conformJson<Instance[]>('listInstances', running)).map((i) => i.id)).toEqual([id]);
     expect(logs).toMatchObject({ code: 0, stdout: 'hello world\n' });
     expect(logLines.stdout).toBe('"hello world"\n');
     expect(await conformJson('waitForInstanceState', waited)).toEqual({ state: 'Running', timed_out: false });
+    // A wait that runs out is exit 1 with the state at that moment.
+    expect(notYet).toMatchObject({ code: 1, stdout: 'Running\n' });
+    expect(notYet.stderr).toBe(`computeplane: instance ${id} is Running, not Shutdown, after 1s\n`);
     expect(await conformJson('getInstanceStats', stats)).toMatchObject({ instance_id: id });
 
     // Paused, then standby: CRIU cannot checkpoint on this host, a 422 with its code; restore and fork need Standby.
@@ -112,8 +130,11 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
     ]);
     expectApiError(restore, 'INVALID_STATE');
     expectApiError(fork, 'INVALID_STATE');
-    const resumed = await suite.cli(['instances', 'resume', id]);
-    expect(resumed.stdout).toMatch(/^state\s+Running$/m);
+    const resumed = await conformJson<Instance>(
+      'resumeInstance',
+      await suite.cli(['instances', 'resume', id, '--json']),
+    );
+    expect(resumed.state).toBe('Running');
 
     const stopped = await conformJson<Instance>('stopInstance', await suite.cli(['instances', 'stop', id, '--json']));
     expect(stopped.state).toBe('Stopped');
