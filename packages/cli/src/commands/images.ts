@@ -109,7 +109,8 @@ export function registerImages(program: Command): void {
       .action(
         action<[string], object>(async (ctx, name) => {
           await ctx.call(deleteImage(ctx.client, { params: { path: { name } } }, { signal: ctx.signal }));
-          ctx.out.result({ name, deleted: true }, () => ctx.out.line(`Deleted image ${name}.`));
+          // 204: nothing to print with --json, as the API sent nothing.
+          if (!ctx.out.json) ctx.out.line(`Deleted image ${name}.`);
         }),
       ),
     ['computeplane images rm oci:busybox:latest'],

@@ -82,7 +82,7 @@ export function registerInstanceLifecycle(instances: Command): void {
       .command('wait')
       .description('wait until an instance is in a state; exit 1 when --max-wait passes first')
       .argument('<instance>', 'instance id or name')
-      .requiredOption('--state <state>', `the state to wait for (${STATES.join(', ')})`, parseState('--state'))
+      .requiredOption('--state <state>', `the state to wait for (${STATES.join(', ')})`, parseState)
       .option(
         '--max-wait <duration>',
         'give up after this long: 30s, 1500ms, 2m (at most 5m; default 60s)',

@@ -5,13 +5,11 @@
 import type { Command } from 'commander';
 import { streamInstanceLogs } from '@computeplane/sdk/instances';
 import { action, type CommandContext } from '../core/context.js';
-import { UsageError } from '../core/errors.js';
 import { withEventStreamTap } from '../core/event-stream-tap.js';
 import { withExamples } from '../core/help.js';
 import { parseCount } from '../core/input.js';
 
-const SOURCES = ['app', 'vmm', 'hypeman'] as const;
-type Source = (typeof SOURCES)[number];
+type Source = 'app' | 'vmm' | 'hypeman';
 
 export function registerInstanceLogs(instances: Command): void {
   withExamples(
@@ -31,8 +29,6 @@ export function registerInstanceLogs(instances: Command): void {
       )
       .action(
         action<[string], { follow?: boolean; tail?: number; source?: string }>(async (ctx, id, flags) => {
-          if (flags.source !== undefined && !SOURCES.includes(flags.source as Source))
-            throw new UsageError(`--source must be one of ${SOURCES.join(', ')}; got "${flags.source}"`);
           await printLogs(ctx, id, {
             follow: flags.follow === true,
             ...(flags.tail !== undefined ? { tail: flags.tail } : {}),

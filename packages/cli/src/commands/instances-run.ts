@@ -50,11 +50,7 @@ export function registerInstanceRun(instances: Command): void {
       .option('--entrypoint <program>', "the program to run instead of the image's entrypoint")
       .option('--vcpus <n>', 'virtual CPUs (1-64)', parseCount('--vcpus', { max: 64 }))
       .option('--size <size>', 'memory limit: 256MB, 1GB')
-      .option(
-        '--wait <state>',
-        `then wait until the instance is in this state (${STATES.join(', ')})`,
-        parseState('--wait'),
-      )
+      .option('--wait <state>', `then wait until the instance is in this state (${STATES.join(', ')})`, parseState)
       .option('--max-wait <duration>', 'how long --wait waits: 30s, 2m (at most 5m; default 60s)', parseTimeout)
       .option('-f, --follow', 'then print its logs until the workload ends (exit 1 if it exits non-zero)')
       .action(

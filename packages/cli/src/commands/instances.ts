@@ -30,7 +30,7 @@ export function registerInstances(program: Command): void {
       .command('list')
       .alias('ls')
       .description("list the tenant's instances, newest first")
-      .option('--state <state>', `only instances in this state (${STATES.join(', ')})`, parseState('--state'))
+      .option('--state <state>', `only instances in this state (${STATES.join(', ')})`, parseState)
       .action(
         action<[], { state?: InstanceState }>(async (ctx, flags) => {
           const query = flags.state ? { state: flags.state } : {};
@@ -106,7 +106,8 @@ export function registerInstances(program: Command): void {
       .action(
         action<[string], object>(async (ctx, id) => {
           await ctx.call(deleteInstance(ctx.client, { params: { path: { id } } }, { signal: ctx.signal }));
-          ctx.out.result({ id, deleted: true }, () => ctx.out.line(`Deleted instance ${id}.`));
+          // 204: nothing to print with --json, as the API sent nothing.
+          if (!ctx.out.json) ctx.out.line(`Deleted instance ${id}.`);
         }),
       ),
     ['computeplane instances rm my-workload-1'],

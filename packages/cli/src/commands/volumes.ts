@@ -92,7 +92,8 @@ export function registerVolumes(program: Command): void {
       .action(
         action<[string], object>(async (ctx, id) => {
           await ctx.call(deleteVolume(ctx.client, { params: { path: { id } } }, { signal: ctx.signal }));
-          ctx.out.result({ id, deleted: true }, () => ctx.out.line(`Deleted volume ${id}.`));
+          // 204: nothing to print with --json, as the API sent nothing.
+          if (!ctx.out.json) ctx.out.line(`Deleted volume ${id}.`);
         }),
       ),
     ['computeplane volumes rm data'],
