@@ -17,8 +17,12 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);
     const ctx = runningContext();
-    // Ctrl-C aborted the call: the interrupt handler (core/interrupt.ts) cancels what was started and exits 130.
-    if (ctx?.signal.aborted) return new Promise<number>(() => {});
+    // Ctrl-C aborted the call: the interrupt handler (core/interrupt.ts) cancels what was started (10 s at most)
+    // and exits 130; this failure is only the aborted call, so wait for it.
+    if (ctx?.signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, 15_000));
+      return EXIT.interrupted;
+    }
     const failure = describeFailure(error, {
       ...(ctx ? { baseUrl: ctx.settings.baseUrl, hasApiKey: Boolean(ctx.settings.apiKey) } : {}),
     });
