@@ -68,9 +68,8 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
   }, 60_000);
 
   it('runs an instance and drives it through its states, with a volume attached while stopped', async () => {
-    const created = await conformJson<Instance>(
-      'createInstance',
-      await suite.cli([
+    const [run, newVolume] = await Promise.all([
+      suite.cli([
         'instances',
         'run',
         BUSYBOX,
@@ -88,8 +87,12 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
         '-c',
         LOOP,
       ]),
-    );
+      suite.cli(['volumes', 'create', 'cli-data', '--size-gb', '1', '--tag', 'kind=scratch', '--json']),
+    ]);
+    const created = await conformJson<Instance>('createInstance', run);
     expect(created).toMatchObject({ name: 'web-1', state: 'Running', env: { GREETING: 'world' } });
+    const volume = await conformJson<{ id: string; name: string }>('createVolume', newVolume);
+    expect(volume.name).toBe('cli-data');
     const id = created.id;
 
     const [shown, shownJson, table, running, logs, logLines, events, badState, waited, notYet, stats] =
@@ -131,11 +134,12 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
     expect(await conformJson('pauseInstance', await suite.cli(['instances', 'pause', id, '--json']))).toMatchObject({
       state: 'Paused',
     });
-    expectApiError(await suite.cli(['instances', 'standby', id]), 'STANDBY_UNAVAILABLE');
-    const [restore, fork] = await Promise.all([
+    const [standby, restore, fork] = await Promise.all([
+      suite.cli(['instances', 'standby', id]),
       suite.cli(['instances', 'restore', id]),
       suite.cli(['instances', 'fork', id, '--name', 'web-2']),
     ]);
+    expectApiError(standby, 'STANDBY_UNAVAILABLE');
     expectApiError(restore, 'INVALID_STATE');
     expectApiError(fork, 'INVALID_STATE');
     const resumed = await conformJson<Instance>(
@@ -146,30 +150,26 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
 
     const stopped = await conformJson<Instance>('stopInstance', await suite.cli(['instances', 'stop', id, '--json']));
     expect(stopped.state).toBe('Stopped');
-    const stoppedWait = await suite.cli(['instances', 'wait', id, '--state', 'Stopped', '--max-wait', '5s']);
+    const [stoppedWait, attaching] = await Promise.all([
+      suite.cli(['instances', 'wait', id, '--state', 'Stopped', '--max-wait', '5s']),
+      suite.cli(['volumes', 'attach', 'cli-data', id, '--path', '/mnt/data', '--json']),
+    ]);
     expect(stoppedWait).toMatchObject({ code: 0, stdout: 'Stopped\n' });
-
-    const volume = await conformJson<{ id: string; name: string }>(
-      'createVolume',
-      await suite.cli(['volumes', 'create', 'cli-data', '--size-gb', '1', '--tag', 'kind=scratch', '--json']),
-    );
-    const attached = await conformJson<Instance>(
-      'attachVolume',
-      await suite.cli(['volumes', 'attach', 'cli-data', id, '--path', '/mnt/data', '--json']),
-    );
+    const attached = await conformJson<Instance>('attachVolume', attaching);
     expect(attached.volumes).toEqual([expect.objectContaining({ volume_id: volume.id, mount_path: '/mnt/data' })]);
-    const [volumeShown, volumeJson, volumeTable, volumeList] = await Promise.all([
+    const [volumeShown, volumeJson, volumeTable, volumeList, inUse] = await Promise.all([
       suite.cli(['volumes', 'get', 'cli-data']),
       suite.cli(['volumes', 'get', volume.id, '--json']),
       suite.cli(['volumes', 'list']),
       suite.cli(['volumes', 'list', '--json']),
+      suite.cli(['volumes', 'rm', 'cli-data']),
     ]);
     expect(volumeShown.stdout).toMatch(new RegExp(`^attached\\s+${id}:/mnt/data$`, 'm'));
     expect(volumeShown.stdout).toMatch(/^tags\s+kind=scratch$/m);
     await conformJson('getVolume', volumeJson);
     expect(volumeTable.stdout).toMatch(new RegExp(`^${volume.id}\\s+cli-data\\s+1 GiB\\s+${id}\\s`, 'm'));
     await conformJson('listVolumes', volumeList);
-    expectApiError(await suite.cli(['volumes', 'rm', 'cli-data']), 'CONFLICT');
+    expectApiError(inUse, 'CONFLICT');
 
     const started = await conformJson<Instance>('startInstance', await suite.cli(['instances', 'start', id, '--json']));
     expect(started.state).toBe('Running');
@@ -179,16 +179,16 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
       await suite.cli(['volumes', 'detach', 'cli-data', id, '--json']),
     );
     expect(detached.volumes ?? []).toEqual([]);
-    expect(await suite.cli(['volumes', 'rm', 'cli-data'])).toMatchObject({
-      code: 0,
-      stdout: 'Deleted volume cli-data.\n',
-    });
-
-    expect(await suite.cli(['instances', 'rm', id])).toMatchObject({ code: 0, stdout: `Deleted instance ${id}.\n` });
+    const [volumeGone, instanceGone] = await Promise.all([
+      suite.cli(['volumes', 'rm', 'cli-data']),
+      suite.cli(['instances', 'rm', id]),
+    ]);
+    expect(volumeGone).toMatchObject({ code: 0, stdout: 'Deleted volume cli-data.\n' });
+    expect(instanceGone).toMatchObject({ code: 0, stdout: `Deleted instance ${id}.\n` });
     const missing = await suite.cli(['instances', 'get', id, '--json']);
     expectApiError(missing, 'NOT_FOUND');
     expect(JSON.parse(missing.stdout)).toMatchObject({ code: 'not_found' });
-  }, 60_000);
+  }, 90_000);
 
   it('follows logs until the workload ends, and waits for a state after run', async () => {
     const [followed, waited] = await Promise.all([
