@@ -185,8 +185,12 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
     ]);
     expect(volumeGone).toMatchObject({ code: 0, stdout: 'Deleted volume cli-data.\n' });
     expect(instanceGone).toMatchObject({ code: 0, stdout: `Deleted instance ${id}.\n` });
-    const missing = await suite.cli(['instances', 'get', id, '--json']);
+    const [missing, noLogs] = await Promise.all([
+      suite.cli(['instances', 'get', id, '--json']),
+      suite.cli(['instances', 'logs', id, '-f']),
+    ]);
     expectApiError(missing, 'NOT_FOUND');
+    expectApiError(noLogs, 'NOT_FOUND');
     expect(JSON.parse(missing.stdout)).toMatchObject({ code: 'not_found' });
   }, 90_000);
 
