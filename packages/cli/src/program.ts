@@ -9,6 +9,9 @@ import { registerCompute } from './commands/compute.js';
 import { registerConfig } from './commands/config.js';
 import { registerModels } from './commands/models.js';
 import { registerInference } from './commands/inference.js';
+import { registerInstances } from './commands/instances.js';
+import { registerVolumes } from './commands/volumes.js';
+import { registerImages } from './commands/images.js';
 
 export function buildProgram(): Command {
   const program = new Command('computeplane')
@@ -34,6 +37,9 @@ export function buildProgram(): Command {
   registerModels(program);
   registerInference(program);
   registerCompute(program);
+  registerInstances(program);
+  registerVolumes(program);
+  registerImages(program);
   registerCompletion(program);
   return program;
 }
