@@ -110,7 +110,7 @@ export function registerImages(program: Command): void {
         action<[string], object>(async (ctx, name) => {
           await ctx.call(deleteImage(ctx.client, { params: { path: { name } } }, { signal: ctx.signal }));
           // 204: nothing to print with --json, as the API sent nothing.
-          if (!ctx.out.json) ctx.out.line(`Deleted image ${name}.`);
+          ctx.out.done(`Deleted image ${name}.`);
         }),
       ),
     ['computeplane images rm oci:busybox:latest'],

@@ -107,7 +107,7 @@ export function registerInstances(program: Command): void {
         action<[string], object>(async (ctx, id) => {
           await ctx.call(deleteInstance(ctx.client, { params: { path: { id } } }, { signal: ctx.signal }));
           // 204: nothing to print with --json, as the API sent nothing.
-          if (!ctx.out.json) ctx.out.line(`Deleted instance ${id}.`);
+          ctx.out.done(`Deleted instance ${id}.`);
         }),
       ),
     ['computeplane instances rm my-workload-1'],

@@ -93,7 +93,7 @@ export function registerVolumes(program: Command): void {
         action<[string], object>(async (ctx, id) => {
           await ctx.call(deleteVolume(ctx.client, { params: { path: { id } } }, { signal: ctx.signal }));
           // 204: nothing to print with --json, as the API sent nothing.
-          if (!ctx.out.json) ctx.out.line(`Deleted volume ${id}.`);
+          ctx.out.done(`Deleted volume ${id}.`);
         }),
       ),
     ['computeplane volumes rm data'],
