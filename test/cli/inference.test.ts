@@ -10,7 +10,8 @@ import { unwrap } from '@computeplane/sdk';
 import { isInferenceResult, runInference } from '@computeplane/sdk/inference';
 import { uploadModel } from '@computeplane/sdk/models';
 import { fixturePath } from '@computeplane/test-support/fixtures';
-import { encodeModel, floatTensor, node, seededWeights } from '../../scripts/fixtures/onnx-graph.js';
+import { slowChainModel } from '../../scripts/fixtures/slow-chain-model.js';
+import { contractInferenceSettings } from '../contract/harness.js';
 import { cliSuite, conformJson, expectApiError, expectUsageError } from './harness.js';
 
 const LABELS = ['setosa', 'versicolor', 'virginica'];
@@ -30,19 +31,7 @@ const jsonl = (text: string) =>
 
 describe('computeplane infer, batch and jobs', () => {
   const suite = cliSuite({
-    settings: {
-      inference: {
-        leaseMs: 5_000,
-        pollMs: 50,
-        maxBatchSize: 16,
-        maxSessions: 8,
-        maxQueueDelayUs: 0,
-        maxQueue: 1024,
-        chunkSize: 64,
-        stackedSliceBytes: 8 * 1024,
-        runJobs: true,
-      },
-    },
+    settings: { inference: { ...contractInferenceSettings, stackedSliceBytes: 8 * 1024 } },
   });
   const models = {} as { plain: string; labelled: string; tabular: string; multi: string };
   let irisRows: number[][];
@@ -323,19 +312,4 @@ describe('computeplane infer, batch and jobs', () => {
 /** A model that keeps the worker busy for a while per row: a chain of MatMul+Tanh over one shared weight. */
 const WIDTH = 128;
 const SLOW_ROWS = 400;
-function slowModel(): Uint8Array {
-  const nodes = [];
-  let previous = 'x';
-  for (let i = 0; i < 96; i++) {
-    nodes.push(node('MatMul', [previous, 'w'], [`m${i}`]), node('Tanh', [`m${i}`], [`t${i}`]));
-    previous = `t${i}`;
-  }
-  nodes.push(node('Identity', [previous], ['y']));
-  return encodeModel({
-    name: 'slow_chain',
-    inputs: [{ name: 'x', type: 'float32', shape: ['batch', WIDTH] }],
-    outputs: [{ name: 'y', type: 'float32', shape: ['batch', WIDTH] }],
-    initializers: [floatTensor('w', [WIDTH, WIDTH], seededWeights(7)(WIDTH * WIDTH))],
-    nodes,
-  });
-}
+const slowModel = () => slowChainModel(WIDTH, 96);

@@ -19,7 +19,8 @@ import {
 } from '@computeplane/sdk/inference';
 import { getMetrics } from '@computeplane/sdk/health';
 import { updateModelSchema, uploadModel } from '@computeplane/sdk/models';
-import { encodeModel, floatTensor, node, seededWeights } from '../../scripts/fixtures/onnx-graph.js';
+import { encodeModel, node } from '../../scripts/fixtures/onnx-graph.js';
+import { slowChainModel } from '../../scripts/fixtures/slow-chain-model.js';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { fixturePath } from '@computeplane/test-support/fixtures';
 import { conform, conformError, contractInferenceSettings, expectClose, serverFor } from './harness.js';
@@ -610,23 +611,7 @@ describe.each(testDrivers)('inference contract on $name', (driver) => {
 
 /** A model that keeps a worker busy for milliseconds per row: a chain of 192 MatMul+Tanh over one shared 512x512 weight. */
 const WIDTH = 512;
-function slowModel(): Uint8Array {
-  const weights = seededWeights(7)(WIDTH * WIDTH);
-  const nodes = [];
-  let previous = 'x';
-  for (let i = 0; i < 192; i++) {
-    nodes.push(node('MatMul', [previous, 'w'], [`m${i}`]), node('Tanh', [`m${i}`], [`t${i}`]));
-    previous = `t${i}`;
-  }
-  nodes.push(node('Identity', [previous], ['y']));
-  return encodeModel({
-    name: 'slow_chain',
-    inputs: [{ name: 'x', type: 'float32', shape: ['batch', WIDTH] }],
-    outputs: [{ name: 'y', type: 'float32', shape: ['batch', WIDTH] }],
-    initializers: [floatTensor('w', [WIDTH, WIDTH], weights)],
-    nodes,
-  });
-}
+const slowModel = () => slowChainModel(WIDTH, 192);
 
 describe('inference under pressure', () => {
   const suite = serverFor(testDrivers[0]!, {

@@ -2,7 +2,8 @@
 import type { Instance, InstanceState } from '@computeplane/sdk/instances';
 import type { CommandContext } from '../core/context.js';
 
-export const STATES: InstanceState[] = [
+/** The states, for --help; the compiler checks the list against the spec's enum (through the SDK's type). */
+export const STATES = [
   'Created',
   'Initializing',
   'Running',
@@ -11,7 +12,9 @@ export const STATES: InstanceState[] = [
   'Stopped',
   'Standby',
   'Unknown',
-];
+] as const satisfies readonly InstanceState[];
+const everyState: Exclude<InstanceState, (typeof STATES)[number]> extends never ? true : never = true;
+void everyState;
 
 /**
  * An instance state flag in any letter case (`running` → `Running`); other values go to the server as given,
