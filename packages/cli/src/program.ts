@@ -7,6 +7,11 @@ import { CLI_VERSION } from './core/context.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerModels } from './commands/models.js';
+import { registerOffers } from './commands/offers.js';
+import { registerSessions } from './commands/sessions.js';
+import { registerCosts } from './commands/costs.js';
+import { registerPods } from './commands/pods.js';
+import { registerLabs } from './commands/labs.js';
 
 export function buildProgram(): Command {
   const program = new Command('computeplane')
@@ -30,6 +35,11 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
   registerConfig(program);
   registerModels(program);
+  registerOffers(program);
+  registerSessions(program);
+  registerCosts(program);
+  registerPods(program);
+  registerLabs(program);
   registerCompletion(program);
   return program;
 }
