@@ -86,13 +86,10 @@ function printSummary(ctx: CommandContext, summary: CostSummary): void {
   const split = (title: string, values: Record<string, number>) => {
     if (Object.keys(values).length === 0) return;
     ctx.out.line();
-    ctx.out.table(
-      Object.entries(values),
-      [
-        { header: title, value: ([name]) => name },
-        { header: 'COST', value: ([, value]) => money(value) },
-      ],
-    );
+    ctx.out.table(Object.entries(values), [
+      { header: title, value: ([name]) => name },
+      { header: 'COST', value: ([, value]) => money(value) },
+    ]);
   };
   split('PROVIDER', summary.by_provider);
   split('GPU', summary.by_gpu_type);

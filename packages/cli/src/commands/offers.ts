@@ -42,7 +42,7 @@ export function registerOffers(program: Command): void {
         parseNumber('--min-availability-confidence'),
       )
       .option('--min-cuda <version>', 'CUDA version of at least this (e.g. 12.8)', parseNumber('--min-cuda'))
-      .option('--template <hash>', "only offers this template can run on (its provider and extra filters)")
+      .option('--template <hash>', 'only offers this template can run on (its provider and extra filters)')
       .option('--limit <n>', 'offers per page (1-1000)', parseCount('--limit', { max: 1000 }))
       .option('--offset <n>', 'offers to skip', parseCount('--offset', { min: 0 }))
       .action(

@@ -215,7 +215,10 @@ function printPodCosts(ctx: CommandContext, costs: PodCosts): void {
   ctx.out.fields([
     ['month', costs.month],
     ['lab', costs.labId ?? 'all'],
-    ['total', `${costs.totals.totalCost} USD (compute ${costs.totals.computeCost}, storage ${costs.totals.storageCost})`],
+    [
+      'total',
+      `${costs.totals.totalCost} USD (compute ${costs.totals.computeCost}, storage ${costs.totals.storageCost})`,
+    ],
     ['burn rate', `${costs.forecast.burnRatePerHour} USD/h`],
     ['forecast', `${costs.forecast.projectedMonthTotal} USD this month`],
   ]);

@@ -58,7 +58,11 @@ export function registerSessions(program: Command): void {
       .option('--consumer <id>', 'the consumer (application) the session is for', 'computeplane-cli')
       .option('--workload <type>', 'llm, training or batch', 'batch')
       .option('--hours <n>', 'reservation in hours (1-12)', parseCount('--hours', { max: 12 }), 1)
-      .option('--idle-threshold <minutes>', 'end after this long idle (0 = never)', parseCount('--idle-threshold', { min: 0 }))
+      .option(
+        '--idle-threshold <minutes>',
+        'end after this long idle (0 = never)',
+        parseCount('--idle-threshold', { min: 0 }),
+      )
       .option('--storage-policy <policy>', 'preserve or destroy (default destroy)')
       .option('--launch-mode <mode>', 'ssh or entrypoint (default ssh)')
       .option('--image <image>', 'Docker image to run (remote providers)')
@@ -218,7 +222,12 @@ export function registerSessions(program: Command): void {
         ),
       [example],
     );
-  message('done', 'signal that the work is complete: the session ends', 'computeplane sessions done sess-abc123', markSessionDone);
+  message(
+    'done',
+    'signal that the work is complete: the session ends',
+    'computeplane sessions done sess-abc123',
+    markSessionDone,
+  );
   message(
     'destroy',
     'end a session now (force)',

@@ -54,7 +54,14 @@ export function action<Args extends unknown[] = [], Options = object>(
     const args = received.slice(0, -1) as [...Args, Options];
     const ctx = await createContext(command);
     currentContext = ctx;
-    await body(ctx, ...args);
+    try {
+      await body(ctx, ...args);
+    } catch (error) {
+      // Ctrl-C aborted what the command waited on: the interrupt handler is cancelling what the command started
+      // (--cancel-on-interrupt) and ends the process with 130; the aborted wait's error must not end it first.
+      if (ctx.signal.aborted) await new Promise((resolve) => setTimeout(resolve, 15_000));
+      throw error;
+    }
   };
 }
 
