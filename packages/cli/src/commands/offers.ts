@@ -94,3 +94,6 @@ export function registerOffers(program: Command): void {
     ],
   );
 }
+
+/** `2x A100`, or only the type when the machine has no GPU (the local provider's CPU offer). */
+export const gpuLabel = (count: number, type: string): string => (count > 0 ? `${count}x ${type}` : type);

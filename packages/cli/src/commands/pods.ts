@@ -22,6 +22,7 @@ import { withExamples } from '../core/help.js';
 import { collectPairs, parseCount, parseNumber } from '../core/input.js';
 import { saveKey } from '../core/ssh-login.js';
 import { showWaiting } from '../core/waiting.js';
+import { gpuLabel } from './offers.js';
 import { registerPodLifecycle } from './pods-lifecycle.js';
 
 interface CreateFlags {
@@ -114,7 +115,7 @@ export function registerPods(program: Command): void {
               [
                 { header: 'ID', value: (p) => p.id },
                 { header: 'STATUS', value: (p) => p.status },
-                { header: 'GPU', value: (p) => `${p.gpuCount}x ${p.gpuType}` },
+                { header: 'GPU', value: (p) => gpuLabel(p.gpuCount, p.gpuType) },
                 { header: 'PROVIDER', value: (p) => p.provider },
                 { header: 'HOURS', value: (p) => p.runningHours.toFixed(2) },
                 { header: 'COST', value: (p) => p.costs.total.toFixed(4) },
@@ -195,7 +196,7 @@ export function printPod(ctx: CommandContext, pod: Pod): void {
     ['id', pod.id],
     ['status', pod.status],
     ['lab', pod.labId],
-    ['gpu', `${pod.gpuCount}x ${pod.gpuType}`],
+    ['gpu', gpuLabel(pod.gpuCount, pod.gpuType)],
     ['provider', `${pod.provider} (${pod.offerId})`],
     ['image', pod.image],
     ['env', pod.envKeys],

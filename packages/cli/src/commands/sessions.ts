@@ -22,6 +22,7 @@ import { withExamples } from '../core/help.js';
 import { collect, parseCount } from '../core/input.js';
 import { saveKey } from '../core/ssh-login.js';
 import { showWaiting } from '../core/waiting.js';
+import { gpuLabel } from './offers.js';
 import { registerSessionSsh } from './sessions-ssh.js';
 
 interface CreateFlags {
@@ -161,7 +162,7 @@ export function registerSessions(program: Command): void {
                   { header: 'ID', value: (s) => s.id },
                   { header: 'STATUS', value: (s) => s.status },
                   { header: 'PROVIDER', value: (s) => s.provider },
-                  { header: 'GPU', value: (s) => `${s.gpu_count}x ${s.gpu_type}` },
+                  { header: 'GPU', value: (s) => gpuLabel(s.gpu_count, s.gpu_type) },
                   { header: 'CONSUMER', value: (s) => s.consumer_id },
                   { header: 'COST', value: (s) => s.cost?.toFixed(4) },
                   { header: 'EXPIRES', value: (s) => s.expires_at },
@@ -267,7 +268,7 @@ function printSession(ctx: CommandContext, session: Session): void {
     ['status', session.status],
     ['provider', session.provider],
     ['offer', session.offer_id],
-    ['gpu', `${session.gpu_count}x ${session.gpu_type}`],
+    ['gpu', gpuLabel(session.gpu_count, session.gpu_type)],
     ['consumer', session.consumer_id],
     ['workload', session.workload_type],
     ['ssh', session.ssh_host ? `${session.ssh_user}@${session.ssh_host} -p ${session.ssh_port}` : null],
