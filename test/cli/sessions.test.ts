@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
 import { listOffers } from '@computeplane/sdk/offers';
-import { getSession, listSessions, waitForSessionRunning } from '@computeplane/sdk/sessions';
+import { getSession, waitForSessionRunning } from '@computeplane/sdk/sessions';
 import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
 import { createVastAiProvider } from '../../packages/server/src/providers/vastai/vastai-provider.js';
 import { fakeProviderHttp } from '../fakes/fake-provider-http.js';
@@ -204,17 +204,13 @@ describe('computeplane offers, sessions and costs', () => {
         '--wait',
         ...extra,
       ]);
-      let id: string | undefined;
-      for (let i = 0; i < 200 && !id; i++) {
-        const page = await unwrap(listSessions(suite.server.clientA, { params: { query: { consumer_id: consumer } } }));
-        id = page.sessions[0]?.id;
-        if (!id) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 300)); // the CLI has the 201 and waits
+      // The note comes once the 201 is in and the cancel is registered.
+      await running.waitFor(/Waiting for sess-[a-z0-9]+ to be running\.\.\./);
+      const id = /Waiting for (sess-[a-z0-9]+)/.exec(running.stderr)![1]!;
       running.child.kill('SIGINT');
       const result = await running.done;
       expect(result.code, result.stderr).toBe(130);
-      return { id: id!, result };
+      return { id, result };
     };
     const [kept, cancelled] = await Promise.all([
       interrupt('cli-ctrl-c-keep', []),

@@ -1,6 +1,6 @@
 /**
  * A one-line "still waiting" display while a command waits for something to start (a session, a pod): a
- * spinner with the elapsed time on stderr when stderr is a terminal (not with --json); nothing otherwise.
+ * spinner with the elapsed time on stderr when stderr is a terminal; otherwise one note line (none with --json).
  */
 import type { Output } from './output.js';
 
@@ -13,7 +13,11 @@ export async function showWaiting<T>(
   done: Promise<T>,
   stream: NodeJS.WriteStream = process.stderr,
 ): Promise<T> {
-  if (out.json || stream.isTTY !== true) return done;
+  if (out.json) return done;
+  if (stream.isTTY !== true) {
+    out.note(`${label}...`); // one line for logs
+    return done;
+  }
   const started = Date.now();
   let frame = 0;
   const draw = () => {
