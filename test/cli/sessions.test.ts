@@ -189,7 +189,9 @@ describe('computeplane offers, sessions and costs', () => {
     expect(done).toMatchObject({ session_id: id });
     const after = await suite.cli(['sessions', 'ssh', id]);
     expect(after.code).toBe(1);
-    expect(after.stderr).toMatch(new RegExp(`computeplane: session ${id} is (stopping|stopped), SSH is not available`));
+    expect(after.stderr).toMatch(
+      new RegExp(`computeplane: session ${id} is (stopping|stopped): SSH is not available\n$`),
+    );
   });
 
   it('on Ctrl-C while waiting: exits 130; destroys the session only with --cancel-on-interrupt', async () => {

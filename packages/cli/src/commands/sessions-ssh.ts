@@ -7,6 +7,8 @@ import { withExamples } from '../core/help.js';
 import { readStdin } from '../core/input.js';
 import { knownHostsPath, loadKey, sshLogin } from '../core/ssh-login.js';
 
+const STARTING = ['pending', 'provisioning'];
+
 export function registerSessionSsh(sessions: Command): void {
   withExamples(
     sessions
@@ -21,7 +23,7 @@ export function registerSessionSsh(sessions: Command): void {
           const session = await ctx.call(getSession(ctx.client, { params: { path: { id } } }, { signal: ctx.signal }));
           if (session.status !== 'running' || !session.ssh_host || !session.ssh_port || !session.ssh_user)
             throw new CommandError(
-              `session ${id} is ${session.status}${session.status === 'provisioning' || session.status === 'pending' ? '; wait until it is running' : ''}, SSH is not available`,
+              `session ${id} is ${session.status}: SSH is not available${STARTING.includes(session.status) ? ' yet; wait until it is running' : ''}`,
             );
           const key = await loadKey(id, flags.identity, readStdin);
           await sshLogin(
