@@ -12,6 +12,11 @@ import { registerInference } from './commands/inference.js';
 import { registerInstances } from './commands/instances.js';
 import { registerVolumes } from './commands/volumes.js';
 import { registerImages } from './commands/images.js';
+import { registerOffers } from './commands/offers.js';
+import { registerSessions } from './commands/sessions.js';
+import { registerCosts } from './commands/costs.js';
+import { registerPods } from './commands/pods.js';
+import { registerLabs } from './commands/labs.js';
 
 export function buildProgram(): Command {
   const program = new Command('computeplane')
@@ -36,6 +41,11 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerModels(program);
   registerInference(program);
+  registerOffers(program);
+  registerSessions(program);
+  registerCosts(program);
+  registerPods(program);
+  registerLabs(program);
   registerCompute(program);
   registerInstances(program);
   registerVolumes(program);
