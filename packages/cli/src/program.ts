@@ -7,6 +7,10 @@ import { CLI_VERSION } from './core/context.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerModels } from './commands/models.js';
+import { registerDatasets } from './commands/datasets.js';
+import { registerTrain } from './commands/train.js';
+import { registerDevices } from './commands/devices.js';
+import { registerDashboard } from './commands/dashboard.js';
 
 export function buildProgram(): Command {
   const program = new Command('computeplane')
@@ -30,6 +34,10 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
   registerConfig(program);
   registerModels(program);
+  registerDatasets(program);
+  registerTrain(program);
+  registerDevices(program);
+  registerDashboard(program);
   registerCompletion(program);
   return program;
 }

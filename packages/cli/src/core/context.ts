@@ -54,7 +54,13 @@ export function action<Args extends unknown[] = [], Options = object>(
     const args = received.slice(0, -1) as [...Args, Options];
     const ctx = await createContext(command);
     currentContext = ctx;
-    await body(ctx, ...args);
+    try {
+      await body(ctx, ...args);
+    } catch (error) {
+      // After Ctrl-C the interrupt handler ends the process (130), once it has cancelled what it must.
+      if (ctx.signal.aborted) await new Promise(() => {});
+      throw error;
+    }
   };
 }
 

@@ -4,8 +4,4 @@
  */
 export * from '../generated/dashboard.operations.js';
 export { waitForPerfBenchmark } from '../lib/projects-helpers.js';
-export {
-  streamProjectEvents,
-  type ProjectStreamEvent,
-  type ProjectStreamQuery,
-} from '../lib/project-stream.js';
+export { streamProjectEvents, type ProjectStreamEvent, type ProjectStreamQuery } from '../lib/project-stream.js';
