@@ -36,6 +36,7 @@ describe('computeplane dashboard and devices', () => {
     const streams = () => suite.server.app.streamsHeld(suite.server.tenantA);
 
     // A pipe: one plain block per update; Ctrl-C ends it with 130.
+    const counted = suite.cli(['dashboard', project.id, '--interval', '100', '--count', '2', '--json']);
     const piped = suite.start(['dashboard', project.id, '--interval', '100']);
     await piped.waitFor(/update 2/);
     piped.child.kill('SIGINT');
@@ -47,6 +48,14 @@ describe('computeplane dashboard and devices', () => {
         `^${project.id} {2}update 1 {2}\\d\\d:\\d\\d:\\d\\d\\nlive {2}active {2}\\[-{20}\\] {2}n/a {2}ok 0 {2}failed 0 {2}avg -\\n\\n`,
       ),
     );
+    // --count: that many updates, then exit 0; --json: each the project as the API sends it, a line each.
+    const countedResult = await counted;
+    expect(countedResult.code, countedResult.stderr).toBe(0);
+    const spec = await loadSpecValidator();
+    const updates = countedResult.stdout.trimEnd().split('\n');
+    expect(updates).toHaveLength(2);
+    for (const update of updates)
+      spec.check('getProject', { status: 200, contentType: 'application/json', body: JSON.parse(update) });
     await waitUntil(() => streams() === 0);
     // A terminal: the block is redrawn in place as the project changes, and the command ends with the project.
     const tty = suite.pty(['dashboard', project.id, '--interval', '100']);
@@ -78,7 +87,6 @@ describe('computeplane dashboard and devices', () => {
     expect(json.code, json.stderr).toBe(0);
     const lines = json.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    const spec = await loadSpecValidator();
     for (const line of lines)
       spec.check('getProject', { status: 200, contentType: 'application/json', body: JSON.parse(line) });
     expect(JSON.parse(lines[0]!)).toMatchObject({ id: project.id, status: 'completed', completed_tasks: 1 });

@@ -9,6 +9,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { createLogUpdate } from 'log-update';
 import { streamProjectEvents } from '@computeplane/sdk/dashboard';
 import { action, type CommandContext } from '../core/context.js';
+import { CommandError } from '../core/errors.js';
 import { withExamples } from '../core/help.js';
 import { parseCount } from '../core/input.js';
 import { colorEnabled } from '../core/output.js';
@@ -49,6 +50,7 @@ export function registerDashboard(program: Command): void {
           } finally {
             view.stop();
           }
+          throw new CommandError(`the stream of ${project} closed before the project ended; run the command again`);
         }),
       ),
     [
