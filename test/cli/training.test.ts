@@ -37,13 +37,20 @@ describe('computeplane datasets and train', () => {
 
   it('uploads, lists, shows and deletes datasets; refuses a broken file with the API error', async () => {
     await writeFile(join(suite.home, 'teacher.csv'), teacherCsv(400));
-    const [uploaded, model, broken, badFormat, teacher] = await Promise.all([
+    await writeFile(join(suite.home, 'big.csv'), teacherCsv(30_000));
+    const [uploaded, model, broken, badFormat, teacher, big] = await Promise.all([
       suite.cli(['datasets', 'upload', datasetFixturePath('iris-small.csv'), '--name', 'iris', '--json']),
       suite.cli(['models', 'upload', fixturePath('tiny-mlp.onnx'), '--json']),
       suite.cli(['datasets', 'upload', datasetFixturePath('ragged.csv')]),
       suite.cli(['datasets', 'upload', datasetFixturePath('iris-small.csv'), '--format', 'xml']),
       suite.cli(['datasets', 'upload', join(suite.home, 'teacher.csv'), '--json']),
+      suite.pty(['datasets', 'upload', join(suite.home, 'big.csv'), '--name', 'big']),
     ]);
+    // A terminal gets the progress bar; a pipe nothing on stderr.
+    expect(big.code, big.transcript).toBe(0);
+    expect(big.transcript).toMatch(/Uploading \[[#-]+\] 100% \| \d\.\d MiB\/\d\.\d MiB/);
+    expect(big.transcript).toMatch(new RegExp(`rows\\s+(${ESC}\\[22m)?\\s+30000`));
+    expect(uploaded.stderr).toBe('');
     teacherId = (await conformJson<{ id: string }>('uploadDataset', teacher)).id;
     const dataset = await conformJson<{ id: string; rows: number; num_classes: number }>('uploadDataset', uploaded);
     expect(dataset).toMatchObject({ rows: 6, num_classes: 3 });
@@ -61,7 +68,7 @@ describe('computeplane datasets and train', () => {
     expect(list.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+FORMAT\s+ROWS\s+FEATURES\s+LABEL\s+SIZE\s+CREATED$/);
     expect(list.stdout).toMatch(new RegExp(`^${dataset.id}\\s+iris\\s+csv\\s+6\\s+4\\s+label: 3 classes`, 'm'));
     const page = await conformJson<{ datasets: { id: string }[] }>('listDatasets', listJson);
-    expect(page.datasets.map((d) => d.id).sort()).toEqual([dataset.id, teacherId].sort());
+    expect(page.datasets.map((d) => d.id)).toEqual(expect.arrayContaining([dataset.id, teacherId]));
     expect(shown.stdout).toMatch(/^features\s+4 \(sepal_length, sepal_width, petal_length, petal_width\)$/m);
     expect(shown.stdout).toMatch(/^label\s+label \(class, 3 classes\)$/m);
     await conformJson('getDataset', shownJson);
