@@ -7,16 +7,20 @@ import { CLI_VERSION } from './core/context.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerCompute } from './commands/compute.js';
 import { registerConfig } from './commands/config.js';
-import { registerModels } from './commands/models.js';
+import { registerCosts } from './commands/costs.js';
+import { registerDashboard } from './commands/dashboard.js';
+import { registerDatasets } from './commands/datasets.js';
+import { registerDevices } from './commands/devices.js';
+import { registerImages } from './commands/images.js';
 import { registerInference } from './commands/inference.js';
 import { registerInstances } from './commands/instances.js';
-import { registerVolumes } from './commands/volumes.js';
-import { registerImages } from './commands/images.js';
-import { registerOffers } from './commands/offers.js';
-import { registerSessions } from './commands/sessions.js';
-import { registerCosts } from './commands/costs.js';
-import { registerPods } from './commands/pods.js';
 import { registerLabs } from './commands/labs.js';
+import { registerModels } from './commands/models.js';
+import { registerOffers } from './commands/offers.js';
+import { registerPods } from './commands/pods.js';
+import { registerSessions } from './commands/sessions.js';
+import { registerTrain } from './commands/train.js';
+import { registerVolumes } from './commands/volumes.js';
 
 export function buildProgram(): Command {
   const program = new Command('computeplane')
@@ -41,6 +45,10 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerModels(program);
   registerInference(program);
+  registerDatasets(program);
+  registerTrain(program);
+  registerDevices(program);
+  registerDashboard(program);
   registerOffers(program);
   registerSessions(program);
   registerCosts(program);
