@@ -6,13 +6,13 @@
  */
 import type { Command } from 'commander';
 import { stripVTControlCharacters } from 'node:util';
-import { createLogUpdate } from 'log-update';
 import { streamProjectEvents } from '@computeplane/sdk/dashboard';
 import { action, type CommandContext } from '../core/context.js';
 import { CommandError } from '../core/errors.js';
 import { withExamples } from '../core/help.js';
 import { parseCount } from '../core/input.js';
 import { colorEnabled } from '../core/output.js';
+import { createLogUpdate } from '../core/lazy-require.js';
 
 export function registerDashboard(program: Command): void {
   withExamples(

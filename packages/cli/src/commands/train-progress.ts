@@ -4,12 +4,12 @@
  * with asciichart). On a pipe: one line per finished epoch and per status change, on stderr. With --json:
  * nothing. The final summary (stdout) is printTrainingJob's.
  */
-import asciichart from 'asciichart';
-import { createLogUpdate } from 'log-update';
+import type asciichartModule from 'asciichart';
 import pc from 'picocolors';
 import type { TrainingJob } from '@computeplane/sdk/training';
 import type { CommandContext } from '../core/context.js';
 import { colorEnabled } from '../core/output.js';
+import { createLogUpdate, lazyRequire } from '../core/lazy-require.js';
 
 export interface TrainingView {
   update(job: TrainingJob): void;
@@ -86,7 +86,10 @@ function frame(job: TrainingJob, losses: number[], color: ReturnType<typeof pc.c
     const points = losses.slice(-width);
     lines.push(
       color.dim('held-out loss per epoch'),
-      asciichart.plot(points, { height: 8, format: (value) => formatLoss(value).padStart(10) }),
+      (lazyRequire('asciichart') as typeof asciichartModule).plot(points, {
+        height: 8,
+        format: (value) => formatLoss(value).padStart(10),
+      }),
     );
   }
   return lines.join('\n');

@@ -4,12 +4,12 @@
  * running one with a spinner), or a byte bar for a staging job. On a pipe: one line per stage on stderr. With
  * --json: nothing. Returns the last job read; the caller decides what a failed job means.
  */
-import { createLogUpdate } from 'log-update';
 import pc from 'picocolors';
 import { waitForJob, type Job } from '@computeplane/sdk/compute';
 import type { CommandContext } from './context.js';
 import { colorEnabled } from './output.js';
 import { formatBytes, startProgress, type Progress } from './progress.js';
+import { createLogUpdate } from './lazy-require.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 

@@ -4,11 +4,8 @@
  * unset or empty (https://no-color.org); notes and progress go to stderr so stdout stays pipeable.
  */
 import type TableType from 'cli-table3';
-import { createRequire } from 'node:module';
 import pc from 'picocolors';
-
-// Loaded on the first table: commands that print none (and every --json run) do not pay for it at start-up.
-const require = createRequire(import.meta.url);
+import { lazyRequire } from './lazy-require.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -72,7 +69,7 @@ export function createOutput(options: {
         write(color.dim(tableOptions.empty ?? 'No results.'));
         return;
       }
-      const Table = require('cli-table3') as typeof TableType;
+      const Table = lazyRequire('cli-table3') as typeof TableType;
       const table = new Table({
         head: columns.map((column) => color.bold(column.header)),
         style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },

@@ -3,11 +3,8 @@
  * --json), nothing otherwise, so logs and pipes stay clean.
  */
 import type { SingleBar as Bar } from 'cli-progress';
-import { createRequire } from 'node:module';
+import { lazyRequire } from './lazy-require.js';
 import type { Output } from './output.js';
-
-// Loaded only when a bar is drawn: a command on a pipe does not pay for it at start-up (see bench:cli).
-const require = createRequire(import.meta.url);
 
 export interface Progress {
   /** Moves the bar to `value` of `total` (total may change, e.g. once a job knows its size). */
@@ -24,7 +21,7 @@ export function startProgress(
 ): Progress {
   if (out.json || stream.isTTY !== true) return NONE;
   const bytes = options.unit === 'bytes';
-  const { SingleBar } = require('cli-progress') as { SingleBar: typeof Bar };
+  const { SingleBar } = lazyRequire('cli-progress') as { SingleBar: typeof Bar };
   const bar = new SingleBar({
     stream,
     format: `${options.label} [{bar}] {percentage}% | {amount} | {status}`,
