@@ -30,8 +30,11 @@ const jsonl = (text: string) =>
     .map((line) => JSON.parse(line) as { index: number; status: string; result: Record<string, unknown> });
 
 describe('computeplane infer, batch and jobs', () => {
+  // One single-threaded worker: the slow batches of the Ctrl-C test share it, so each stays running for seconds.
   const suite = cliSuite({
-    settings: { inference: { ...contractInferenceSettings, stackedSliceBytes: 8 * 1024 } },
+    settings: {
+      inference: { ...contractInferenceSettings, stackedSliceBytes: 8 * 1024, workers: 1, intraOpNumThreads: 1 },
+    },
   });
   const models = {} as { plain: string; labelled: string; tabular: string; multi: string };
   let irisRows: number[][];
@@ -270,7 +273,7 @@ describe('computeplane infer, batch and jobs', () => {
       const submitted = await suite.cli(['batch', slow, file, '--no-wait', ...(json ? ['--json'] : [])]);
       const id = json
         ? (await conformJson<{ job_id: string }>('submitBatchInference', submitted)).job_id
-        : /^Submitted batch job (batch_\w+) \(400 rows\)\. Wait: computeplane batch wait batch_\w+$/m.exec(
+        : /^Submitted batch job (batch_\w+) \(600 rows\)\. Wait: computeplane batch wait batch_\w+$/m.exec(
             submitted.stdout,
           )![1]!;
       return { id, result: await suite.cli(['jobs', 'cancel', id, ...(json ? ['--json'] : [])]) };
@@ -285,7 +288,7 @@ describe('computeplane infer, batch and jobs', () => {
     expect(stopped).toMatchObject({ job_id: detached.id, status: 'cancelled' });
     expect(other.result.code, other.result.stderr).toBe(0);
     expect(other.result.stdout).toMatch(
-      new RegExp(`^Cancelled job ${other.id}: \\d+ of 400 tasks had completed, [1-9]\\d* cancelled\\.\n$`),
+      new RegExp(`^Cancelled job ${other.id}: \\d+ of ${SLOW_ROWS} tasks had completed, [1-9]\\d* cancelled\\.\n$`),
     );
 
     expect(left.result.code, left.result.stderr).toBe(130);
@@ -310,6 +313,6 @@ describe('computeplane infer, batch and jobs', () => {
 });
 
 /** A model that keeps the worker busy for a while per row: a chain of MatMul+Tanh over one shared weight. */
-const WIDTH = 128;
-const SLOW_ROWS = 400;
-const slowModel = () => slowChainModel(WIDTH, 96);
+const WIDTH = 256;
+const SLOW_ROWS = 600;
+const slowModel = () => slowChainModel(WIDTH, 192);
