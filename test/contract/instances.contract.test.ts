@@ -70,6 +70,8 @@ describe.skipIf(!instancesAvailable)('instances contract', () => {
     await conform('deleteImage', deleteImage(client(), { params: { path: { name: 'oci:busybox' } } }));
     await conformError('createImage', createImage(client(), { body: { name: 'oci:/etc' } }), 400, 'VALIDATION_ERROR');
     await conformError('createImage', createImage(client(), { body: { name: 'dir:/tmp' } }), 400, 'VALIDATION_ERROR');
+    // A name /images/{name} could not address (it must start with a letter or digit) is refused up front.
+    await conformError('createImage', createImage(client(), { body: { name: ',9X^+N)=_E' } }), 400, 'VALIDATION_ERROR');
     // No registry is reachable here: a docker:// pull fails with skopeo's reason.
     await conform('createImage', createImage(client(), { body: { name: 'registry.invalid/none:1' } }));
     await expect(

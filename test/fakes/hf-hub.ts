@@ -82,7 +82,9 @@ export async function startFakeHub(options: {
     const cut = interrupts.get(file.path);
     if (cut !== undefined) {
       interrupts.delete(file.path);
-      response.write(body.subarray(0, cut), () => response.socket?.destroy());
+      // Dropped a moment after the bytes left: a stream that errors discards the chunks its reader has not
+      // taken yet, so a busy peer would otherwise resume from 0 (no Range) as if nothing had arrived.
+      response.write(body.subarray(0, cut), () => setTimeout(() => response.socket?.destroy(), 500));
       return;
     }
     response.end(body);

@@ -71,7 +71,14 @@ function parametersArbitrary(op: FuzzOperation, gen: GenerationContext) {
   return fc.tuple(
     ...op.parameters.map((p) => {
       const value = arbitraryFor(p.schema, gen, p.name);
-      const filtered = p.in === 'header' ? value.filter((v) => headerSafe(String(v))) : value;
+      // A path value of "." or ".." is a dot segment, which URL parsing removes (even percent-encoded): such a
+      // request can never reach the operation's route, so it says nothing about the operation.
+      const filtered =
+        p.in === 'header'
+          ? value.filter((v) => headerSafe(String(v)))
+          : p.in === 'path'
+            ? value.filter((v) => v !== '.' && v !== '..')
+            : value;
       const optional = gen.requiredOnly ? fc.constant(null) : fc.option(filtered, { freq: 2 });
       return (p.required ? filtered : optional).map((v) => [p, v] as const);
     }),

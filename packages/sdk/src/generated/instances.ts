@@ -599,7 +599,7 @@ export interface components {
             working_dir?: string | null;
         };
         CreateImageRequest: {
-            /** @description Image reference (skopeo transport syntax). */
+            /** @description Image reference (skopeo transport syntax). It starts with a letter or digit, as the `name` path parameter of `/images/{name}` requires, so every image created can be read and deleted. */
             name: string;
         };
         /** @description One problem found in the request, with where it is. */

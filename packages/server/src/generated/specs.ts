@@ -12249,7 +12249,8 @@ export const areaSpecs: Record<string, OpenApiDocument> = {
             "name": {
               "type": "string",
               "maxLength": 1000,
-              "description": "Image reference (skopeo transport syntax)."
+              "pattern": "^[A-Za-z0-9].*$",
+              "description": "Image reference (skopeo transport syntax). It starts with a letter or digit, as the `name` path parameter of `/images/{name}` requires, so every image created can be read and deleted."
             }
           }
         },

@@ -5,7 +5,7 @@ import { jsonRecord, queryBoolean, queryNumber, text } from '../../platform/http
 
 // Component schemas
 export const AttachVolumeRequestSchema = z.strictObject({ mount_path: text().max(4096), readonly: z.boolean().optional(), overlay: z.boolean().optional(), overlay_size: text().max(32).regex(new RegExp("^[0-9]+(\\.[0-9]+)?\\s*([KkMmGgTt]i?[Bb]?|[Bb])?$"), "must match ^[0-9]+(\\.[0-9]+)?\\s*([KkMmGgTt]i?[Bb]?|[Bb])?$").optional() });
-export const CreateImageRequestSchema = z.strictObject({ name: text().max(1000) });
+export const CreateImageRequestSchema = z.strictObject({ name: text().max(1000).regex(new RegExp("^[A-Za-z0-9].*$"), "must match ^[A-Za-z0-9].*$") });
 export const CredentialSchema = z.strictObject({ inject: z.array(z.strictObject({ as: z.strictObject({ format: text().max(1024), header: text().max(128).regex(new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"), "must match ^[!#$%&'*+.^_`|~0-9A-Za-z-]+$") }), hosts: z.array(text().max(253)).max(64).optional() })).min(1).max(16), source: z.strictObject({ env: text().max(256) }) });
 export const HypervisorSchema = z.enum(["cloud-hypervisor", "firecracker", "qemu", "vz", "runc"]);
 export const VolumeMountSchema = z.strictObject({ mount_path: text().max(4096), volume_id: text().max(200), overlay: z.boolean().optional(), overlay_size: text().max(32).regex(new RegExp("^[0-9]+(\\.[0-9]+)?\\s*([KkMmGgTt]i?[Bb]?|[Bb])?$"), "must match ^[0-9]+(\\.[0-9]+)?\\s*([KkMmGgTt]i?[Bb]?|[Bb])?$").optional(), readonly: z.boolean().optional() });
