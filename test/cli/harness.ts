@@ -18,6 +18,8 @@ let validator: Promise<SpecValidator> | undefined;
 
 export interface CliSuite {
   server: TestServer;
+  /** The server's database (a second server on it is a replica). */
+  db: TestDatabase;
   home: string;
   /** Runs `computeplane <args>` against the suite's server as tenant A (flags and env may override). */
   cli(args: string[], options?: Partial<CliOptions>): Promise<CliResult>;
@@ -51,6 +53,9 @@ export function cliSuite(options: Parameters<typeof startTestServer>[1] = {}): C
   return {
     get server() {
       return state.server;
+    },
+    get db() {
+      return state.db;
     },
     get home() {
       return state.home;
