@@ -86,15 +86,21 @@ export function createInstanceRuntime(driver: ContainerDriver, dir: string) {
       const f = files(id);
       const text = await readFile(f.exit, 'utf8').catch(() => null);
       if (text === null) return null;
-      const oom = await readFile(join(driver.cgroupDir(containerId(id), 'memory'), 'memory.oom_control'), 'utf8').catch(
-        () => '',
-      );
-      const oomKilled = /oom_kill [1-9]/.test(oom);
-      return describeExit(
-        Number(text.trim()),
-        runtimeErrorOf(await readFile(f.runtime, 'utf8').catch(() => '')),
-        oomKilled,
-      );
+      const status = Number(text.trim());
+      const oomKills = async () =>
+        /oom_kill [1-9]/.test(
+          await readFile(join(driver.cgroupDir(containerId(id), 'memory'), 'memory.oom_control'), 'utf8').catch(
+            () => '',
+          ),
+        );
+      let oomKilled = await oomKills();
+      // The kernel sends an OOM victim its SIGKILL before it counts the kill in the cgroup, so a victim that
+      // exits at once can be read in between: a SIGKILL (137) without a count is read again for a moment.
+      for (let i = 0; !oomKilled && status === 128 + 9 && i < 5; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        oomKilled = await oomKills();
+      }
+      return describeExit(status, runtimeErrorOf(await readFile(f.runtime, 'utf8').catch(() => '')), oomKilled);
     },
     /** created | running | paused | stopped as runc reports it, or null when there is no container. */
     async status(id: string): Promise<string | null> {
