@@ -34,6 +34,15 @@ describe.each(testDrivers)('retention on $name', (driver) => {
     const inputs = Array.from({ length: 12 }, (_, i) => ({ data: [i, 0, 1], shape: [1, 3] }));
     const accepted = await unwrap(submitBatchInference(client, { body: { model_id: model.id, inputs } }));
     await waitForInferenceJob(client, accepted.job_id, { intervalMs: 20, timeoutMs: 20_000 });
+    // The task records are written by the recorder's next flush, a moment after the job completes.
+    await expect
+      .poll(
+        async () =>
+          (await unwrap(getDashboardTasks(client, { params: { query: { project_id: accepted.project_id } } }))).tasks
+            .length,
+        { timeout: 10_000, interval: 50 },
+      )
+      .toBeGreaterThan(0);
     const result = (await suite.server.database.db.execute(
       sql`SELECT items, results FROM inference_tasks WHERE job_id = ${accepted.job_id}`,
     )) as unknown as { items: string; results: string }[] | { rows: { items: string; results: string }[] };
