@@ -101,7 +101,10 @@ export async function runSequence(
     if (listed.status !== 200) fail(sequence.listing, listRequest, listed, 'listing after a create is not 200');
     const page = listed.body as { total?: number; count?: number };
     const complete = page.total === undefined || page.total <= (max ?? 100);
-    if (complete && ids.some((id) => !listed.text.includes(id)))
+    // The listing is JSON text: an id holding `"` or `\` appears there escaped.
+    const listedText = (id: string) =>
+      listed.text.includes(id) || listed.text.includes(JSON.stringify(id).slice(1, -1));
+    if (complete && ids.some((id) => !listedText(id)))
       fail(sequence.listing, listRequest, listed, `the listing lacks the created ${ids.join(', ')}`);
   }
   // The resource itself (`.../{id}`) must read back; its sub-resources (`.../{id}/diagnostics`) must conform.
