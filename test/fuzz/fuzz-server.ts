@@ -29,6 +29,8 @@ export interface KnownValue {
   value: string;
   names: string[];
   owned: boolean;
+  /** A name one resource holds alone (a lab's slug): a create step that reused it could only conflict. */
+  unique?: boolean;
 }
 
 export interface FuzzServer {
@@ -253,7 +255,7 @@ async function seed(server: TestServer): Promise<{ known: KnownValue[]; revokedK
     { value: 'fuzz', names: ['consumer_id'], owned: false },
     { value: lab.id, names: ['labId'], owned: true },
     // Slugs name labs within a tenant: another tenant may have its own lab of the same slug.
-    { value: lab.slug, names: ['slug'], owned: false },
+    { value: lab.slug, names: ['slug'], owned: false, unique: true },
     { value: pod.id, names: ['id', 'podId'], owned: true },
     { value: 'A100', names: ['gpuType'], owned: false },
     { value: tenant.id as string, names: ['tenant_id'], owned: false },

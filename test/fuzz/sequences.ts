@@ -37,10 +37,14 @@ export function sequencesOf(operations: FuzzOperation[]): Sequence[] {
     });
 }
 
-/** Requests for the create step (with files it accepts): the smallest valid ones, the spec's examples, then any. */
+/**
+ * Requests for the create step (with files it accepts): the smallest valid ones, the spec's examples, then
+ * any; never with a unique name the set-up already holds (every one would be a 409).
+ */
 function createCandidates(op: FuzzOperation, ctx: RequestContext): FuzzRequest[] {
+  const fresh = { ...ctx, known: ctx.known.filter((k) => !k.unique) };
   return (['smallest', 'examples', 'any'] as const).flatMap((mode) =>
-    fc.sample(validRequest(op, ctx, mode, 'accepted'), { numRuns: 20, seed: FUZZ_SEED }),
+    fc.sample(validRequest(op, fresh, mode, 'accepted'), { numRuns: 20, seed: FUZZ_SEED }),
   );
 }
 
