@@ -1,5 +1,5 @@
 /**
- * Contract: the compute peer registry (register, list, delete) through the SDK against a real server on
+ * Contract: the compute area's peer registry (register, list, delete) through the SDK against a real server on
  * both drivers: the upsert keyed by endpoint with capabilities kept, the TCP probe against real listening
  * and closed ports, health and its grace period, the heartbeat 404 for a deleted peer, and tenancy.
  */
