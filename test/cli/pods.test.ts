@@ -10,10 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
 import { createLab, getPod } from '@computeplane/sdk/pods';
 import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
-import { createRunPodProvider } from '../../packages/server/src/providers/runpod/runpod-provider.js';
 import { generateEd25519KeyPair } from '../../packages/server/src/providers/ssh-key-pair.js';
-import { fakeProviderHttp } from '../fakes/fake-provider-http.js';
 import { createFakeRunPod } from '../fakes/runpod-api.js';
+import { runPodProviderOver } from '../fakes/runpod-provider.js';
 import { cliSuite, conformJson, expectApiError, expectUsageError } from './harness.js';
 
 interface PodJson {
@@ -27,16 +26,7 @@ describe('computeplane pods and labs', () => {
     pricePerHour: 0.9,
   });
   const suite = cliSuite({
-    providers: [
-      local,
-      createRunPodProvider(
-        fakeProviderHttp('runpod', runpod, {
-          baseUrl: 'https://api.runpod.io/v2',
-          apiKey: 'runpod-test-key',
-          retries: 0,
-        }).http,
-      ),
-    ],
+    providers: [local, runPodProviderOver(runpod)],
     settings: { pods: { tickMs: 100 } },
   });
   afterAll(() => local.close());

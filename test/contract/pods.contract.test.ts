@@ -30,10 +30,9 @@ import {
 import { testDrivers } from '@computeplane/test-support/databases';
 import { sshExec } from '@computeplane/test-support/ssh-exec';
 import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
-import { createRunPodProvider } from '../../packages/server/src/providers/runpod/runpod-provider.js';
 import { generateEd25519KeyPair } from '../../packages/server/src/providers/ssh-key-pair.js';
-import { fakeProviderHttp } from '../fakes/fake-provider-http.js';
 import { createFakeRunPod } from '../fakes/runpod-api.js';
+import { runPodProviderOver } from '../fakes/runpod-provider.js';
 import { conform, conformError, coveredOperations, serverFor } from './harness.js';
 
 const POD_OPERATIONS = [
@@ -63,16 +62,7 @@ describe.each(testDrivers)('pods contract on $name', (driver) => {
     pricePerHour: 0.9,
   });
   const suite = serverFor(driver, {
-    providers: [
-      local,
-      createRunPodProvider(
-        fakeProviderHttp('runpod', runpod, {
-          baseUrl: 'https://api.runpod.io/v2',
-          apiKey: 'runpod-test-key',
-          retries: 0,
-        }).http,
-      ),
-    ],
+    providers: [local, runPodProviderOver(runpod)],
     settings: { pods: { tickMs: 100 } },
   });
   afterAll(() => local.close());
