@@ -121,9 +121,9 @@ describe('computeplane (shared behaviour)', () => {
       suite.cli(['--version']),
       suite.cli(['models', 'list', '--base-url', 'http://127.0.0.1:1/'], { env: { COMPUTEPLANE_BASE_URL: undefined } }),
     ]);
-    expectUsageError(unknown, /unknown command 'modles'\n\(Did you mean models\?\)/);
-    expectUsageError(missing, /missing required argument 'model'/);
-    expectUsageError(badOption, /unknown option '--colour'/);
+    expectUsageError(unknown, /^computeplane: unknown command 'modles'\n\(Did you mean models\?\)/);
+    expectUsageError(missing, /^computeplane: missing required argument 'model'/);
+    expectUsageError(badOption, /^computeplane: unknown option '--colour'/);
     expectUsageError(
       badTimeout,
       /^computeplane: timeout "soon" is not a duration; give seconds \(30\) or 30s, 1500ms, 2m\n$/,

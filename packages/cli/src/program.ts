@@ -40,6 +40,8 @@ export function buildProgram(): Command {
       new Option('--cancel-on-interrupt', 'on Ctrl-C, also cancel the job, training or instance this command started'),
     )
     .showHelpAfterError('(add --help for usage)')
+    // Commander's usage errors start `error: `; ours all start with the program's name, so theirs do too.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'computeplane: ')) })
     .exitOverride()
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
   registerConfig(program);
