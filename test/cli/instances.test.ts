@@ -3,8 +3,11 @@
  * containers (one server, the busybox image from its import directory, a few instances): output, exit codes,
  * --json against the spec, logs followed and Ctrl-C, pull progress under a pseudo-terminal.
  */
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSYBOX, instancesAvailable, instancesDataDir } from '@computeplane/test-support/instances';
 import { ansiStyle, cliSuite, conformJson, expectApiError, expectUsageError } from './harness.js';
@@ -65,6 +68,42 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
     const removed = await suite.cli(['images', 'rm', 'oci:busybox', '--json']);
     expect(removed).toMatchObject({ code: 0, stdout: '' }); // a 204: nothing to print
     expectApiError(await suite.cli(['images', 'get', 'oci:busybox']), 'NOT_FOUND');
+  }, 60_000);
+
+  it('on Ctrl-C while a pull waits in the queue: exits 130; only --cancel-on-interrupt forgets the image', async () => {
+    // A layout whose index.json is a FIFO: skopeo blocks opening it, so the server's one pull at a time stays
+    // busy until the test writes to it, and the pulls queued behind it stay `pending`.
+    const stuck = join(data.dir, 'import', 'stuck');
+    await mkdir(stuck, { recursive: true });
+    await writeFile(join(stuck, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+    execFileSync('mkfifo', [join(stuck, 'index.json')]);
+    const keptName = 'oci:busybox';
+    const forgottenName = `oci:${join(data.dir, 'import', 'busybox')}:latest`; // the same image, another name
+    try {
+      expect((await suite.cli(['images', 'pull', 'oci:stuck:latest', '--no-wait'])).code).toBe(0);
+      const kept = suite.start(['images', 'pull', keptName]);
+      const forgotten = suite.start(['images', 'pull', forgottenName, '--cancel-on-interrupt']);
+      await Promise.all([kept.waitFor(/^Pulling oci:busybox: pending/m), forgotten.waitFor(/: pending/)]);
+      kept.child.kill('SIGINT');
+      forgotten.child.kill('SIGINT');
+      const [keptResult, forgottenResult] = await Promise.all([kept.done, forgotten.done]);
+      expect(keptResult.code, keptResult.stderr).toBe(130);
+      expect(keptResult.stderr).toContain(`the pull of ${keptName} goes on; check it with: computeplane images get`);
+      expect(forgottenResult.code, forgottenResult.stderr).toBe(130);
+      expect(forgottenResult.stderr).toContain('cancelled what this command started');
+      expectApiError(await suite.cli(['images', 'get', forgottenName]), 'NOT_FOUND');
+      expect((await suite.cli(['images', 'get', keptName])).stdout).toMatch(/^status\s+pending/m);
+    } finally {
+      await unblock(join(stuck, 'index.json'));
+    }
+    // Unblocked, skopeo reads no layout: that pull fails, and the one left queued goes on to be ready.
+    let status = '';
+    for (let tries = 0; tries < 100 && status !== 'ready'; tries += 1, await sleep(100))
+      status = (JSON.parse((await suite.cli(['images', 'get', keptName, '--json'])).stdout) as { status: string })
+        .status;
+    expect(status).toBe('ready');
+    expect((await suite.cli(['images', 'get', 'oci:stuck:latest'])).stdout).toMatch(/^status\s+failed$/m);
+    for (const name of [keptName, 'oci:stuck:latest']) expect((await suite.cli(['images', 'rm', name])).code).toBe(0);
   }, 60_000);
 
   it('runs an instance and drives it through its states, with a volume attached while stopped', async () => {
@@ -274,3 +313,18 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
     expectUsageError(results[5]!, /--size-gb must be a whole number from 1 to 1024/);
   });
 });
+
+/** Writes to a FIFO once skopeo has it open for reading (opening the write end fails until then). */
+async function unblock(fifo: string): Promise<void> {
+  for (let tries = 0; ; tries += 1) {
+    try {
+      const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+      writeSync(fd, 'not an image');
+      closeSync(fd);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || tries >= 100) throw error;
+      await sleep(100);
+    }
+  }
+}

@@ -34,6 +34,7 @@ export function registerImages(program: Command): void {
             () => deleteImage(ctx.client, { params: { path: { name } } }),
             `the pull of ${name} goes on; check it with: computeplane images get ${name}`,
           );
+          ctx.out.note(`Pulling ${name}: ${queueText(queued) ?? queued.status}.`);
           const bar = startProgress(ctx.out, { label: 'Pulling', total: 3 });
           const show = (image: Image) => bar.update(STEPS[image.status], undefined, queueText(image) ?? image.status);
           show(queued);
