@@ -1,9 +1,11 @@
 /**
  * `npm run bench:cli`: CPU time (user + system) of one `computeplane` process, measured by bash's `times`
  * over CLI_RUNS runs (default 10), against baselines measured in the same run: a bare `node -e 0`, and a
- * node that only imports the SDK core. The commands: `--version` (the command tree is built), `--help`, and
- * `models list --json` against a real server (started here; its own CPU is not counted: bash only times its
- * children). Prints ms per process and each ratio to bare node. Run `npm run build` first.
+ * node that only imports the SDK core, and `--version` of tsc's unbundled output (dist/main.js, a module per
+ * source file) beside the shipped bundle (dist/computeplane.js, scripts/cli/bundle-cli.ts). The commands:
+ * `--version` (the command tree is built), `--help`, and `models list --json` against a real server
+ * (started here; its own CPU is not counted: bash only times its children). Prints ms per process and each
+ * ratio to bare node. Run `npm run build` first.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -46,6 +48,7 @@ try {
   const cases: [string, string][] = [
     ['node -e 0 (baseline)', `${node} -e 0`],
     ['node importing @computeplane/sdk', `cd ${JSON.stringify(join(cliScript, '..', '..'))} && ${sdkOnly}`],
+    ['--version, unbundled dist/main.js', `${node} ${JSON.stringify(join(cliScript, '..', 'main.js'))} --version`],
     ['computeplane --version', `${cli} --version`],
     ['computeplane --help', `${cli} --help`],
     ['computeplane models list --json', `${cli} models list --json`],

@@ -1,12 +1,12 @@
 /**
- * Runs the built `computeplane` binary (`node packages/cli/dist/main.js`) as a real process: with pipes
- * (runCli, startCli) or under a pseudo-terminal made by util-linux `script` (runCliInPty), as a person at a
- * terminal would see it. HOME and XDG_CONFIG_HOME point at `home`, so no real profile leaks in.
+ * Runs the built `computeplane` binary (`node packages/cli/dist/computeplane.js`, the bundle its package
+ * ships) as a real process: with pipes (runCli, startCli) or under a pseudo-terminal made by util-linux
+ * `script` (runCliInPty), as a person at a terminal would see it. HOME and XDG_CONFIG_HOME point at `home`, so no real profile leaks in.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const cliScript = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+export const cliScript = fileURLToPath(new URL('../../packages/cli/dist/computeplane.js', import.meta.url));
 
 export interface CliOptions {
   /** Directory used as HOME (the profile file lives under it). */
