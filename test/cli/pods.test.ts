@@ -1,5 +1,5 @@
 /**
- * `computeplane pods ...` and `labs settings` as real processes against a real server with the local provider
+ * `computeplane pods ...` and `labs ...` as real processes against a real server with the local provider
  * (a pod is a real container with a real SSH endpoint, logged into with the system `ssh`) and RunPod's fake.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
-import { createLab, getPod } from '@computeplane/sdk/pods';
+import { createPod, getPod, waitForPod } from '@computeplane/sdk/pods';
 import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
 import { generateEd25519KeyPair } from '../../packages/server/src/providers/ssh-key-pair.js';
 import { createFakeRunPod } from '../fakes/runpod-api.js';
@@ -34,7 +34,59 @@ describe('computeplane pods and labs', () => {
   let labId = '';
   const labKey = generateEd25519KeyPair('lab-member');
   beforeAll(async () => {
-    labId = (await unwrap(createLab(suite.server.clientA, { body: { name: 'CLI lab', slug } }))).data.id;
+    const created = await suite.cli(['labs', 'create', slug, '--name', 'CLI lab', '--json']);
+    labId = (await conformJson<{ data: { id: string } }>('createLab', created)).data.id;
+  });
+
+  it("creates, lists and shows labs; a lab's costs with its budget, and its events", async () => {
+    const [table, listed, shown, shownJson, taken, badSlug, costs, costsJson, badMonth, missing] = await Promise.all([
+      suite.cli(['labs', 'list']),
+      suite.cli(['labs', 'list', '--json']),
+      suite.cli(['labs', 'get', slug]),
+      suite.cli(['labs', 'get', slug, '--json']),
+      suite.cli(['labs', 'create', slug]),
+      suite.cli(['labs', 'create', 'Not A Slug']),
+      suite.cli(['labs', 'costs', slug]),
+      suite.cli(['labs', 'costs', slug, '--month', 'current', '--json']),
+      suite.cli(['labs', 'costs', slug, '--month', '2026-13']),
+      suite.cli(['labs', 'events', 'no-such-lab']),
+    ]);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+SLUG\s+NAME\s+BUDGET\s+CREATED$/);
+    expect(table.stdout).toMatch(new RegExp(`^${labId}\\s+${slug}\\s+CLI lab\\s+`, 'm'));
+    const labs = await conformJson<{ data: { id: string }[]; total: number }>('listLabs', listed);
+    expect(labs.data.map((lab) => lab.id)).toEqual([labId]);
+    expect(shown.stdout).toMatch(new RegExp(`^id\\s+${labId}$`, 'm'));
+    expect(shown.stdout).toMatch(/^idle stop\s+360 min$/m);
+    expect((await conformJson<{ data: { slug: string } }>('getLab', shownJson)).data.slug).toBe(slug);
+    expectApiError(taken, 'CONFLICT');
+    expectApiError(badSlug, 'VALIDATION_ERROR');
+    expect(costs.stdout).toMatch(/^month\s+\d{4}-\d{2}$/m);
+    expect(costs.stdout).toMatch(/^active pods\s+0$/m);
+    expect(costs.stdout).toMatch(/^over budget\s+no$/m);
+    const labCosts = await conformJson<{ data: { slug: string } }>('getLabCosts', costsJson);
+    expect(labCosts.data.slug).toBe(slug);
+    expectUsageError(badMonth, /--month takes current or YYYY-MM, got "2026-13"/);
+    expectApiError(missing, 'NOT_FOUND');
+
+    // An event: a RunPod pod that vanished at RunPod is found gone when it is stopped.
+    const pod = (
+      await unwrap(createPod(suite.server.clientA, { body: { labId, gpuType: 'A100', provider: 'runpod' } }))
+    ).data;
+    const instance = [...runpod.pods.values()].find((p) => p.name === `cpp-${pod.id}`)!;
+    runpod.boot(instance.id);
+    await waitForPod(suite.server.clientA, pod.id, 'running', { intervalMs: 50, timeoutMs: 30_000 });
+    runpod.vanish(instance.id);
+    expect((await suite.cli(['pods', 'stop', pod.id])).code).toBe(0);
+    const [events, eventsJson, none] = await Promise.all([
+      suite.cli(['labs', 'events', slug]),
+      suite.cli(['labs', 'events', slug, '--pod', pod.id, '--json']),
+      suite.cli(['labs', 'events', slug, '--pod', 'pod_000000000000']),
+    ]);
+    expect(events.stdout.split('\n')[0]).toMatch(/^TIME\s+TYPE\s+POD\s+MESSAGE$/);
+    expect(events.stdout).toMatch(new RegExp(`\\sinstance_lost\\s+${pod.id}\\s+the provider no longer knows the pod`));
+    const listedEvents = await conformJson<{ data: { type: string }[] }>('listLabEvents', eventsJson);
+    expect(listedEvents.data.map((event) => event.type)).toEqual(['instance_lost']);
+    expect(none.stdout).toBe('No events.\n');
   });
 
   it('shows and changes lab settings', async () => {
@@ -128,7 +180,8 @@ describe('computeplane pods and labs', () => {
     expect(viaLabKey).toMatchObject({ code: 0, stdout: 'root\n' });
     expect(costs.stdout).toMatch(/^month\s+\d{4}-\d{2}$/m);
     expect(costs.stdout).toMatch(new RegExp(`^${id}\\s+CPU \\(\\d+ cores\\)\\s+running\\s`, 'm'));
-    expect((await conformJson<{ data: { pods: unknown[] } }>('getPodCosts', costsJson)).data.pods).toHaveLength(1);
+    const monthPods = (await conformJson<{ data: { pods: { podId: string }[] } }>('getPodCosts', costsJson)).data.pods;
+    expect(monthPods.map((p) => p.podId)).toContain(id);
     expectUsageError(badMonth, /--month takes current or YYYY-MM, got "last"/);
 
     const stopped = await conformJson<PodJson>('stopPod', await suite.cli(['pods', 'stop', id, '--json']));

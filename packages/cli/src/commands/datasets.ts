@@ -15,7 +15,7 @@ import { withExamples } from '../core/help.js';
 import { parseCount } from '../core/input.js';
 import { formatBytes, startProgress } from '../core/progress.js';
 import { withUploadProgress } from '../core/upload-progress.js';
-import { morePages } from './models.js';
+import { notePage } from '../core/paging.js';
 
 const FORMATS = ['csv', 'jsonl'];
 
@@ -84,7 +84,7 @@ export function registerDatasets(program: Command): void {
               ],
               { empty: 'No datasets yet. Upload one: computeplane datasets upload <file>' },
             );
-            morePages(ctx, page);
+            notePage(ctx.out, page.offset, page.datasets.length, page.total);
           });
         }),
       ),

@@ -5,7 +5,7 @@ import { action, type CommandContext } from '../core/context.js';
 import { withExamples } from '../core/help.js';
 import { parseCount } from '../core/input.js';
 import { formatBytes } from '../core/progress.js';
-import { morePages } from './models.js';
+import { notePage } from '../core/paging.js';
 
 export function registerDevices(program: Command): void {
   const devices = program.command('devices').description('list devices, inspect one, pull its logs');
@@ -40,7 +40,7 @@ export function registerDevices(program: Command): void {
               ],
               { empty: 'No devices. Start one: computeplane-worker --server <url>' },
             );
-            morePages(ctx, page);
+            notePage(ctx.out, page.offset, page.devices.length, page.total);
           });
         }),
       ),

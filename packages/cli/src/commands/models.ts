@@ -17,6 +17,7 @@ import { withExamples } from '../core/help.js';
 import { parseCount, readJsonArgument } from '../core/input.js';
 import { formatBytes, startProgress } from '../core/progress.js';
 import { withUploadProgress } from '../core/upload-progress.js';
+import { notePage } from '../core/paging.js';
 import { registerModelsStage } from './models-stage.js';
 
 export function registerModels(program: Command): void {
@@ -86,7 +87,7 @@ export function registerModels(program: Command): void {
               ],
               { empty: 'No models yet. Upload one: computeplane models upload <file>' },
             );
-            morePages(ctx, page);
+            notePage(ctx.out, page.offset, page.models.length, page.total);
           });
         }),
       ),
@@ -219,13 +220,4 @@ function printModel(ctx: CommandContext, model: Model): void {
     ['postprocessing', model.postprocessing],
     ['uploaded', model.uploaded_at],
   ]);
-}
-
-/** A note on stderr when the page is not the whole list. */
-export function morePages(ctx: CommandContext, page: { total: number; limit: number; offset: number }): void {
-  const shown = Math.min(page.limit, Math.max(0, page.total - page.offset));
-  if (page.offset + shown < page.total)
-    ctx.out.note(
-      `Showing ${page.offset + 1}-${page.offset + shown} of ${page.total}; next page: --offset ${page.offset + shown}`,
-    );
 }

@@ -4,6 +4,7 @@ import { listOffers } from '@computeplane/sdk/offers';
 import { action } from '../core/context.js';
 import { withExamples } from '../core/help.js';
 import { parseCount, parseNumber } from '../core/input.js';
+import { notePage } from '../core/paging.js';
 
 interface OfferFlags {
   provider?: string;
@@ -79,11 +80,7 @@ export function registerOffers(program: Command): void {
               ],
               { empty: 'No offers match. Loosen the filters, or check the providers: computeplane offers list' },
             );
-            const offset = flags.offset ?? 0;
-            if (offset + page.count < page.total)
-              ctx.out.note(
-                `Showing ${offset + 1}-${offset + page.count} of ${page.total}; next page: --offset ${offset + page.count}`,
-              );
+            notePage(ctx.out, flags.offset ?? 0, page.count, page.total);
           });
         }),
       ),

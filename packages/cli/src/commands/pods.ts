@@ -22,6 +22,7 @@ import { withExamples } from '../core/help.js';
 import { collectPairs, parseCount, parseNumber } from '../core/input.js';
 import { saveKey } from '../core/ssh-login.js';
 import { showWaiting } from '../core/waiting.js';
+import { notePage } from '../core/paging.js';
 import { gpuLabel } from './offers.js';
 import { registerPodLifecycle } from './pods-lifecycle.js';
 
@@ -39,7 +40,12 @@ interface CreateFlags {
   wait?: boolean;
 }
 
-const MONTH = /^(current|\d{4}-(0[1-9]|1[0-2]))$/;
+/** `--month`: current, or a month as YYYY-MM. */
+export function parseMonth(value: string): string {
+  if (!/^(current|\d{4}-(0[1-9]|1[0-2]))$/.test(value))
+    throw new UsageError(`--month takes current or YYYY-MM, got "${value}"`);
+  return value;
+}
 
 export function registerPods(program: Command): void {
   const pods = program.command('pods').description('GPU pods of a lab: create, start, stop, SSH, costs');
@@ -123,11 +129,7 @@ export function registerPods(program: Command): void {
               ],
               { empty: 'No pods. Create one: computeplane pods create --lab <lab> --gpu <type>' },
             );
-            const offset = flags.offset ?? 0;
-            if (offset + page.data.length < page.total)
-              ctx.out.note(
-                `Showing ${page.data.length} of ${page.total}; next page: --offset ${offset + page.data.length}`,
-              );
+            notePage(ctx.out, flags.offset ?? 0, page.data.length, page.total);
           });
         }),
       ),
@@ -153,11 +155,9 @@ export function registerPods(program: Command): void {
       .command('costs')
       .description("a month's pod costs, per pod, with the burn rate and the month's forecast")
       .option('--lab <lab>', 'lab id (lab_...) or slug (default: every lab)')
-      .option('--month <month>', 'current (default) or YYYY-MM')
+      .option('--month <month>', 'current (default) or YYYY-MM', parseMonth)
       .action(
         action<[], { lab?: string; month?: string }>(async (ctx, flags) => {
-          if (flags.month !== undefined && !MONTH.test(flags.month))
-            throw new UsageError(`--month takes current or YYYY-MM, got "${flags.month}"`);
           const query = {
             labId: flags.lab === undefined ? undefined : await labId(ctx, flags.lab),
             month: flags.month,
@@ -212,7 +212,8 @@ export function printPod(ctx: CommandContext, pod: Pod): void {
   ]);
 }
 
-function printPodCosts(ctx: CommandContext, costs: PodCosts): void {
+/** The month's totals, forecast and `more` (a lab's budget) as fields, then a row per pod. */
+export function printPodCosts(ctx: CommandContext, costs: PodCosts, more: [string, unknown][] = []): void {
   ctx.out.fields([
     ['month', costs.month],
     ['lab', costs.labId ?? 'all'],
@@ -222,6 +223,7 @@ function printPodCosts(ctx: CommandContext, costs: PodCosts): void {
     ],
     ['burn rate', `${costs.forecast.burnRatePerHour} USD/h`],
     ['forecast', `${costs.forecast.projectedMonthTotal} USD this month`],
+    ...more,
   ]);
   if (costs.pods.length === 0) return;
   ctx.out.line();

@@ -22,6 +22,7 @@ import { withExamples } from '../core/help.js';
 import { collect, parseCount } from '../core/input.js';
 import { saveKey } from '../core/ssh-login.js';
 import { showWaiting } from '../core/waiting.js';
+import { notePage } from '../core/paging.js';
 import { gpuLabel } from './offers.js';
 import { registerSessionSsh } from './sessions-ssh.js';
 
@@ -169,9 +170,7 @@ export function registerSessions(program: Command): void {
                 ],
                 { empty: 'No sessions. Rent an offer: computeplane sessions create --offer <id>' },
               );
-              const offset = flags.offset ?? 0;
-              if (offset + page.count < page.total)
-                ctx.out.note(`Showing ${page.count} of ${page.total}; next page: --offset ${offset + page.count}`);
+              notePage(ctx.out, flags.offset ?? 0, page.count, page.total);
             });
           },
         ),

@@ -12,7 +12,7 @@ import { action, type CommandContext } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { withExamples } from '../../core/help.js';
 import { parseCount, readJsonArgument } from '../../core/input.js';
-import { morePages } from '../models.js';
+import { notePage } from '../../core/paging.js';
 
 export function registerPeers(compute: Command): void {
   const peers = compute
@@ -45,7 +45,7 @@ export function registerPeers(compute: Command): void {
               ],
               { empty: 'No peers yet. Add one: computeplane compute peers add --grpc-peer <endpoint>' },
             );
-            morePages(ctx, page);
+            notePage(ctx.out, page.offset, page.peers.length, page.total);
           });
         }),
       ),
