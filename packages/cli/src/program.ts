@@ -18,8 +18,10 @@ import { registerLabs } from './commands/labs.js';
 import { registerModels } from './commands/models.js';
 import { registerOffers } from './commands/offers.js';
 import { registerPods } from './commands/pods.js';
+import { registerProjects } from './commands/projects.js';
 import { registerSessions } from './commands/sessions.js';
 import { registerTrain } from './commands/train.js';
+import { registerUsage } from './commands/usage.js';
 import { registerVolumes } from './commands/volumes.js';
 
 export function buildProgram(): Command {
@@ -57,6 +59,8 @@ export function buildProgram(): Command {
   registerPods(program);
   registerLabs(program);
   registerCompute(program);
+  registerProjects(program);
+  registerUsage(program);
   registerInstances(program);
   registerVolumes(program);
   registerImages(program);
