@@ -11,6 +11,7 @@ import { registerCosts } from './commands/costs.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerDevices } from './commands/devices.js';
+import { registerHealth } from './commands/health.js';
 import { registerImages } from './commands/images.js';
 import { registerInference } from './commands/inference.js';
 import { registerInstances } from './commands/instances.js';
@@ -19,6 +20,7 @@ import { registerModels } from './commands/models.js';
 import { registerOffers } from './commands/offers.js';
 import { registerPods } from './commands/pods.js';
 import { registerSessions } from './commands/sessions.js';
+import { registerTemplates } from './commands/templates.js';
 import { registerTrain } from './commands/train.js';
 import { registerVolumes } from './commands/volumes.js';
 
@@ -52,6 +54,7 @@ export function buildProgram(): Command {
   registerDevices(program);
   registerDashboard(program);
   registerOffers(program);
+  registerTemplates(program);
   registerSessions(program);
   registerCosts(program);
   registerPods(program);
@@ -60,6 +63,7 @@ export function buildProgram(): Command {
   registerInstances(program);
   registerVolumes(program);
   registerImages(program);
+  registerHealth(program);
   registerCompletion(program);
   return program;
 }
