@@ -63,11 +63,7 @@ function printDetailed(ctx: CommandContext, health: DetailedHealth): void {
     {
       name: 'database',
       status: database.status,
-      detail: [
-        database.driver,
-        database.latency_ms != null ? `${database.latency_ms} ms` : undefined,
-        database.error,
-      ]
+      detail: [database.driver, database.latency_ms != null ? `${database.latency_ms} ms` : undefined, database.error]
         .filter(Boolean)
         .join(', '),
     },
@@ -75,7 +71,11 @@ function printDetailed(ctx: CommandContext, health: DetailedHealth): void {
   ];
   if (dataset_store)
     rows.push({ name: 'dataset_store', status: dataset_store.status, detail: `${dataset_store.datasets} datasets` });
-  rows.push({ name: 'storage', status: storage.status, detail: `${storage.files} files, ${formatBytes(storage.bytes)}` });
+  rows.push({
+    name: 'storage',
+    status: storage.status,
+    detail: `${storage.files} files, ${formatBytes(storage.bytes)}`,
+  });
   if (local_provider)
     rows.push({
       name: 'local_provider',

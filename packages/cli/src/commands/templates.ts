@@ -55,7 +55,10 @@ export function registerTemplates(program: Command): void {
           ctx.out.result(template, () => printTemplate(ctx, template));
         }),
       ),
-    ['computeplane templates get a8a44c7363cbca20056020397e3bf072', 'computeplane templates get a8a44c7363cbca20056020397e3bf072 --json'],
+    [
+      'computeplane templates get a8a44c7363cbca20056020397e3bf072',
+      'computeplane templates get a8a44c7363cbca20056020397e3bf072 --json',
+    ],
   );
 }
 
