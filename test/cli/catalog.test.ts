@@ -209,10 +209,13 @@ describe('computeplane templates, offers get|templates and health', () => {
 
     suite.server.app.lifecycle.draining = true;
     try {
+      const started = Date.now();
       const [draining, drainingJson] = await Promise.all([
         suite.cli(['health', 'ready']),
         suite.cli(['health', 'ready', '--json']),
       ]);
+      // Answered at once: the 503's Retry-After (5 s) is not waited out.
+      expect(Date.now() - started).toBeLessThan(4_500);
       expectApiError(draining, 'NOT_READY');
       expect(draining.stderr).toContain('Server is shutting down');
       expect(draining.stdout).toBe('');

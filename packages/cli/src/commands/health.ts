@@ -39,7 +39,8 @@ export function registerHealth(program: Command): void {
       .description('whether the server takes traffic (exit 1 with the reason when it does not)')
       .action(
         action<[], object>(async (ctx) => {
-          const ready = await ctx.call(getReadiness(ctx.client, {}, { signal: ctx.signal }));
+          // A probe answers for now: no retry of a 503 (whose Retry-After would hold the answer back by seconds).
+          const ready = await ctx.call(getReadiness(ctx.client, {}, { signal: ctx.signal, maxRetries: 0 }));
           ctx.out.result(ready, () => {
             const checks = Object.entries(ready.checks).map(([name, state]) => `${name} ${state}`);
             ctx.out.line(`${ready.status}${checks.length > 0 ? ` (${checks.join(', ')})` : ''}`);
