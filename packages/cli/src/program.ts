@@ -11,6 +11,7 @@ import { registerCosts } from './commands/costs.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerDevices } from './commands/devices.js';
+import { registerHealth } from './commands/health.js';
 import { registerImages } from './commands/images.js';
 import { registerInference } from './commands/inference.js';
 import { registerInstances } from './commands/instances.js';
@@ -20,6 +21,7 @@ import { registerOffers } from './commands/offers.js';
 import { registerPods } from './commands/pods.js';
 import { registerProjects } from './commands/projects.js';
 import { registerSessions } from './commands/sessions.js';
+import { registerTemplates } from './commands/templates.js';
 import { registerTrain } from './commands/train.js';
 import { registerUsage } from './commands/usage.js';
 import { registerVolumes } from './commands/volumes.js';
@@ -54,6 +56,7 @@ export function buildProgram(): Command {
   registerDevices(program);
   registerDashboard(program);
   registerOffers(program);
+  registerTemplates(program);
   registerSessions(program);
   registerCosts(program);
   registerPods(program);
@@ -64,6 +67,7 @@ export function buildProgram(): Command {
   registerInstances(program);
   registerVolumes(program);
   registerImages(program);
+  registerHealth(program);
   registerCompletion(program);
   return program;
 }

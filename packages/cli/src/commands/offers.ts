@@ -1,10 +1,14 @@
-/** `computeplane offers list`: the GPU marketplace's offers, cheapest first, with the seed's filters as flags. */
+/**
+ * `computeplane offers list|get|templates`: the GPU marketplace's offers, cheapest first, with the seed's filters
+ * as flags; one offer; and the templates that run on it.
+ */
 import type { Command } from 'commander';
-import { listOffers } from '@computeplane/sdk/offers';
-import { action } from '../core/context.js';
+import { getOffer, listCompatibleTemplates, listOffers, type Offer } from '@computeplane/sdk/offers';
+import { action, type CommandContext } from '../core/context.js';
 import { withExamples } from '../core/help.js';
 import { parseCount, parseNumber } from '../core/input.js';
 import { notePage } from '../core/paging.js';
+import { diskLabel } from './templates.js';
 
 interface OfferFlags {
   provider?: string;
@@ -90,6 +94,67 @@ export function registerOffers(program: Command): void {
       'computeplane offers list --provider vastai --min-vram 80 --min-gpu-count 2 --json',
     ],
   );
+
+  withExamples(
+    offers
+      .command('get')
+      .description('show one offer: GPUs, price, location, reliability and how fresh it is')
+      .argument('<id>', 'offer id, <provider>-<provider_id> (e.g. vastai-12345)')
+      .action(
+        action<[string], object>(async (ctx, id) => {
+          const offer = await ctx.call(getOffer(ctx.client, { params: { path: { id } } }, { signal: ctx.signal }));
+          ctx.out.result(offer, () => printOffer(ctx, offer));
+        }),
+      ),
+    ['computeplane offers get vastai-12345', 'computeplane offers get local-local-cpu --json'],
+  );
+
+  withExamples(
+    offers
+      .command('templates')
+      .description('list the templates that run on an offer (its provider, requirements it meets)')
+      .argument('<id>', 'offer id, <provider>-<provider_id> (e.g. vastai-12345)')
+      .action(
+        action<[string], object>(async (ctx, id) => {
+          const list = await ctx.call(
+            listCompatibleTemplates(ctx.client, { params: { path: { id } } }, { signal: ctx.signal }),
+          );
+          ctx.out.result(list, () => {
+            ctx.out.table(
+              list.compatible_templates,
+              [
+                { header: 'HASH ID', value: (t) => t.hash_id },
+                { header: 'NAME', value: (t) => t.name },
+                { header: 'IMAGE', value: (t) => t.image },
+                { header: 'DISK', value: (t) => diskLabel(t.recommended_disk_space) },
+              ],
+              { empty: `No template runs on ${list.offer_id}. See them all: computeplane templates list` },
+            );
+            if (list.count > 0)
+              ctx.out.note(`Launch one: computeplane sessions create --offer ${list.offer_id} --template <hash id>`);
+          });
+        }),
+      ),
+    ['computeplane offers templates vastai-12345', 'computeplane offers templates local-local-cpu --json'],
+  );
+}
+
+function printOffer(ctx: CommandContext, offer: Offer): void {
+  ctx.out.fields([
+    ['id', offer.id],
+    ['provider', offer.provider],
+    ['provider_id', offer.provider_id],
+    ['gpu', gpuLabel(offer.gpu_count, offer.gpu_type)],
+    ['vram', `${offer.vram_gb} GB`],
+    ['price', `${offer.price_per_hour.toFixed(3)} USD/h`],
+    ['location', offer.location],
+    ['reliability', offer.reliability],
+    ['available', offer.available ? 'yes' : 'no'],
+    ['max_duration', offer.max_duration_hours === 0 ? 'no limit' : `${offer.max_duration_hours} h`],
+    ['cuda', offer.cuda_version],
+    ['confidence', offer.availability_confidence],
+    ['fetched', offer.fetched_at],
+  ]);
 }
 
 /** `2x A100`, or only the type when the machine has no GPU (the local provider's CPU offer). */
