@@ -24,7 +24,9 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.interrupted;
     }
     const failure = describeFailure(error, {
-      ...(ctx ? { baseUrl: ctx.settings.baseUrl, hasApiKey: Boolean(ctx.settings.apiKey) } : {}),
+      ...(ctx
+        ? { baseUrl: ctx.settings.baseUrl, hasApiKey: Boolean(ctx.settings.apiKey), usesAdminKey: ctx.usesAdminKey }
+        : {}),
     });
     if (ctx?.settings.json && error instanceof ApiError && error.body !== undefined)
       process.stdout.write(`${JSON.stringify(error.body, null, 2)}\n`);

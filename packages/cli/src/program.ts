@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { CLI_VERSION } from './core/context.js';
+import { registerAdmin } from './commands/admin.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerCompute } from './commands/compute.js';
 import { registerConfig } from './commands/config.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
       'server root (env COMPUTEPLANE_BASE_URL, then the profile; default http://localhost:8080)',
     )
     .option('--api-key <key>', 'tenant API key (env COMPUTEPLANE_API_KEY, then the profile)')
+    .option('--admin-key <key>', 'operator key for `admin` commands (env COMPUTEPLANE_ADMIN_KEY; never saved)')
     .option('--profile <name>', 'profile of ~/.config/computeplane/config.json to use (env COMPUTEPLANE_PROFILE)')
     .option('--json', "print the API's response exactly, as JSON (for scripts)")
     .option('--timeout <duration>', 'per-request timeout: 30, 30s, 1500ms, 2m (env COMPUTEPLANE_TIMEOUT; default 60s)')
@@ -68,6 +70,7 @@ export function buildProgram(): Command {
   registerVolumes(program);
   registerImages(program);
   registerHealth(program);
+  registerAdmin(program);
   registerCompletion(program);
   return program;
 }

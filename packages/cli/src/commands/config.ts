@@ -69,7 +69,7 @@ export function registerConfig(program: Command): void {
   withExamples(
     program
       .command('config')
-      .description('show the settings in effect and where each comes from (the key is masked)')
+      .description('show the settings in effect and where each comes from (keys are masked)')
       .action(
         action(async (ctx) => {
           const { settings } = ctx;
@@ -80,6 +80,8 @@ export function registerConfig(program: Command): void {
             base_url_from: settings.sources.baseUrl,
             api_key: settings.apiKey ? mask(settings.apiKey) : null,
             api_key_from: settings.sources.apiKey,
+            admin_key: settings.adminKey ? mask(settings.adminKey) : null,
+            admin_key_from: settings.sources.adminKey,
             timeout_ms: settings.timeoutMs,
           };
           ctx.out.result(shown, () => ctx.out.fields(Object.entries(shown)));

@@ -5,12 +5,20 @@
 import type { Command } from 'commander';
 import { createClient, unwrap, type ApiResult, type Computeplane } from '@computeplane/sdk';
 import { installInterruptHandler, type Interrupts } from './interrupt.js';
+import { UsageError } from './errors.js';
 import { createOutput, type Output } from './output.js';
 import { resolveSettings, type GlobalFlags, type Settings } from './settings.js';
 
 export interface CommandContext {
   settings: Settings;
   client: Computeplane;
+  /**
+   * A client that sends the admin key (X-Admin-Key) and no tenant key, for the admin commands. Throws a usage
+   * error (exit 2) before any request when neither --admin-key nor COMPUTEPLANE_ADMIN_KEY is set.
+   */
+  adminClient(): Computeplane;
+  /** Whether the command asked for the admin client (a 401 then points at the admin key). */
+  readonly usesAdminKey: boolean;
   out: Output;
   /** Aborted on Ctrl-C: pass it to SDK calls and waiters (`{ signal: ctx.signal }`). */
   signal: AbortSignal;
@@ -29,15 +37,25 @@ export async function createContext(command: Command, options: ActionOptions = {
   const settings = await resolveSettings(command.optsWithGlobals<GlobalFlags>(), process.env, options);
   const out = createOutput({ json: settings.json });
   const interrupts = installInterruptHandler({ cancelOnInterrupt: settings.cancelOnInterrupt, note: out.note });
-  const client = createClient({
+  const common = {
     baseUrl: settings.baseUrl,
     timeoutMs: settings.timeoutMs,
-    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
     headers: { 'User-Agent': `computeplane-cli/${CLI_VERSION}` },
-  });
+  };
+  const client = createClient({ ...common, ...(settings.apiKey ? { apiKey: settings.apiKey } : {}) });
+  let admin: Computeplane | undefined;
   return {
     settings,
     client,
+    adminClient() {
+      if (!settings.adminKey)
+        throw new UsageError('this is an admin command: pass --admin-key <key> or set COMPUTEPLANE_ADMIN_KEY');
+      // apiKey '' keeps the SDK from falling back to COMPUTEPLANE_API_KEY: only the admin key is sent.
+      return (admin ??= createClient({ ...common, apiKey: '', adminKey: settings.adminKey }));
+    },
+    get usesAdminKey() {
+      return admin !== undefined;
+    },
     out,
     signal: interrupts.signal,
     onInterrupt: interrupts.onInterrupt,

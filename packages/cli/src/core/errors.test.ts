@@ -40,6 +40,17 @@ describe('describeFailure', () => {
     expect(describeFailure(error, { hasApiKey: true }).line).toBe('UNAUTHORIZED: Missing API key (request req_4)');
   });
 
+  it('points an admin command refused with 401 at the admin key', () => {
+    const error = errorFromResponse(
+      401,
+      { error: { code: 'AUTH_INVALID', message: 'The credential is not valid' } },
+      headers('req_5'),
+    );
+    expect(describeFailure(error, { hasApiKey: false, usesAdminKey: true }).line).toBe(
+      'AUTH_INVALID: The credential is not valid (request req_5); check --admin-key or COMPUTEPLANE_ADMIN_KEY',
+    );
+  });
+
   it('keeps only the first line of a long message', () => {
     const error = errorFromResponse(500, { error: { code: 'INTERNAL', message: 'boom\n    at stack' } }, headers());
     expect(describeFailure(error).line).toBe('INTERNAL: boom');

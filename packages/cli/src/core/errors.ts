@@ -22,14 +22,21 @@ export interface Failure {
   line: string;
 }
 
-export function describeFailure(error: unknown, context: { baseUrl?: string; hasApiKey?: boolean } = {}): Failure {
+export function describeFailure(
+  error: unknown,
+  context: { baseUrl?: string; hasApiKey?: boolean; usesAdminKey?: boolean } = {},
+): Failure {
   if (error instanceof UsageError) return { exitCode: EXIT.usage, line: error.message };
   if (error instanceof ApiError) {
     const request = error.requestId ? ` (request ${error.requestId})` : '';
     const hint =
-      error.status === 401 && !context.hasApiKey
-        ? '; pass --api-key, set COMPUTEPLANE_API_KEY or run `computeplane login`'
-        : '';
+      error.status !== 401
+        ? ''
+        : context.usesAdminKey
+          ? '; check --admin-key or COMPUTEPLANE_ADMIN_KEY'
+          : !context.hasApiKey
+            ? '; pass --api-key, set COMPUTEPLANE_API_KEY or run `computeplane login`'
+            : '';
     return { exitCode: EXIT.api, line: `${error.code}: ${firstLine(apiMessage(error))}${request}${hint}` };
   }
   if (error instanceof TimeoutError) return { exitCode: EXIT.api, line: `${error.message}; raise --timeout` };

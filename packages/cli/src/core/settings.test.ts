@@ -20,6 +20,8 @@ describe('resolveSettings', () => {
         profiles: {
           lab: { base_url: 'http://lab:8080', api_key: 'lab-key' },
           prod: { base_url: 'https://prod.example.com/', api_key: 'prod-key' },
+          // Hand-written: the CLI never saves an admin key, and never reads one from here.
+          ops: { base_url: 'http://ops:8080', api_key: 'ops-key', admin_key: 'ops-admin-key' },
         },
       }),
     );
@@ -34,7 +36,7 @@ describe('resolveSettings', () => {
       apiKey: 'lab-key',
       timeoutMs: 60_000,
     });
-    expect(settings.sources).toEqual({ baseUrl: 'profile', apiKey: 'profile' });
+    expect(settings.sources).toEqual({ baseUrl: 'profile', apiKey: 'profile', adminKey: 'none' });
   });
 
   it('prefers the environment to the profile, and a flag to both', async () => {
@@ -57,14 +59,31 @@ describe('resolveSettings', () => {
     });
     expect((await resolveSettings({}, { ...env, COMPUTEPLANE_PROFILE: 'prod' })).apiKey).toBe('prod-key');
     await expect(resolveSettings({ profile: 'stage' }, env)).rejects.toThrow(
-      /no profile "stage" .*profiles: lab, prod/,
+      /no profile "stage" .*profiles: lab, prod, ops/,
     );
+  });
+
+  it('takes the admin key from --admin-key, then COMPUTEPLANE_ADMIN_KEY, never from the profile', async () => {
+    const fromProfile = await resolveSettings({ profile: 'ops' }, env);
+    expect(fromProfile).toMatchObject({ apiKey: 'ops-key', adminKey: undefined });
+    expect(fromProfile.sources.adminKey).toBe('none');
+    const withEnv = { ...env, COMPUTEPLANE_ADMIN_KEY: 'env-admin-key' };
+    expect(await resolveSettings({ profile: 'ops' }, withEnv)).toMatchObject({
+      adminKey: 'env-admin-key',
+      sources: { adminKey: 'env' },
+    });
+    expect(await resolveSettings({ adminKey: 'flag-admin-key' }, withEnv)).toMatchObject({
+      adminKey: 'flag-admin-key',
+      apiKey: 'lab-key',
+      sources: { adminKey: 'flag', apiKey: 'profile' },
+    });
+    expect((await resolveSettings({}, { ...env, COMPUTEPLANE_ADMIN_KEY: '' })).adminKey).toBeUndefined();
   });
 
   it('works with no profile file at all', async () => {
     const settings = await resolveSettings({}, { HOME: join(home, 'nowhere') });
     expect(settings).toMatchObject({ baseUrl: 'http://localhost:8080', apiKey: undefined, profile: 'default' });
-    expect(settings.sources).toEqual({ baseUrl: 'default', apiKey: 'none' });
+    expect(settings.sources).toEqual({ baseUrl: 'default', apiKey: 'none', adminKey: 'none' });
   });
 
   it('refuses a base URL that is not http(s) and a file that is not JSON', async () => {

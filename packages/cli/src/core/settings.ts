@@ -1,7 +1,8 @@
 /**
  * Where each setting comes from, first found wins: the command-line flag, then the environment
  * (COMPUTEPLANE_BASE_URL, COMPUTEPLANE_API_KEY, COMPUTEPLANE_PROFILE, COMPUTEPLANE_TIMEOUT), then the profile
- * file, then the default.
+ * file, then the default. The admin key (--admin-key, then COMPUTEPLANE_ADMIN_KEY) is never read from or written
+ * to the profile file: an operator credential stays out of files on disk.
  */
 import { UsageError } from './errors.js';
 import { profileFilePath, readProfileFile } from './profile-file.js';
@@ -13,6 +14,7 @@ export const DEFAULT_PROFILE = 'default';
 export interface GlobalFlags {
   baseUrl?: string;
   apiKey?: string;
+  adminKey?: string;
   profile?: string;
   json?: boolean;
   timeout?: string;
@@ -24,13 +26,15 @@ export type Source = 'flag' | 'env' | 'profile' | 'default';
 export interface Settings {
   baseUrl: string;
   apiKey: string | undefined;
+  /** Operator key for the admin commands (X-Admin-Key): flag or environment only. */
+  adminKey: string | undefined;
   profile: string;
   profilePath: string;
   timeoutMs: number;
   json: boolean;
   cancelOnInterrupt: boolean;
-  /** Where baseUrl and apiKey came from (`computeplane config` shows it). */
-  sources: { baseUrl: Source; apiKey: Source | 'none' };
+  /** Where baseUrl and the keys came from (`computeplane config` shows it). */
+  sources: { baseUrl: Source; apiKey: Source | 'none'; adminKey: 'flag' | 'env' | 'none' };
 }
 
 /** `allowNewProfile`: a profile named but not in the file is not an error (login creates it). */
@@ -58,16 +62,24 @@ export async function resolveSettings(
           : undefined;
   const baseUrl = pick(flags.baseUrl, env.COMPUTEPLANE_BASE_URL, stored?.base_url);
   const apiKey = pick(flags.apiKey, env.COMPUTEPLANE_API_KEY, stored?.api_key);
+  // Never from the profile: the file has no place for it, and `login` never writes one.
+  const adminKey = pick(flags.adminKey, env.COMPUTEPLANE_ADMIN_KEY, undefined) as
+    { value: string; source: 'flag' | 'env' } | undefined;
   const timeout = flags.timeout ?? env.COMPUTEPLANE_TIMEOUT;
   return {
     baseUrl: checkBaseUrl(baseUrl?.value ?? DEFAULT_BASE_URL),
     apiKey: apiKey?.value,
+    adminKey: adminKey?.value,
     profile,
     profilePath,
     timeoutMs: timeout === undefined ? 60_000 : parseTimeout(timeout),
     json: flags.json === true,
     cancelOnInterrupt: flags.cancelOnInterrupt === true,
-    sources: { baseUrl: baseUrl?.source ?? 'default', apiKey: apiKey?.source ?? 'none' },
+    sources: {
+      baseUrl: baseUrl?.source ?? 'default',
+      apiKey: apiKey?.source ?? 'none',
+      adminKey: adminKey?.source ?? 'none',
+    },
   };
 }
 
