@@ -11,6 +11,7 @@ import { registerCosts } from './commands/costs.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerDevices } from './commands/devices.js';
+import { registerEfficiency } from './commands/efficiency.js';
 import { registerImages } from './commands/images.js';
 import { registerInference } from './commands/inference.js';
 import { registerInstances } from './commands/instances.js';
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerInference(program);
   registerDatasets(program);
   registerTrain(program);
+  registerEfficiency(program);
   registerDevices(program);
   registerDashboard(program);
   registerOffers(program);
