@@ -12,6 +12,7 @@ import { registerCosts } from './commands/costs.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerDevices } from './commands/devices.js';
+import { registerEfficiency } from './commands/efficiency.js';
 import { registerHealth } from './commands/health.js';
 import { registerImages } from './commands/images.js';
 import { registerInference } from './commands/inference.js';
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerInference(program);
   registerDatasets(program);
   registerTrain(program);
+  registerEfficiency(program);
   registerDevices(program);
   registerDashboard(program);
   registerOffers(program);
