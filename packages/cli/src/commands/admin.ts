@@ -16,19 +16,8 @@ import {
 import { getAllUsage, type UsageFigures } from '@computeplane/sdk/usage';
 import { action, type CommandContext } from '../core/context.js';
 import { withExamples } from '../core/help.js';
-import { parseCount } from '../core/input.js';
-import { notePage } from '../core/paging.js';
+import { notePage, pageOptions, type PageFlags } from '../core/paging.js';
 import { formatBytes } from '../core/progress.js';
-
-interface PageFlags {
-  limit?: number;
-  offset?: number;
-}
-
-const pageOptions = (command: Command, what: string) =>
-  command
-    .option('--limit <n>', `${what} per page (1-1000)`, parseCount('--limit', { max: 1000 }))
-    .option('--offset <n>', `${what} to skip`, parseCount('--offset', { min: 0 }));
 
 export function registerAdmin(program: Command): void {
   const admin = program

@@ -20,7 +20,7 @@ import { action, type CommandContext } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { withExamples } from '../core/help.js';
 import { collect, parseCount, parseNumber } from '../core/input.js';
-import { notePage } from '../core/paging.js';
+import { notePage, pageOptions, type PageFlags } from '../core/paging.js';
 import { parseMonth, printPodCosts } from './pods.js';
 
 interface SettingsFlags {
@@ -31,16 +31,6 @@ interface SettingsFlags {
   budgetAction?: string;
   sshKey?: string[];
 }
-
-interface PageFlags {
-  limit?: number;
-  offset?: number;
-}
-
-const pageOptions = (command: Command, what: string) =>
-  command
-    .option('--limit <n>', `${what} per page (1-1000)`, parseCount('--limit', { max: 1000 }))
-    .option('--offset <n>', `${what} to skip`, parseCount('--offset', { min: 0 }));
 
 export function registerLabs(program: Command): void {
   const labs = program
