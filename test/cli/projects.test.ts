@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
 import { runInference, submitBatchInference } from '@computeplane/sdk/inference';
 import { fixturePath } from '@computeplane/test-support/fixtures';
+import { recordKnownWorkload } from '@computeplane/test-support/known-workload';
 import { contractInferenceSettings } from '../contract/harness.js';
 import { cliSuite, conformJson, expectApiError, expectUsageError } from './harness.js';
 
@@ -126,25 +127,7 @@ describe('computeplane projects and usage', () => {
       '--json',
     ]);
     const known = (await conformJson<ProjectJson>('createProject', made)).id;
-    const start = Date.parse('2026-11-23T10:00:00Z');
-    for (let i = 1; i <= 100; i++)
-      suite.server.app.tasks.record({
-        tenantId: suite.server.tenantA,
-        projectId: known,
-        kind: 'benchmark',
-        jobId: null,
-        deviceId: i % 4 === 0 ? 'dev_known' : 'local/test',
-        deviceKind: i % 4 === 0 ? 'user' : 'aws',
-        processor: i % 4 === 0 ? 'gpu' : 'cpu',
-        tasks: 1,
-        failed: 0,
-        computeMs: i,
-        latencyMs: i,
-        bytesIn: 10,
-        bytesOut: 20,
-        // 60 tasks in the first minute, 40 in the second.
-        finishedAt: new Date(start + (i <= 60 ? 0 : 60_000) + i),
-      });
+    recordKnownWorkload(suite.server, known);
     const [human, asJson, empty, badBucket, missing] = await Promise.all([
       suite.cli(['projects', 'analytics', known]),
       suite.cli(['projects', 'analytics', known, '--bucket-size', '120', '--json']),

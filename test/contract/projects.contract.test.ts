@@ -19,6 +19,7 @@ import {
 import { getProjectUsage } from '@computeplane/sdk/usage';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { fixturePath } from '@computeplane/test-support/fixtures';
+import { recordKnownWorkload } from '@computeplane/test-support/known-workload';
 import { conform, conformError, contractInferenceSettings, serverFor } from './harness.js';
 
 describe.each(testDrivers)('projects contract on $name', (driver) => {
@@ -128,25 +129,7 @@ describe.each(testDrivers)('projects contract on $name', (driver) => {
     const project = await unwrap(
       createProject(client, { body: { name: 'known', type: 'benchmark', total_tasks: 100 } }),
     );
-    const start = Date.parse('2026-11-23T10:00:00Z');
-    for (let i = 1; i <= 100; i++)
-      suite.server.app.tasks.record({
-        tenantId: suite.server.tenantA,
-        projectId: project.id,
-        kind: 'benchmark',
-        jobId: null,
-        deviceId: i % 4 === 0 ? 'dev_known' : 'local/test',
-        deviceKind: i % 4 === 0 ? 'user' : 'aws',
-        processor: i % 4 === 0 ? 'gpu' : 'cpu',
-        tasks: 1,
-        failed: 0,
-        computeMs: i,
-        latencyMs: i,
-        bytesIn: 10,
-        bytesOut: 20,
-        // 60 tasks in the first minute, 40 in the second.
-        finishedAt: new Date(start + (i <= 60 ? 0 : 60_000) + i),
-      });
+    recordKnownWorkload(suite.server, project.id);
     const analytics = await unwrap(
       getProjectAnalytics(client, { params: { path: { id: project.id }, query: { bucket_size: 60 } } }),
     );
