@@ -10,9 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@computeplane/sdk';
 import { listOffers } from '@computeplane/sdk/offers';
 import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
-import { createVastAiProvider } from '../../packages/server/src/providers/vastai/vastai-provider.js';
-import { fakeProviderHttp } from '../fakes/fake-provider-http.js';
 import { createFakeVastAi } from '../fakes/vastai-api.js';
+import { vastAiProviderOver } from '../fakes/providers-over-fakes.js';
 import { cliSuite, conformJson, expectApiError, expectUsageError } from './harness.js';
 
 interface TemplateJson {
@@ -39,13 +38,7 @@ describe('computeplane templates, offers get|templates and health', () => {
     pricePerHour: 3.6,
   });
   const suite = cliSuite({
-    providers: [
-      local,
-      createVastAiProvider(
-        fakeProviderHttp('vastai', vast, { baseUrl: 'https://console.vast.ai', apiKey: 'vast-test-key', retries: 0 })
-          .http,
-      ),
-    ],
+    providers: [local, vastAiProviderOver(vast)],
   });
   afterAll(() => local.close());
 

@@ -12,7 +12,7 @@ import { createPod, getPod, waitForPod } from '@computeplane/sdk/pods';
 import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
 import { generateEd25519KeyPair } from '../../packages/server/src/providers/ssh-key-pair.js';
 import { createFakeRunPod } from '../fakes/runpod-api.js';
-import { runPodProviderOver } from '../fakes/runpod-provider.js';
+import { runPodProviderOver } from '../fakes/providers-over-fakes.js';
 import { cliSuite, conformJson, expectApiError, expectUsageError } from './harness.js';
 
 interface PodJson {

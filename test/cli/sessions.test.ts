@@ -11,9 +11,8 @@ import { unwrap } from '@computeplane/sdk';
 import { listOffers } from '@computeplane/sdk/offers';
 import { getSession, waitForSessionRunning } from '@computeplane/sdk/sessions';
 import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
-import { createVastAiProvider } from '../../packages/server/src/providers/vastai/vastai-provider.js';
-import { fakeProviderHttp } from '../fakes/fake-provider-http.js';
 import { createFakeVastAi } from '../fakes/vastai-api.js';
+import { vastAiProviderOver } from '../fakes/providers-over-fakes.js';
 import { ansiStyle, cliSuite, conformJson, expectApiError, expectUsageError } from './harness.js';
 
 interface CreatedJson {
@@ -28,13 +27,7 @@ describe('computeplane offers, sessions and costs', () => {
     pricePerHour: 3.6,
   });
   const suite = cliSuite({
-    providers: [
-      local,
-      createVastAiProvider(
-        fakeProviderHttp('vastai', vast, { baseUrl: 'https://console.vast.ai', apiKey: 'vast-test-key', retries: 0 })
-          .http,
-      ),
-    ],
+    providers: [local, vastAiProviderOver(vast)],
     settings: { sessions: { tickMs: 100, reconcileMs: 60_000, keyGraceMinutes: 15 } },
   });
   afterAll(() => local.close());

@@ -7,31 +7,17 @@ import { NotFoundError, unwrap } from '@computeplane/sdk';
 import { getOffer, iterateOffers, listOffers } from '@computeplane/sdk/offers';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLambdaProvider } from '../../packages/server/src/providers/lambda/lambda-provider.js';
 import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
-import { createVastAiProvider } from '../../packages/server/src/providers/vastai/vastai-provider.js';
-import { fakeProviderHttp } from '../fakes/fake-provider-http.js';
 import { createFakeLambda } from '../fakes/lambda-api.js';
 import { createFakeVastAi } from '../fakes/vastai-api.js';
+import { lambdaProviderOver, vastAiProviderOver } from '../fakes/providers-over-fakes.js';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { conform, conformError, serverFor } from './harness.js';
 
 const providers = () => [
   createLocalProvider({ root: join(tmpdir(), 'computeplane-contract-instances') }),
-  createVastAiProvider(
-    fakeProviderHttp('vastai', createFakeVastAi(), {
-      baseUrl: 'https://console.vast.ai',
-      apiKey: 'vast-test-key',
-      retries: 0,
-    }).http,
-  ),
-  createLambdaProvider(
-    fakeProviderHttp('lambda', createFakeLambda(), {
-      baseUrl: 'https://cloud.lambdalabs.com/api/v1',
-      apiKey: 'lambda-test-key',
-      retries: 0,
-    }).http,
-  ),
+  vastAiProviderOver(createFakeVastAi()),
+  lambdaProviderOver(createFakeLambda()),
 ];
 
 describe.each(testDrivers)('offers contract on $name', (driver) => {

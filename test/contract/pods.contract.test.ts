@@ -32,7 +32,7 @@ import { sshExec } from '@computeplane/test-support/ssh-exec';
 import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
 import { generateEd25519KeyPair } from '../../packages/server/src/providers/ssh-key-pair.js';
 import { createFakeRunPod } from '../fakes/runpod-api.js';
-import { runPodProviderOver } from '../fakes/runpod-provider.js';
+import { runPodProviderOver } from '../fakes/providers-over-fakes.js';
 import { conform, conformError, coveredOperations, serverFor } from './harness.js';
 
 const POD_OPERATIONS = [

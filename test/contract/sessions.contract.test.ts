@@ -25,9 +25,8 @@ import {
   waitForSessionRunning,
 } from './sessions-helpers.js';
 import { createLocalProvider } from '../../packages/server/src/providers/local/local-provider.js';
-import { createVastAiProvider } from '../../packages/server/src/providers/vastai/vastai-provider.js';
-import { fakeProviderHttp } from '../fakes/fake-provider-http.js';
 import { createFakeVastAi } from '../fakes/vastai-api.js';
+import { vastAiProviderOver } from '../fakes/providers-over-fakes.js';
 import { testDrivers } from '@computeplane/test-support/databases';
 import { sshExec } from '@computeplane/test-support/ssh-exec';
 import { conform, conformError, serverFor } from './harness.js';
@@ -38,10 +37,7 @@ describe.each(testDrivers)('sessions contract on $name', (driver) => {
   const suite = serverFor(driver, {
     providers: [
       createLocalProvider({ root: join(tmpdir(), `computeplane-sessions-${driver.name}`), pricePerHour: 0.9 }),
-      createVastAiProvider(
-        fakeProviderHttp('vastai', vast, { baseUrl: 'https://console.vast.ai', apiKey: 'vast-test-key', retries: 0 })
-          .http,
-      ),
+      vastAiProviderOver(vast),
     ],
     settings: { sessions: { tickMs: 100, reconcileMs: 60_000, keyGraceMinutes: 15 } },
   });
