@@ -102,6 +102,12 @@ describe('computeplane benchmark', () => {
     );
     expect(human.stdout).toMatch(/^3\s+\d+\.\d\d\s+\d+\s+\d+\s+\d+\s+\d+\s/m);
 
+    // On a terminal: a bar of finished steps while it waits.
+    const terminal = await suite.pty(['benchmark', 'perf', modelId, '--duration', '1', '--rps-steps', '2']);
+    expect(terminal.code, terminal.transcript).toBe(0);
+    expect(terminal.transcript).toMatch(/Benchmarking \[[#-]+\] 0% \| 0\/1 \| step at 2 rps/);
+    expect(terminal.transcript).toMatch(/Benchmarking \[[#-]+\] 100% \| 1\/1 \| finishing/);
+
     const [got, gotHuman] = await Promise.all([
       suite.cli(['benchmark', 'get', done.id, '--json']),
       suite.cli(['benchmark', 'get', done.id]),
