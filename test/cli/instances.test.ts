@@ -169,6 +169,26 @@ describe.skipIf(!instancesAvailable)('computeplane instances, volumes and images
     expect(notYet.stderr).toBe(`computeplane: instance ${id} is Running, not Shutdown, after 1s\n`);
     expect(await conformJson('getInstanceStats', stats)).toMatchObject({ instance_id: id });
 
+    // update sets env values (applied at the next start); --json is the instance, get --json shows the change.
+    const updated = await suite.cli(['instances', 'update', id, '-e', 'GREETING=there', '--env', 'EXTRA=1', '--json']);
+    const [updatedHuman, noEnv, badPair, updateMissing] = await Promise.all([
+      suite.cli(['instances', 'update', 'web-1', '--env', 'MODE=debug']),
+      suite.cli(['instances', 'update', id]),
+      suite.cli(['instances', 'update', id, '--env', 'NOEQUALS']),
+      suite.cli(['instances', 'update', 'no-such-instance', '--env', 'A=1']),
+    ]);
+    expect((await conformJson<Instance>('updateInstance', updated)).env).toMatchObject({
+      GREETING: 'there',
+      EXTRA: '1',
+    });
+    expect(updatedHuman.code, updatedHuman.stderr).toBe(0);
+    expect(updatedHuman.stdout).toMatch(/^env\s+.*MODE=debug/m);
+    expectUsageError(noEnv, /instances update needs at least one --env KEY=VALUE/);
+    expectUsageError(badPair, /--env takes KEY=VALUE, got "NOEQUALS"/);
+    expectApiError(updateMissing, 'NOT_FOUND');
+    const afterUpdate = await conformJson<Instance>('getInstance', await suite.cli(['instances', 'get', id, '--json']));
+    expect(afterUpdate.env).toMatchObject({ GREETING: 'there', EXTRA: '1', MODE: 'debug' });
+
     // Paused, then standby: CRIU cannot checkpoint on this host, a 422 with its code; restore and fork need Standby.
     expect(await conformJson('pauseInstance', await suite.cli(['instances', 'pause', id, '--json']))).toMatchObject({
       state: 'Paused',

@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { CLI_VERSION } from './core/context.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerBenchmark } from './commands/benchmark.js';
 import { registerCompute } from './commands/compute.js';
 import { registerConfig } from './commands/config.js';
 import { registerCosts } from './commands/costs.js';
@@ -59,6 +60,7 @@ export function buildProgram(): Command {
   registerEfficiency(program);
   registerDevices(program);
   registerDashboard(program);
+  registerBenchmark(program);
   registerOffers(program);
   registerTemplates(program);
   registerSessions(program);

@@ -1,6 +1,7 @@
 /**
- * `computeplane instances start|stop|pause|resume|standby|restore|fork|wait`: the state machine's verbs, each one
- * API call that answers the instance after the transition; `wait` blocks until a state is reached.
+ * `computeplane instances start|stop|pause|resume|standby|restore|fork|wait|update`: the state machine's verbs, each
+ * one API call that answers the instance after the transition; `wait` blocks until a state is reached; `update`
+ * sets env values (a credential's source rotates live; others apply at the next start).
  */
 import type { Command } from 'commander';
 import {
@@ -11,6 +12,7 @@ import {
   standbyInstance,
   startInstance,
   stopInstance,
+  updateInstance,
   waitForInstanceState,
   type Instance,
   type InstanceState,
@@ -18,8 +20,9 @@ import {
 } from '@computeplane/sdk/instances';
 import type { ApiResult, Computeplane, RequestOptions } from '@computeplane/sdk';
 import { action, type CommandContext } from '../core/context.js';
-import { CommandError } from '../core/errors.js';
+import { CommandError, UsageError } from '../core/errors.js';
 import { withExamples } from '../core/help.js';
+import { collectPairs } from '../core/input.js';
 import { parseTimeout } from '../core/settings.js';
 import { parseState, printInstance, STATES } from './instances-format.js';
 
@@ -75,6 +78,27 @@ export function registerInstanceLifecycle(instances: Command): void {
         }),
       ),
     ['computeplane instances fork my-workload-1 --name my-workload-2'],
+  );
+
+  withExamples(
+    instances
+      .command('update')
+      .description("set values in an instance's env (a credential's source rotates live; others apply at next start)")
+      .argument('<instance>', 'instance id or name')
+      .option('-e, --env <KEY=VALUE>', 'value to set (repeatable; at least one)', collectPairs('--env'))
+      .action(
+        action<[string], { env?: Record<string, string> }>(async (ctx, id, flags) => {
+          if (!flags.env) throw new UsageError('instances update needs at least one --env KEY=VALUE');
+          const instance = await ctx.call(
+            updateInstance(ctx.client, { params: { path: { id } }, body: { env: flags.env } }, { signal: ctx.signal }),
+          );
+          ctx.out.result(instance, () => printInstance(ctx, instance));
+        }),
+      ),
+    [
+      'computeplane instances update my-workload-1 --env LOG_LEVEL=debug',
+      'computeplane instances update my-workload-1 -e OUTBOUND_OPENAI_KEY=sk-new-value --json',
+    ],
   );
 
   withExamples(
