@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath } from '@computeplane/test-support/fixtures';
+import type { CliResult } from '@computeplane/test-support/cli-process';
 import { cliSuite, conformJson, expectApiError, expectUsageError } from './harness.js';
 
 const IRIS = fixturePath('../datasets/iris-small.csv');
@@ -58,7 +59,13 @@ describe('computeplane dashboard views', () => {
       suite.cli(['dashboard', 'throughput', '--project', project, '--bucket-size', '3600']),
     ]);
     const [devicesJson, devicesText, jobsJson, inferenceJson, jobsText, projectsJson, projectsText] = runs;
-    const [tasksJson, oneTaskJson, tasksText, throughputJson, throughputText] = runs.slice(7);
+    const [tasksJson, oneTaskJson, tasksText, throughputJson, throughputText] = runs.slice(7) as [
+      CliResult,
+      CliResult,
+      CliResult,
+      CliResult,
+      CliResult,
+    ];
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
 
     const devices = await conformJson<{ total: number; platforms: Record<string, number | string>[] }>(
