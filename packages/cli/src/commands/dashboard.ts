@@ -2,7 +2,8 @@
  * `computeplane dashboard <project>`: the project's live stream (SSE, text format). On a terminal one block
  * redrawn in place (log-update); on a pipe each update printed as its own block. It ends when the project
  * ends (exit 0), after `--count` updates, or on Ctrl-C (130). With --json: each update's project, one JSON
- * document per line, as the API sends it.
+ * document per line, as the API sends it. Its subcommands (dashboard-views.ts, dashboard-overview.ts) are the
+ * aggregated views; project ids start with `proj_`, so they never take a subcommand's name.
  */
 import type { Command } from 'commander';
 import { stripVTControlCharacters } from 'node:util';
@@ -13,12 +14,16 @@ import { withExamples } from '../core/help.js';
 import { parseCount } from '../core/input.js';
 import { colorEnabled } from '../core/output.js';
 import { createLogUpdate } from '../core/lazy-require.js';
+import { registerDashboardOverview } from './dashboard-overview.js';
+import { registerDashboardViews } from './dashboard-views.js';
 
 export function registerDashboard(program: Command): void {
+  const dashboard = program.command('dashboard');
   withExamples(
-    program
-      .command('dashboard')
-      .description('follow a project live: progress, task counts, latency and throughput, redrawn as they change')
+    dashboard
+      .description(
+        'follow a project live: progress, task counts, latency and throughput, redrawn as they change; or an aggregated view (devices, jobs, projects, tasks, throughput, efficiency, comparison, utilization)',
+      )
       .argument('<project>', 'project id')
       .option(
         '--interval <ms>',
@@ -57,8 +62,11 @@ export function registerDashboard(program: Command): void {
       'computeplane dashboard proj_k3v9x2m4q7r8',
       'computeplane dashboard proj_k3v9x2m4q7r8 --interval 500 --count 10 | tee progress.log',
       'computeplane dashboard proj_k3v9x2m4q7r8 --json --count 1',
+      'computeplane dashboard jobs',
     ],
   );
+  registerDashboardViews(dashboard);
+  registerDashboardOverview(dashboard);
 }
 
 interface ProjectView {

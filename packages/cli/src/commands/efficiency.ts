@@ -165,7 +165,7 @@ export function registerEfficiency(program: Command): void {
 }
 
 /** The aggregate as key/value pairs; the first is the instance type (`compare` puts it in the header). */
-function aggregateFields(a: EfficiencyAggregate): [string, unknown][] {
+export function aggregateFields(a: EfficiencyAggregate): [string, unknown][] {
   return [
     ['instance type', a.instance_type],
     ['jobs', `${a.jobs} (${a.completed_jobs} completed, ${a.active_jobs} active)`],
@@ -179,7 +179,7 @@ function aggregateFields(a: EfficiencyAggregate): [string, unknown][] {
   ];
 }
 
-function printNotes(ctx: CommandContext, notes: string[]): void {
+export function printNotes(ctx: CommandContext, notes: string[]): void {
   for (const note of notes) ctx.out.line(ctx.out.color.dim(`note: ${note}`));
 }
 
