@@ -83,10 +83,13 @@ describe('computeplane projects and usage', () => {
     ]);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout.split('\n')[0]).toMatch(
-      /^ID\s+NAME\s+TYPE\s+STATUS\s+PROGRESS\s+COMPLETED\s+FAILED\s+CREATED$/,
+      /^ID\s+NAME\s+TYPE\s+STATUS\s+PROGRESS\s+COMPLETED\s+FAILED\s+AVG LATENCY\s+CREATED$/,
     );
     expect(table.stdout).toMatch(
-      new RegExp(`^${realtimeId}\\s+Production API\\s+realtime\\s+active\\s+-\\s+12\\s+0\\s+\\d{4}-`, 'm'),
+      new RegExp(
+        `^${realtimeId}\\s+Production API\\s+realtime\\s+active\\s+-\\s+12\\s+0\\s+[\\d.]+ ms\\s+\\d{4}-`,
+        'm',
+      ),
     );
     const list = await conformJson<{ projects: ProjectJson[]; total: number }>('listProjects', listJson);
     expect(list.total).toBe(3);

@@ -15,7 +15,7 @@ import {
 import { action } from '../core/context.js';
 import { withExamples } from '../core/help.js';
 import { parseCount } from '../core/input.js';
-import { progressText, round } from './projects-format.js';
+import { PROJECT_COLUMNS, round } from './projects-format.js';
 
 /** `12.5 ms`; null stays null ('-'). */
 export const ms = (value: number | null) => (value === null ? null : `${round(value)} ms`);
@@ -95,23 +95,7 @@ export function registerDashboardViews(dashboard: Command): void {
       .action(
         action<[], object>(async (ctx) => {
           const body = await ctx.call(getDashboardProjects(ctx.client, {}, { signal: ctx.signal }));
-          ctx.out.result(body, () =>
-            ctx.out.table(
-              body.projects,
-              [
-                { header: 'ID', value: (p) => p.id },
-                { header: 'NAME', value: (p) => p.name },
-                { header: 'TYPE', value: (p) => p.type },
-                { header: 'STATUS', value: (p) => p.status },
-                { header: 'PROGRESS', value: (p) => progressText(p) },
-                { header: 'COMPLETED', value: (p) => p.completed_tasks },
-                { header: 'FAILED', value: (p) => p.failed_tasks },
-                { header: 'AVG LATENCY', value: (p) => ms(p.metrics.avg_latency_ms) },
-                { header: 'CREATED', value: (p) => p.created_at },
-              ],
-              { empty: 'No projects.' },
-            ),
-          );
+          ctx.out.result(body, () => ctx.out.table(body.projects, PROJECT_COLUMNS, { empty: 'No projects.' }));
         }),
       ),
     ['computeplane dashboard projects', 'computeplane dashboard projects --json'],

@@ -4,6 +4,7 @@
  */
 import type { GroupStats, LatencyPercentiles, Project, ProjectAnalytics } from '@computeplane/sdk/projects';
 import type { CommandContext } from '../core/context.js';
+import type { Column } from '../core/output.js';
 
 /** A figure rounded to at most three decimals (50.5, 95.05, 0.667); null stays null. */
 export const round = (value: number | null): number | null => (value === null ? null : Number(value.toFixed(3)));
@@ -17,6 +18,19 @@ export function progressText(project: Project): string | null {
   const of = project.total_tasks ?? project.submitted_tasks;
   return `${round(project.progress_percent)}% (${ended}/${of})`;
 }
+
+/** The columns of a table of projects (`projects list`, `dashboard projects`). */
+export const PROJECT_COLUMNS: Column<Project>[] = [
+  { header: 'ID', value: (p) => p.id },
+  { header: 'NAME', value: (p) => p.name },
+  { header: 'TYPE', value: (p) => p.type },
+  { header: 'STATUS', value: (p) => p.status },
+  { header: 'PROGRESS', value: (p) => progressText(p) },
+  { header: 'COMPLETED', value: (p) => p.completed_tasks },
+  { header: 'FAILED', value: (p) => p.failed_tasks },
+  { header: 'AVG LATENCY', value: (p) => withUnit(p.metrics.avg_latency_ms, 'ms') },
+  { header: 'CREATED', value: (p) => p.created_at },
+];
 
 export function printProject(ctx: CommandContext, project: Project): void {
   const m = project.metrics;

@@ -19,7 +19,7 @@ import { action } from '../core/context.js';
 import { withExamples } from '../core/help.js';
 import { parseCount } from '../core/input.js';
 import { notePage } from '../core/paging.js';
-import { printAnalytics, printProject, progressText } from './projects-format.js';
+import { PROJECT_COLUMNS, printAnalytics, printProject } from './projects-format.js';
 
 const TYPES: ProjectType[] = ['realtime', 'batch', 'training', 'benchmark'];
 const STATUSES: ProjectStatus[] = ['active', 'completed', 'cancelled'];
@@ -82,20 +82,9 @@ export function registerProjects(program: Command): void {
           const query = { status: flags.status, type: flags.type, limit: flags.limit, offset: flags.offset };
           const page = await ctx.call(listProjects(ctx.client, { params: { query } }, { signal: ctx.signal }));
           ctx.out.result(page, () => {
-            ctx.out.table(
-              page.projects,
-              [
-                { header: 'ID', value: (p) => p.id },
-                { header: 'NAME', value: (p) => p.name },
-                { header: 'TYPE', value: (p) => p.type },
-                { header: 'STATUS', value: (p) => p.status },
-                { header: 'PROGRESS', value: (p) => progressText(p) },
-                { header: 'COMPLETED', value: (p) => p.completed_tasks },
-                { header: 'FAILED', value: (p) => p.failed_tasks },
-                { header: 'CREATED', value: (p) => p.created_at },
-              ],
-              { empty: 'No projects. Create one: computeplane projects create <name>' },
-            );
+            ctx.out.table(page.projects, PROJECT_COLUMNS, {
+              empty: 'No projects. Create one: computeplane projects create <name>',
+            });
             notePage(ctx.out, page.offset, page.projects.length, page.total);
           });
         }),
